@@ -1,0 +1,64 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_error.h: engine errors are values.
+ *
+ * Every stage reports problems by appending a gql_error_t to an array that
+ * the caller owns.  Nothing longjmps and nothing prints.  The glue turns the
+ * array into a GraphQL "errors" list (clients) or into log lines
+ * (start-up: FILE:LINE:COL: message).
+ */
+
+#ifndef GQL_ERROR_H
+#define GQL_ERROR_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+/* A position in a source text.  line and column are 1-based, counted in
+ * Unicode code points as graphql-js counts them; offset is a byte offset.
+ * line == 0 means "no position". */
+typedef struct gql_loc_t {
+    unsigned int line;
+    unsigned int column;
+    apr_size_t offset;
+} gql_loc_t;
+
+/* One element of a response path: a response key or a list index. */
+typedef struct gql_path_t gql_path_t;
+struct gql_path_t {
+    const gql_path_t *prev;     /* NULL at the root */
+    const char *key;            /* NULL when this element is an index */
+    int index;
+};
+
+typedef struct gql_error_t {
+    const char *message;        /* what the client (or administrator) reads */
+    const char *source;         /* file name for schema errors, else NULL */
+    apr_array_header_t *locations;  /* of gql_loc_t, may be empty */
+    const gql_path_t *path;     /* NULL when the error has no path */
+    const char *code;           /* extensions.code, or NULL */
+    const char *internal;       /* detail for the log only, or NULL */
+} gql_error_t;
+
+/* An error list: apr_array_header_t of gql_error_t *, allocated in the
+ * pool that the caller passes.  gql_errors_make() returns an empty one. */
+apr_array_header_t *gql_errors_make(apr_pool_t *p);
+
+/* Append an error with zero or one location (loc may be NULL) and a
+ * printf-style message.  Returns the new error so that the caller can add
+ * more locations with gql_error_add_loc().  All memory from p. */
+gql_error_t *gql_error_add(apr_pool_t *p, apr_array_header_t *errors,
+                           const gql_loc_t *loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+void gql_error_add_loc(apr_pool_t *p, gql_error_t *e, const gql_loc_t *loc);
+
+/* "SOURCE:LINE:COL: message" (or "SOURCE: message" with no location), the
+ * form start-up errors take. */
+const char *gql_error_format(apr_pool_t *p, const gql_error_t *e);
+
+#endif /* GQL_ERROR_H */

@@ -1,0 +1,36 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_parser.h: tokens -> gql_document_t, for executable documents and for
+ * the type system (SDL) alike; which definitions a caller accepts is the
+ * caller's business (the schema builder refuses operations, the validator
+ * refuses type definitions).
+ */
+
+#ifndef GQL_PARSER_H
+#define GQL_PARSER_H
+
+#include "gql_ast.h"
+
+/* Deepest nesting of selection sets, list/object values and type
+ * references that a document may have.  Deeper input gets a syntax error,
+ * never a stack overflow. */
+#define GQL_MAX_DEPTH 1000
+
+/*
+ * Parse src[0..len) (UTF-8, need not be NUL-terminated; a leading BOM is
+ * skipped).  source names the text in messages and may be NULL.
+ *
+ * On success returns the document, allocated in p, and leaves *err alone.
+ * On a syntax error returns NULL and sets *err to an error (in p) whose
+ * message starts "Syntax Error: " in graphql-js's wording and whose one
+ * location is where the problem is.  A GraphQL parser stops at the first
+ * syntax error, so there is only ever one.
+ */
+gql_document_t *gql_parse(apr_pool_t *p, const char *src, apr_size_t len,
+                          const char *source, gql_error_t **err);
+
+#endif /* GQL_PARSER_H */
