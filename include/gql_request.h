@@ -1,0 +1,74 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_request.h: GraphQL-over-HTTP request parameters and the media type
+ * decisions that need no httpd: the JSON body of a POST, the URL query
+ * string of a GET, the request's Content-Type and its Accept header.
+ *
+ * Everything is allocated in the pool the caller passes; json-c values are
+ * tied to that pool with gql_json_own().  Failures come back as an HTTP
+ * status and a message meant for the client (it names what is wrong and
+ * nothing of the server).
+ */
+
+#ifndef GQL_REQUEST_H
+#define GQL_REQUEST_H
+
+#include <apr_pools.h>
+#include <json-c/json.h>
+
+/* Nesting of JSON that a request body or variables may have. */
+#define GQL_JSON_MAX_DEPTH 64
+
+typedef struct gql_request_t {
+    const char *query;          /* the document text; never NULL */
+    apr_size_t query_len;       /* bytes (the text may hold NULs) */
+    const char *operation_name; /* NULL when absent or null */
+    json_object *variables;     /* a JSON object, or NULL when absent/null */
+    json_object *extensions;    /* a JSON object, or NULL when absent/null */
+} gql_request_t;
+
+/* ORDER MEDIA: gql_media_types[] follows it */
+typedef enum {
+    GQL_MEDIA_NONE,             /* nothing acceptable: 406 */
+    GQL_MEDIA_JSON,             /* application/json */
+    GQL_MEDIA_GRAPHQL_RESPONSE  /* application/graphql-response+json */
+} gql_media_e;
+
+/* The Content-Type value to send for each media type (NONE: NULL). */
+extern const char *const gql_media_types[];
+
+/*
+ * Read the parameters from a POST body (len bytes, need not be
+ * NUL-terminated).  Returns 0 and sets *req on success, else an HTTP status
+ * (400) and sets *msg.
+ */
+int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
+                          gql_request_t **req, const char **msg);
+
+/*
+ * Read the parameters from a URL query string (r->args; NULL means none):
+ * query, variables (JSON text), operationName, extensions (JSON text),
+ * percent-decoded with '+' as space.  Other parameters are ignored.
+ * Returns 0 or an HTTP status (400) and *msg, as above.
+ */
+int gql_request_from_args(apr_pool_t *p, const char *args,
+                          gql_request_t **req, const char **msg);
+
+/* Whether a POST's Content-Type (NULL when absent) is application/json
+ * with no charset or charset utf-8. */
+int gql_request_content_type_ok(apr_pool_t *p, const char *content_type);
+
+/*
+ * The response media type for an Accept header (NULL when absent), by
+ * q-value, the most specific range deciding for each type.  An absent
+ * header, * / *, application / * and equal q-values choose
+ * application/graphql-response+json (the GraphQL-over-HTTP watershed of
+ * 2025 has passed); NONE when neither type is acceptable.
+ */
+gql_media_e gql_request_accept(apr_pool_t *p, const char *accept);
+
+#endif /* GQL_REQUEST_H */

@@ -1,0 +1,128 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_json.c: json-c trees tied to pools, GraphQL errors as JSON, and the
+ * response text.
+ */
+
+#include <apr_strings.h>
+#include "gql_json.h"
+
+#define TEXT_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+static apr_status_t release(void *data)
+{
+    json_object_put(data);
+    return APR_SUCCESS;
+}
+
+json_object *gql_json_own(apr_pool_t *p, json_object *o)
+{
+    if (o != NULL) {
+        apr_pool_cleanup_register(p, o, release, apr_pool_cleanup_null);
+    }
+    return o;
+}
+
+const char *gql_json_text(json_object *o)
+{
+    return json_object_to_json_string_ext(o, TEXT_FLAGS);
+}
+
+static json_object *locations(const apr_array_header_t *locs)
+{
+    json_object *arr = json_object_new_array();
+    int i;
+
+    for (i = 0; i < locs->nelts; i++) {
+        const gql_loc_t *l = &APR_ARRAY_IDX(locs, i, gql_loc_t);
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "line", json_object_new_int64(l->line));
+        json_object_object_add(o, "column",
+                               json_object_new_int64(l->column));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+/* The path list runs from the leaf to the root; the JSON runs root first.
+ * Its length is bounded by the depth the executor allows. */
+static json_object *path(const gql_path_t *leaf)
+{
+    json_object *arr = json_object_new_array();
+    const gql_path_t *e;
+    size_t n = 0, i;
+
+    for (e = leaf; e != NULL; e = e->prev) {
+        n++;
+    }
+    for (i = 0; i < n; i++) {
+        json_object_array_add(arr, NULL);
+    }
+    for (e = leaf; e != NULL; e = e->prev) {
+        json_object *v = e->key ? json_object_new_string(e->key)
+                                : json_object_new_int(e->index);
+
+        json_object_array_put_idx(arr, --n, v);
+    }
+    return arr;
+}
+
+json_object *gql_json_error(const gql_error_t *e)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "message", json_object_new_string(e->message));
+    if (e->locations != NULL && e->locations->nelts > 0) {
+        json_object_object_add(o, "locations", locations(e->locations));
+    }
+    if (e->path != NULL) {
+        json_object_object_add(o, "path", path(e->path));
+    }
+    if (e->code != NULL) {
+        json_object *ext = json_object_new_object();
+
+        json_object_object_add(ext, "code", json_object_new_string(e->code));
+        json_object_object_add(o, "extensions", ext);
+    }
+    return o;
+}
+
+const char *gql_json_response(apr_pool_t *p, const apr_array_header_t *errors,
+                              json_object *data, int has_data)
+{
+    const char *etext = NULL;
+    const char *dtext = has_data ? (data ? gql_json_text(data) : "null")
+                                 : NULL;
+
+    if (errors != NULL && errors->nelts > 0) {
+        json_object *arr = gql_json_own(p, json_object_new_array());
+        int i;
+
+        for (i = 0; i < errors->nelts; i++) {
+            json_object_array_add(arr, gql_json_error(
+                APR_ARRAY_IDX(errors, i, const gql_error_t *)));
+        }
+        etext = gql_json_text(arr);
+    }
+    if (etext && dtext) {
+        return apr_pstrcat(p, "{\"errors\":", etext, ",\"data\":", dtext,
+                           "}", NULL);
+    }
+    if (etext) {
+        return apr_pstrcat(p, "{\"errors\":", etext, "}", NULL);
+    }
+    return apr_pstrcat(p, "{\"data\":", dtext ? dtext : "null", "}", NULL);
+}
+
+const char *gql_json_request_error(apr_pool_t *p, const char *message)
+{
+    apr_array_header_t *errors = gql_errors_make(p);
+
+    gql_error_add(p, errors, NULL, "%s", message);
+    return gql_json_response(p, errors, NULL, 0);
+}
