@@ -1,0 +1,440 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * mod_graphql.c: the httpd glue.  Directives and their per-directory
+ * merge, the hooks that claim GraphQL URIs from the filesystem, and the
+ * handler that speaks GraphQL over HTTP: it reads the request, hands the
+ * engine (src/) strings and pools, and writes the JSON it gets back.  This
+ * is the only file that includes httpd headers.
+ *
+ *   GraphQLSchema FILE [FILE...]   the schema, loaded in the directive
+ *   GraphQLMaxBodySize BYTES       largest POST body (default 1 MiB)
+ */
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "ap_expr.h"
+#include "apr_strings.h"
+
+#include "gql_error.h"
+#include "gql_execute.h"
+#include "gql_json.h"
+#include "gql_request.h"
+#include "gql_schema.h"
+
+/* The module is built with -fvisibility=hidden; this declaration, the
+ * first one, makes the module struct the only symbol it exports. */
+extern module __attribute__((visibility("default"))) graphql_module;
+
+#define GRAPHQL_HANDLER "graphql"
+#define DEFAULT_MAX_BODY (1024 * 1024)
+
+/* pconf userdata: resolved file list -> gql_schema_t *, so that every
+ * <Location> naming the same files shares one schema per generation. */
+#define SCHEMA_CACHE_KEY "mod_graphql:schemas"
+
+typedef struct graphql_dir_conf {
+    const gql_schema_t *schema;     /* NULL: unset */
+    const char *schema_files;       /* for log lines; NULL: unset */
+    apr_off_t max_body;             /* -1: unset */
+} graphql_dir_conf;
+
+/* Set in r->request_config when translate_name claimed the request. */
+static const char graphql_claimed[] = "claimed";
+
+static void *graphql_create_dir(apr_pool_t *p, char *dir)
+{
+    graphql_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    (void)dir;
+    c->max_body = -1;
+    return c;
+}
+
+static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    graphql_dir_conf *base = basev, *add = addv;
+    graphql_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+
+    c->schema = add->schema ? add->schema : base->schema;
+    c->schema_files = add->schema ? add->schema_files : base->schema_files;
+    c->max_body = add->max_body != -1 ? add->max_body : base->max_body;
+    return c;
+}
+
+static apr_hash_t *schema_cache(apr_pool_t *pconf)
+{
+    void *h = NULL;
+
+    apr_pool_userdata_get(&h, SCHEMA_CACHE_KEY, pconf);
+    if (h == NULL) {
+        h = apr_hash_make(pconf);
+        apr_pool_userdata_set(h, SCHEMA_CACHE_KEY, apr_pool_cleanup_null,
+                              pconf);
+    }
+    return h;
+}
+
+/*
+ * GraphQLSchema FILE [FILE...].  The schema is read and checked here,
+ * not in post_config, so that a broken one fails `apache2 -t` and a
+ * graceful restart while the running generation keeps serving
+ * (FIELD-NOTES.md).  The message is one line per problem.
+ */
+static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
+                                      char *const argv[])
+{
+    graphql_dir_conf *c = dconf;
+    const char **files;
+    apr_array_header_t *errors;
+    apr_hash_t *cache = schema_cache(cmd->pool);
+    const char *key = "", *msg = NULL;
+    gql_schema_t *s;
+    int i;
+
+    if (argc < 1) {
+        return "GraphQLSchema needs at least one file";
+    }
+    files = apr_palloc(cmd->pool, sizeof(*files) * argc);
+    for (i = 0; i < argc; i++) {
+        files[i] = ap_server_root_relative(cmd->pool, argv[i]);
+        if (files[i] == NULL) {
+            return apr_pstrcat(cmd->pool, "GraphQLSchema: invalid file path ",
+                               argv[i], NULL);
+        }
+        key = apr_pstrcat(cmd->temp_pool, key, i ? "\n" : "", files[i],
+                          NULL);
+    }
+    c->schema_files = apr_pstrdup(cmd->pool, key);
+    c->schema = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
+    if (c->schema != NULL) {
+        return NULL;
+    }
+    errors = gql_errors_make(cmd->temp_pool);
+    s = gql_schema_load(cmd->pool, cmd->temp_pool, files, argc, errors);
+    for (i = 0; i < errors->nelts; i++) {
+        const gql_error_t *e = APR_ARRAY_IDX(errors, i, const gql_error_t *);
+
+        msg = apr_pstrcat(cmd->temp_pool, msg ? msg : "", msg ? "\n" : "",
+                          "mod_graphql: ", gql_error_format(cmd->temp_pool, e),
+                          NULL);
+    }
+    if (s == NULL || msg != NULL) {
+        return msg ? apr_pstrdup(cmd->pool, msg)
+                   : "mod_graphql: the schema could not be loaded";
+    }
+    apr_hash_set(cache, c->schema_files, APR_HASH_KEY_STRING, s);
+    c->schema = s;
+    return NULL;
+}
+
+static const char *graphql_set_max_body(cmd_parms *cmd, void *dconf,
+                                        const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+    char *end;
+
+    if (apr_strtoff(&c->max_body, arg, &end, 10) != APR_SUCCESS
+        || *end != '\0' || c->max_body <= 0) {
+        return apr_pstrcat(cmd->pool, "GraphQLMaxBodySize: value must be a "
+                           "number of bytes > 0, not ", arg, NULL);
+    }
+    return NULL;
+}
+
+/* The handler SetHandler gives this location, or NULL.  SetHandler keeps
+ * an expression, evaluated here as core's fixup would. */
+static const char *location_handler(request_rec *r)
+{
+    core_dir_config *cd = ap_get_core_module_config(r->per_dir_config);
+    const char *err = NULL, *h;
+
+    if (cd->expr_handler != NULL) {
+        h = ap_expr_str_exec(r, cd->expr_handler, &err);
+        return err ? NULL : h;
+    }
+    return cd->handler;
+}
+
+/*
+ * translate_name: the first location walk has run, so the <Location>'s
+ * SetHandler is known.  A GraphQL URI names no file: claim it, so that
+ * map_to_storage below skips the directory walk and the endpoint does not
+ * depend on DocumentRoot or its permissions (AH00035).
+ */
+static int graphql_translate(request_rec *r)
+{
+    const char *h = location_handler(r);
+
+    if (h == NULL || strcmp(h, GRAPHQL_HANDLER) != 0) {
+        return DECLINED;
+    }
+    r->filename = apr_pstrcat(r->pool, GRAPHQL_HANDLER ":", r->uri, NULL);
+    ap_set_module_config(r->request_config, &graphql_module,
+                         (void *)graphql_claimed);
+    return OK;
+}
+
+/* map_to_storage: no filesystem walk for claimed requests (as mod_proxy
+ * does); the location walk still runs after this hook. */
+static int graphql_map_to_storage(request_rec *r)
+{
+    if (ap_get_module_config(r->request_config, &graphql_module)
+        == graphql_claimed) {
+        return OK;
+    }
+    return DECLINED;
+}
+
+/* Write a JSON response and finish the request: returning OK with
+ * r->status set keeps httpd from replacing the body with its HTML error
+ * page (FIELD-NOTES.md).  Responses vary with Accept and may depend on
+ * the caller, so they are not stored by caches. */
+static int respond(request_rec *r, int status, gql_media_e media,
+                   const char *body)
+{
+    apr_size_t len = strlen(body);
+
+    r->status = status;
+    ap_set_content_type(r, gql_media_types[media == GQL_MEDIA_NONE
+                                           ? GQL_MEDIA_JSON : media]);
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_mergen(r->headers_out, "Vary", "Accept");
+    ap_set_content_length(r, len);
+    if (!r->header_only) {
+        ap_rwrite(body, (int)len, r);
+    }
+    return OK;
+}
+
+static int request_error(request_rec *r, int status, gql_media_e media,
+                         const char *message)
+{
+    return respond(r, status, media, gql_json_request_error(r->pool,
+                                                            message));
+}
+
+static int too_large(request_rec *r, gql_media_e media, apr_off_t limit)
+{
+    /* The rest of the body is not read: close rather than drain it. */
+    r->connection->keepalive = AP_CONN_CLOSE;
+    return request_error(r, HTTP_REQUEST_ENTITY_TOO_LARGE, media,
+                         apr_psprintf(r->pool, "Request body is too large: "
+                                      "the limit is %" APR_OFF_T_FMT
+                                      " bytes.", limit));
+}
+
+/*
+ * Read the whole body, at most limit bytes.  Content-Length is checked
+ * first for an early 413; a chunked body is counted as it arrives.
+ * Returns OK, HTTP_REQUEST_ENTITY_TOO_LARGE, or another status from the
+ * input filters.
+ */
+static int read_body(request_rec *r, apr_off_t limit, char **body,
+                     apr_size_t *len)
+{
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_bucket_brigade *bb;
+    apr_size_t size = 8192;
+    apr_off_t n;
+    char *end;
+    int seen_eos = 0;
+
+    if (cl != NULL && apr_strtoff(&n, cl, &end, 10) == APR_SUCCESS
+        && *end == '\0' && n > limit) {
+        return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+    *len = 0;
+    *body = apr_palloc(r->pool, size);
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    while (!seen_eos) {
+        apr_bucket *b;
+        apr_status_t rv = ap_get_brigade(r->input_filters, bb,
+                                         AP_MODE_READBYTES, APR_BLOCK_READ,
+                                         HUGE_STRING_LEN);
+
+        if (rv != APR_SUCCESS) {
+            return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+        }
+        for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
+             b = APR_BUCKET_NEXT(b)) {
+            const char *data;
+            apr_size_t dlen;
+
+            if (APR_BUCKET_IS_EOS(b)) {
+                seen_eos = 1;
+                break;
+            }
+            rv = apr_bucket_read(b, &data, &dlen, APR_BLOCK_READ);
+            if (rv != APR_SUCCESS) {
+                return HTTP_BAD_REQUEST;
+            }
+            if ((apr_off_t)(*len + dlen) > limit) {
+                return HTTP_REQUEST_ENTITY_TOO_LARGE;
+            }
+            if (*len + dlen > size) {
+                char *bigger;
+
+                while (*len + dlen > size) {
+                    size *= 2;
+                }
+                bigger = apr_palloc(r->pool, size);
+                memcpy(bigger, *body, *len);
+                *body = bigger;
+            }
+            memcpy(*body + *len, data, dlen);
+            *len += dlen;
+        }
+        apr_brigade_cleanup(bb);
+    }
+    return OK;
+}
+
+/* The GraphQL request of a POST, or a response already sent. */
+static int post_params(request_rec *r, graphql_dir_conf *conf,
+                       gql_media_e media, gql_request_t **req)
+{
+    apr_off_t limit = conf->max_body != -1 ? conf->max_body
+                                            : DEFAULT_MAX_BODY;
+    const char *msg;
+    char *body;
+    apr_size_t len;
+    int st;
+
+    if (!gql_request_content_type_ok(r->pool, apr_table_get(r->headers_in,
+                                                            "Content-Type"))) {
+        return request_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, media,
+                             "Unsupported media type: a GraphQL POST must "
+                             "have Content-Type: application/json.");
+    }
+    st = read_body(r, limit, &body, &len);
+    if (st == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        return too_large(r, media, limit);
+    }
+    if (st != OK) {
+        return st;
+    }
+    st = gql_request_from_json(r->pool, body, len, req, &msg);
+    return st ? request_error(r, st, media, msg) : OK;
+}
+
+/* Answer a request from its GraphQL parameters.  Under
+ * application/graphql-response+json a response without data (the
+ * document did not parse or validate, or no operation could be run) is
+ * 400; under application/json it is 200, as GraphQL over HTTP says. */
+static int answer(request_rec *r, const graphql_dir_conf *conf,
+                  gql_media_e media, const gql_request_t *req)
+{
+    gql_result_t res;
+    gql_operation_t *op;
+    int failed;
+
+    op = gql_execute_prepare(r->pool, conf->schema, req, &res);
+    if (op != NULL && r->method_number == M_GET
+        && gql_execute_kind(op) != GQL_OP_QUERY) {
+        apr_table_setn(r->headers_out, "Allow", "POST");
+        return request_error(r, HTTP_METHOD_NOT_ALLOWED, media,
+            apr_psprintf(r->pool, "Can only perform a %s operation from a "
+                         "POST request.",
+                         gql_operation_names[gql_execute_kind(op)]));
+    }
+    if (op != NULL) {
+        gql_execute_run(r->pool, op, &res);
+    }
+    failed = !res.has_data && media == GQL_MEDIA_GRAPHQL_RESPONSE;
+    return respond(r, failed ? HTTP_BAD_REQUEST : HTTP_OK, media,
+                   gql_json_response(r->pool, res.errors, res.data,
+                                     res.has_data));
+}
+
+static int graphql_handler(request_rec *r)
+{
+    graphql_dir_conf *conf;
+    gql_request_t *req = NULL;
+    gql_media_e media;
+    const char *msg;
+    int st;
+
+    if (r->handler == NULL || strcmp(r->handler, GRAPHQL_HANDLER) != 0) {
+        return DECLINED;
+    }
+    conf = ap_get_module_config(r->per_dir_config, &graphql_module);
+    media = gql_request_accept(r->pool, apr_table_get(r->headers_in,
+                                                      "Accept"));
+    if (conf->schema == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "GQL00001: SetHandler "
+                      "graphql without a GraphQLSchema for %s", r->uri);
+        return request_error(r, HTTP_INTERNAL_SERVER_ERROR, media,
+                             "The GraphQL endpoint is not configured.");
+    }
+    if (r->method_number != M_GET && r->method_number != M_POST) {
+        apr_table_setn(r->headers_out, "Allow", "GET, HEAD, POST");
+        return request_error(r, HTTP_METHOD_NOT_ALLOWED, media,
+                             apr_psprintf(r->pool, "Method %s is not "
+                                          "allowed: use GET or POST.",
+                                          ap_escape_html(r->pool,
+                                                         r->method)));
+    }
+    if (media == GQL_MEDIA_NONE) {
+        return request_error(r, HTTP_NOT_ACCEPTABLE, media,
+                             "Not acceptable: the response is "
+                             "application/graphql-response+json or "
+                             "application/json.");
+    }
+    if (r->method_number == M_POST) {
+        st = post_params(r, conf, media, &req);
+        if (req == NULL) {
+            return st;
+        }
+    }
+    else {
+        st = gql_request_from_args(r->pool, r->args, &req, &msg);
+        if (st != 0) {
+            return request_error(r, st, media, msg);
+        }
+    }
+    return answer(r, conf, media, req);
+}
+
+static void graphql_hooks(apr_pool_t *p)
+{
+    (void)p;
+    /* Claim the URIs of SetHandler graphql locations, after mod_rewrite
+     * (FIRST) has had its say and with mod_alias (MIDDLE). */
+    ap_hook_translate_name(graphql_translate, NULL, NULL, APR_HOOK_MIDDLE);
+    /* Keep core from walking the filesystem for them. */
+    ap_hook_map_to_storage(graphql_map_to_storage, NULL, NULL,
+                           APR_HOOK_FIRST);
+    /* Answer them. */
+    ap_hook_handler(graphql_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
+static const command_rec graphql_cmds[] = {
+    AP_INIT_TAKE_ARGV("GraphQLSchema", graphql_set_schema, NULL,
+                      RSRC_CONF | ACCESS_CONF,
+                      "FILE [FILE...]: the SDL files of the schema, relative "
+                      "to ServerRoot"),
+    AP_INIT_TAKE1("GraphQLMaxBodySize", graphql_set_max_body, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "BYTES: the largest request body accepted (default "
+                  "1048576)"),
+    {NULL}
+};
+
+AP_DECLARE_MODULE(graphql) = {
+    STANDARD20_MODULE_STUFF,
+    graphql_create_dir,
+    graphql_merge_dir,
+    NULL,
+    NULL,
+    graphql_cmds,
+    graphql_hooks,
+    AP_MODULE_FLAG_NONE
+};
