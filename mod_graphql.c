@@ -86,7 +86,10 @@ static apr_hash_t *schema_cache(apr_pool_t *pconf)
  * GraphQLSchema FILE [FILE...].  The schema is read and checked here,
  * not in post_config, so that a broken one fails `apache2 -t` and a
  * graceful restart while the running generation keeps serving
- * (FIELD-NOTES.md).  The message is one line per problem.
+ * (FIELD-NOTES.md).  httpd prints a directive's message as one escaped
+ * line, so each problem is its own line: all but the last are printed as
+ * start-up messages (stderr, no prefix) as they are found, and the last
+ * is the directive's message, after httpd's "Syntax error on line N".
  */
 static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
                                       char *const argv[])
@@ -122,13 +125,14 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     for (i = 0; i < errors->nelts; i++) {
         const gql_error_t *e = APR_ARRAY_IDX(errors, i, const gql_error_t *);
 
-        msg = apr_pstrcat(cmd->temp_pool, msg ? msg : "", msg ? "\n" : "",
-                          "mod_graphql: ", gql_error_format(cmd->temp_pool, e),
-                          NULL);
+        if (msg != NULL) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP, 0, NULL, "%s", msg);
+        }
+        msg = apr_pstrcat(cmd->pool, "mod_graphql: ",
+                          gql_error_format(cmd->temp_pool, e), NULL);
     }
     if (s == NULL || msg != NULL) {
-        return msg ? apr_pstrdup(cmd->pool, msg)
-                   : "mod_graphql: the schema could not be loaded";
+        return msg ? msg : "mod_graphql: the schema could not be loaded";
     }
     apr_hash_set(cache, c->schema_files, APR_HASH_KEY_STRING, s);
     c->schema = s;
