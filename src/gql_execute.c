@@ -14,7 +14,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <apr_hash.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -133,18 +132,45 @@ typedef struct suggestion_t {
     int distance;
 } suggestion_t;
 
-/* Closest first, then alphabetically with lower case first, as
- * localeCompare orders ASCII names. */
+/* A run of digits as a number, as graphql-js's naturalCompare reads it
+ * (a leading zero ends the run). */
+static unsigned long digits(const char **s)
+{
+    unsigned long n = 0;
+
+    do {
+        n = n * 10 + (unsigned long)(*(*s)++ - '0');
+    } while (apr_isdigit(**s) && n > 0 && n < 100000000UL);
+    return n;
+}
+
+/* Closest first, then by graphql-js's naturalCompare: character codes,
+ * with runs of digits compared as numbers. */
 static int by_distance(const void *x, const void *y)
 {
     const suggestion_t *a = x, *b = y;
-    int c;
+    const char *p = a->name, *q = b->name;
 
     if (a->distance != b->distance) {
         return a->distance - b->distance;
     }
-    c = strcasecmp(a->name, b->name);
-    return c ? c : -strcmp(a->name, b->name);
+    while (*p && *q) {
+        if (apr_isdigit(*p) && apr_isdigit(*q)) {
+            unsigned long m = digits(&p), n = digits(&q);
+
+            if (m != n) {
+                return m < n ? -1 : 1;
+            }
+        }
+        else if (*p != *q) {
+            return (unsigned char)*p < (unsigned char)*q ? -1 : 1;
+        }
+        else {
+            p++;
+            q++;
+        }
+    }
+    return (int)strlen(p) - (int)strlen(q);
 }
 
 /* " Did you mean "a", "b", or "c"?" for the fields of t near name, or "". */
