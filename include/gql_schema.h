@@ -54,6 +54,7 @@ typedef struct gql_input_value_t {
     const apr_array_header_t *directives; /* gql_directive_t * as written */
     const char *source;
     gql_loc_t loc;
+    const gql_input_value_def_t *ast;   /* the definition */
 } gql_input_value_t;
 
 typedef struct gql_field_t {
@@ -66,6 +67,7 @@ typedef struct gql_field_t {
     const gql_type_t *parent;
     const char *source;
     gql_loc_t loc;
+    const gql_field_def_t *ast;         /* the definition */
 } gql_field_t;
 
 typedef struct gql_enum_value_t {
@@ -152,5 +154,10 @@ const gql_directive_def_t *gql_schema_directive(const gql_schema_t *s,
 
 /* The root type for an operation kind, or NULL when the schema has none. */
 const gql_type_t *gql_schema_root(const gql_schema_t *s, gql_operation_e op);
+
+/* A type as GraphQL writes it ("[Int!]!") and a literal value as
+ * graphql-js's print() writes it ("{a: [1, 2]}"), in p. */
+const char *gql_schema_print_type(apr_pool_t *p, const gql_tref_t *t);
+const char *gql_schema_print_value(apr_pool_t *p, const gql_value_t *v);
 
 #endif /* GQL_SCHEMA_H */
