@@ -38,7 +38,7 @@ typedef struct gql_string_t {
     gql_loc_t loc;
 } gql_string_t;
 
-/* ORDER VALUE: gql_value_kind_names[] in gql_parser.c follows this order */
+/* ORDER VALUE: value_names[] in gql_ast.c follows this order */
 typedef enum {
     GQL_VALUE_VARIABLE,
     GQL_VALUE_INT,

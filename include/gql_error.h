@@ -18,8 +18,9 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
-/* A position in a source text.  line and column are 1-based, counted in
- * Unicode code points as graphql-js counts them; offset is a byte offset.
+/* A position in a source text.  line and column are 1-based, the column
+ * counted in UTF-16 code units as graphql-js counts them (a character
+ * beyond U+FFFF counts 2); offset is a byte offset.
  * line == 0 means "no position". */
 typedef struct gql_loc_t {
     unsigned int line;
