@@ -383,8 +383,7 @@ static int graphql_handler(request_rec *r)
         return request_error(r, HTTP_METHOD_NOT_ALLOWED, media,
                              apr_psprintf(r->pool, "Method %s is not "
                                           "allowed: use GET or POST.",
-                                          ap_escape_html(r->pool,
-                                                         r->method)));
+                                          r->method));
     }
     if (media == GQL_MEDIA_NONE) {
         return request_error(r, HTTP_NOT_ACCEPTABLE, media,
