@@ -430,13 +430,13 @@ static void check_name(ctx_t *c, const char *src, const char *name,
 /* ---- Suggestions ("Did you mean ...?"), as graphql-js makes them ---- */
 
 /* Optimal string alignment distance, case-insensitive, where a change of
- * case alone counts as one edit; -1 when over threshold. */
-static int lexdist(apr_pool_t *p, const char *input, const char *option,
+ * case alone counts as one edit; -1 when over threshold.  rows are three
+ * rows of strlen(input) + 1 cells: the shorter string indexes them. */
+static int lexdist(int **rows, const char *input, const char *option,
                    int threshold)
 {
     const char *a, *b;
     int alen, blen, i, j, d;
-    int *rows[3];
 
     if (strcmp(input, option) == 0) {
         return 0;
@@ -454,9 +454,6 @@ static int lexdist(apr_pool_t *p, const char *input, const char *option,
     blen = (int)strlen(b);
     if (alen - blen > threshold) {
         return -1;
-    }
-    for (i = 0; i < 3; i++) {
-        rows[i] = apr_palloc(p, sizeof(int) * (blen + 1));
     }
     for (j = 0; j <= blen; j++) {
         rows[0][j] = j;
@@ -536,52 +533,51 @@ static int suggcmp(const void *x, const void *y)
     return natcmp(a->name, b->name);
 }
 
-/* " Did you mean "A", "B", or "C"?" for the options (const char *) near
- * input, or "" when none is. */
+/* " Did you mean "A", "B", or "C"?" for the options (const char *, each
+ * once) near input, or "" when none is.  Scratch in a subpool: a broken
+ * schema may ask this for every one of thousands of names. */
 static const char *didyoumean(apr_pool_t *p, const char *sub,
                               const char *input,
                               const apr_array_header_t *options)
 {
-    apr_array_header_t *found = apr_array_make(p, 4, sizeof(sugg_t));
-    apr_hash_t *seen = apr_hash_make(p);
+    apr_pool_t *sp;
+    apr_array_header_t *found;
     int threshold = (int)(strlen(input) * 4 / 10) + 1;
-    const char *msg = sub ? apr_pstrcat(p, " Did you mean ", sub, " ", NULL)
-                          : " Did you mean ";
+    const char *msg = "";
+    int *rows[3];
     sugg_t *s;
     int i, n;
 
+    apr_pool_create(&sp, p);
+    found = apr_array_make(sp, 4, sizeof(sugg_t));
+    for (i = 0; i < 3; i++) {
+        rows[i] = apr_palloc(sp, sizeof(int) * (strlen(input) + 1));
+    }
     for (i = 0; i < options->nelts; i++) {
         const char *o = APR_ARRAY_IDX(options, i, const char *);
-        int d;
+        int d = lexdist(rows, input, o, threshold);
 
-        if (apr_hash_get(seen, o, APR_HASH_KEY_STRING)) {
-            continue;
-        }
-        apr_hash_set(seen, o, APR_HASH_KEY_STRING, o);
-        d = lexdist(p, input, o, threshold);
         if (d >= 0) {
             s = apr_array_push(found);
             s->name = o;
             s->dist = d;
         }
     }
-    if (found->nelts == 0) {
-        return "";
-    }
     s = (sugg_t *)found->elts;
     qsort(s, found->nelts, sizeof(sugg_t), suggcmp);
-    if (found->nelts == 1) {
-        return apr_psprintf(p, "%s\"%s\"?", msg, s[0].name);
-    }
-    if (found->nelts == 2) {
-        return apr_psprintf(p, "%s\"%s\" or \"%s\"?", msg, s[0].name,
-                            s[1].name);
-    }
     n = found->nelts < MAX_SUGGESTIONS ? found->nelts : MAX_SUGGESTIONS;
-    for (i = 0; i < n - 1; i++) {
-        msg = apr_psprintf(p, "%s\"%s\", ", msg, s[i].name);
+    for (i = 0; i < n; i++) {
+        /* "A" / "A" or "B" / "A", "B", or "C" */
+        msg = apr_pstrcat(sp, msg, i == 0 ? "" : n == 2 ? " or "
+                          : i == n - 1 ? ", or " : ", ", "\"", s[i].name,
+                          "\"", NULL);
     }
-    return apr_psprintf(p, "%sor \"%s\"?", msg, s[n - 1].name);
+    if (n > 0) {
+        msg = apr_pstrcat(p, " Did you mean ", sub ? sub : "", sub ? " " : "",
+                          msg, "?", NULL);
+    }
+    apr_pool_destroy(sp);
+    return msg;
 }
 
 /* ---- Printing types and values, as graphql-js's print() does ---- */
@@ -1294,8 +1290,10 @@ static void index_items(ctx_t *c)
             apr_hash_set(c->dirs, n, APR_HASH_KEY_STRING, it);
         }
         else if (is_type_def(it->def) && !it->def->is_extension) {
+            if (!hget(c->deftypes, n) && !hget(c->btypes, n)) {
+                APR_ARRAY_PUSH(c->knownnames, const char *) = n;
+            }
             apr_hash_set(c->deftypes, n, APR_HASH_KEY_STRING, it);
-            APR_ARRAY_PUSH(c->knownnames, const char *) = n;
         }
     }
 }
