@@ -123,6 +123,12 @@ typedef struct gql_schema_t {
     const gql_type_t *query;            /* never NULL in a built schema */
     const gql_type_t *mutation;         /* NULL when none */
     const gql_type_t *subscription;     /* NULL when none */
+    /* The meta-fields (spec 4.2.2), which belong to no type's fields:
+     * __typename of every composite type, __schema and __type of the
+     * query root.  Their parent is a carrier type that is not in types. */
+    const gql_field_t *meta_schema;
+    const gql_field_t *meta_type;
+    const gql_field_t *meta_typename;
 } gql_schema_t;
 
 /*
@@ -149,6 +155,11 @@ gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
 /* Look-ups; NULL when there is no such thing.  Read-only, thread-safe. */
 const gql_type_t *gql_schema_type(const gql_schema_t *s, const char *name);
 const gql_field_t *gql_type_field(const gql_type_t *t, const char *name);
+/* graphql-js's getFieldDef: the field name of parent (a composite type),
+ * the meta-fields included; NULL when there is none. */
+const gql_field_t *gql_schema_field_def(const gql_schema_t *s,
+                                        const gql_type_t *parent,
+                                        const char *name);
 const gql_directive_def_t *gql_schema_directive(const gql_schema_t *s,
                                                 const char *name);
 

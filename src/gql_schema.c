@@ -48,6 +48,7 @@ const char *const gql_type_kind_names[] = {
 #define BUILTIN_SOURCE "<built-in>"
 #define DEFAULT_DEPRECATION "No longer supported"
 #define MAX_SUGGESTIONS 5
+#define META_CARRIER "__MetaFields"
 
 /* The built-ins, with the descriptions graphql-js gives them, since
  * introspection shows them.  The shapes follow the specification (September
@@ -132,6 +133,17 @@ static const char builtin_sdl[] =
     " must not be `null`.\n"
     "\"\"\"\n"
     "directive @oneOf on INPUT_OBJECT\n"
+    "\n"
+    /* The meta-fields of spec 4.2.2; build() takes them out of this
+     * carrier type, which no schema shows. */
+    "type " META_CARRIER " {\n"
+    "  \"Access the current type schema of this server.\"\n"
+    "  __schema: __Schema!\n"
+    "  \"Request the type information of a single type.\"\n"
+    "  __type(name: String!): __Type\n"
+    "  \"The name of the current Object type at runtime.\"\n"
+    "  __typename: String!\n"
+    "}\n"
     "\n"
     "\"\"\"\n"
     "A GraphQL Schema defines the capabilities of a GraphQL"
@@ -1070,6 +1082,32 @@ static void set_implementations(gql_build_t *c)
     }
 }
 
+/* Take the meta-fields out of their carrier type, and the carrier out of
+ * the schema. */
+static void take_meta_fields(gql_build_t *c)
+{
+    gql_type_t *carrier = apr_hash_get(c->s->type_index, META_CARRIER,
+                                       APR_HASH_KEY_STRING);
+    apr_array_header_t *types = c->s->types;
+    int i, j;
+
+    if (carrier == NULL) {
+        return;
+    }
+    c->s->meta_schema = gql_type_field(carrier, "__schema");
+    c->s->meta_type = gql_type_field(carrier, "__type");
+    c->s->meta_typename = gql_type_field(carrier, "__typename");
+    apr_hash_set(c->s->type_index, META_CARRIER, APR_HASH_KEY_STRING, NULL);
+    for (i = j = 0; i < types->nelts; i++) {
+        gql_type_t *t = APR_ARRAY_IDX(types, i, gql_type_t *);
+
+        if (t != carrier) {
+            APR_ARRAY_IDX(types, j++, gql_type_t *) = t;
+        }
+    }
+    types->nelts = j;
+}
+
 static void build(gql_build_t *c)
 {
     int i, pass;
@@ -1100,6 +1138,7 @@ static void build(gql_build_t *c)
     populate_all(c, c->bitems);
     set_roots(c);
     set_implementations(c);
+    take_meta_fields(c);
 }
 
 /* ---- Entry points ---- */
@@ -1164,11 +1203,9 @@ static void flush_errors(gql_build_t *c, const gql_document_t *const *docs,
 
 static int prelude(gql_build_t *c)
 {
-    static const gql_document_t *doc;
     gql_error_t *err = NULL;
     const gql_document_t *d;
 
-    (void)doc;
     d = gql_parse(c->p, builtin_sdl, sizeof(builtin_sdl) - 1, BUILTIN_SOURCE,
                   &err);
     if (d == NULL) {
@@ -1296,6 +1333,27 @@ const gql_field_t *gql_type_field(const gql_type_t *t, const char *name)
 {
     return t->field_index ? apr_hash_get(t->field_index, name,
                                          APR_HASH_KEY_STRING) : NULL;
+}
+
+const gql_field_t *gql_schema_field_def(const gql_schema_t *s,
+                                        const gql_type_t *parent,
+                                        const char *name)
+{
+    if (name[0] == '_' && name[1] == '_') {
+        if (strcmp(name, "__typename") == 0
+            && (parent->kind == GQL_KIND_OBJECT
+                || parent->kind == GQL_KIND_INTERFACE
+                || parent->kind == GQL_KIND_UNION)) {
+            return s->meta_typename;
+        }
+        if (parent == s->query && strcmp(name, "__schema") == 0) {
+            return s->meta_schema;
+        }
+        if (parent == s->query && strcmp(name, "__type") == 0) {
+            return s->meta_type;
+        }
+    }
+    return gql_type_field(parent, name);
 }
 
 const gql_directive_def_t *gql_schema_directive(const gql_schema_t *s,

@@ -346,6 +346,23 @@ static void api_checks(apr_pool_t *p, const char *root)
     t = gql_schema_type(s, "Query");
     ok(t && gql_type_field(t, "node") && gql_type_field(t, "nope") == NULL
        && gql_type_field(t, "node")->parent == t, "gql_type_field");
+    ok(gql_schema_field_def(s, t, "node") == gql_type_field(t, "node")
+       && gql_schema_field_def(s, t, "__schema") == s->meta_schema
+       && s->meta_schema != NULL && s->meta_type != NULL
+       && gql_schema_field_def(s, t, "__type") == s->meta_type
+       && gql_schema_field_def(s, t, "__typename") == s->meta_typename
+       && !strcmp(gql_schema_print_type(p, s->meta_type->type), "__Type")
+       && s->meta_type->arguments->nelts == 1
+       && !strcmp(gql_schema_print_type(p, s->meta_schema->type),
+                  "__Schema!"),
+       "meta-fields of the query root");
+    t = gql_schema_type(s, "__Type");
+    ok(t && gql_schema_field_def(s, t, "__schema") == NULL
+       && gql_schema_field_def(s, t, "__typename") == s->meta_typename
+       && gql_schema_field_def(s, gql_schema_type(s, "String"),
+                               "__typename") == NULL
+       && gql_schema_type(s, "__MetaFields") == NULL,
+       "__typename on every composite type only, the carrier hidden");
     d = gql_schema_directive(s, "deprecated");
     ok(d && d->builtin && d->arguments->nelts == 1
        && !strcmp(gql_schema_print_value(p, APR_ARRAY_IDX(d->arguments, 0,
