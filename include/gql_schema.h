@@ -108,6 +108,8 @@ typedef struct gql_directive_def_t {
     int repeatable;
     const apr_array_header_t *locations;  /* const char *: "FIELD", ... */
     int builtin;
+    int server_side;            /* the module's own (the SQL mapping):
+                                 * introspection never shows it */
     const char *source;
     gql_loc_t loc;
 } gql_directive_def_t;
