@@ -1,0 +1,109 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_validate_int.h: what the files of the validation stage share while
+ * one document is validated (the walk and its TypeInfo, the rules, the
+ * overlapping-fields algorithm).  Private to src/gql_validate*.c; all
+ * memory from the pool given to gql_validate().
+ */
+
+#ifndef GQL_VALIDATE_INT_H
+#define GQL_VALIDATE_INT_H
+
+#include <stdarg.h>
+#include "gql_validate.h"
+#include "gql_schema_int.h"      /* gql_schema_suggest() */
+
+/* graphql-js's maxErrors: the error after these ends validation. */
+#define MAX_ERRORS 100
+
+/* The kinds of node the walk visits (graphql-js's Kind). */
+typedef enum {
+    N_DOCUMENT,
+    N_OPERATION,            /* gql_definition_t */
+    N_FRAGMENT,             /* gql_definition_t */
+    N_TYPE_SYSTEM,          /* gql_definition_t, not executable */
+    N_VARIABLE_DEF,         /* gql_variable_def_t */
+    N_VARIABLE,             /* gql_name_t of a variable definition */
+    N_SELECTION_SET,        /* gql_selection_set_t */
+    N_FIELD,                /* gql_selection_t */
+    N_SPREAD,               /* gql_selection_t */
+    N_INLINE,               /* gql_selection_t */
+    N_ARGUMENT,             /* gql_argument_t */
+    N_VALUE,                /* gql_value_t */
+    N_OBJECT_FIELD,         /* gql_object_field_t */
+    N_DIRECTIVE,            /* gql_directive_t */
+    N_NAMED_TYPE,           /* gql_name_t */
+    N_LIST_TYPE,            /* gql_type_ref_t */
+    N_NON_NULL_TYPE         /* gql_type_ref_t */
+} nkind_e;
+
+typedef struct node_t node_t;
+struct node_t {
+    nkind_e kind;
+    const void *ast;
+    const node_t *parent;
+    const char *location;   /* N_DIRECTIVE: "FIELD", "QUERY", ... */
+    const apr_array_header_t *directives;   /* N_DIRECTIVE: its siblings */
+};
+
+/* graphql-js's TypeInfo at the node being visited.  The walk saves it on
+ * entering a node and restores it on leaving, which is TypeInfo's stacks
+ * without the arrays. */
+typedef struct ti_t {
+    const gql_tref_t *type;             /* output type */
+    const gql_type_t *parent_type;      /* composite, of the selection set */
+    const gql_tref_t *input;            /* input type */
+    const gql_tref_t *parent_input;
+    const gql_field_t *field_def;
+    const gql_value_t *default_value;
+    const gql_directive_def_t *directive;
+    const gql_input_value_t *argument;
+} ti_t;
+
+typedef struct vctx_t {
+    apr_pool_t *p;
+    const gql_schema_t *s;
+    const gql_document_t *doc;
+    apr_array_header_t *errors;
+    int first;                  /* errors->nelts on entry */
+    int aborted;                /* the error limit was reached */
+    int introspection;
+    ti_t ti;
+    const gql_definition_t *def;        /* the definition being walked */
+    const node_t **skip;                /* per rule: skipping below it */
+    apr_hash_t *trefs;                  /* gql_type_t * -> gql_tref_t * */
+    apr_hash_t *fragments;              /* name -> gql_definition_t *, the
+                                         * last of that name */
+    apr_hash_t *op_names;               /* UniqueOperationNames */
+} vctx_t;
+
+gql_error_t *gql_vreport(vctx_t *c, const gql_loc_t *loc, const char *fmt,
+                         ...)
+    __attribute__((format(printf, 3, 4)));
+void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc);
+const char *gql_vdid_you_mean(apr_pool_t *p, const char *sub,
+                              const apr_array_header_t *names);
+int gql_vnatcmp(const char *a, const char *b);
+
+const gql_type_t *gql_vnamed(const gql_tref_t *t);
+int gql_vis_input(const gql_type_t *t);
+int gql_vis_output(const gql_type_t *t);
+int gql_vis_composite(const gql_type_t *t);
+int gql_vis_leaf(const gql_type_t *t);
+int gql_vis_sub_type(const gql_type_t *abstract, const gql_type_t *maybe);
+const gql_tref_t *gql_vtref(vctx_t *c, const gql_type_t *t);
+const gql_tref_t *gql_vtype_from_ast(vctx_t *c, const gql_type_ref_t *a);
+
+const gql_definition_t *gql_vfragment(vctx_t *c, const char *name);
+const gql_input_value_t *gql_vfind_input(const apr_array_header_t *defs,
+                                         const char *name);
+const gql_input_value_t *gql_vinput_field(const gql_type_t *t,
+                                          const char *name);
+void gql_vwalk_type_system(vctx_t *c, const gql_definition_t *d,
+                           const node_t *up);
+
+#endif /* GQL_VALIDATE_INT_H */

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Licensed under the Apache License, Version 2.0 (the "License"); you may
+// not use this file except in compliance with the License.  You may obtain
+// a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+//
+// t/tools/validate-expected.js: lets graphql-js 16 (the reference
+// implementation) decide what each validation case expects.  For every
+// case directory under t/cases/validate it builds the schema
+// (schema.graphql in the case, or _schemas/NAME.graphql when the case has
+// a file `schema` holding NAME), parses query.graphql, runs validate()
+// with the specified rules (plus NoSchemaIntrospectionCustomRule when the
+// case has a file `introspection-off`) and writes errors.json: the errors
+// as {message, locations}, `[]` for a valid document.  The files are then
+// kept as data; the C tests never run node.
+//
+//   npm install graphql@16        (anywhere outside the repository)
+//   NODE_PATH=.../node_modules node t/tools/validate-expected.js [CASE...]
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const {
+  buildSchema, parse, validate, specifiedRules,
+  NoSchemaIntrospectionCustomRule, version,
+} = require('graphql');
+
+const root = path.join(__dirname, '..', 'cases', 'validate');
+const schemas = {};
+
+function schemaFor(dir) {
+  const own = path.join(dir, 'schema.graphql');
+  let file = own;
+  if (!fs.existsSync(own)) {
+    const name = fs.readFileSync(path.join(dir, 'schema'), 'utf8').trim();
+    file = path.join(root, '_schemas', name + '.graphql');
+  }
+  if (!schemas[file]) {
+    schemas[file] = buildSchema(fs.readFileSync(file, 'utf8'));
+  }
+  return schemas[file];
+}
+
+function run(dir) {
+  const schema = schemaFor(dir);
+  const query = fs.readFileSync(path.join(dir, 'query.graphql'), 'utf8');
+  const rules = fs.existsSync(path.join(dir, 'introspection-off'))
+    ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
+  const errors = validate(schema, parse(query), rules).map((e) => {
+    const o = { message: e.message };
+    if (e.locations && e.locations.length) {
+      o.locations = e.locations.map((l) => ({ line: l.line,
+                                              column: l.column }));
+    }
+    return o;
+  });
+  fs.writeFileSync(path.join(dir, 'errors.json'),
+                   JSON.stringify(errors, null, 1) + '\n');
+}
+
+if (!version.startsWith('16.')) {
+  throw new Error('graphql-js 16 is the reference, not ' + version);
+}
+const cases = process.argv.length > 2
+  ? process.argv.slice(2).map((d) => path.resolve(d))
+  : fs.readdirSync(root).filter((n) => !n.startsWith('_'))
+      .map((n) => path.join(root, n));
+for (const dir of cases) {
+  run(dir);
+}

@@ -1,0 +1,197 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_validate.c (test): the validator against the cases in
+ * t/cases/validate/NAME/ (or the directory given as the first argument),
+ * then the bounds on hostile documents.
+ *
+ * A case holds query.graphql, its schema (schema.graphql, or a file
+ * `schema` naming _schemas/NAME.graphql), optionally a file
+ * `introspection-off`, and errors.json: what graphql-js 16's validate()
+ * returns for the same schema and document, written by
+ * t/tools/validate-expected.js.  Both lists are compared as JSON after
+ * printing them the same way.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <apr_general.h>
+#include <apr_strings.h>
+#include <apr_file_io.h>
+#include <apr_file_info.h>
+#include <apr_time.h>
+#include <json-c/json.h>
+#include "gql_parser.h"
+#include "gql_validate.h"
+#include "tap.h"
+
+static char *slurp(apr_pool_t *p, const char *path, apr_size_t *len)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t n = 0;
+    char *buf;
+
+    if (apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, p)
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f)) {
+        return NULL;
+    }
+    buf = apr_palloc(p, (apr_size_t)fi.size + 1);
+    if (fi.size > 0) {
+        apr_file_read_full(f, buf, (apr_size_t)fi.size, &n);
+    }
+    buf[n] = '\0';
+    apr_file_close(f);
+    if (len) {
+        *len = n;
+    }
+    return buf;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The case directories under root, sorted; _schemas is not a case. */
+static apr_array_header_t *cases_in(apr_pool_t *p, const char *root)
+{
+    apr_array_header_t *out = apr_array_make(p, 64, sizeof(const char *));
+    apr_dir_t *d;
+    apr_finfo_t fi;
+
+    if (apr_dir_open(&d, root, p) != APR_SUCCESS) {
+        return out;
+    }
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
+           == APR_SUCCESS) {
+        if (fi.filetype == APR_DIR && fi.name[0] != '.'
+            && fi.name[0] != '_') {
+            APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, fi.name);
+        }
+    }
+    apr_dir_close(d);
+    qsort(out->elts, out->nelts, sizeof(const char *), cmpstr);
+    return out;
+}
+
+static const char *to_json(apr_pool_t *p, json_object *j)
+{
+    const char *s = apr_pstrdup(p, json_object_to_json_string_ext(
+                        j, JSON_C_TO_STRING_PLAIN
+                           | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+    json_object_put(j);
+    return s;
+}
+
+/* The errors as graphql-js's toJSON() writes them: message, locations. */
+static const char *errors_json(apr_pool_t *p, const apr_array_header_t *errs)
+{
+    json_object *a = json_object_new_array();
+    int i, j;
+
+    for (i = 0; i < errs->nelts; i++) {
+        const gql_error_t *e = APR_ARRAY_IDX(errs, i, gql_error_t *);
+        json_object *o = json_object_new_object(), *locs;
+
+        json_object_object_add(o, "message",
+                               json_object_new_string(e->message));
+        if (e->locations->nelts > 0) {
+            locs = json_object_new_array();
+            for (j = 0; j < e->locations->nelts; j++) {
+                const gql_loc_t *l = &APR_ARRAY_IDX(e->locations, j,
+                                                    gql_loc_t);
+                json_object *lo = json_object_new_object();
+
+                json_object_object_add(lo, "line",
+                                       json_object_new_int((int)l->line));
+                json_object_object_add(lo, "column",
+                                       json_object_new_int((int)l->column));
+                json_object_array_add(locs, lo);
+            }
+            json_object_object_add(o, "locations", locs);
+        }
+        json_object_array_add(a, o);
+    }
+    return to_json(p, a);
+}
+
+static const gql_schema_t *load_schema(apr_pool_t *p, const char *root,
+                                       const char *dir)
+{
+    const char *file = apr_pstrcat(p, dir, "/schema.graphql", NULL);
+    apr_array_header_t *errors = gql_errors_make(p);
+    char *name;
+    gql_schema_t *s;
+
+    name = slurp(p, apr_pstrcat(p, dir, "/schema", NULL), NULL);
+    if (name != NULL) {
+        name[strcspn(name, "\r\n")] = '\0';
+        file = apr_pstrcat(p, root, "/_schemas/", name, ".graphql", NULL);
+    }
+    s = gql_schema_load(p, p, &file, 1, errors);
+    if (s == NULL && errors->nelts > 0) {
+        diag("%s", gql_error_format(p, APR_ARRAY_IDX(errors, 0,
+                                                     gql_error_t *)));
+    }
+    return s;
+}
+
+static void run_case(apr_pool_t *parent, const char *root, const char *name)
+{
+    apr_pool_t *p;
+    const char *dir, *got = NULL, *want;
+    char *query, *expected;
+    apr_size_t len;
+    const gql_schema_t *s;
+    gql_document_t *doc;
+    gql_error_t *err = NULL;
+    gql_validate_opts_t opts;
+    apr_array_header_t *errors;
+    json_object *j;
+
+    apr_pool_create(&p, parent);
+    dir = apr_pstrcat(p, root, "/", name, NULL);
+    query = slurp(p, apr_pstrcat(p, dir, "/query.graphql", NULL), &len);
+    expected = slurp(p, apr_pstrcat(p, dir, "/errors.json", NULL), NULL);
+    s = load_schema(p, root, dir);
+    j = expected ? json_tokener_parse(expected) : NULL;
+    want = j ? to_json(p, j) : "(no errors.json)";
+    opts.introspection = slurp(p, apr_pstrcat(p, dir, "/introspection-off",
+                                              NULL), NULL) == NULL;
+    doc = query ? gql_parse(p, query, len, NULL, &err) : NULL;
+    if (s == NULL || doc == NULL) {
+        got = s == NULL ? "(no schema)"
+                        : err ? err->message : "(no query.graphql)";
+    }
+    else {
+        errors = gql_errors_make(p);
+        gql_validate(p, s, doc, &opts, errors);
+        got = errors_json(p, errors);
+    }
+    is_str(got, want, name);
+    apr_pool_destroy(p);
+}
+
+int main(int argc, const char *const *argv)
+{
+    apr_pool_t *p;
+    const char *root = argc > 1 ? argv[1] : "t/cases/validate";
+    apr_array_header_t *cases;
+    int i;
+
+    apr_app_initialize(&argc, &argv, NULL);
+    apr_pool_create(&p, NULL);
+    cases = cases_in(p, root);
+    ok(cases->nelts > 0, "there are validation cases");
+    for (i = 0; i < cases->nelts; i++) {
+        run_case(p, root, APR_ARRAY_IDX(cases, i, const char *));
+    }
+    apr_pool_destroy(p);
+    apr_terminate();
+    return tap_done();
+}
