@@ -12,6 +12,7 @@
  *
  *   GraphQLSchema FILE [FILE...]   the schema, loaded in the directive
  *   GraphQLMaxBodySize BYTES       largest POST body (default 1 MiB)
+ *   GraphQLIntrospection On|Off    __schema and __type (default On)
  */
 
 #include "httpd.h"
@@ -44,6 +45,7 @@ typedef struct graphql_dir_conf {
     const gql_schema_t *schema;     /* NULL: unset */
     const char *schema_files;       /* for log lines; NULL: unset */
     apr_off_t max_body;             /* -1: unset */
+    int introspection;              /* -1: unset */
 } graphql_dir_conf;
 
 /* Set in r->request_config when translate_name claimed the request. */
@@ -55,6 +57,7 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
 
     (void)dir;
     c->max_body = -1;
+    c->introspection = -1;
     return c;
 }
 
@@ -66,6 +69,8 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->schema = add->schema ? add->schema : base->schema;
     c->schema_files = add->schema ? add->schema_files : base->schema_files;
     c->max_body = add->max_body != -1 ? add->max_body : base->max_body;
+    c->introspection = add->introspection != -1 ? add->introspection
+                                                : base->introspection;
     return c;
 }
 
@@ -150,6 +155,14 @@ static const char *graphql_set_max_body(cmd_parms *cmd, void *dconf,
         return apr_pstrcat(cmd->pool, "GraphQLMaxBodySize: value must be a "
                            "number of bytes > 0, not ", arg, NULL);
     }
+    return NULL;
+}
+
+static const char *graphql_set_introspection(cmd_parms *cmd, void *dconf,
+                                             int on)
+{
+    (void)cmd;
+    ((graphql_dir_conf *)dconf)->introspection = on;
     return NULL;
 }
 
@@ -336,11 +349,13 @@ static int post_params(request_rec *r, graphql_dir_conf *conf,
 static int answer(request_rec *r, const graphql_dir_conf *conf,
                   gql_media_e media, const gql_request_t *req)
 {
+    gql_validate_opts_t opts;
     gql_result_t res;
     gql_operation_t *op;
     int failed;
 
-    op = gql_execute_prepare(r->pool, conf->schema, req, &res);
+    opts.introspection = conf->introspection != 0;
+    op = gql_execute_prepare(r->pool, conf->schema, req, &opts, &res);
     if (op != NULL && r->method_number == M_GET
         && gql_execute_kind(op) != GQL_OP_QUERY) {
         apr_table_setn(r->headers_out, "Allow", "POST");
@@ -350,7 +365,9 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
                          gql_operation_names[gql_execute_kind(op)]));
     }
     if (op != NULL) {
-        gql_execute_run(r->pool, op, &res);
+        /* No resolvers yet: every field reads its parent's member, and
+         * the root has none, so root fields are null. */
+        gql_execute_run(r->pool, op, NULL, NULL, &res);
     }
     failed = !res.has_data && media == GQL_MEDIA_GRAPHQL_RESPONSE;
     return respond(r, failed ? HTTP_BAD_REQUEST : HTTP_OK, media,
@@ -428,6 +445,10 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "BYTES: the largest request body accepted (default "
                   "1048576)"),
+    AP_INIT_FLAG("GraphQLIntrospection", graphql_set_introspection, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On|Off: whether clients may query __schema and __type "
+                 "(default On)"),
     {NULL}
 };
 

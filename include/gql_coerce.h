@@ -41,13 +41,16 @@ json_object *gql_coerce_variables(apr_pool_t *p, const gql_schema_t *schema,
 
 /*
  * CoerceArgumentValues for a field or a directive: defs are the
- * gql_input_value_t * it defines, args the gql_argument_t * written.
+ * gql_input_value_t * it defines, args the gql_argument_t * written, at
+ * the field or directive (where a missing argument is reported).
  * Returns an object of the coerced arguments, or NULL with *err set (a
- * field error, located at the argument) when one cannot be coerced.
+ * field error, located at the argument's value, or at `at` when it is
+ * missing) when one cannot be coerced.
  */
 json_object *gql_coerce_arguments(apr_pool_t *p,
                                   const apr_array_header_t *defs,
                                   const apr_array_header_t *args,
+                                  const gql_loc_t *at,
                                   json_object *variables, gql_error_t **err);
 
 /*
@@ -62,11 +65,19 @@ int gql_coerce_literal(apr_pool_t *p, const gql_tref_t *t,
 /*
  * Result coercion of a leaf (scalar or enum) value that a resolver
  * produced: Int must fit 32 bits, Float be finite, enums name a value of
- * the type, custom scalars pass through.  Returns 1 with *out set (a new
- * value owned by the caller), or 0 with *msg set in graphql-js's wording
+ * the type, custom scalars pass through.  Returns 1 with *out set (owned by
+ * p, like every value made here), or 0 with *msg set in graphql-js's wording
  * ('Int cannot represent non-integer value: "a"').
  */
 int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
                       json_object **out, const char **msg);
+
+/* A value as graphql-js's inspect() prints it in messages ("abc" quoted,
+ * { a: 1 }, [1, 2], numbers as JavaScript writes them), in p. */
+const char *gql_coerce_inspect(apr_pool_t *p, json_object *v);
+
+/* A number as JavaScript's Number.prototype.toString() writes it: the
+ * shortest digits that read back the same (1.5, 1e+21, 0.000001), in p. */
+const char *gql_coerce_js_number(apr_pool_t *p, double d);
 
 #endif /* GQL_COERCE_H */

@@ -4,23 +4,29 @@
  */
 
 /*
- * gql_execute.h: from a request's document to a GraphQL result.
+ * gql_execute.h: from a request's document to a GraphQL result (spec
+ * section 6).
  *
  * Two steps, so that the HTTP glue can refuse a mutation sent with GET
  * (405) after the operation is known and before anything runs:
  *
- *   gql_execute_prepare()  parse, validate, select the operation
- *   gql_execute_run()      coerce what it needs of the variables, collect
- *                          the root fields and complete them
+ *   gql_execute_prepare()  parse, validate (gql_validate.h), select the
+ *                          operation, coerce the variables
+ *   gql_execute_run()      execute the operation with the resolvers given
  *
- * This is the first execution step: root fields are answered (__typename
- * by the root type's name; every other field by null, since no resolvers
- * exist yet, with the spec's null propagation for non-null fields), and
- * the validation is the part that this needs (executable definitions,
- * known fields on the root types and fragment types, known fragments).
+ * Resolvers work on batches: the executor completes the result one level
+ * of the selection at a time and hands a resolver every parent of a field
+ * at once (all the links whose "postedBy" is asked for), so that a
+ * resolver backed by SQL runs one statement per level, never one per
+ * parent.  The response is the same as the depth-first executor of the
+ * specification gives: keys in selection order, errors in the order a
+ * depth-first walk meets them, null propagation to the nearest nullable
+ * ancestor.
  *
- * Everything is allocated in the pool passed; the result's json-c tree is
- * tied to that pool.  The schema is only read.
+ * Values are json-c values as gql_coerce.h describes them; an object row
+ * is a JSON object whose members are the row's columns.  Everything is
+ * allocated in the pool passed; the result's json-c tree is tied to that
+ * pool.  The schema is only read.
  */
 
 #ifndef GQL_EXECUTE_H
@@ -31,6 +37,7 @@
 #include <json-c/json.h>
 #include "gql_request.h"
 #include "gql_schema.h"
+#include "gql_validate.h"
 
 typedef struct gql_result_t {
     apr_array_header_t *errors; /* gql_error_t *, in the order found */
@@ -43,6 +50,61 @@ typedef struct gql_result_t {
 typedef struct gql_operation_t gql_operation_t;
 
 /*
+ * One batch: a field (one response key of one selection set) asked of
+ * count parent values of the same parent type.  The resolver sets
+ * results[i] for every parent (NULL is null; a new reference that the
+ * executor takes over) or errors[i] (a message for a field error at that
+ * parent's path; results[i] is then ignored).
+ */
+typedef struct gql_resolve_t {
+    apr_pool_t *pool;                   /* the request's */
+    void *ctx;                          /* gql_resolvers_t.ctx */
+    const gql_schema_t *schema;
+    const gql_type_t *parent_type;      /* an object type */
+    const gql_field_t *field;
+    const gql_selection_t *node;        /* the first field node merged into
+                                         * this response key */
+    json_object *args;                  /* coerced arguments (an object) */
+    json_object *variables;             /* coerced variables (an object) */
+    int count;
+    json_object *const *parents;        /* count values: objects, or for a
+                                         * root field the root value given
+                                         * to gql_execute_run (NULL: none) */
+    json_object **results;              /* out: count values */
+    const char **errors;                /* out: count messages or NULL */
+} gql_resolve_t;
+
+/* Resolve a batch.  Returns NULL, or a message when the whole batch
+ * failed (every parent then gets that field error). */
+typedef const char *(*gql_resolve_fn)(gql_resolve_t *batch);
+
+/* The name of the concrete object type of a value of an interface or
+ * union type (graphql-js's resolveType), or NULL when it cannot be told.
+ * The executor checks the name: a field error when it names no type, a
+ * type that is not an object type, or one that is not a possible type of
+ * abstract (graphql-js's messages for each). */
+typedef const char *(*gql_type_of_fn)(void *ctx, const gql_schema_t *schema,
+                                      const gql_type_t *abstract,
+                                      json_object *value);
+
+typedef struct gql_resolvers_t {
+    gql_resolve_fn field;       /* every field but introspection's; NULL:
+                                 * gql_execute_resolve_property */
+    gql_type_of_fn type_of;     /* NULL: gql_execute_type_of_typename */
+    void *ctx;
+} gql_resolvers_t;
+
+/* The default field resolver: each parent's member named after the field
+ * (null when absent or when the parent is NULL). */
+const char *gql_execute_resolve_property(gql_resolve_t *batch);
+
+/* The default type resolver: the value's "__typename" member when it is
+ * a string (graphql-js's typeResolver v => v.__typename). */
+const char *gql_execute_type_of_typename(void *ctx, const gql_schema_t *schema,
+                                         const gql_type_t *abstract,
+                                         json_object *value);
+
+/*
  * Parse and validate req->query against schema and select the operation
  * that req->operation_name names.  Initialises *res.  Returns the
  * operation, or NULL with res->errors set and res->has_data 0 when the
@@ -50,6 +112,7 @@ typedef struct gql_operation_t gql_operation_t;
  */
 gql_operation_t *gql_execute_prepare(apr_pool_t *p, const gql_schema_t *schema,
                                      const gql_request_t *req,
+                                     const gql_validate_opts_t *opts,
                                      gql_result_t *res);
 
 /* query, mutation or subscription. */
@@ -61,6 +124,7 @@ gql_operation_e gql_execute_kind(const gql_operation_t *op);
  * variable that cannot be used), in which case res->errors says why.
  */
 void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
-                     gql_result_t *res);
+                     const gql_resolvers_t *resolvers,
+                     json_object *root_value, gql_result_t *res);
 
 #endif /* GQL_EXECUTE_H */

@@ -4,303 +4,178 @@
  */
 
 /*
- * gql_execute.c: the first execution step.  Parse the request's document,
- * validate what this step relies on, select the operation, collect its
- * root fields (with @skip/@include and fragments) and answer them:
- * __typename by the root type's name, every other field by null, with the
- * spec's null propagation (6.4.4) for non-null fields.  Messages follow
- * graphql-js 16 word for word, since clients and tests compare them.
+ * gql_execute.c: execution (spec section 6), one level of the selection
+ * at a time.
+ *
+ * The executor walks the operation breadth-first.  A set of objects of
+ * one runtime type that wait for the same selection (objset_t: all the
+ * links under "links", all the users under their "postedBy") is collected
+ * once (CollectFields) and each of its response keys is resolved for all
+ * of those objects in one batch; the values are completed into a result
+ * tree (node_t), and the objects they hold become the objsets of the next
+ * level.  So a resolver is called once per field of the query and
+ * runtime type, however many rows there are.
+ *
+ * The response is then read off the tree depth-first, as graphql-js's
+ * depth-first executor would produce it: keys in selection order, errors
+ * in the order it meets them, a null in a non-null position nulling the
+ * nearest nullable ancestor, and the errors of the siblings it would not
+ * have completed after such a failure left out.  Root fields are done
+ * one after the other, each subtree complete before the next starts, as
+ * mutations need; a root field that nulls the whole data stops the rest.
+ *
+ *   objset  (type, field nodes, objects)
+ *     |  collect -> groups (response key -> field nodes)
+ *     |  for each group: one resolver call for every object
+ *     v
+ *   node_t tree  -- objects of the results --> next objsets
+ *
+ * Messages follow graphql-js 16 word for word.
  */
 
-#include <stdlib.h>
 #include <string.h>
 #include <apr_hash.h>
-#include <apr_lib.h>
 #include <apr_strings.h>
+#include "gql_coerce.h"
 #include "gql_execute.h"
 #include "gql_json.h"
 #include "gql_parser.h"
 
+#define SINK_KEY "gql_execute:sink"
+
 struct gql_operation_t {
     const gql_schema_t *schema;
-    const gql_request_t *req;
     const gql_definition_t *def;        /* the selected operation */
     apr_hash_t *fragments;              /* name -> gql_definition_t * */
+    json_object *variables;             /* coerced */
 };
 
-/* The state of one validation pass. */
-typedef struct check_t {
-    apr_pool_t *p;
-    const gql_schema_t *schema;
-    apr_hash_t *fragments;
-    apr_array_header_t *errors;
-} check_t;
+/* ORDER NODE */
+typedef enum {
+    N_NULL,
+    N_LEAF,
+    N_OBJECT,
+    N_LIST,
+    N_ERROR
+} nkind_e;
 
-/* One response key and the field selections that share it (CollectFields
- * merges them), in the order the keys were first seen. */
+/* One position of the result. */
+typedef struct node_t node_t;
+struct node_t {
+    nkind_e kind;
+    int nonnull;                        /* its type is T! */
+    json_object *leaf;                  /* LEAF */
+    const char *msg;                    /* ERROR */
+    const apr_array_header_t *locs;     /* ERROR: gql_loc_t */
+    const gql_path_t *path;
+    int n;                              /* OBJECT: members; LIST: items */
+    node_t **kids;                      /* NULL member: no such field */
+    const char **keys;                  /* OBJECT */
+};
+
+/* One response key and the field nodes merged into it. */
 typedef struct group_t {
     const char *key;
     apr_array_header_t *fields;         /* gql_selection_t * */
 } group_t;
 
-/* The state of one run. */
+typedef struct obj_t {
+    json_object *value;
+    node_t *node;
+} obj_t;
+
+/* Objects of one runtime type waiting for the same selection. */
+typedef struct objset_t {
+    const gql_type_t *type;
+    const apr_array_header_t *fields;   /* gql_selection_t *: whose
+                                         * selection sets apply; NULL: the
+                                         * operation's */
+    apr_array_header_t *objs;           /* obj_t */
+} objset_t;
+
+/* A field being completed for a batch of parents. */
+typedef struct fctx_t {
+    const gql_type_t *parent;
+    const gql_field_t *field;
+    const group_t *group;
+    apr_array_header_t *locs;           /* of the field nodes */
+    apr_array_header_t *sets;           /* objset_t *, one per type */
+} fctx_t;
+
 typedef struct run_t {
     apr_pool_t *p;
     const gql_operation_t *op;
-    gql_result_t *res;
-    const gql_type_t *root;
-    apr_hash_t *booleans;       /* variable name -> int * (NULL: null) */
-    apr_hash_t *visited;        /* fragments spread already */
-    apr_hash_t *groups;         /* key -> group_t * */
-    apr_array_header_t *order;  /* group_t * */
+    const gql_schema_t *schema;
+    gql_resolve_fn resolve;
+    gql_type_of_fn type_of;
+    void *ctx;
+    apr_array_header_t *queue;          /* objset_t * */
+    int head;
+    apr_array_header_t *errors;
 } run_t;
 
-/* ---- suggestions, as graphql-js's suggestionList() and didYouMean() */
+/* ---- values: one json-c array per pool keeps them all alive */
 
-#define MAX_SUGGESTIONS 5
-
-/* Optimal string alignment distance between two lowercased names, or -1
- * when it exceeds threshold.  Names are bounded by the document. */
-static int distance(apr_pool_t *p, const char *in, const char *opt,
-                    int threshold)
+static json_object *sink(apr_pool_t *p)
 {
-    char *a = apr_pstrdup(p, opt), *b = apr_pstrdup(p, in), *c;
-    int alen, blen, i, j, *rows[3], d;
+    void *s = NULL;
 
-    if (strcmp(in, opt) == 0) {
-        return 0;
+    apr_pool_userdata_get(&s, SINK_KEY, p);
+    if (s == NULL) {
+        s = gql_json_own(p, json_object_new_array());
+        apr_pool_userdata_setn(s, SINK_KEY, apr_pool_cleanup_null, p);
     }
-    for (c = a; *c; c++) {
-        *c = (char)apr_tolower(*c);
-    }
-    for (c = b; *c; c++) {
-        *c = (char)apr_tolower(*c);
-    }
-    if (strcmp(a, b) == 0) {
-        return 1;
-    }
-    if (strlen(a) < strlen(b)) {
-        c = a;
-        a = b;
-        b = c;
-    }
-    alen = (int)strlen(a);
-    blen = (int)strlen(b);
-    if (alen - blen > threshold) {
-        return -1;
-    }
-    for (i = 0; i < 3; i++) {
-        rows[i] = apr_palloc(p, sizeof(int) * (blen + 1));
-    }
-    for (j = 0; j <= blen; j++) {
-        rows[0][j] = j;
-    }
-    for (i = 1; i <= alen; i++) {
-        int *up = rows[(i - 1) % 3], *cur = rows[i % 3], smallest;
-
-        smallest = cur[0] = i;
-        for (j = 1; j <= blen; j++) {
-            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            int cell = up[j] + 1;
-
-            if (cur[j - 1] + 1 < cell) {
-                cell = cur[j - 1] + 1;
-            }
-            if (up[j - 1] + cost < cell) {
-                cell = up[j - 1] + cost;
-            }
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2]
-                && a[i - 2] == b[j - 1]
-                && rows[(i - 2) % 3][j - 2] + 1 < cell) {
-                cell = rows[(i - 2) % 3][j - 2] + 1;
-            }
-            if (cell < smallest) {
-                smallest = cell;
-            }
-            cur[j] = cell;
-        }
-        if (smallest > threshold) {
-            return -1;
-        }
-    }
-    d = rows[alen % 3][blen];
-    return d <= threshold ? d : -1;
+    return s;
 }
 
-typedef struct suggestion_t {
-    const char *name;
-    int distance;
-} suggestion_t;
-
-/* A run of digits as a number, as graphql-js's naturalCompare reads it
- * (a leading zero ends the run). */
-static unsigned long digits(const char **s)
+static json_object *keep(apr_pool_t *p, json_object *o)
 {
-    unsigned long n = 0;
-
-    do {
-        n = n * 10 + (unsigned long)(*(*s)++ - '0');
-    } while (apr_isdigit(**s) && n > 0 && n < 100000000UL);
-    return n;
+    if (o != NULL) {
+        json_object_array_add(sink(p), o);
+    }
+    return o;
 }
 
-/* Closest first, then by graphql-js's naturalCompare: character codes,
- * with runs of digits compared as numbers. */
-static int by_distance(const void *x, const void *y)
+static json_object *ref(json_object *o)
 {
-    const suggestion_t *a = x, *b = y;
-    const char *p = a->name, *q = b->name;
-
-    if (a->distance != b->distance) {
-        return a->distance - b->distance;
-    }
-    while (*p && *q) {
-        if (apr_isdigit(*p) && apr_isdigit(*q)) {
-            unsigned long m = digits(&p), n = digits(&q);
-
-            if (m != n) {
-                return m < n ? -1 : 1;
-            }
-        }
-        else if (*p != *q) {
-            return (unsigned char)*p < (unsigned char)*q ? -1 : 1;
-        }
-        else {
-            p++;
-            q++;
-        }
-    }
-    return (int)strlen(p) - (int)strlen(q);
+    return o != NULL ? json_object_get(o) : NULL;
 }
 
-/* " Did you mean "a", "b", or "c"?" for the fields of t near name, or "". */
-static const char *did_you_mean(apr_pool_t *p, const gql_type_t *t,
-                                const char *name)
-{
-    int threshold = (int)(strlen(name) * 4 / 10) + 1, i, n = 0;
-    suggestion_t *s = apr_palloc(p, sizeof(*s) * (t->fields->nelts + 1));
-    const char *out = " Did you mean ";
+/* ---- the default resolvers */
 
-    for (i = 0; i < t->fields->nelts; i++) {
-        const gql_field_t *f = APR_ARRAY_IDX(t->fields, i, gql_field_t *);
-        int d = distance(p, name, f->name, threshold);
-
-        if (d >= 0) {
-            s[n].name = f->name;
-            s[n++].distance = d;
-        }
-    }
-    if (n == 0) {
-        return "";
-    }
-    qsort(s, n, sizeof(*s), by_distance);
-    if (n > MAX_SUGGESTIONS) {
-        n = MAX_SUGGESTIONS;
-    }
-    for (i = 0; i < n; i++) {
-        const char *sep = i == 0 ? "" : (n == 2 ? " or "
-                                         : (i == n - 1 ? ", or " : ", "));
-
-        out = apr_pstrcat(p, out, sep, "\"", s[i].name, "\"", NULL);
-    }
-    return apr_pstrcat(p, out, "?", NULL);
-}
-
-/* ---- validation: the rules this step depends on */
-
-/* ExecutableDefinitionsRule */
-static void check_executable(check_t *c, const gql_document_t *doc)
+const char *gql_execute_resolve_property(gql_resolve_t *b)
 {
     int i;
 
-    for (i = 0; i < doc->definitions->nelts; i++) {
-        const gql_definition_t *d = GQL_AST_ITEM(doc->definitions, i,
-                                                 gql_definition_t);
+    for (i = 0; i < b->count; i++) {
+        json_object *v = NULL;
 
-        if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT) {
-            continue;
+        if (json_object_is_type(b->parents[i], json_type_object)) {
+            json_object_object_get_ex(b->parents[i], b->field->name, &v);
         }
-        if (d->kind == GQL_DEF_SCHEMA) {
-            gql_error_add(c->p, c->errors, &d->loc,
-                          "The schema definition is not executable.");
-        }
-        else {
-            gql_error_add(c->p, c->errors, &d->loc,
-                          "The \"%s\" definition is not executable.",
-                          d->name.value);
-        }
+        b->results[i] = ref(v);
     }
+    return NULL;
 }
 
-/* FieldsOnCorrectTypeRule (on object types) and KnownFragmentNamesRule,
- * over one selection set and the inline fragments in it.  Sub-selections
- * of fields belong to the full validator of a later step.  The parser
- * bounds the nesting (GQL_MAX_DEPTH). */
-static void check_selections(check_t *c, const gql_type_t *t,
-                             const gql_selection_set_t *ss)
+const char *gql_execute_type_of_typename(void *ctx, const gql_schema_t *schema,
+                                         const gql_type_t *abstract,
+                                         json_object *value)
 {
-    int i;
+    json_object *t;
 
-    for (i = 0; i < ss->selections->nelts; i++) {
-        const gql_selection_t *s = GQL_AST_ITEM(ss->selections, i,
-                                                gql_selection_t);
-        const char *name = s->name.value;
-
-        if (s->kind == GQL_SEL_INLINE_FRAGMENT) {
-            check_selections(c, s->type_condition.value
-                             ? gql_schema_type(c->schema,
-                                               s->type_condition.value)
-                             : t, s->selection_set);
-        }
-        else if (s->kind == GQL_SEL_FRAGMENT_SPREAD) {
-            if (apr_hash_get(c->fragments, name, APR_HASH_KEY_STRING)
-                == NULL) {
-                gql_error_add(c->p, c->errors, &s->name.loc,
-                              "Unknown fragment \"%s\".", name);
-            }
-        }
-        else if (t != NULL && t->kind == GQL_KIND_OBJECT
-                 && strcmp(name, "__typename") != 0
-                 && gql_type_field(t, name) == NULL
-                 && !(t == c->schema->query
-                      && (strcmp(name, "__schema") == 0
-                          || strcmp(name, "__type") == 0))) {
-            gql_error_add(c->p, c->errors, &s->loc,
-                          "Cannot query field \"%s\" on type \"%s\".%s",
-                          name, t->name, did_you_mean(c->p, t, name));
-        }
+    (void)ctx;
+    (void)schema;
+    (void)abstract;
+    if (json_object_is_type(value, json_type_object)
+        && json_object_object_get_ex(value, "__typename", &t)
+        && json_object_is_type(t, json_type_string)) {
+        return json_object_get_string(t);
     }
+    return NULL;
 }
 
-/* LoneAnonymousOperationRule, then the selections of each definition. */
-static void check_definitions(check_t *c, const gql_document_t *doc)
-{
-    int i, nops = 0;
-
-    for (i = 0; i < doc->definitions->nelts; i++) {
-        nops += GQL_AST_ITEM(doc->definitions, i, gql_definition_t)->kind
-                == GQL_DEF_OPERATION;
-    }
-    for (i = 0; i < doc->definitions->nelts; i++) {
-        const gql_definition_t *d = GQL_AST_ITEM(doc->definitions, i,
-                                                 gql_definition_t);
-
-        if (d->kind == GQL_DEF_OPERATION) {
-            if (d->name.value == NULL && nops > 1) {
-                gql_error_add(c->p, c->errors, &d->loc, "This anonymous "
-                              "operation must be the only defined "
-                              "operation.");
-            }
-            check_selections(c, gql_schema_root(c->schema, d->operation),
-                             d->selection_set);
-        }
-        else if (d->kind == GQL_DEF_FRAGMENT) {
-            check_selections(c, gql_schema_type(c->schema,
-                                                d->type_condition.value),
-                             d->selection_set);
-        }
-    }
-}
+/* ---- prepare */
 
 /* The operation the request names (graphql-js buildExecutionContext). */
 static const gql_definition_t *select_operation(apr_pool_t *p,
@@ -330,26 +205,24 @@ static const gql_definition_t *select_operation(apr_pool_t *p,
             found = d;
         }
     }
-    if (found == NULL) {
-        if (name != NULL) {
-            gql_error_add(p, errors, NULL, "Unknown operation named \"%s\".",
-                          name);
-        }
-        else {
-            gql_error_add(p, errors, NULL, "Must provide an operation.");
-        }
+    if (found == NULL && name != NULL) {
+        gql_error_add(p, errors, NULL, "Unknown operation named \"%s\".",
+                      name);
+    }
+    else if (found == NULL) {
+        gql_error_add(p, errors, NULL, "Must provide an operation.");
     }
     return found;
 }
 
 gql_operation_t *gql_execute_prepare(apr_pool_t *p, const gql_schema_t *schema,
                                      const gql_request_t *req,
+                                     const gql_validate_opts_t *opts,
                                      gql_result_t *res)
 {
     gql_operation_t *op = apr_pcalloc(p, sizeof(*op));
     gql_error_t *err = NULL;
     gql_document_t *doc;
-    check_t c;
     int i;
 
     res->errors = gql_errors_make(p);
@@ -360,8 +233,10 @@ gql_operation_t *gql_execute_prepare(apr_pool_t *p, const gql_schema_t *schema,
         APR_ARRAY_PUSH(res->errors, gql_error_t *) = err;
         return NULL;
     }
+    if (gql_validate(p, schema, doc, opts, res->errors) > 0) {
+        return NULL;
+    }
     op->schema = schema;
-    op->req = req;
     op->fragments = apr_hash_make(p);
     for (i = 0; i < doc->definitions->nelts; i++) {
         const gql_definition_t *d = GQL_AST_ITEM(doc->definitions, i,
@@ -371,17 +246,13 @@ gql_operation_t *gql_execute_prepare(apr_pool_t *p, const gql_schema_t *schema,
             apr_hash_set(op->fragments, d->name.value, APR_HASH_KEY_STRING, d);
         }
     }
-    c.p = p;
-    c.schema = schema;
-    c.fragments = op->fragments;
-    c.errors = res->errors;
-    check_executable(&c, doc);
-    check_definitions(&c, doc);
-    if (res->errors->nelts > 0) {
+    op->def = select_operation(p, doc, req->operation_name, res->errors);
+    if (op->def == NULL) {
         return NULL;
     }
-    op->def = select_operation(p, doc, req->operation_name, res->errors);
-    return op->def ? op : NULL;
+    op->variables = gql_coerce_variables(p, schema, op->def, req->variables,
+                                         res->errors);
+    return op->variables != NULL ? op : NULL;
 }
 
 gql_operation_e gql_execute_kind(const gql_operation_t *op)
@@ -389,84 +260,9 @@ gql_operation_e gql_execute_kind(const gql_operation_t *op)
     return op->def->operation;
 }
 
-/* ---- execution */
+/* ---- CollectFields (spec 6.3.2) */
 
-static const char *type_text(apr_pool_t *p, const gql_type_ref_t *t)
-{
-    switch (t->kind) {
-    case GQL_TYPE_LIST:
-        return apr_pstrcat(p, "[", type_text(p, t->of_type), "]", NULL);
-    case GQL_TYPE_NON_NULL:
-        return apr_pstrcat(p, type_text(p, t->of_type), "!", NULL);
-    default:
-        return t->name.value;
-    }
-}
-
-/*
- * Coerce the operation's Boolean variables, the only ones this step uses
- * (in @skip and @include); full variable coercion comes with the
- * validator.  Returns 0 after adding an error when one cannot be used.
- */
-static int coerce_booleans(run_t *x)
-{
-    const apr_array_header_t *vars = x->op->def->variables;
-    json_object *given = x->op->req->variables;
-    int i;
-
-    for (i = 0; i < vars->nelts; i++) {
-        const gql_variable_def_t *v = GQL_AST_ITEM(vars, i,
-                                                   gql_variable_def_t);
-        const gql_type_ref_t *t = v->type;
-        int non_null = t->kind == GQL_TYPE_NON_NULL;
-        json_object *j = NULL;
-        int *b = apr_palloc(x->p, sizeof(*b));
-        const char *name = v->name.value;
-
-        if (non_null) {
-            t = t->of_type;
-        }
-        if (t->kind != GQL_TYPE_NAMED || strcmp(t->name.value, "Boolean")) {
-            continue;
-        }
-        if (given == NULL || !json_object_object_get_ex(given, name, &j)) {
-            if (v->default_value != NULL
-                && v->default_value->kind == GQL_VALUE_BOOLEAN) {
-                *b = v->default_value->boolean;
-                apr_hash_set(x->booleans, name, APR_HASH_KEY_STRING, b);
-            }
-            else if (non_null) {
-                gql_error_add(x->p, x->res->errors, &v->loc, "Variable "
-                              "\"$%s\" of required type \"%s\" was not "
-                              "provided.", name, type_text(x->p, v->type));
-                return 0;
-            }
-        }
-        else if (j == NULL) {
-            if (non_null) {
-                gql_error_add(x->p, x->res->errors, &v->loc, "Variable "
-                              "\"$%s\" of non-null type \"%s\" must not be "
-                              "null.", name, type_text(x->p, v->type));
-                return 0;
-            }
-        }
-        else if (!json_object_is_type(j, json_type_boolean)) {
-            const char *text = gql_json_text(j);
-
-            gql_error_add(x->p, x->res->errors, &v->loc, "Variable \"$%s\" "
-                          "got invalid value %s; Boolean cannot represent a "
-                          "non boolean value: %s", name, text, text);
-            return 0;
-        }
-        else {
-            *b = json_object_get_boolean(j);
-            apr_hash_set(x->booleans, name, APR_HASH_KEY_STRING, b);
-        }
-    }
-    return 1;
-}
-
-/* The `if` of @skip or @include: 1, 0, or -1 when it has no boolean. */
+/* The `if` of @skip or @include: 1, 0, or -1 when it has none. */
 static int if_arg(run_t *x, const gql_directive_t *d)
 {
     int i;
@@ -474,7 +270,7 @@ static int if_arg(run_t *x, const gql_directive_t *d)
     for (i = 0; i < d->arguments->nelts; i++) {
         const gql_argument_t *a = GQL_AST_ITEM(d->arguments, i,
                                                gql_argument_t);
-        const int *b;
+        json_object *v = NULL;
 
         if (strcmp(a->name.value, "if") != 0) {
             continue;
@@ -482,17 +278,17 @@ static int if_arg(run_t *x, const gql_directive_t *d)
         if (a->value->kind == GQL_VALUE_BOOLEAN) {
             return a->value->boolean;
         }
-        if (a->value->kind == GQL_VALUE_VARIABLE) {
-            b = apr_hash_get(x->booleans, a->value->text,
-                             APR_HASH_KEY_STRING);
-            return b ? *b : -1;
+        if (a->value->kind == GQL_VALUE_VARIABLE
+            && json_object_object_get_ex(x->op->variables, a->value->text,
+                                         &v)
+            && json_object_is_type(v, json_type_boolean)) {
+            return json_object_get_boolean(v);
         }
     }
     return -1;
 }
 
-/* shouldIncludeNode: @skip(if: true) or @include(if: false) leave a
- * selection out. */
+/* shouldIncludeNode */
 static int included(run_t *x, const apr_array_header_t *directives)
 {
     int i;
@@ -511,39 +307,61 @@ static int included(run_t *x, const apr_array_header_t *directives)
     return 1;
 }
 
-/* doesFragmentConditionMatch, for the root (an object type). */
-static int applies(run_t *x, const char *condition)
+static int is_possible(const gql_type_t *abstract, const gql_type_t *t)
 {
-    const gql_type_t *t;
-    const apr_array_header_t *list;
     int i;
 
-    if (condition == NULL) {
-        return 1;
-    }
-    t = gql_schema_type(x->op->schema, condition);
-    if (t == x->root) {
-        return 1;
-    }
-    if (t == NULL || (t->kind != GQL_KIND_INTERFACE
-                      && t->kind != GQL_KIND_UNION)) {
-        return 0;
-    }
-    list = t->kind == GQL_KIND_UNION ? t->possible_types : x->root->interfaces;
-    for (i = 0; list != NULL && i < list->nelts; i++) {
-        const gql_type_t *u = APR_ARRAY_IDX(list, i, const gql_type_t *);
-
-        if (u == (t->kind == GQL_KIND_UNION ? x->root : t)) {
+    for (i = 0; abstract->possible_types != NULL
+                && i < abstract->possible_types->nelts; i++) {
+        if (APR_ARRAY_IDX(abstract->possible_types, i, const gql_type_t *)
+            == t) {
             return 1;
         }
     }
     return 0;
 }
 
-/* CollectFields (spec 6.3.2) over the root selection set.  Each fragment
- * is spread at most once, which also ends cycles; inline fragments are
- * bounded by the parser's GQL_MAX_DEPTH. */
-static void collect(run_t *x, const gql_selection_set_t *ss)
+/* doesFragmentConditionMatch */
+static int applies(run_t *x, const char *condition, const gql_type_t *t)
+{
+    const gql_type_t *c;
+
+    if (condition == NULL) {
+        return 1;
+    }
+    c = gql_schema_type(x->schema, condition);
+    if (c == t) {
+        return 1;
+    }
+    return c != NULL && (c->kind == GQL_KIND_INTERFACE
+                         || c->kind == GQL_KIND_UNION) && is_possible(c, t);
+}
+
+typedef struct collect_t {
+    const gql_type_t *type;
+    apr_hash_t *visited;        /* fragments spread already */
+    apr_hash_t *groups;         /* key -> group_t * */
+    apr_array_header_t *order;  /* group_t * */
+} collect_t;
+
+static void add_field(run_t *x, collect_t *c, const gql_selection_t *s)
+{
+    const char *key = s->alias.value ? s->alias.value : s->name.value;
+    group_t *g = apr_hash_get(c->groups, key, APR_HASH_KEY_STRING);
+
+    if (g == NULL) {
+        g = apr_pcalloc(x->p, sizeof(*g));
+        g->key = key;
+        g->fields = apr_array_make(x->p, 1, sizeof(gql_selection_t *));
+        apr_hash_set(c->groups, key, APR_HASH_KEY_STRING, g);
+        APR_ARRAY_PUSH(c->order, group_t *) = g;
+    }
+    APR_ARRAY_PUSH(g->fields, const gql_selection_t *) = s;
+}
+
+/* Each fragment is spread at most once per collection, which also ends
+ * cycles; inline fragments nest no deeper than the parser allows. */
+static void collect(run_t *x, collect_t *c, const gql_selection_set_t *ss)
 {
     int i;
 
@@ -551,117 +369,495 @@ static void collect(run_t *x, const gql_selection_set_t *ss)
         const gql_selection_t *s = GQL_AST_ITEM(ss->selections, i,
                                                 gql_selection_t);
         const gql_definition_t *f;
-        const char *key;
-        group_t *g;
 
         if (!included(x, s->directives)) {
             continue;
         }
-        if (s->kind == GQL_SEL_INLINE_FRAGMENT) {
-            if (applies(x, s->type_condition.value)) {
-                collect(x, s->selection_set);
-            }
-            continue;
+        if (s->kind == GQL_SEL_FIELD) {
+            add_field(x, c, s);
         }
-        if (s->kind == GQL_SEL_FRAGMENT_SPREAD) {
-            key = s->name.value;
-            f = apr_hash_get(x->op->fragments, key, APR_HASH_KEY_STRING);
-            if (f == NULL
-                || apr_hash_get(x->visited, key, APR_HASH_KEY_STRING)) {
+        else if (s->kind == GQL_SEL_INLINE_FRAGMENT) {
+            if (applies(x, s->type_condition.value, c->type)) {
+                collect(x, c, s->selection_set);
+            }
+        }
+        else if (!apr_hash_get(c->visited, s->name.value,
+                               APR_HASH_KEY_STRING)) {
+            apr_hash_set(c->visited, s->name.value, APR_HASH_KEY_STRING, s);
+            f = apr_hash_get(x->op->fragments, s->name.value,
+                             APR_HASH_KEY_STRING);
+            if (f != NULL && applies(x, f->type_condition.value, c->type)) {
+                collect(x, c, f->selection_set);
+            }
+        }
+    }
+}
+
+/* The response keys of an objset, in order (collectSubfields). */
+static apr_array_header_t *collect_set(run_t *x, const objset_t *os)
+{
+    collect_t c;
+    int i;
+
+    c.type = os->type;
+    c.visited = apr_hash_make(x->p);
+    c.groups = apr_hash_make(x->p);
+    c.order = apr_array_make(x->p, 8, sizeof(group_t *));
+    if (os->fields == NULL) {
+        collect(x, &c, x->op->def->selection_set);
+    }
+    for (i = 0; os->fields != NULL && i < os->fields->nelts; i++) {
+        const gql_selection_t *s = APR_ARRAY_IDX(os->fields, i,
+                                                 const gql_selection_t *);
+
+        if (s->selection_set != NULL) {
+            collect(x, &c, s->selection_set);
+        }
+    }
+    return c.order;
+}
+
+/* ---- completion into the result tree */
+
+static node_t *new_node(run_t *x, nkind_e kind, const gql_path_t *path)
+{
+    node_t *n = apr_pcalloc(x->p, sizeof(*n));
+
+    n->kind = kind;
+    n->path = path;
+    return n;
+}
+
+static node_t *error_node(run_t *x, const gql_path_t *path,
+                          const apr_array_header_t *locs, const char *msg)
+{
+    node_t *n = new_node(x, N_ERROR, path);
+
+    n->msg = msg;
+    n->locs = locs;
+    return n;
+}
+
+static const gql_path_t *path_add(run_t *x, const gql_path_t *prev,
+                                  const char *key, int index)
+{
+    gql_path_t *n = apr_palloc(x->p, sizeof(*n));
+
+    n->prev = prev;
+    n->key = key;
+    n->index = index;
+    return n;
+}
+
+/* The objset of the field's results of runtime type t. */
+static objset_t *set_for(run_t *x, fctx_t *f, const gql_type_t *t)
+{
+    objset_t *os;
+    int i;
+
+    for (i = 0; i < f->sets->nelts; i++) {
+        os = APR_ARRAY_IDX(f->sets, i, objset_t *);
+        if (os->type == t) {
+            return os;
+        }
+    }
+    os = apr_pcalloc(x->p, sizeof(*os));
+    os->type = t;
+    os->fields = f->group->fields;
+    os->objs = apr_array_make(x->p, 4, sizeof(obj_t));
+    APR_ARRAY_PUSH(f->sets, objset_t *) = os;
+    APR_ARRAY_PUSH(x->queue, objset_t *) = os;
+    return os;
+}
+
+/* ensureValidRuntimeType: the object type of an abstract value, or NULL
+ * with *msg. */
+static const gql_type_t *runtime_type(run_t *x, fctx_t *f,
+                                      const gql_type_t *abstract,
+                                      json_object *v, const char **msg)
+{
+    const char *name = x->type_of(x->ctx, x->schema, abstract, v);
+    const gql_type_t *t;
+
+    if (name == NULL) {
+        *msg = apr_psprintf(x->p, "Abstract type \"%s\" must resolve to an "
+                            "Object type at runtime for field \"%s.%s\". "
+                            "Either the \"%s\" type should provide a "
+                            "\"resolveType\" function or each possible type "
+                            "should provide an \"isTypeOf\" function.",
+                            abstract->name, f->parent->name, f->field->name,
+                            abstract->name);
+        return NULL;
+    }
+    t = gql_schema_type(x->schema, name);
+    if (t == NULL) {
+        *msg = apr_psprintf(x->p, "Abstract type \"%s\" was resolved to a "
+                            "type \"%s\" that does not exist inside the "
+                            "schema.", abstract->name, name);
+    }
+    else if (t->kind != GQL_KIND_OBJECT) {
+        *msg = apr_psprintf(x->p, "Abstract type \"%s\" was resolved to a "
+                            "non-object type \"%s\".", abstract->name, name);
+        t = NULL;
+    }
+    else if (!is_possible(abstract, t)) {
+        *msg = apr_psprintf(x->p, "Runtime Object type \"%s\" is not a "
+                            "possible type for \"%s\".", t->name,
+                            abstract->name);
+        t = NULL;
+    }
+    return t;
+}
+
+static node_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
+                        json_object *v, const gql_path_t *path);
+
+static node_t *complete_list(run_t *x, fctx_t *f, const gql_tref_t *t,
+                             json_object *v, const gql_path_t *path)
+{
+    node_t *n;
+    int i;
+
+    if (!json_object_is_type(v, json_type_array)) {
+        return error_node(x, path, f->locs, apr_psprintf(x->p, "Expected "
+                          "Iterable, but did not find one for field "
+                          "\"%s.%s\".", f->parent->name, f->field->name));
+    }
+    n = new_node(x, N_LIST, path);
+    n->n = (int)json_object_array_length(v);
+    n->kids = apr_palloc(x->p, sizeof(node_t *) * (n->n + 1));
+    for (i = 0; i < n->n; i++) {
+        n->kids[i] = complete(x, f, t->of_type,
+                              json_object_array_get_idx(v, i),
+                              path_add(x, path, NULL, i));
+    }
+    return n;
+}
+
+static node_t *complete_object(run_t *x, fctx_t *f, const gql_type_t *t,
+                               json_object *v, const gql_path_t *path)
+{
+    const char *msg;
+    obj_t *o;
+
+    if (t->kind != GQL_KIND_OBJECT) {
+        t = runtime_type(x, f, t, v, &msg);
+        if (t == NULL) {
+            return error_node(x, path, f->locs, msg);
+        }
+    }
+    o = apr_array_push(set_for(x, f, t)->objs);
+    o->value = v;
+    o->node = new_node(x, N_OBJECT, path);
+    return o->node;
+}
+
+/* completeValue */
+static node_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
+                        json_object *v, const gql_path_t *path)
+{
+    node_t *n;
+    json_object *out;
+    const char *msg;
+
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        n = complete(x, f, t->of_type, v, path);
+        if (n->kind == N_NULL) {
+            n = error_node(x, path, f->locs, apr_psprintf(x->p, "Cannot "
+                           "return null for non-nullable field %s.%s.",
+                           f->parent->name, f->field->name));
+        }
+        n->nonnull = 1;
+        return n;
+    }
+    if (v == NULL) {
+        return new_node(x, N_NULL, path);
+    }
+    if (t->kind == GQL_TYPE_LIST) {
+        return complete_list(x, f, t, v, path);
+    }
+    if (t->named->kind == GQL_KIND_SCALAR || t->named->kind == GQL_KIND_ENUM) {
+        if (!gql_coerce_result(x->p, t->named, v, &out, &msg)) {
+            return error_node(x, path, f->locs, msg);
+        }
+        n = new_node(x, N_LEAF, path);
+        n->leaf = out;
+        return n;
+    }
+    return complete_object(x, f, t->named, v, path);
+}
+
+/* ---- resolving one response key of an objset */
+
+static gql_resolve_fn resolver_for(run_t *x, const gql_type_t *parent,
+                                   const gql_field_t *field)
+{
+    (void)parent;
+    (void)field;
+    return x->resolve;
+}
+
+/* Every parent gets the same field error. */
+static void fail_all(run_t *x, const objset_t *os, int gi, const fctx_t *f,
+                     const apr_array_header_t *locs, const char *msg)
+{
+    int i;
+
+    for (i = 0; i < os->objs->nelts; i++) {
+        node_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+        node_t *n = error_node(x, path_add(x, pn->path, f->group->key, 0),
+                               locs, msg);
+
+        n->nonnull = f->field->type->kind == GQL_TYPE_NON_NULL;
+        pn->kids[gi] = n;
+    }
+}
+
+static void typename_all(run_t *x, const objset_t *os, int gi,
+                         const group_t *g)
+{
+    int i;
+
+    for (i = 0; i < os->objs->nelts; i++) {
+        node_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+        node_t *n = new_node(x, N_LEAF, path_add(x, pn->path, g->key, 0));
+
+        n->leaf = keep(x->p, json_object_new_string(os->type->name));
+        n->nonnull = 1;
+        pn->kids[gi] = n;
+    }
+}
+
+static fctx_t *field_ctx(run_t *x, const objset_t *os, const group_t *g,
+                         const gql_field_t *field)
+{
+    fctx_t *f = apr_pcalloc(x->p, sizeof(*f));
+    int i;
+
+    f->parent = os->type;
+    f->field = field;
+    f->group = g;
+    f->sets = apr_array_make(x->p, 1, sizeof(objset_t *));
+    f->locs = apr_array_make(x->p, g->fields->nelts, sizeof(gql_loc_t));
+    for (i = 0; i < g->fields->nelts; i++) {
+        APR_ARRAY_PUSH(f->locs, gql_loc_t) =
+            APR_ARRAY_IDX(g->fields, i, const gql_selection_t *)->loc;
+    }
+    return f;
+}
+
+static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
+{
+    const gql_selection_t *s = APR_ARRAY_IDX(g->fields, 0,
+                                             const gql_selection_t *);
+    const gql_field_t *field = gql_schema_field_def(x->schema, os->type,
+                                                    s->name.value);
+    gql_resolve_t b;
+    gql_error_t *err = NULL;
+    const char *msg;
+    fctx_t *f;
+    int i;
+
+    if (field == NULL) {
+        return;                         /* graphql-js leaves it out */
+    }
+    if (field == x->schema->meta_typename) {
+        typename_all(x, os, gi, g);
+        return;
+    }
+    f = field_ctx(x, os, g, field);
+    memset(&b, 0, sizeof(b));
+    b.args = gql_coerce_arguments(x->p, field->arguments, s->arguments,
+                                  &s->loc, x->op->variables, &err);
+    if (b.args == NULL) {
+        fail_all(x, os, gi, f, err->locations, err->message);
+        return;
+    }
+    b.pool = x->p;
+    b.ctx = x->ctx;
+    b.schema = x->schema;
+    b.parent_type = os->type;
+    b.field = field;
+    b.node = s;
+    b.variables = x->op->variables;
+    b.count = os->objs->nelts;
+    b.parents = apr_palloc(x->p, sizeof(json_object *) * (b.count + 1));
+    b.results = apr_pcalloc(x->p, sizeof(json_object *) * (b.count + 1));
+    b.errors = apr_pcalloc(x->p, sizeof(const char *) * (b.count + 1));
+    for (i = 0; i < b.count; i++) {
+        ((json_object **)b.parents)[i] = APR_ARRAY_IDX(os->objs, i,
+                                                       obj_t).value;
+    }
+    msg = resolver_for(x, os->type, field)(&b);
+    for (i = 0; i < b.count; i++) {
+        keep(x->p, b.results[i]);       /* the executor's reference now */
+    }
+    if (msg != NULL) {
+        fail_all(x, os, gi, f, f->locs, msg);
+        return;
+    }
+    for (i = 0; i < b.count; i++) {
+        node_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+        const gql_path_t *path = path_add(x, pn->path, g->key, 0);
+
+        if (b.errors[i] != NULL) {
+            pn->kids[gi] = error_node(x, path, f->locs, b.errors[i]);
+            pn->kids[gi]->nonnull = field->type->kind == GQL_TYPE_NON_NULL;
+        }
+        else {
+            pn->kids[gi] = complete(x, f, field->type, b.results[i], path);
+        }
+    }
+}
+
+static void object_nodes(run_t *x, const objset_t *os,
+                         const apr_array_header_t *groups)
+{
+    int i, j;
+
+    for (i = 0; i < os->objs->nelts; i++) {
+        node_t *n = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+
+        n->n = groups->nelts;
+        n->kids = apr_pcalloc(x->p, sizeof(node_t *) * (n->n + 1));
+        n->keys = apr_palloc(x->p, sizeof(const char *) * (n->n + 1));
+        for (j = 0; j < groups->nelts; j++) {
+            n->keys[j] = APR_ARRAY_IDX(groups, j, group_t *)->key;
+        }
+    }
+}
+
+static void run_set(run_t *x, const objset_t *os)
+{
+    apr_array_header_t *groups = collect_set(x, os);
+    int i;
+
+    object_nodes(x, os, groups);
+    for (i = 0; i < groups->nelts; i++) {
+        run_group(x, os, i, APR_ARRAY_IDX(groups, i, group_t *));
+    }
+}
+
+static void drain(run_t *x)
+{
+    while (x->head < x->queue->nelts) {
+        run_set(x, APR_ARRAY_IDX(x->queue, x->head++, objset_t *));
+    }
+}
+
+/* ---- reading the response off the tree */
+
+static void report(run_t *x, const node_t *n)
+{
+    gql_error_t *e = gql_error_add(x->p, x->errors, NULL, "%s", n->msg);
+    int i;
+
+    for (i = 0; n->locs != NULL && i < n->locs->nelts; i++) {
+        gql_error_add_loc(x->p, e, &APR_ARRAY_IDX(n->locs, i, gql_loc_t));
+    }
+    e->path = n->path;
+}
+
+/* The JSON of a node into *out; returns 1 when it throws, i.e. its null
+ * must propagate to the parent (graphql-js rethrows a non-null failure
+ * and completes nothing more of that parent). */
+static int build(run_t *x, const node_t *n, json_object **out)
+{
+    json_object *o, *kid;
+    int i;
+
+    *out = NULL;
+    switch (n->kind) {
+    case N_NULL:
+        return 0;
+    case N_LEAF:
+        *out = n->leaf;
+        return 0;
+    case N_ERROR:
+        report(x, n);
+        return n->nonnull;
+    case N_LIST:
+        o = keep(x->p, json_object_new_array());
+        for (i = 0; i < n->n; i++) {
+            if (build(x, n->kids[i], &kid)) {
+                return n->nonnull;
+            }
+            json_object_array_add(o, ref(kid));
+        }
+        break;
+    default:
+        o = keep(x->p, json_object_new_object());
+        for (i = 0; i < n->n; i++) {
+            if (n->kids[i] == NULL) {
                 continue;
             }
-            apr_hash_set(x->visited, key, APR_HASH_KEY_STRING, f);
-            if (applies(x, f->type_condition.value)) {
-                collect(x, f->selection_set);
+            if (build(x, n->kids[i], &kid)) {
+                return n->nonnull;
             }
-            continue;
+            json_object_object_add(o, n->keys[i], ref(kid));
         }
-        key = s->alias.value ? s->alias.value : s->name.value;
-        g = apr_hash_get(x->groups, key, APR_HASH_KEY_STRING);
-        if (g == NULL) {
-            g = apr_pcalloc(x->p, sizeof(*g));
-            g->key = key;
-            g->fields = apr_array_make(x->p, 1, sizeof(gql_selection_t *));
-            apr_hash_set(x->groups, key, APR_HASH_KEY_STRING, g);
-            APR_ARRAY_PUSH(x->order, group_t *) = g;
-        }
-        APR_ARRAY_PUSH(g->fields, const gql_selection_t *) = s;
     }
+    *out = o;
+    return 0;
 }
 
-/* A non-null field resolved to null: the error, located at every field
- * that shares the response key (spec 6.4.4). */
-static void null_error(run_t *x, const group_t *g, const gql_field_t *f)
+/* ---- run */
+
+static json_object *run_root(run_t *x, const gql_type_t *root,
+                             json_object *root_value)
 {
-    gql_path_t *path = apr_pcalloc(x->p, sizeof(*path));
-    gql_error_t *e;
+    json_object *data = keep(x->p, json_object_new_object()), *v;
+    objset_t *os = apr_pcalloc(x->p, sizeof(*os));
+    apr_array_header_t *groups;
+    obj_t *o;
     int i;
 
-    path->key = g->key;
-    e = gql_error_add(x->p, x->res->errors, NULL, "Cannot return null for "
-                      "non-nullable field %s.%s.", x->root->name, f->name);
-    for (i = 0; i < g->fields->nelts; i++) {
-        gql_error_add_loc(x->p, e, &APR_ARRAY_IDX(g->fields, i,
-                                                  gql_selection_t *)->loc);
-    }
-    e->path = path;
-}
-
-/* Complete the root fields in order.  No resolvers exist yet, so a field
- * of the schema is null; a non-null one makes the whole data null, its
- * nearest nullable parent, and ends execution as graphql-js does. */
-static json_object *complete(run_t *x)
-{
-    json_object *data = gql_json_own(x->p, json_object_new_object());
-    int i;
-
-    for (i = 0; i < x->order->nelts; i++) {
-        const group_t *g = APR_ARRAY_IDX(x->order, i, group_t *);
-        const char *name = APR_ARRAY_IDX(g->fields, 0,
-                                         gql_selection_t *)->name.value;
-        const gql_field_t *f;
-
-        if (strcmp(name, "__typename") == 0) {
-            json_object_object_add(data, g->key,
-                                   json_object_new_string(x->root->name));
+    os->type = root;
+    os->objs = apr_array_make(x->p, 1, sizeof(obj_t));
+    o = apr_array_push(os->objs);
+    o->value = root_value;
+    o->node = new_node(x, N_OBJECT, NULL);
+    groups = collect_set(x, os);
+    object_nodes(x, os, groups);
+    for (i = 0; i < groups->nelts; i++) {
+        run_group(x, os, i, APR_ARRAY_IDX(groups, i, group_t *));
+        drain(x);
+        if (o->node->kids[i] == NULL) {
             continue;
         }
-        f = gql_type_field(x->root, name);
-        if (f != NULL && f->type->kind == GQL_TYPE_NON_NULL) {
-            null_error(x, g, f);
+        if (build(x, o->node->kids[i], &v)) {
             return NULL;
         }
-        json_object_object_add(data, g->key, NULL);
+        json_object_object_add(data, o->node->keys[i], ref(v));
     }
     return data;
 }
 
 void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
-                     gql_result_t *res)
+                     const gql_resolvers_t *resolvers,
+                     json_object *root_value, gql_result_t *res)
 {
+    const gql_type_t *root = gql_schema_root(op->schema, op->def->operation);
     run_t x;
 
     memset(&x, 0, sizeof(x));
     x.p = p;
     x.op = op;
-    x.res = res;
-    x.booleans = apr_hash_make(p);
-    if (!coerce_booleans(&x)) {
-        res->has_data = 0;
-        return;
-    }
+    x.schema = op->schema;
+    x.errors = res->errors;
+    x.resolve = resolvers && resolvers->field ? resolvers->field
+                : gql_execute_resolve_property;
+    x.type_of = resolvers && resolvers->type_of ? resolvers->type_of
+                : gql_execute_type_of_typename;
+    x.ctx = resolvers ? resolvers->ctx : NULL;
+    x.queue = apr_array_make(p, 16, sizeof(objset_t *));
     res->has_data = 1;
     res->data = NULL;
-    x.root = gql_schema_root(op->schema, op->def->operation);
-    if (x.root == NULL) {
+    if (root == NULL) {
         gql_error_add(p, res->errors, &op->def->loc, "Schema is not "
                       "configured to execute %s operation.",
                       gql_operation_names[op->def->operation]);
         return;
     }
-    x.visited = apr_hash_make(p);
-    x.groups = apr_hash_make(p);
-    x.order = apr_array_make(p, 8, sizeof(group_t *));
-    collect(&x, op->def->selection_set);
-    res->data = complete(&x);
+    res->data = run_root(&x, root, root_value);
 }

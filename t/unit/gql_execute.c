@@ -4,270 +4,344 @@
  */
 
 /*
- * t/unit/gql_execute.c: the first execution step without a server:
- * validation it relies on, operation selection, root field collection
- * (aliases, @skip/@include, fragments), null propagation, and the JSON
- * written.  Expected texts are what graphql-js 16 answers.
+ * t/unit/gql_execute.c: the executor against the cases in
+ * t/cases/execute/NAME/ (or the directories given as arguments), and the
+ * batch property with a resolver that counts its calls.
+ *
+ * A case holds schema.graphql, query.graphql, optional variables.json,
+ * operation (the operationName) and data.json (the root value, read by
+ * the default resolvers), and expected.json: the whole response as
+ * graphql-js 16 gives it (t/tools/execute-expected.js made it).  Both are
+ * compared as JSON, member order included.
  */
 
+#include <stdlib.h>
+#include <string.h>
 #include <apr_general.h>
 #include <apr_strings.h>
+#include <apr_file_io.h>
+#include <apr_file_info.h>
 #include "gql_execute.h"
 #include "gql_json.h"
 #include "gql_parser.h"
 #include "tap.h"
 
+#define CASES "t/cases/execute"
+
 static apr_pool_t *pool;
 
-static const char *const sdl_full =
-    "interface Node { id: ID }\n"
-    "type Query implements Node {\n"
-    "  id: ID\n  hello: String\n  count: Int\n  abc: Int\n"
-    "  version: Int!\n}\n"
-    "type Mutation { bump: Int }\n";
-
-static const char *const sdl_query_only =
-    "type Query { a: Int ag: Int aB: Int ab: Int ac: Int ad: Int ae: Int "
-    "a10: Int a9: Int }\n";
-
-static gql_schema_t *schema(const char *sdl)
+/* A file's text, or NULL when it cannot be read. */
+static const char *slurp(apr_pool_t *p, const char *dir, const char *name)
 {
-    gql_error_t *err = NULL;
-    const gql_document_t *doc = gql_parse(pool, sdl, strlen(sdl), "t.graphql",
-                                          &err);
-    apr_array_header_t *errors = gql_errors_make(pool);
-    gql_schema_t *s;
+    const char *path = apr_pstrcat(p, dir, "/", name, NULL);
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_size_t n;
+    char *buf;
 
-    if (doc == NULL) {
-        diag("schema does not parse: %s", gql_error_format(pool, err));
+    if (apr_file_open(&f, path, APR_READ, 0, p) != APR_SUCCESS) {
         return NULL;
     }
-    s = gql_schema_build(pool, pool, &doc, 1, errors);
-    if (s == NULL && errors->nelts > 0) {
-        diag("schema: %s", gql_error_format(pool, APR_ARRAY_IDX(errors, 0,
-                                                       gql_error_t *)));
+    apr_file_info_get(&fi, APR_FINFO_SIZE, f);
+    n = (apr_size_t)fi.size;
+    buf = apr_palloc(p, n + 1);
+    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS && n == 0 && fi.size) {
+        return NULL;
+    }
+    buf[n] = '\0';
+    apr_file_close(f);
+    return buf;
+}
+
+static json_object *parse_json(apr_pool_t *p, const char *text)
+{
+    return text ? gql_json_own(p, json_tokener_parse(text)) : NULL;
+}
+
+static const gql_schema_t *schema_of(apr_pool_t *p, const char *sdl)
+{
+    gql_error_t *err = NULL;
+    const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "schema",
+                                          &err);
+    apr_array_header_t *errors = gql_errors_make(p);
+    const gql_schema_t *s;
+
+    if (doc == NULL) {
+        diag("schema does not parse: %s", gql_error_format(p, err));
+        return NULL;
+    }
+    s = gql_schema_build(p, p, &doc, 1, errors);
+    if (s == NULL) {
+        diag("schema: %s", gql_error_format(p, APR_ARRAY_IDX(errors, 0,
+                                                             gql_error_t *)));
     }
     return s;
 }
 
-/* The response text for a query; "PREPARE-FAILED " or "NO-DATA " is put
- * in front when the operation could not be prepared or run. */
-static const char *exec_full(const gql_schema_t *s, const char *query,
-                             const char *opname, const char *vars)
+/* The response text, as the glue would send it. */
+static const char *execute(apr_pool_t *p, const gql_schema_t *s,
+                           const char *query, const char *opname,
+                           json_object *vars, json_object *root,
+                           const gql_resolvers_t *rs)
 {
     gql_request_t req;
     gql_result_t res;
     gql_operation_t *op;
-    const char *prefix = "";
 
     memset(&req, 0, sizeof(req));
     req.query = query;
     req.query_len = strlen(query);
     req.operation_name = opname;
-    if (vars != NULL) {
-        req.variables = gql_json_own(pool, json_tokener_parse(vars));
+    req.variables = vars;
+    op = gql_execute_prepare(p, s, &req, NULL, &res);
+    if (op != NULL) {
+        gql_execute_run(p, op, rs, root, &res);
     }
-    op = gql_execute_prepare(pool, s, &req, &res);
-    if (op == NULL) {
-        prefix = "PREPARE-FAILED ";
+    return gql_json_response(p, res.errors, res.data, res.has_data);
+}
+
+/* JSON text in one canonical form (json-c's own), member order kept. */
+static const char *canon(apr_pool_t *p, const char *text)
+{
+    json_object *o = parse_json(p, text);
+
+    return o ? gql_json_text(o) : apr_pstrcat(p, "UNPARSABLE ", text, NULL);
+}
+
+static char *trim(char *s)
+{
+    size_t n = strlen(s);
+
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) {
+        s[--n] = '\0';
+    }
+    return s;
+}
+
+static void run_case(const char *dir, const char *name)
+{
+    apr_pool_t *p;
+    const char *sdl, *query, *want, *op;
+    const gql_schema_t *s;
+
+    apr_pool_create(&p, pool);
+    sdl = slurp(p, dir, "schema.graphql");
+    query = slurp(p, dir, "query.graphql");
+    want = slurp(p, dir, "expected.json");
+    op = slurp(p, dir, "operation");
+    if (sdl == NULL || query == NULL || want == NULL) {
+        ok(0, apr_pstrcat(p, name, ": incomplete case", NULL));
+        apr_pool_destroy(p);
+        return;
+    }
+    s = schema_of(p, sdl);
+    if (s == NULL) {
+        ok(0, apr_pstrcat(p, name, ": schema", NULL));
     }
     else {
-        gql_execute_run(pool, op, &res);
-        if (!res.has_data) {
-            prefix = "NO-DATA ";
+        is_str(canon(p, execute(p, s, query, op ? trim(apr_pstrdup(p, op))
+                                : NULL,
+                                parse_json(p, slurp(p, dir,
+                                                    "variables.json")),
+                                parse_json(p, slurp(p, dir, "data.json")),
+                                NULL)),
+               canon(p, want), name);
+    }
+    apr_pool_destroy(p);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void run_cases(const char *root)
+{
+    apr_array_header_t *names = apr_array_make(pool, 256, sizeof(char *));
+    apr_dir_t *d;
+    apr_finfo_t fi;
+    int i;
+
+    if (apr_dir_open(&d, root, pool) != APR_SUCCESS) {
+        ok(0, apr_pstrcat(pool, "cannot open ", root, NULL));
+        return;
+    }
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
+           == APR_SUCCESS) {
+        if (fi.filetype == APR_DIR && fi.name[0] != '.') {
+            APR_ARRAY_PUSH(names, char *) = apr_pstrdup(pool, fi.name);
         }
     }
-    return apr_pstrcat(pool, prefix, gql_json_response(pool, res.errors,
-                                                       res.data,
-                                                       res.has_data), NULL);
-}
+    apr_dir_close(d);
+    qsort(names->elts, names->nelts, sizeof(char *), by_name);
+    for (i = 0; i < names->nelts; i++) {
+        const char *n = APR_ARRAY_IDX(names, i, char *);
 
-static const gql_schema_t *full;
-
-static const char *exec(const char *query)
-{
-    return exec_full(full, query, NULL, NULL);
-}
-
-static void test_basics(void)
-{
-    is_str(exec("{ __typename }"), "{\"data\":{\"__typename\":\"Query\"}}",
-           "__typename");
-    is_str(exec("query Q { b: count a: hello t: __typename hello }"),
-           "{\"data\":{\"b\":null,\"a\":null,\"t\":\"Query\","
-           "\"hello\":null}}", "aliases, selection order, null fields");
-    is_str(exec("{ a: hello a: hello }"), "{\"data\":{\"a\":null}}",
-           "one key for fields that share it");
-    is_str(exec("{ __schema { queryType { name } } }"),
-           "{\"data\":{\"__schema\":null}}",
-           "__schema is valid (introspection is a later step)");
-    is_str(exec("{ version hello }"),
-           "{\"errors\":[{\"message\":\"Cannot return null for non-nullable "
-           "field Query.version.\",\"locations\":[{\"line\":1,\"column\":3}],"
-           "\"path\":[\"version\"]}],\"data\":null}",
-           "non-null null propagates to data");
-    is_str(exec("{ v: version\n v: version }"),
-           "{\"errors\":[{\"message\":\"Cannot return null for non-nullable "
-           "field Query.version.\",\"locations\":[{\"line\":1,\"column\":3},"
-           "{\"line\":2,\"column\":2}],\"path\":[\"v\"]}],\"data\":null}",
-           "the error locates every field of the key; path is the alias");
-    is_str(exec("{ hello"), "PREPARE-FAILED {\"errors\":[{\"message\":"
-           "\"Syntax Error: Expected Name, found <EOF>.\",\"locations\":"
-           "[{\"line\":1,\"column\":8}]}]}", "syntax error");
-}
-
-static void test_directives(void)
-{
-    is_str(exec("{ a: hello @skip(if: true) b: hello @skip(if: false) "
-                "c: hello @include(if: false) d: hello @include(if: true) "
-                "e: hello @skip(if: false) @include(if: false) }"),
-           "{\"data\":{\"b\":null,\"d\":null}}", "literal @skip/@include");
-    is_str(exec_full(full, "query ($s: Boolean!, $t: Boolean = true) "
-                     "{ a: hello @skip(if: $s) b: hello @include(if: $t) "
-                     "c: hello @include(if: $s) }", NULL, "{\"s\":true}"),
-           "{\"data\":{\"b\":null,\"c\":null}}",
-           "variables and a default value");
-    is_str(exec_full(full, "query ($t: Boolean = true) "
-                     "{ b: hello @include(if: $t) }", NULL, "{\"t\":false}"),
-           "{\"data\":{}}", "a given value beats the default");
-    is_str(exec_full(full, "query ($s: Boolean!) { a: hello @skip(if: $s) }",
-                     NULL, NULL),
-           "NO-DATA {\"errors\":[{\"message\":\"Variable \\\"$s\\\" of "
-           "required type \\\"Boolean!\\\" was not provided.\","
-           "\"locations\":[{\"line\":1,\"column\":8}]}]}",
-           "missing Boolean! variable");
-    is_str(exec_full(full, "query ($s: Boolean!) { a: hello @skip(if: $s) }",
-                     NULL, "{\"s\":null}"),
-           "NO-DATA {\"errors\":[{\"message\":\"Variable \\\"$s\\\" of "
-           "non-null type \\\"Boolean!\\\" must not be null.\","
-           "\"locations\":[{\"line\":1,\"column\":8}]}]}",
-           "null Boolean! variable");
-    is_str(exec_full(full, "query ($s: Boolean!) { a: hello @skip(if: $s) }",
-                     NULL, "{\"s\":\"x\"}"),
-           "NO-DATA {\"errors\":[{\"message\":\"Variable \\\"$s\\\" got "
-           "invalid value \\\"x\\\"; Boolean cannot represent a non boolean "
-           "value: \\\"x\\\"\",\"locations\":[{\"line\":1,\"column\":8}]}]}",
-           "non-boolean Boolean variable");
-}
-
-static void test_fragments(void)
-{
-    is_str(exec("{ hello ...on Query { count } ...F ... { abc } } "
-                "fragment F on Query { __typename hello }"),
-           "{\"data\":{\"hello\":null,\"count\":null,\"__typename\":"
-           "\"Query\",\"abc\":null}}", "inline fragments and spreads");
-    is_str(exec("{ ...on Node { id } }"), "{\"data\":{\"id\":null}}",
-           "a fragment on an interface of the root applies");
-    is_str(exec("{ ...F @skip(if: true) t: __typename } "
-                "fragment F on Query { hello }"),
-           "{\"data\":{\"t\":\"Query\"}}", "a skipped spread");
-    is_str(exec("{ ...A } fragment A on Query { ...B t: __typename } "
-                "fragment B on Query { ...A u: __typename }"),
-           "{\"data\":{\"u\":\"Query\",\"t\":\"Query\"}}",
-           "spread cycles end (each fragment spread once)");
-    is_str(exec("{ ...G }"), "PREPARE-FAILED {\"errors\":[{\"message\":"
-           "\"Unknown fragment \\\"G\\\".\",\"locations\":[{\"line\":1,"
-           "\"column\":6}]}]}", "unknown fragment");
-}
-
-static void test_validation(void)
-{
-    is_str(exec("{ a x ...F } fragment F on Query { y }"),
-           "PREPARE-FAILED {\"errors\":[{\"message\":\"Cannot query field "
-           "\\\"a\\\" on type \\\"Query\\\".\",\"locations\":[{\"line\":1,"
-           "\"column\":3}]},"
-           "{\"message\":\"Cannot query field \\\"x\\\" on type "
-           "\\\"Query\\\".\",\"locations\":[{\"line\":1,\"column\":5}]},"
-           "{\"message\":\"Cannot query field \\\"y\\\" on type "
-           "\\\"Query\\\".\",\"locations\":[{\"line\":1,\"column\":36}]}]}",
-           "unknown fields, in document order");
-    is_str(exec("{ abd }"),
-           "PREPARE-FAILED {\"errors\":[{\"message\":\"Cannot query field "
-           "\\\"abd\\\" on type \\\"Query\\\". Did you mean \\\"abc\\\" or "
-           "\\\"id\\\"?\",\"locations\":[{\"line\":1,\"column\":3}]}]}",
-           "two suggestions");
-    is_str(exec("{ ABC helo Count }"),
-           "PREPARE-FAILED {\"errors\":[{\"message\":\"Cannot query field "
-           "\\\"ABC\\\" on type \\\"Query\\\". Did you mean \\\"abc\\\"?\","
-           "\"locations\":[{\"line\":1,\"column\":3}]},{\"message\":"
-           "\"Cannot query field \\\"helo\\\" on type \\\"Query\\\". Did you "
-           "mean \\\"hello\\\"?\",\"locations\":[{\"line\":1,\"column\":7}]},"
-           "{\"message\":\"Cannot query field \\\"Count\\\" on type "
-           "\\\"Query\\\". Did you mean \\\"count\\\"?\",\"locations\":"
-           "[{\"line\":1,\"column\":12}]}]}", "suggestions");
-    is_str(exec("type X { a: Int } schema { query: Query } "
-                "extend type Foo { y: Int } { hello }"),
-           "PREPARE-FAILED {\"errors\":[{\"message\":\"The \\\"X\\\" "
-           "definition is not executable.\",\"locations\":[{\"line\":1,"
-           "\"column\":1}]},{\"message\":\"The schema definition is not "
-           "executable.\",\"locations\":[{\"line\":1,\"column\":19}]},"
-           "{\"message\":\"The \\\"Foo\\\" definition is not executable.\","
-           "\"locations\":[{\"line\":1,\"column\":43}]}]}",
-           "executable definitions");
-    is_str(exec("query A { hello } { hello }"),
-           "PREPARE-FAILED {\"errors\":[{\"message\":\"This anonymous "
-           "operation must be the only defined operation.\",\"locations\":"
-           "[{\"line\":1,\"column\":19}]}]}", "lone anonymous operation");
-}
-
-static void test_operations(void)
-{
-    const char *two = "query A { a: __typename } mutation B { bump }";
-    const gql_schema_t *small = schema(sdl_query_only);
-    gql_request_t req;
-    gql_result_t res;
-    gql_operation_t *op;
-
-    is_str(exec_full(full, two, "A", NULL), "{\"data\":{\"a\":\"Query\"}}",
-           "operationName A");
-    is_str(exec_full(full, two, "B", NULL), "{\"data\":{\"bump\":null}}",
-           "operationName B, a mutation");
-    is_str(exec_full(full, two, NULL, NULL), "PREPARE-FAILED {\"errors\":"
-           "[{\"message\":\"Must provide operation name if query contains "
-           "multiple operations.\"}]}", "several operations, no name");
-    is_str(exec_full(full, two, "C", NULL), "PREPARE-FAILED {\"errors\":"
-           "[{\"message\":\"Unknown operation named \\\"C\\\".\"}]}",
-           "unknown operation name");
-    is_str(exec("fragment F on Query { hello }"), "PREPARE-FAILED "
-           "{\"errors\":[{\"message\":\"Must provide an operation.\"}]}",
-           "no operation");
-    ok(small != NULL, "a schema without mutations");
-    if (small != NULL) {
-        is_str(exec_full(small, "mutation { x }", NULL, NULL),
-               "{\"errors\":[{\"message\":\"Schema is not configured to "
-               "execute mutation operation.\",\"locations\":[{\"line\":1,"
-               "\"column\":1}]}],\"data\":null}", "no mutation root");
-        is_str(exec_full(small, "{ A }", NULL, NULL),
-               "PREPARE-FAILED {\"errors\":[{\"message\":\"Cannot query "
-               "field \\\"A\\\" on type \\\"Query\\\". Did you mean "
-               "\\\"a\\\", \\\"a9\\\", \\\"aB\\\", \\\"ab\\\", or "
-               "\\\"ac\\\"?\",\"locations\":[{\"line\":1,\"column\":3}]}]}",
-               "at most five suggestions, in graphql-js's order");
-        is_str(exec_full(small, "subscription { x }", NULL, NULL),
-               "{\"errors\":[{\"message\":\"Schema is not configured to "
-               "execute subscription operation.\",\"locations\":[{\"line\":1,"
-               "\"column\":1}]}],\"data\":null}", "no subscription root");
+        run_case(apr_pstrcat(pool, root, "/", n, NULL), n);
     }
-    memset(&req, 0, sizeof(req));
-    req.query = two;
-    req.query_len = strlen(two);
-    req.operation_name = "B";
-    op = gql_execute_prepare(pool, full, &req, &res);
-    ok(op != NULL && gql_execute_kind(op) == GQL_OP_MUTATION,
-       "the kind of the selected operation");
 }
 
-int main(void)
+/* ---- the batch property */
+
+typedef struct counter_t {
+    int calls;
+    int parents;
+} counter_t;
+
+static const char *counting(gql_resolve_t *b)
 {
-    apr_initialize();
+    counter_t *c = b->ctx;
+
+    c->calls++;
+    c->parents += b->count;
+    return gql_execute_resolve_property(b);
+}
+
+/* 30 users with 3 posts each with 2 comments and an author: the
+ * resolver is called once per field of the query, never per row. */
+static void batch_property(void)
+{
+    static const char *const sdl =
+        "type Query { users: [User!]! }\n"
+        "type User { id: ID! name: String posts: [Post!]! }\n"
+        "type Post { id: ID! comments: [Comment!]! }\n"
+        "type Comment { text: String author: User }\n";
+    static const char *const query =
+        "{ users { id name posts { id comments { text author { id name } } } "
+        "} }";
+    const gql_schema_t *s = schema_of(pool, sdl);
+    json_object *root = gql_json_own(pool, json_object_new_object());
+    json_object *users = json_object_new_array();
+    counter_t c = {0, 0};
+    gql_resolvers_t rs = {counting, NULL, &c};
+    const char *out;
+    int u, q, k;
+
+    json_object_object_add(root, "users", users);
+    for (u = 0; u < 30; u++) {
+        json_object *user = json_object_new_object(), *posts;
+
+        json_object_object_add(user, "id", json_object_new_int(u));
+        json_object_object_add(user, "name", json_object_new_string("u"));
+        posts = json_object_new_array();
+        for (q = 0; q < 3; q++) {
+            json_object *post = json_object_new_object();
+            json_object *comments = json_object_new_array();
+
+            json_object_object_add(post, "id", json_object_new_int(q));
+            for (k = 0; k < 2; k++) {
+                json_object *cm = json_object_new_object();
+                json_object *a = json_object_new_object();
+
+                json_object_object_add(a, "id", json_object_new_int(k));
+                json_object_object_add(cm, "text",
+                                       json_object_new_string("t"));
+                json_object_object_add(cm, "author", a);
+                json_object_array_add(comments, cm);
+            }
+            json_object_object_add(post, "comments", comments);
+            json_object_array_add(posts, post);
+        }
+        json_object_object_add(user, "posts", posts);
+        json_object_array_add(users, user);
+    }
+    out = execute(pool, s, query, NULL, NULL, root, &rs);
+    ok(strstr(out, "\"errors\"") == NULL, "batch: no errors");
+    /* users, id, name, posts, posts.id, comments, text, author,
+     * author.id, author.name: 10 fields, 10 calls */
+    ok(c.calls == 10, apr_psprintf(pool, "batch: 10 resolver calls for "
+                                   "10 fields (got %d)", c.calls));
+    ok(c.parents == 1 + 30 * 3 + 90 * 2 + 180 * 4,
+       apr_psprintf(pool, "batch: every parent resolved once (%d)",
+                    c.parents));
+}
+
+/* A mutation's root fields run one after the other, each subtree done
+ * before the next field starts. */
+static const char *order_log;
+
+static const char *logging(gql_resolve_t *b)
+{
+    order_log = apr_pstrcat(b->pool, order_log, order_log[0] ? " " : "",
+                            b->parent_type->name, ".", b->field->name, NULL);
+    return gql_execute_resolve_property(b);
+}
+
+static void mutation_serial(void)
+{
+    static const char *const sdl =
+        "type Query { a: Int }\n"
+        "type Mutation { first: R second: R }\n"
+        "type R { x: Int s: S }\n type S { y: Int }\n";
+    const gql_schema_t *s = schema_of(pool, sdl);
+    json_object *root = parse_json(pool, "{\"first\":{\"x\":1,\"s\":{\"y\":2}},"
+                                   "\"second\":{\"x\":3,\"s\":{\"y\":4}}}");
+    gql_resolvers_t rs = {logging, NULL, NULL};
+
+    order_log = "";
+    execute(pool, s, "mutation { first { s { y } x } second { x s { y } } }",
+            NULL, NULL, root, &rs);
+    is_str(order_log, "Mutation.first R.s R.x S.y Mutation.second R.x R.s "
+           "S.y", "mutation: each root field's subtree before the next");
+}
+
+static const char *failing(gql_resolve_t *b)
+{
+    if (strcmp(b->field->name, "b") == 0) {
+        return "the batch failed";
+    }
+    if (strcmp(b->field->name, "c") == 0) {
+        int i;
+
+        for (i = 0; i < b->count; i++) {
+            b->errors[i] = i == 1 ? "row 1 failed" : NULL;
+            b->results[i] = i == 1 ? NULL : json_object_new_int(i);
+        }
+        return NULL;
+    }
+    return gql_execute_resolve_property(b);
+}
+
+static void resolver_errors(void)
+{
+    static const char *const sdl =
+        "type Query { l: [T] }\n type T { b: Int c: Int! }\n";
+    const gql_schema_t *s = schema_of(pool, sdl);
+    json_object *root = parse_json(pool, "{\"l\":[{},{},{}]}");
+    gql_resolvers_t rs = {failing, NULL, NULL};
+
+    is_str(canon(pool, execute(pool, s, "{ l { b c } }", NULL, NULL, root,
+                               &rs)),
+           canon(pool, "{\"errors\":["
+                 "{\"message\":\"the batch failed\",\"locations\":[{\"line\":"
+                 "1,\"column\":7}],\"path\":[\"l\",0,\"b\"]},"
+                 "{\"message\":\"the batch failed\",\"locations\":[{\"line\":"
+                 "1,\"column\":7}],\"path\":[\"l\",1,\"b\"]},"
+                 "{\"message\":\"row 1 failed\",\"locations\":[{\"line\":1,"
+                 "\"column\":9}],\"path\":[\"l\",1,\"c\"]},"
+                 "{\"message\":\"the batch failed\",\"locations\":[{\"line\":"
+                 "1,\"column\":7}],\"path\":[\"l\",2,\"b\"]}],"
+                 "\"data\":{\"l\":[{\"b\":null,\"c\":0},null,"
+                 "{\"b\":null,\"c\":2}]}}"),
+           "resolver errors: per batch and per parent, in response order");
+}
+
+int main(int argc, const char *const *argv)
+{
+    int i;
+
+    apr_app_initialize(&argc, &argv, NULL);
     apr_pool_create(&pool, NULL);
-    full = schema(sdl_full);
-    if (ok(full != NULL, "the test schema builds")) {
-        test_basics();
-        test_directives();
-        test_fragments();
-        test_validation();
-        test_operations();
+    batch_property();
+    mutation_serial();
+    resolver_errors();
+    if (argc > 1) {
+        for (i = 1; i < argc; i++) {
+            run_case(argv[i], argv[i]);
+        }
+    }
+    else {
+        run_cases(CASES);
     }
     apr_pool_destroy(pool);
     apr_terminate();

@@ -1,0 +1,1169 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_coerce.c: input and result coercion.  Variables from the request's
+ * JSON (CoerceVariableValues), arguments from literals and variables
+ * (CoerceArgumentValues, valueFromAST) and the result values of leaves
+ * (each scalar's serialize).  graphql-js 16 decides every rule and every
+ * message, down to how it prints a value it refuses (its inspect(), with
+ * JavaScript's number formatting), because clients compare them.
+ *
+ * Values made here are kept alive by one json-c array per pool (sink),
+ * which the pool releases: a value put into another tree takes its own
+ * reference, so nothing here ever releases a value by hand.
+ */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include "gql_coerce.h"
+#include "gql_json.h"
+#include "gql_schema_int.h"
+
+#define MAX_INT 2147483647.0
+#define MIN_INT -2147483648.0
+#define MAX_VAR_ERRORS 50       /* graphql-js's maxErrors for variables */
+#define INSPECT_ITEMS 10        /* inspect()'s MAX_ARRAY_LENGTH */
+#define INSPECT_DEPTH 2         /* inspect()'s MAX_RECURSIVE_DEPTH */
+
+#define SINK_KEY "gql_coerce:sink"
+
+/* The pool's keeper of values: one json-c array, released with p. */
+static json_object *sink(apr_pool_t *p)
+{
+    void *s = NULL;
+
+    apr_pool_userdata_get(&s, SINK_KEY, p);
+    if (s == NULL) {
+        s = gql_json_own(p, json_object_new_array());
+        apr_pool_userdata_setn(s, SINK_KEY, apr_pool_cleanup_null, p);
+    }
+    return s;
+}
+
+static json_object *keep(apr_pool_t *p, json_object *o)
+{
+    if (o != NULL) {
+        json_object_array_add(sink(p), o);
+    }
+    return o;
+}
+
+/* A reference for a parent to take. */
+static json_object *ref(json_object *o)
+{
+    return o != NULL ? json_object_get(o) : NULL;
+}
+
+/* ---- JavaScript's numbers, as graphql-js sees JSON values */
+
+static int is_number(json_object *v)
+{
+    return json_object_is_type(v, json_type_int)
+           || json_object_is_type(v, json_type_double);
+}
+
+static int is_integer(double d)
+{
+    return isfinite(d) && floor(d) == d;
+}
+
+static const char *zeros(apr_pool_t *p, int n)
+{
+    char *z = apr_palloc(p, n + 1);
+
+    memset(z, '0', n);
+    z[n] = '\0';
+    return z;
+}
+
+/* Number.prototype.toString(): the shortest digits that read back as d,
+ * in fixed notation from 1e-7 to 1e21, else exponent notation. */
+const char *gql_coerce_js_number(apr_pool_t *p, double d)
+{
+    char buf[40], digits[20];
+    int prec, n, k, i, e;
+    const char *sign = d < 0 ? "-" : "";
+
+    if (isnan(d)) {
+        return "NaN";
+    }
+    if (isinf(d)) {
+        return d < 0 ? "-Infinity" : "Infinity";
+    }
+    if (d == 0) {
+        return "0";
+    }
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof(buf), "%.*e", prec - 1, fabs(d));
+        if (strtod(buf, NULL) == fabs(d)) {
+            break;
+        }
+    }
+    for (i = 0, k = 0; buf[i] != 'e'; i++) {
+        if (apr_isdigit(buf[i])) {
+            digits[k++] = buf[i];
+        }
+    }
+    while (k > 1 && digits[k - 1] == '0') {
+        k--;
+    }
+    digits[k] = '\0';
+    e = atoi(buf + i + 1);
+    n = e + 1;
+    if (k <= n && n <= 21) {
+        return apr_pstrcat(p, sign, digits, zeros(p, n - k), NULL);
+    }
+    if (0 < n && n <= 21) {
+        return apr_psprintf(p, "%s%.*s.%s", sign, n, digits, digits + n);
+    }
+    if (-6 < n && n <= 0) {
+        return apr_pstrcat(p, sign, "0.", zeros(p, -n), digits, NULL);
+    }
+    return apr_psprintf(p, "%s%c%s%se%c%d", sign, digits[0],
+                        k > 1 ? "." : "", digits + 1, e < 0 ? '-' : '+',
+                        e < 0 ? -e : e);
+}
+
+/* The number a JSON value holds as JavaScript has it. */
+static double num(json_object *v)
+{
+    return json_object_get_double(v);
+}
+
+/* Number(string): JavaScript's StringToNumber.  NaN when not a number. */
+static double js_to_number(const char *s)
+{
+    const char *end = s + strlen(s), *q;
+    char *stop;
+    double d = 0;
+    int sign = 1, base = 0;
+
+    while (*s && strchr(" \t\n\v\f\r", *s)) {
+        s++;
+    }
+    while (end > s && strchr(" \t\n\v\f\r", end[-1])) {
+        end--;
+    }
+    if (s == end) {
+        return 0;
+    }
+    if (end - s > 2 && s[0] == '0' && strchr("xXoObB", s[1])) {
+        base = apr_tolower(s[1]) == 'x' ? 16 : apr_tolower(s[1]) == 'o'
+               ? 8 : 2;
+        for (q = s + 2; q < end; q++) {
+            int dv = apr_isdigit(*q) ? *q - '0'
+                     : apr_isxdigit(*q) ? apr_tolower(*q) - 'a' + 10 : 99;
+
+            if (dv >= base) {
+                return NAN;
+            }
+            d = d * base + dv;
+        }
+        return d;
+    }
+    q = s;
+    if (*q == '+' || *q == '-') {
+        sign = *q++ == '-' ? -1 : 1;
+    }
+    if ((size_t)(end - q) == 8 && strncmp(q, "Infinity", 8) == 0) {
+        return sign * INFINITY;
+    }
+    /* a decimal literal: digits [. digits] | . digits, then [e [+-] digits] */
+    {
+        const char *r = q;
+        int mant = 0;
+
+        while (r < end && apr_isdigit(*r)) {
+            r++, mant++;
+        }
+        if (r < end && *r == '.') {
+            r++;
+            while (r < end && apr_isdigit(*r)) {
+                r++, mant++;
+            }
+        }
+        if (mant == 0) {
+            return NAN;
+        }
+        if (r < end && (*r == 'e' || *r == 'E')) {
+            r++;
+            if (r < end && (*r == '+' || *r == '-')) {
+                r++;
+            }
+            if (r == end || !apr_isdigit(*r)) {
+                return NAN;
+            }
+            while (r < end && apr_isdigit(*r)) {
+                r++;
+            }
+        }
+        if (r != end) {
+            return NAN;
+        }
+    }
+    d = strtod(q, &stop);
+    return sign * d;
+}
+
+/* ---- inspect(): how graphql-js prints a value in a message */
+
+static const char *quote(apr_pool_t *p, const char *s, size_t len)
+{
+    char *out = apr_palloc(p, len * 6 + 3), *o = out;
+    size_t i;
+
+    *o++ = '"';
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        }
+        else if (c < 0x20) {
+            const char *esc = c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                              : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                              : c == '\t' ? "\\t" : NULL;
+
+            if (esc != NULL) {
+                memcpy(o, esc, 2);
+                o += 2;
+            }
+            else {
+                o += sprintf(o, "\\u%04x", c);
+            }
+        }
+        else {
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+static const char *inspect_at(apr_pool_t *p, json_object *v, int seen);
+
+static const char *inspect_array(apr_pool_t *p, json_object *v, int seen)
+{
+    size_t n = json_object_array_length(v), i;
+    const char *out = "[";
+
+    if (n == 0) {
+        return "[]";
+    }
+    if (seen > INSPECT_DEPTH) {
+        return "[Array]";
+    }
+    for (i = 0; i < n && i < INSPECT_ITEMS; i++) {
+        out = apr_pstrcat(p, out, i ? ", " : "",
+                          inspect_at(p, json_object_array_get_idx(v, i),
+                                     seen), NULL);
+    }
+    if (n == INSPECT_ITEMS + 1) {
+        out = apr_pstrcat(p, out, ", ... 1 more item", NULL);
+    }
+    else if (n > INSPECT_ITEMS) {
+        out = apr_psprintf(p, "%s, ... %d more items", out,
+                           (int)(n - INSPECT_ITEMS));
+    }
+    return apr_pstrcat(p, out, "]", NULL);
+}
+
+static const char *inspect_object(apr_pool_t *p, json_object *v, int seen)
+{
+    const char *out = NULL;
+    struct lh_entry *e;
+
+    if (json_object_object_length(v) == 0) {
+        return "{}";
+    }
+    if (seen > INSPECT_DEPTH) {
+        return "[Object]";
+    }
+    for (e = json_object_get_object(v)->head; e != NULL; e = e->next) {
+        out = apr_pstrcat(p, out ? out : "{ ", out ? ", " : "",
+                          (const char *)lh_entry_k(e), ": ",
+                          inspect_at(p, (json_object *)lh_entry_v(e), seen),
+                          NULL);
+    }
+    return apr_pstrcat(p, out, " }", NULL);
+}
+
+static const char *inspect_at(apr_pool_t *p, json_object *v, int seen)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? "true" : "false";
+    case json_type_int:
+        return apr_psprintf(p, "%" APR_INT64_T_FMT, json_object_get_int64(v));
+    case json_type_double:
+        return gql_coerce_js_number(p, num(v));
+    case json_type_string:
+        return quote(p, json_object_get_string(v),
+                     json_object_get_string_len(v));
+    case json_type_array:
+        return inspect_array(p, v, seen + 1);
+    default:
+        return inspect_object(p, v, seen + 1);
+    }
+}
+
+const char *gql_coerce_inspect(apr_pool_t *p, json_object *v)
+{
+    return inspect_at(p, v, 0);
+}
+
+/* ---- leaves */
+
+static int is_builtin(const gql_type_t *t, const char *name)
+{
+    return t->builtin && strcmp(t->name, name) == 0;
+}
+
+static const gql_enum_value_t *enum_value(const gql_type_t *t,
+                                          const char *name)
+{
+    int i;
+
+    for (i = 0; i < t->enum_values->nelts; i++) {
+        const gql_enum_value_t *e = APR_ARRAY_IDX(t->enum_values, i,
+                                                  const gql_enum_value_t *);
+
+        if (strcmp(e->name, name) == 0) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static const char *enum_suggest(apr_pool_t *p, const gql_type_t *t,
+                                const char *input)
+{
+    apr_array_header_t *names = apr_array_make(p, t->enum_values->nelts,
+                                               sizeof(const char *));
+    int i;
+
+    for (i = 0; i < t->enum_values->nelts; i++) {
+        APR_ARRAY_PUSH(names, const char *) =
+            APR_ARRAY_IDX(t->enum_values, i, const gql_enum_value_t *)->name;
+    }
+    return gql_schema_suggest(p, "the enum value", input, names);
+}
+
+static json_object *new_int(double d)
+{
+    return json_object_new_int64((int64_t)d);
+}
+
+static json_object *new_float(apr_pool_t *p, double d)
+{
+    if (is_integer(d) && fabs(d) < 1e15) {
+        return new_int(d);
+    }
+    return json_object_new_double_s(d, gql_coerce_js_number(p, d));
+}
+
+/* parseValue of a leaf type: 1 with *out, or 0 with *msg. */
+static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
+                       json_object **out, const char **msg)
+{
+    const char *s = gql_coerce_inspect(p, v);
+
+    *out = NULL;
+    if (t->kind == GQL_KIND_ENUM) {
+        if (!json_object_is_type(v, json_type_string)) {
+            *msg = apr_psprintf(p, "Enum \"%s\" cannot represent non-string "
+                                "value: %s.%s", t->name, s,
+                                enum_suggest(p, t, s));
+            return 0;
+        }
+        if (enum_value(t, json_object_get_string(v)) == NULL) {
+            *msg = apr_psprintf(p, "Value \"%s\" does not exist in \"%s\" "
+                                "enum.%s", json_object_get_string(v), t->name,
+                                enum_suggest(p, t,
+                                             json_object_get_string(v)));
+            return 0;
+        }
+        *out = keep(p, json_object_new_string(json_object_get_string(v)));
+        return 1;
+    }
+    if (is_builtin(t, "Int")) {
+        if (!is_number(v) || !is_integer(num(v))) {
+            *msg = apr_psprintf(p, "Int cannot represent non-integer value: "
+                                "%s", s);
+            return 0;
+        }
+        if (num(v) > MAX_INT || num(v) < MIN_INT) {
+            *msg = apr_psprintf(p, "Int cannot represent non 32-bit signed "
+                                "integer value: %s", s);
+            return 0;
+        }
+        *out = keep(p, new_int(num(v)));
+    }
+    else if (is_builtin(t, "Float")) {
+        if (!is_number(v) || !isfinite(num(v))) {
+            *msg = apr_psprintf(p, "Float cannot represent non numeric "
+                                "value: %s", s);
+            return 0;
+        }
+        *out = keep(p, new_float(p, num(v)));
+    }
+    else if (is_builtin(t, "String") || is_builtin(t, "Boolean")) {
+        int str = t->name[0] == 'S';
+
+        if (!json_object_is_type(v, str ? json_type_string
+                                 : json_type_boolean)) {
+            *msg = apr_psprintf(p, str ? "String cannot represent a non "
+                                "string value: %s" : "Boolean cannot "
+                                "represent a non boolean value: %s", s);
+            return 0;
+        }
+        *out = ref(v);
+        keep(p, *out);
+    }
+    else if (is_builtin(t, "ID")) {
+        if (is_number(v) && is_integer(num(v))) {
+            *out = keep(p, json_object_new_string(
+                json_object_is_type(v, json_type_int) ? s
+                : gql_coerce_js_number(p, num(v))));
+        }
+        else if (!json_object_is_type(v, json_type_string)) {
+            *msg = apr_psprintf(p, "ID cannot represent value: %s", s);
+            return 0;
+        }
+        else {
+            *out = keep(p, ref(v));
+        }
+    }
+    else {
+        *out = keep(p, ref(v));         /* a custom scalar: as given */
+    }
+    return 1;
+}
+
+/* ---- variables: coerceInputValue over JSON */
+
+typedef struct vctx_t {
+    apr_pool_t *p;
+    const char *name;           /* the variable's, without '$' */
+    const gql_loc_t *loc;       /* its definition */
+    apr_array_header_t *errors;
+    int first;                  /* errors->nelts before this operation */
+    int stop;                   /* too many errors: abort */
+} vctx_t;
+
+static const char *path_text(apr_pool_t *p, const gql_path_t *path)
+{
+    if (path == NULL) {
+        return "";
+    }
+    if (path->key != NULL) {
+        return apr_pstrcat(p, path_text(p, path->prev), ".", path->key, NULL);
+    }
+    return apr_psprintf(p, "%s[%d]", path_text(p, path->prev), path->index);
+}
+
+static const gql_path_t *path_add(apr_pool_t *p, const gql_path_t *prev,
+                                  const char *key, int index)
+{
+    gql_path_t *n = apr_palloc(p, sizeof(*n));
+
+    n->prev = prev;
+    n->key = key;
+    n->index = index;
+    return n;
+}
+
+/* Whether another error may be added; the one past the limit is
+ * graphql-js's "Too many errors" and ends the coercion. */
+static int room(vctx_t *v)
+{
+    if (v->stop) {
+        return 0;
+    }
+    if (v->errors->nelts - v->first >= MAX_VAR_ERRORS) {
+        gql_error_add(v->p, v->errors, NULL, "Too many errors processing "
+                      "variables, error limit reached. Execution aborted.");
+        v->stop = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static void verr(vctx_t *v, const gql_path_t *path, json_object *invalid,
+                 const char *msg)
+{
+    const char *prefix;
+
+    if (!room(v)) {
+        return;
+    }
+    prefix = apr_psprintf(v->p, "Variable \"$%s\" got invalid value %s",
+                          v->name, gql_coerce_inspect(v->p, invalid));
+    if (path != NULL) {
+        prefix = apr_pstrcat(v->p, prefix, " at \"", v->name,
+                             path_text(v->p, path), "\"", NULL);
+    }
+    gql_error_add(v->p, v->errors, v->loc, "%s; %s", prefix, msg);
+}
+
+static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
+                        const gql_path_t *path);
+
+/* A default value of an input field or argument, as valueFromAST gives
+ * it; 0 when the literal is not a valid value (then there is none). */
+static int default_of(apr_pool_t *p, const gql_input_value_t *f,
+                      json_object **out)
+{
+    return f->default_value != NULL
+           && gql_coerce_literal(p, f->type, f->default_value, NULL, out);
+}
+
+static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
+                      const gql_path_t *path, json_object *val)
+{
+    const char *key = NULL;
+    json_object *first = NULL;
+    struct lh_entry *e = json_object_get_object(out)->head;
+
+    if (json_object_object_length(out) != 1) {
+        verr(v, path, val, apr_psprintf(v->p, "Exactly one key must be "
+                                        "specified for OneOf type \"%s\".",
+                                        t->name));
+    }
+    if (e != NULL) {
+        key = (const char *)lh_entry_k(e);
+        first = (json_object *)lh_entry_v(e);
+    }
+    if (key != NULL && first == NULL) {
+        verr(v, path_add(v->p, path, key, 0), NULL,
+             apr_psprintf(v->p, "Field \"%s\" must be non-null.", key));
+    }
+}
+
+/* An input object from a JSON object (an array counts as an object whose
+ * keys are its indices, as JavaScript sees it). */
+static json_object *cin_object(vctx_t *v, json_object *val,
+                               const gql_type_t *t, const gql_path_t *path)
+{
+    json_object *out = keep(v->p, json_object_new_object()), *fv, *dv;
+    int isarr = json_object_is_type(val, json_type_array), i;
+
+    for (i = 0; i < t->input_fields->nelts; i++) {
+        const gql_input_value_t *f = APR_ARRAY_IDX(t->input_fields, i,
+                                                   const gql_input_value_t *);
+
+        if (isarr || !json_object_object_get_ex(val, f->name, &fv)) {
+            if (default_of(v->p, f, &dv)) {
+                json_object_object_add(out, f->name, ref(dv));
+            }
+            else if (f->type->kind == GQL_TYPE_NON_NULL && room(v)) {
+                verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" of "
+                     "required type \"%s\" was not provided.", f->name,
+                     gql_schema_print_type(v->p, f->type)));
+            }
+            continue;
+        }
+        fv = cin(v, fv, f->type, path_add(v->p, path, f->name, 0));
+        json_object_object_add(out, f->name, ref(fv));
+    }
+    if (isarr) {
+        for (i = 0; i < (int)json_object_array_length(val); i++) {
+            verr(v, path, val, apr_psprintf(v->p, "Field \"%d\" is not "
+                 "defined by type \"%s\".", i, t->name));
+        }
+    }
+    else {
+        apr_array_header_t *names = apr_array_make(v->p, 8,
+                                                   sizeof(const char *));
+        struct lh_entry *e;
+
+        for (i = 0; i < t->input_fields->nelts; i++) {
+            APR_ARRAY_PUSH(names, const char *) =
+                APR_ARRAY_IDX(t->input_fields, i, gql_input_value_t *)->name;
+        }
+        for (e = json_object_get_object(val)->head; e; e = e->next) {
+            const char *key = lh_entry_k(e);
+            int known = 0;
+
+            for (i = 0; i < t->input_fields->nelts && !known; i++) {
+                known = !strcmp(APR_ARRAY_IDX(t->input_fields, i,
+                                              gql_input_value_t *)->name,
+                                key);
+            }
+            if (!known) {
+                verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" is not "
+                     "defined by type \"%s\".%s", key, t->name,
+                     gql_schema_suggest(v->p, NULL, key, names)));
+            }
+        }
+    }
+    if (t->one_of) {
+        cin_oneof(v, t, out, path, val);
+    }
+    return out;
+}
+
+static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
+                        const gql_path_t *path)
+{
+    json_object *out;
+    const char *msg;
+    size_t i;
+
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        if (val != NULL) {
+            return cin(v, val, t->of_type, path);
+        }
+        verr(v, path, NULL, apr_psprintf(v->p, "Expected non-nullable type "
+                                         "\"%s\" not to be null.",
+                                         gql_schema_print_type(v->p, t)));
+        return NULL;
+    }
+    if (val == NULL) {
+        return NULL;
+    }
+    if (t->kind == GQL_TYPE_LIST) {
+        out = keep(v->p, json_object_new_array());
+        if (!json_object_is_type(val, json_type_array)) {
+            json_object_array_add(out, ref(cin(v, val, t->of_type, path)));
+            return out;
+        }
+        for (i = 0; i < json_object_array_length(val); i++) {
+            json_object_array_add(out, ref(cin(v,
+                json_object_array_get_idx(val, i), t->of_type,
+                path_add(v->p, path, NULL, (int)i))));
+        }
+        return out;
+    }
+    if (t->named->kind == GQL_KIND_INPUT_OBJECT) {
+        if (!json_object_is_type(val, json_type_object)
+            && !json_object_is_type(val, json_type_array)) {
+            verr(v, path, val, apr_psprintf(v->p, "Expected type \"%s\" to "
+                                            "be an object.", t->named->name));
+            return NULL;
+        }
+        return cin_object(v, val, t->named, path);
+    }
+    if (!parse_value(v->p, t->named, val, &out, &msg)) {
+        verr(v, path, val, msg);
+        return NULL;
+    }
+    return out;
+}
+
+/* The schema's type for a type written in a document, or NULL when it
+ * names no type. */
+static const gql_tref_t *tref(apr_pool_t *p, const gql_schema_t *s,
+                              const gql_type_ref_t *r)
+{
+    gql_tref_t *t = apr_pcalloc(p, sizeof(*t));
+
+    t->kind = r->kind;
+    if (r->kind == GQL_TYPE_NAMED) {
+        t->named = gql_schema_type(s, r->name.value);
+        return t->named ? t : NULL;
+    }
+    t->of_type = tref(p, s, r->of_type);
+    return t->of_type ? t : NULL;
+}
+
+static const gql_type_t *named_of(const gql_tref_t *t)
+{
+    while (t->kind != GQL_TYPE_NAMED) {
+        t = t->of_type;
+    }
+    return t->named;
+}
+
+static void coerce_one(vctx_t *v, const gql_schema_t *schema,
+                       const gql_variable_def_t *d, json_object *inputs,
+                       json_object *out)
+{
+    const gql_tref_t *t = tref(v->p, schema, d->type);
+    json_object *val = NULL;
+    const gql_type_t *nt = t ? named_of(t) : NULL;
+
+    if (nt == NULL || nt->kind == GQL_KIND_OBJECT
+        || nt->kind == GQL_KIND_INTERFACE || nt->kind == GQL_KIND_UNION) {
+        if (room(v)) {
+            gql_error_add(v->p, v->errors, &d->type->loc, "Variable \"$%s\" "
+                          "expected value of type \"%s\" which cannot be "
+                          "used as an input type.", v->name,
+                          gql_schema_print_ast_type(v->p, d->type));
+        }
+        return;
+    }
+    if (inputs == NULL || !json_object_object_get_ex(inputs, v->name, &val)) {
+        if (d->default_value != NULL) {
+            if (gql_coerce_literal(v->p, t, d->default_value, NULL, &val)) {
+                json_object_object_add(out, v->name, ref(val));
+            }
+        }
+        else if (t->kind == GQL_TYPE_NON_NULL && room(v)) {
+            gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
+                          "required type \"%s\" was not provided.", v->name,
+                          gql_schema_print_type(v->p, t));
+        }
+        return;
+    }
+    if (val == NULL && t->kind == GQL_TYPE_NON_NULL) {
+        if (room(v)) {
+            gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
+                          "non-null type \"%s\" must not be null.", v->name,
+                          gql_schema_print_type(v->p, t));
+        }
+        return;
+    }
+    json_object_object_add(out, v->name, ref(cin(v, val, t, NULL)));
+}
+
+json_object *gql_coerce_variables(apr_pool_t *p, const gql_schema_t *schema,
+                                  const gql_definition_t *operation,
+                                  json_object *inputs,
+                                  apr_array_header_t *errors)
+{
+    json_object *out = keep(p, json_object_new_object());
+    vctx_t v;
+    int i;
+
+    memset(&v, 0, sizeof(v));
+    v.p = p;
+    v.errors = errors;
+    v.first = errors->nelts;
+    for (i = 0; i < operation->variables->nelts && !v.stop; i++) {
+        const gql_variable_def_t *d = GQL_AST_ITEM(operation->variables, i,
+                                                   gql_variable_def_t);
+
+        v.name = d->name.value;
+        v.loc = &d->loc;
+        coerce_one(&v, schema, d, inputs, out);
+    }
+    return errors->nelts > v.first ? NULL : out;
+}
+
+/* ---- literals: valueFromAST */
+
+static int missing_var(const gql_value_t *lit, json_object *vars)
+{
+    return lit->kind == GQL_VALUE_VARIABLE
+           && (vars == NULL
+               || !json_object_object_get_ex(vars, lit->text, NULL));
+}
+
+/* valueFromASTUntyped: a custom scalar's literal as JSON. */
+static json_object *untyped(apr_pool_t *p, const gql_value_t *lit,
+                            json_object *vars)
+{
+    json_object *o = NULL;
+    int i;
+
+    switch (lit->kind) {
+    case GQL_VALUE_INT:
+    case GQL_VALUE_FLOAT:
+        return keep(p, new_float(p, strtod(lit->text, NULL)));
+    case GQL_VALUE_STRING:
+    case GQL_VALUE_ENUM:
+        return keep(p, json_object_new_string_len(lit->text, (int)lit->len));
+    case GQL_VALUE_BOOLEAN:
+        return keep(p, json_object_new_boolean(lit->boolean));
+    case GQL_VALUE_VARIABLE:
+        if (vars != NULL) {
+            json_object_object_get_ex(vars, lit->text, &o);
+        }
+        return o;
+    case GQL_VALUE_LIST:
+        o = keep(p, json_object_new_array());
+        for (i = 0; i < lit->items->nelts; i++) {
+            json_object_array_add(o, ref(untyped(p, GQL_AST_ITEM(lit->items,
+                                  i, gql_value_t), vars)));
+        }
+        return o;
+    case GQL_VALUE_OBJECT:
+        o = keep(p, json_object_new_object());
+        for (i = 0; i < lit->fields->nelts; i++) {
+            const gql_object_field_t *f = GQL_AST_ITEM(lit->fields, i,
+                                                       gql_object_field_t);
+
+            json_object_object_add(o, f->name.value,
+                                   ref(untyped(p, f->value, vars)));
+        }
+        return o;
+    default:
+        return NULL;
+    }
+}
+
+/* parseLiteral of a leaf type: 1 with *out, or 0 (invalid). */
+static int parse_literal(apr_pool_t *p, const gql_type_t *t,
+                         const gql_value_t *lit, json_object *vars,
+                         json_object **out)
+{
+    gql_value_kind_e k = lit->kind;
+    double d;
+
+    if (t->kind == GQL_KIND_ENUM) {
+        if (k != GQL_VALUE_ENUM || enum_value(t, lit->text) == NULL) {
+            return 0;
+        }
+        *out = keep(p, json_object_new_string(lit->text));
+    }
+    else if (is_builtin(t, "Int")) {
+        if (k != GQL_VALUE_INT) {
+            return 0;
+        }
+        d = strtod(lit->text, NULL);
+        if (d > MAX_INT || d < MIN_INT) {
+            return 0;
+        }
+        *out = keep(p, new_int(d));
+    }
+    else if (is_builtin(t, "Float")) {
+        if (k != GQL_VALUE_INT && k != GQL_VALUE_FLOAT) {
+            return 0;
+        }
+        *out = keep(p, new_float(p, strtod(lit->text, NULL)));
+    }
+    else if (is_builtin(t, "String") || is_builtin(t, "ID")) {
+        if (k != GQL_VALUE_STRING && !(k == GQL_VALUE_INT && t->name[0] == 'I')) {
+            return 0;
+        }
+        *out = keep(p, json_object_new_string_len(lit->text, (int)lit->len));
+    }
+    else if (is_builtin(t, "Boolean")) {
+        if (k != GQL_VALUE_BOOLEAN) {
+            return 0;
+        }
+        *out = keep(p, json_object_new_boolean(lit->boolean));
+    }
+    else {
+        *out = untyped(p, lit, vars);
+    }
+    return 1;
+}
+
+static int lit_list(apr_pool_t *p, const gql_tref_t *t,
+                    const gql_value_t *lit, json_object *vars,
+                    json_object **out)
+{
+    json_object *item;
+    int i;
+
+    if (lit->kind != GQL_VALUE_LIST) {
+        if (!gql_coerce_literal(p, t->of_type, lit, vars, &item)) {
+            return 0;
+        }
+        *out = keep(p, json_object_new_array());
+        json_object_array_add(*out, ref(item));
+        return 1;
+    }
+    *out = keep(p, json_object_new_array());
+    for (i = 0; i < lit->items->nelts; i++) {
+        const gql_value_t *v = GQL_AST_ITEM(lit->items, i, gql_value_t);
+
+        item = NULL;
+        if (missing_var(v, vars)) {
+            if (t->of_type->kind == GQL_TYPE_NON_NULL) {
+                return 0;
+            }
+        }
+        else if (!gql_coerce_literal(p, t->of_type, v, vars, &item)) {
+            return 0;
+        }
+        json_object_array_add(*out, ref(item));
+    }
+    return 1;
+}
+
+static const gql_value_t *lit_field(const gql_value_t *lit, const char *name)
+{
+    const gql_value_t *found = NULL;
+    int i;
+
+    for (i = 0; i < lit->fields->nelts; i++) {
+        const gql_object_field_t *f = GQL_AST_ITEM(lit->fields, i,
+                                                   gql_object_field_t);
+
+        if (strcmp(f->name.value, name) == 0) {
+            found = f->value;           /* the last one, as keyMap does */
+        }
+    }
+    return found;
+}
+
+static int lit_object(apr_pool_t *p, const gql_type_t *t,
+                      const gql_value_t *lit, json_object *vars,
+                      json_object **out)
+{
+    json_object *fv;
+    int i;
+
+    if (lit->kind != GQL_VALUE_OBJECT) {
+        return 0;
+    }
+    *out = keep(p, json_object_new_object());
+    for (i = 0; i < t->input_fields->nelts; i++) {
+        const gql_input_value_t *f = APR_ARRAY_IDX(t->input_fields, i,
+                                                   const gql_input_value_t *);
+        const gql_value_t *v = lit_field(lit, f->name);
+
+        if (v == NULL || missing_var(v, vars)) {
+            if (default_of(p, f, &fv)) {
+                json_object_object_add(*out, f->name, ref(fv));
+            }
+            else if (f->type->kind == GQL_TYPE_NON_NULL) {
+                return 0;
+            }
+            continue;
+        }
+        if (!gql_coerce_literal(p, f->type, v, vars, &fv)) {
+            return 0;
+        }
+        json_object_object_add(*out, f->name, ref(fv));
+    }
+    if (t->one_of) {
+        struct lh_entry *e = json_object_get_object(*out)->head;
+
+        return json_object_object_length(*out) == 1
+               && lh_entry_v(e) != NULL;
+    }
+    return 1;
+}
+
+int gql_coerce_literal(apr_pool_t *p, const gql_tref_t *t,
+                       const gql_value_t *lit, json_object *variables,
+                       json_object **out)
+{
+    *out = NULL;
+    if (lit->kind == GQL_VALUE_VARIABLE) {
+        if (variables == NULL
+            || !json_object_object_get_ex(variables, lit->text, out)) {
+            return 0;
+        }
+        return !(*out == NULL && t->kind == GQL_TYPE_NON_NULL);
+    }
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        return lit->kind != GQL_VALUE_NULL
+               && gql_coerce_literal(p, t->of_type, lit, variables, out);
+    }
+    if (lit->kind == GQL_VALUE_NULL) {
+        return 1;
+    }
+    if (t->kind == GQL_TYPE_LIST) {
+        return lit_list(p, t, lit, variables, out);
+    }
+    if (t->named->kind == GQL_KIND_INPUT_OBJECT) {
+        return lit_object(p, t->named, lit, variables, out);
+    }
+    return parse_literal(p, t->named, lit, variables, out);
+}
+
+/* ---- arguments: CoerceArgumentValues */
+
+static const gql_argument_t *arg_named(const apr_array_header_t *args,
+                                       const char *name)
+{
+    int i;
+
+    for (i = 0; args != NULL && i < args->nelts; i++) {
+        const gql_argument_t *a = GQL_AST_ITEM(args, i, gql_argument_t);
+
+        if (strcmp(a->name.value, name) == 0) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+static json_object *arg_fail(apr_pool_t *p, gql_error_t **err,
+                             const gql_loc_t *loc, const char *msg)
+{
+    apr_array_header_t *errs = gql_errors_make(p);
+
+    *err = gql_error_add(p, errs, loc, "%s", msg);
+    return NULL;
+}
+
+json_object *gql_coerce_arguments(apr_pool_t *p,
+                                  const apr_array_header_t *defs,
+                                  const apr_array_header_t *args,
+                                  const gql_loc_t *at,
+                                  json_object *variables, gql_error_t **err)
+{
+    json_object *out = keep(p, json_object_new_object()), *v;
+    int i;
+
+    for (i = 0; i < defs->nelts; i++) {
+        const gql_input_value_t *d = APR_ARRAY_IDX(defs, i,
+                                                   const gql_input_value_t *);
+        const gql_argument_t *a = arg_named(args, d->name);
+        const char *ty = gql_schema_print_type(p, d->type);
+        int nn = d->type->kind == GQL_TYPE_NON_NULL, isnull;
+
+        if (a == NULL || missing_var(a->value, variables)) {
+            if (default_of(p, d, &v)) {
+                json_object_object_add(out, d->name, ref(v));
+            }
+            else if (nn && a == NULL) {
+                return arg_fail(p, err, at, apr_psprintf(p, "Argument \"%s\" "
+                                "of required type \"%s\" was not provided.",
+                                d->name, ty));
+            }
+            else if (nn) {
+                return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
+                    "Argument \"%s\" of required type \"%s\" was provided "
+                    "the variable \"$%s\" which was not provided a runtime "
+                    "value.", d->name, ty, a->value->text));
+            }
+            continue;
+        }
+        isnull = a->value->kind == GQL_VALUE_NULL;
+        if (a->value->kind == GQL_VALUE_VARIABLE) {
+            json_object_object_get_ex(variables, a->value->text, &v);
+            isnull = v == NULL;
+        }
+        if (isnull && nn) {
+            return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
+                            "Argument \"%s\" of non-null type \"%s\" must "
+                            "not be null.", d->name, ty));
+        }
+        if (!gql_coerce_literal(p, d->type, a->value, variables, &v)) {
+            return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
+                            "Argument \"%s\" has invalid value %s.", d->name,
+                            gql_schema_print_value(p, a->value)));
+        }
+        json_object_object_add(out, d->name, ref(v));
+    }
+    return out;
+}
+
+/* ---- results: serialize */
+
+static int ser_int(apr_pool_t *p, json_object *raw, json_object **out,
+                   const char **msg)
+{
+    double d = NAN;
+
+    if (json_object_is_type(raw, json_type_boolean)) {
+        d = json_object_get_boolean(raw);
+    }
+    else if (json_object_is_type(raw, json_type_string)
+             && json_object_get_string_len(raw) > 0) {
+        d = js_to_number(json_object_get_string(raw));
+    }
+    else if (is_number(raw)) {
+        d = num(raw);
+    }
+    if (!is_integer(d)) {
+        *msg = apr_pstrcat(p, "Int cannot represent non-integer value: ",
+                           gql_coerce_inspect(p, raw), NULL);
+        return 0;
+    }
+    if (d > MAX_INT || d < MIN_INT) {
+        *msg = apr_pstrcat(p, "Int cannot represent non 32-bit signed "
+                           "integer value: ", gql_coerce_inspect(p, raw),
+                           NULL);
+        return 0;
+    }
+    *out = keep(p, new_int(d));
+    return 1;
+}
+
+static int ser_float(apr_pool_t *p, json_object *raw, json_object **out,
+                     const char **msg)
+{
+    double d = NAN;
+
+    if (json_object_is_type(raw, json_type_boolean)) {
+        d = json_object_get_boolean(raw);
+    }
+    else if (json_object_is_type(raw, json_type_string)
+             && json_object_get_string_len(raw) > 0) {
+        d = js_to_number(json_object_get_string(raw));
+    }
+    else if (is_number(raw)) {
+        d = num(raw);
+    }
+    if (!isfinite(d)) {
+        *msg = apr_pstrcat(p, "Float cannot represent non numeric value: ",
+                           gql_coerce_inspect(p, raw), NULL);
+        return 0;
+    }
+    *out = keep(p, json_object_is_type(raw, json_type_int) ? ref(raw)
+                   : new_float(p, d));
+    return 1;
+}
+
+/* String, Boolean and ID */
+static int ser_text(apr_pool_t *p, const gql_type_t *t, json_object *raw,
+                    json_object **out, const char **msg)
+{
+    int isstr = json_object_is_type(raw, json_type_string);
+    int isbool = json_object_is_type(raw, json_type_boolean);
+
+    if (t->name[0] == 'B') {
+        if (isbool || (is_number(raw) && isfinite(num(raw)))) {
+            *out = keep(p, json_object_new_boolean(isbool
+                        ? json_object_get_boolean(raw) : num(raw) != 0));
+            return 1;
+        }
+        *msg = apr_pstrcat(p, "Boolean cannot represent a non boolean "
+                           "value: ", gql_coerce_inspect(p, raw), NULL);
+        return 0;
+    }
+    if (isstr) {
+        *out = keep(p, ref(raw));
+        return 1;
+    }
+    if (t->name[0] == 'S' && isbool) {
+        *out = keep(p, json_object_new_string(json_object_get_boolean(raw)
+                                              ? "true" : "false"));
+        return 1;
+    }
+    if (is_number(raw) && (t->name[0] == 'S' ? isfinite(num(raw))
+                           : is_integer(num(raw)))) {
+        *out = keep(p, json_object_new_string(gql_coerce_inspect(p, raw)));
+        return 1;
+    }
+    *msg = apr_pstrcat(p, t->name[0] == 'S' ? "String" : "ID", " cannot "
+                       "represent value: ", gql_coerce_inspect(p, raw), NULL);
+    return 0;
+}
+
+int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
+                      json_object **out, const char **msg)
+{
+    *out = NULL;
+    if (leaf->kind == GQL_KIND_ENUM) {
+        if (json_object_is_type(raw, json_type_string)
+            && enum_value(leaf, json_object_get_string(raw)) != NULL) {
+            *out = keep(p, ref(raw));
+            return 1;
+        }
+        *msg = apr_psprintf(p, "Enum \"%s\" cannot represent value: %s",
+                            leaf->name, gql_coerce_inspect(p, raw));
+        return 0;
+    }
+    if (is_builtin(leaf, "Int")) {
+        return ser_int(p, raw, out, msg);
+    }
+    if (is_builtin(leaf, "Float")) {
+        return ser_float(p, raw, out, msg);
+    }
+    if (is_builtin(leaf, "String") || is_builtin(leaf, "Boolean")
+        || is_builtin(leaf, "ID")) {
+        return ser_text(p, leaf, raw, out, msg);
+    }
+    *out = keep(p, ref(raw));           /* a custom scalar: as resolved */
+    return 1;
+}
