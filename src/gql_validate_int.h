@@ -38,7 +38,9 @@ typedef enum {
     N_DIRECTIVE,            /* gql_directive_t */
     N_NAMED_TYPE,           /* gql_name_t */
     N_LIST_TYPE,            /* gql_type_ref_t */
-    N_NON_NULL_TYPE         /* gql_type_ref_t */
+    N_NON_NULL_TYPE,        /* gql_type_ref_t */
+    N_SDL_DIRECTIVES        /* a field, argument or enum value definition:
+                             * only its directives matter here */
 } nkind_e;
 
 typedef struct node_t node_t;
@@ -79,7 +81,37 @@ typedef struct vctx_t {
     apr_hash_t *fragments;              /* name -> gql_definition_t *, the
                                          * last of that name */
     apr_hash_t *op_names;               /* UniqueOperationNames */
+    apr_hash_t *frag_names;             /* UniqueFragmentNames */
+    apr_array_header_t *ops;            /* NoUnusedFragments */
+    apr_array_header_t *frags;
+    apr_hash_t *cyc_visited;            /* NoFragmentCycles */
+    apr_hash_t *cyc_index;
+    apr_array_header_t *cyc_path;
+    apr_hash_t *var_defined;            /* NoUndefinedVariables */
+    apr_array_header_t *var_defs;       /* NoUnusedVariables */
+    apr_hash_t *var_def_map;            /* VariablesInAllowedPosition */
+    apr_array_header_t *input_names;    /* UniqueInputFieldNames: hashes */
+    apr_hash_t *type_dirs;              /* UniqueDirectivesPerLocation */
+    apr_hash_t *schema_dirs;
+    int collecting;                     /* the pass that finds usages */
+    apr_array_header_t *cur_usages;     /* of the definition walked */
+    apr_hash_t *usages;                 /* definition -> usage_t array */
+    apr_hash_t *spreads;                /* selection set -> spreads */
+    apr_hash_t *referenced;             /* operation -> fragments */
+    void *overlap;                      /* OverlappingFieldsCanBeMerged */
+    apr_hash_t *intro_checked;          /* MaxIntrospectionDepth */
+    apr_hash_t *intro_exceeded;
 } vctx_t;
+
+/* A variable used as a value, with the TypeInfo where it is used
+ * (graphql-js's VariableUsage). */
+typedef struct usage_t {
+    const gql_value_t *node;
+    const gql_tref_t *type;
+    const gql_value_t *default_value;
+    int has_default;
+    const gql_tref_t *parent_type;
+} usage_t;
 
 gql_error_t *gql_vreport(vctx_t *c, const gql_loc_t *loc, const char *fmt,
                          ...)
@@ -103,6 +135,10 @@ const gql_input_value_t *gql_vfind_input(const apr_array_header_t *defs,
                                          const char *name);
 const gql_input_value_t *gql_vinput_field(const gql_type_t *t,
                                           const char *name);
+/* OverlappingFieldsCanBeMerged, in gql_validate_overlap.c. */
+int gql_voverlapping_fields_can_be_merged(vctx_t *c, const node_t *n,
+                                          int leave);
+
 void gql_vwalk_type_system(vctx_t *c, const gql_definition_t *d,
                            const node_t *up);
 
