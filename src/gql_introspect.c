@@ -1,0 +1,1129 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_introspect.c: __schema, __type and the fields of the introspection
+ * types, resolved in batches for the executor.
+ *
+ * A value of an introspection type is an empty json-c object whose
+ * userdata points into the schema:
+ *
+ *   __Schema       const gql_schema_t *
+ *   __Type         const gql_tref_t * (a named type gets a NAMED tref made
+ *                  in the request's pool, the wrappers are the schema's)
+ *   __Field        const gql_field_t *
+ *   __InputValue   const gql_input_value_t *
+ *   __EnumValue    const gql_enum_value_t *
+ *   __Directive    const gql_directive_def_t *
+ *
+ * The parent type of a batch says which it is, so nothing else is tagged.
+ * Where graphql-js's answer depends on its own structures (the order of
+ * schema.getTypeMap(), the text of a default value), this file recomputes
+ * it from the schema; the comments say which graphql-js behaviour each
+ * piece follows.
+ */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <apr_hash.h>
+#include <apr_strings.h>
+#include "gql_introspect.h"
+#include "gql_parser.h"
+
+/* graphql-js's inspect() gives up below this many nested lists or
+ * objects, and after this many list items. */
+#define INSPECT_DEPTH 2
+#define INSPECT_ITEMS 10
+
+typedef struct rctx_t {
+    gql_resolve_t *b;
+    int include_deprecated;     /* the includeDeprecated argument */
+    apr_array_header_t *map;    /* the type map in order, once needed */
+    apr_hash_t *in_map;         /* gql_type_t * -> the same */
+    const char *err;            /* a field error for the current parent */
+} rctx_t;
+
+typedef json_object *(*get_fn)(rctx_t *c, const void *obj);
+
+typedef struct getter_t {
+    const char *name;
+    get_fn get;
+} getter_t;
+
+/* ---- values ---------------------------------------------------------- */
+
+static json_object *node(const void *ptr)
+{
+    json_object *o = json_object_new_object();
+
+    json_object_set_userdata(o, (void *)ptr, NULL);
+    return o;
+}
+
+static json_object *named(rctx_t *c, const gql_type_t *t)
+{
+    gql_tref_t *r;
+
+    if (t == NULL) {
+        return NULL;
+    }
+    r = apr_pcalloc(c->b->pool, sizeof(*r));
+    r->kind = GQL_TYPE_NAMED;
+    r->named = t;
+    return node(r);
+}
+
+static json_object *str(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *desc(const gql_string_t *d)
+{
+    return d ? json_object_new_string_len(d->value, (int)d->len) : NULL;
+}
+
+static json_object *deprecated(const char *reason)
+{
+    return json_object_new_boolean(reason != NULL);
+}
+
+/* ---- the type map ---------------------------------------------------- */
+
+static void collect(rctx_t *c, const gql_type_t *t);
+
+static const gql_type_t *named_of(const gql_tref_t *r)
+{
+    while (r->kind != GQL_TYPE_NAMED) {
+        r = r->of_type;
+    }
+    return r->named;
+}
+
+static void collect_inputs(rctx_t *c, const apr_array_header_t *ivs)
+{
+    int i;
+
+    for (i = 0; ivs && i < ivs->nelts; i++) {
+        collect(c, named_of(APR_ARRAY_IDX(ivs, i,
+                                          const gql_input_value_t *)->type));
+    }
+}
+
+/* What a type refers to, in the order of graphql-js's
+ * collectReferencedTypes: members; interfaces, then each field's type and
+ * its arguments' types; input fields' types. */
+static void children(rctx_t *c, const gql_type_t *t)
+{
+    int i;
+
+    if (t->kind == GQL_KIND_UNION) {
+        for (i = 0; i < t->possible_types->nelts; i++) {
+            collect(c, APR_ARRAY_IDX(t->possible_types, i, gql_type_t *));
+        }
+    }
+    else if (t->kind == GQL_KIND_OBJECT || t->kind == GQL_KIND_INTERFACE) {
+        for (i = 0; i < t->interfaces->nelts; i++) {
+            collect(c, APR_ARRAY_IDX(t->interfaces, i, gql_type_t *));
+        }
+        for (i = 0; i < t->fields->nelts; i++) {
+            const gql_field_t *f = APR_ARRAY_IDX(t->fields, i, gql_field_t *);
+
+            collect(c, named_of(f->type));
+            collect_inputs(c, f->arguments);
+        }
+    }
+    else if (t->kind == GQL_KIND_INPUT_OBJECT) {
+        collect_inputs(c, t->input_fields);
+    }
+}
+
+/* Depth-first, each type once: the recursion is bounded by the number of
+ * types, and only the introspection types ever recurse (every user type
+ * is in the map before the walk starts). */
+static void collect(rctx_t *c, const gql_type_t *t)
+{
+    if (apr_hash_get(c->in_map, &t, sizeof(t)) != NULL) {
+        return;
+    }
+    apr_hash_set(c->in_map, apr_pmemdup(c->b->pool, &t, sizeof(t)),
+                 sizeof(t), t);
+    APR_ARRAY_PUSH(c->map, const gql_type_t *) = t;
+    children(c, t);
+}
+
+static int user_directive(const gql_directive_def_t *d)
+{
+    return !d->builtin && !d->server_side;
+}
+
+/* The directives as graphql-js lists them: the schema's own, then the
+ * specified ones (buildASTSchema appends those not redefined). */
+static apr_array_header_t *directives(rctx_t *c)
+{
+    const apr_array_header_t *all = c->b->schema->directives;
+    apr_array_header_t *out = apr_array_make(c->b->pool, all->nelts,
+                                             sizeof(gql_directive_def_t *));
+    int pass, i;
+
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < all->nelts; i++) {
+            const gql_directive_def_t *d = APR_ARRAY_IDX(all, i,
+                                                gql_directive_def_t *);
+
+            if (pass == 0 ? user_directive(d) : d->builtin) {
+                APR_ARRAY_PUSH(out, const gql_directive_def_t *) = d;
+            }
+        }
+    }
+    return out;
+}
+
+/*
+ * schema.getTypeMap() of graphql-js's buildSchema(sdl): the GraphQLSchema
+ * constructor walks the SDL's types in order, each followed by the
+ * built-in types first reached from it, then the types of the
+ * directives' arguments, then __Schema and what it reaches.  So a
+ * built-in scalar that nothing uses is not in the map at all.
+ */
+static void type_map(rctx_t *c)
+{
+    const gql_schema_t *s = c->b->schema;
+    apr_array_header_t *dirs;
+    int i;
+
+    if (c->map) {
+        return;
+    }
+    c->map = apr_array_make(c->b->pool, s->types->nelts,
+                            sizeof(gql_type_t *));
+    c->in_map = apr_hash_make(c->b->pool);
+    for (i = 0; i < s->types->nelts; i++) {
+        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, gql_type_t *);
+
+        if (!t->builtin) {
+            apr_hash_set(c->in_map, &APR_ARRAY_IDX(s->types, i, gql_type_t *),
+                         sizeof(t), t);
+        }
+    }
+    for (i = 0; i < s->types->nelts; i++) {
+        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, gql_type_t *);
+
+        if (!t->builtin) {
+            APR_ARRAY_PUSH(c->map, const gql_type_t *) = t;
+            children(c, t);
+        }
+    }
+    dirs = directives(c);
+    for (i = 0; i < dirs->nelts; i++) {
+        collect_inputs(c, APR_ARRAY_IDX(dirs, i,
+                                        gql_directive_def_t *)->arguments);
+    }
+    collect(c, gql_schema_type(s, "__Schema"));
+}
+
+/* schema.getType(name): only what the type map holds. */
+static const gql_type_t *get_type(rctx_t *c, const char *name)
+{
+    const gql_type_t *t = gql_schema_type(c->b->schema, name);
+
+    if (t == NULL) {
+        return NULL;
+    }
+    type_map(c);
+    return apr_hash_get(c->in_map, &t, sizeof(t)) ? t : NULL;
+}
+
+/* ---- lists ----------------------------------------------------------- */
+
+static json_object *type_list(rctx_t *c, const apr_array_header_t *ts)
+{
+    json_object *a = json_object_new_array_ext(ts->nelts);
+    int i;
+
+    for (i = 0; i < ts->nelts; i++) {
+        json_object_array_add(a, named(c, APR_ARRAY_IDX(ts, i,
+                                                       const gql_type_t *)));
+    }
+    return a;
+}
+
+/* Fields, input values and enum values all have deprecation_reason in
+ * the place their type says; reason_of finds it. */
+typedef const char *(*reason_fn)(const void *item);
+
+static const char *field_reason(const void *x)
+{
+    return ((const gql_field_t *)x)->deprecation_reason;
+}
+
+static const char *input_reason(const void *x)
+{
+    return ((const gql_input_value_t *)x)->deprecation_reason;
+}
+
+static const char *enum_reason(const void *x)
+{
+    return ((const gql_enum_value_t *)x)->deprecation_reason;
+}
+
+/* includeDeprecated: false (or null) leaves out what is deprecated. */
+static json_object *items(rctx_t *c, const apr_array_header_t *xs,
+                          reason_fn reason)
+{
+    json_object *a = json_object_new_array();
+    int i;
+
+    for (i = 0; xs && i < xs->nelts; i++) {
+        const void *x = APR_ARRAY_IDX(xs, i, const void *);
+
+        if (c->include_deprecated || reason(x) == NULL) {
+            json_object_array_add(a, node(x));
+        }
+    }
+    return a;
+}
+
+/* ---- __Schema -------------------------------------------------------- */
+
+static json_object *schema_description(rctx_t *c, const void *o)
+{
+    (void)c;
+    return desc(((const gql_schema_t *)o)->description);
+}
+
+static json_object *schema_types(rctx_t *c, const void *o)
+{
+    (void)o;
+    type_map(c);
+    return type_list(c, c->map);
+}
+
+static json_object *schema_query(rctx_t *c, const void *o)
+{
+    return named(c, ((const gql_schema_t *)o)->query);
+}
+
+static json_object *schema_mutation(rctx_t *c, const void *o)
+{
+    return named(c, ((const gql_schema_t *)o)->mutation);
+}
+
+static json_object *schema_subscription(rctx_t *c, const void *o)
+{
+    return named(c, ((const gql_schema_t *)o)->subscription);
+}
+
+static json_object *schema_directives(rctx_t *c, const void *o)
+{
+    apr_array_header_t *dirs = directives(c);
+    json_object *a = json_object_new_array_ext(dirs->nelts);
+    int i;
+
+    (void)o;
+    for (i = 0; i < dirs->nelts; i++) {
+        json_object_array_add(a, node(APR_ARRAY_IDX(dirs, i, const void *)));
+    }
+    return a;
+}
+
+static const getter_t schema_getters[] = {
+    { "description", schema_description },
+    { "types", schema_types },
+    { "queryType", schema_query },
+    { "mutationType", schema_mutation },
+    { "subscriptionType", schema_subscription },
+    { "directives", schema_directives },
+    { NULL, NULL }
+};
+
+/* ---- __Type ---------------------------------------------------------- */
+
+/* The named type, or NULL for a list or non-null wrapper. */
+static const gql_type_t *ty(const void *o)
+{
+    const gql_tref_t *r = o;
+
+    return r->kind == GQL_TYPE_NAMED ? r->named : NULL;
+}
+
+static int has_fields(const gql_type_t *t)
+{
+    return t && (t->kind == GQL_KIND_OBJECT || t->kind == GQL_KIND_INTERFACE);
+}
+
+static json_object *type_kind(rctx_t *c, const void *o)
+{
+    const gql_tref_t *r = o;
+
+    (void)c;
+    if (r->kind == GQL_TYPE_NAMED) {
+        return str(gql_type_kind_names[r->named->kind]);
+    }
+    return str(r->kind == GQL_TYPE_LIST ? "LIST" : "NON_NULL");
+}
+
+static json_object *type_name(rctx_t *c, const void *o)
+{
+    (void)c;
+    return ty(o) ? str(ty(o)->name) : NULL;
+}
+
+static json_object *type_description(rctx_t *c, const void *o)
+{
+    (void)c;
+    return ty(o) ? desc(ty(o)->description) : NULL;
+}
+
+static json_object *type_specified_by(rctx_t *c, const void *o)
+{
+    (void)c;
+    return ty(o) ? str(ty(o)->specified_by_url) : NULL;
+}
+
+static json_object *type_fields(rctx_t *c, const void *o)
+{
+    return has_fields(ty(o)) ? items(c, ty(o)->fields, field_reason) : NULL;
+}
+
+static json_object *type_interfaces(rctx_t *c, const void *o)
+{
+    return has_fields(ty(o)) ? type_list(c, ty(o)->interfaces) : NULL;
+}
+
+static json_object *type_possible(rctx_t *c, const void *o)
+{
+    const gql_type_t *t = ty(o);
+
+    if (t && (t->kind == GQL_KIND_UNION || t->kind == GQL_KIND_INTERFACE)) {
+        return type_list(c, t->possible_types);
+    }
+    return NULL;
+}
+
+static json_object *type_enum_values(rctx_t *c, const void *o)
+{
+    const gql_type_t *t = ty(o);
+
+    return t && t->kind == GQL_KIND_ENUM
+           ? items(c, t->enum_values, enum_reason) : NULL;
+}
+
+static json_object *type_input_fields(rctx_t *c, const void *o)
+{
+    const gql_type_t *t = ty(o);
+
+    return t && t->kind == GQL_KIND_INPUT_OBJECT
+           ? items(c, t->input_fields, input_reason) : NULL;
+}
+
+static json_object *type_of_type(rctx_t *c, const void *o)
+{
+    const gql_tref_t *r = o;
+
+    (void)c;
+    return r->kind == GQL_TYPE_NAMED ? NULL : node(r->of_type);
+}
+
+static json_object *type_is_one_of(rctx_t *c, const void *o)
+{
+    const gql_type_t *t = ty(o);
+
+    (void)c;
+    return t && t->kind == GQL_KIND_INPUT_OBJECT
+           ? json_object_new_boolean(t->one_of) : NULL;
+}
+
+static const getter_t type_getters[] = {
+    { "kind", type_kind },
+    { "name", type_name },
+    { "description", type_description },
+    { "specifiedByURL", type_specified_by },
+    { "fields", type_fields },
+    { "interfaces", type_interfaces },
+    { "possibleTypes", type_possible },
+    { "enumValues", type_enum_values },
+    { "inputFields", type_input_fields },
+    { "ofType", type_of_type },
+    { "isOneOf", type_is_one_of },
+    { NULL, NULL }
+};
+
+/* ---- __Field --------------------------------------------------------- */
+
+static json_object *field_name(rctx_t *c, const void *o)
+{
+    (void)c;
+    return str(((const gql_field_t *)o)->name);
+}
+
+static json_object *field_description(rctx_t *c, const void *o)
+{
+    (void)c;
+    return desc(((const gql_field_t *)o)->description);
+}
+
+static json_object *field_args(rctx_t *c, const void *o)
+{
+    return items(c, ((const gql_field_t *)o)->arguments, input_reason);
+}
+
+static json_object *field_type(rctx_t *c, const void *o)
+{
+    (void)c;
+    return node(((const gql_field_t *)o)->type);
+}
+
+static json_object *field_is_deprecated(rctx_t *c, const void *o)
+{
+    (void)c;
+    return deprecated(field_reason(o));
+}
+
+static json_object *field_deprecation(rctx_t *c, const void *o)
+{
+    (void)c;
+    return str(field_reason(o));
+}
+
+static const getter_t field_getters[] = {
+    { "name", field_name },
+    { "description", field_description },
+    { "args", field_args },
+    { "type", field_type },
+    { "isDeprecated", field_is_deprecated },
+    { "deprecationReason", field_deprecation },
+    { NULL, NULL }
+};
+
+/* ---- defaultValue ----------------------------------------------------
+ *
+ * graphql-js shows print(astFromValue(valueFromAST(literal, type), type)):
+ * the literal is coerced and printed back, so this prints the literal the
+ * way that round trip comes out.  Numbers of Float and of custom scalars
+ * pass through a JavaScript number (1.50 prints 1.5, 1e3 prints 1000);
+ * an input object lists its fields in the type's order, with the fields'
+ * own defaults filled in; a value that is not a list but whose type is
+ * one becomes a list of one; strings are printed quoted, block strings
+ * too; an ID that looks like an integer is printed bare.  A list or an
+ * object given to a custom scalar cannot be printed back: graphql-js
+ * throws, and the field error says what inspect() makes of the value.
+ */
+
+typedef struct pbuf_t {
+    apr_pool_t *p;
+    char *s;
+    apr_size_t len, cap;
+    int depth;                  /* input objects being printed */
+    const char *err;
+} pbuf_t;
+
+static void put(pbuf_t *b, const char *s, apr_size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        apr_size_t cap = (b->len + n + 1) * 2;
+        char *ns = apr_palloc(b->p, cap);
+
+        if (b->len) {
+            memcpy(ns, b->s, b->len);
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void puts0(pbuf_t *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+/* digits (k of them) times 10^(n - k), as ECMA-262 Number::toString
+ * writes it. */
+static const char *jsplace(char *out, apr_size_t size, int neg,
+                           const char *digits, int k, int n)
+{
+    const char *sign = neg ? "-" : "";
+
+    if (k <= n && n <= 21) {
+        apr_snprintf(out, size, "%s%s%0*d", sign, digits, n - k, 0);
+        if (n == k) {
+            out[strlen(out) - 1] = '\0';
+        }
+    }
+    else if (0 < n && n <= 21) {
+        apr_snprintf(out, size, "%s%.*s.%s", sign, n, digits, digits + n);
+    }
+    else if (-6 < n && n <= 0) {
+        apr_snprintf(out, size, "%s0.%0*d%s", sign, -n + 1, 0, digits);
+        memmove(out + strlen(sign) + 2, out + strlen(sign) + 3,
+                strlen(out + strlen(sign) + 3) + 1);
+    }
+    else {
+        apr_snprintf(out, size, "%s%c%s%se%c%d", sign, digits[0],
+                     k > 1 ? "." : "", digits + 1, n - 1 < 0 ? '-' : '+',
+                     abs(n - 1));
+    }
+    return out;
+}
+
+/* Number.prototype.toString(): the shortest digits that read back as the
+ * same double, placed as ECMA-262 Number::toString places them. */
+static const char *jsnum(char *out, apr_size_t size, double d)
+{
+    char tmp[40], digits[24];
+    int prec, k = 0, n;
+    const char *p;
+
+    if (d == 0) {
+        return "0";
+    }
+    if (isnan(d)) {
+        return "NaN";
+    }
+    if (isinf(d)) {
+        return d < 0 ? "-Infinity" : "Infinity";
+    }
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, fabs(d));
+        if (strtod(tmp, NULL) == fabs(d)) {
+            break;
+        }
+    }
+    for (p = tmp; *p != 'e'; p++) {
+        if (*p != '.') {
+            digits[k++] = *p;
+        }
+    }
+    while (k > 1 && digits[k - 1] == '0') {
+        k--;
+    }
+    digits[k] = '\0';
+    n = atoi(p + 1) + 1;
+    return jsplace(out, size, d < 0, digits, k, n);
+}
+
+
+/* printString(): JSON-like, but U+007F..U+009F escaped too and every
+ * \u escape in upper case. */
+static void print_string(pbuf_t *b, const char *s, apr_size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    apr_size_t i;
+    char esc[8];
+
+    put(b, "\"", 1);
+    for (i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        unsigned int cp = ch;
+
+        if (ch == 0xC2 && i + 1 < len
+            && (unsigned char)s[i + 1] >= 0x80
+            && (unsigned char)s[i + 1] <= 0x9F) {
+            cp = (unsigned char)s[++i];
+        }
+        else if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0x7F) {
+            put(b, s + i, 1);
+            continue;
+        }
+        switch (cp) {
+        case '\b': puts0(b, "\\b"); break;
+        case '\t': puts0(b, "\\t"); break;
+        case '\n': puts0(b, "\\n"); break;
+        case '\f': puts0(b, "\\f"); break;
+        case '\r': puts0(b, "\\r"); break;
+        case '"': puts0(b, "\\\""); break;
+        case '\\': puts0(b, "\\\\"); break;
+        default:
+            apr_snprintf(esc, sizeof(esc), "\\u00%c%c", hex[cp >> 4],
+                         hex[cp & 15]);
+            puts0(b, esc);
+        }
+    }
+    put(b, "\"", 1);
+}
+
+/* JSON.stringify() of a string, as inspect() quotes one. */
+static void json_string(pbuf_t *b, const char *s, apr_size_t len)
+{
+    json_object *o = json_object_new_string_len(s, (int)len);
+
+    puts0(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN
+                                            | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+}
+
+static void number(pbuf_t *b, const gql_value_t *v)
+{
+    char out[40];
+
+    puts0(b, jsnum(out, sizeof(out), strtod(v->text, NULL)));
+}
+
+/* inspect() of what valueFromASTUntyped makes of a literal; level counts
+ * the lists and objects around it. */
+static void inspect(pbuf_t *b, const gql_value_t *v, int level)
+{
+    const apr_array_header_t *xs = v->kind == GQL_VALUE_LIST ? v->items
+                                                             : v->fields;
+    int i, n;
+
+    switch (v->kind) {
+    case GQL_VALUE_INT:
+    case GQL_VALUE_FLOAT:
+        number(b, v);
+        return;
+    case GQL_VALUE_STRING:
+    case GQL_VALUE_ENUM:
+        json_string(b, v->text, v->len);
+        return;
+    case GQL_VALUE_LIST:
+    case GQL_VALUE_OBJECT:
+        break;
+    default:
+        puts0(b, v->text);
+        return;
+    }
+    if (xs->nelts == 0) {
+        puts0(b, v->kind == GQL_VALUE_LIST ? "[]" : "{}");
+        return;
+    }
+    if (level >= INSPECT_DEPTH) {
+        puts0(b, v->kind == GQL_VALUE_LIST ? "[Array]" : "[Object]");
+        return;
+    }
+    puts0(b, v->kind == GQL_VALUE_LIST ? "[" : "{ ");
+    n = v->kind == GQL_VALUE_LIST && xs->nelts > INSPECT_ITEMS
+        ? INSPECT_ITEMS : xs->nelts;
+    for (i = 0; i < n; i++) {
+        if (i) {
+            puts0(b, ", ");
+        }
+        if (v->kind == GQL_VALUE_LIST) {
+            inspect(b, GQL_AST_ITEM(xs, i, gql_value_t), level + 1);
+        }
+        else {
+            const gql_object_field_t *f = GQL_AST_ITEM(xs, i,
+                                                       gql_object_field_t);
+
+            puts0(b, apr_pstrcat(b->p, f->name.value, ": ", NULL));
+            inspect(b, f->value, level + 1);
+        }
+    }
+    if (xs->nelts > n) {
+        puts0(b, apr_psprintf(b->p, ", ... %d more item%s", xs->nelts - n,
+                              xs->nelts - n == 1 ? "" : "s"));
+    }
+    puts0(b, v->kind == GQL_VALUE_LIST ? "]" : " }");
+}
+
+/* graphql-js's integerStringRegExp: /^-?(?:0|[1-9][0-9]*)$/ */
+static int integer_string(const char *s, apr_size_t len)
+{
+    apr_size_t i = (len > 0 && s[0] == '-');
+
+    if (i == len || (s[i] == '0' && len > i + 1)) {
+        return 0;
+    }
+    for (; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static void custom_scalar(pbuf_t *b, const gql_value_t *v)
+{
+    pbuf_t in;
+
+    switch (v->kind) {
+    case GQL_VALUE_INT:
+    case GQL_VALUE_FLOAT:
+        if (!isfinite(strtod(v->text, NULL))) {
+            break;
+        }
+        number(b, v);
+        return;
+    case GQL_VALUE_STRING:
+    case GQL_VALUE_ENUM:
+        print_string(b, v->text, v->len);
+        return;
+    case GQL_VALUE_BOOLEAN:
+        puts0(b, v->text);
+        return;
+    default:
+        break;
+    }
+    memset(&in, 0, sizeof(in));
+    in.p = b->p;
+    inspect(&in, v, 0);
+    b->err = apr_pstrcat(b->p, "Cannot convert value to AST: ",
+                         in.s ? in.s : "", ".", NULL);
+}
+
+static void scalar(pbuf_t *b, const gql_type_t *t, const gql_value_t *v)
+{
+    char out[40];
+    double d;
+
+    if (!t->builtin) {
+        custom_scalar(b, v);
+    }
+    else if (strcmp(t->name, "Float") == 0) {
+        d = strtod(v->text, NULL);
+        if (isfinite(d)) {
+            puts0(b, jsnum(out, sizeof(out), d));
+        }
+        else {
+            b->err = apr_pstrcat(b->p, "Float cannot represent non numeric "
+                                 "value: ", jsnum(out, sizeof(out), d), NULL);
+        }
+    }
+    else if (strcmp(t->name, "Int") == 0) {
+        puts0(b, apr_ltoa(b->p, strtol(v->text, NULL, 10)));
+    }
+    else if (v->kind == GQL_VALUE_STRING
+             && (strcmp(t->name, "String") == 0
+                 || !integer_string(v->text, v->len))) {
+        print_string(b, v->text, v->len);
+    }
+    else {
+        puts0(b, v->text);
+    }
+}
+
+static void print_default(pbuf_t *b, const gql_tref_t *t,
+                          const gql_value_t *v);
+
+static const gql_value_t *object_field(const gql_value_t *v, const char *name)
+{
+    int i;
+
+    for (i = 0; i < v->fields->nelts; i++) {
+        const gql_object_field_t *f = GQL_AST_ITEM(v->fields, i,
+                                                   gql_object_field_t);
+
+        if (strcmp(f->name.value, name) == 0) {
+            return f->value;
+        }
+    }
+    return NULL;
+}
+
+static void input_object(pbuf_t *b, const gql_type_t *t, const gql_value_t *v)
+{
+    int i, n = 0;
+
+    /* input A { a: A = {} } would never end */
+    if (++b->depth > GQL_MAX_DEPTH) {
+        b->err = "Default value nests too deep.";
+        return;
+    }
+    puts0(b, "{");
+    for (i = 0; v->fields && i < t->input_fields->nelts; i++) {
+        const gql_input_value_t *f = APR_ARRAY_IDX(t->input_fields, i,
+                                                   gql_input_value_t *);
+        const gql_value_t *fv = object_field(v, f->name);
+
+        if (fv == NULL && (fv = f->default_value) == NULL) {
+            continue;
+        }
+        puts0(b, apr_pstrcat(b->p, n++ ? ", " : "", f->name, ": ", NULL));
+        print_default(b, f->type, fv);
+    }
+    puts0(b, "}");
+    b->depth--;
+}
+
+/* The literal v of type t, as the round trip prints it.  The recursion
+ * follows the literal, whose depth the parser bounds, and the defaults of
+ * input fields, which input_object bounds. */
+static void print_default(pbuf_t *b, const gql_tref_t *t, const gql_value_t *v)
+{
+    int i;
+
+    if (b->err) {
+        return;
+    }
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        print_default(b, t->of_type, v);
+    }
+    else if (v->kind == GQL_VALUE_NULL) {
+        puts0(b, "null");
+    }
+    else if (t->kind == GQL_TYPE_LIST) {
+        puts0(b, "[");
+        for (i = 0; v->kind == GQL_VALUE_LIST && i < v->items->nelts; i++) {
+            puts0(b, i ? ", " : "");
+            print_default(b, t->of_type, GQL_AST_ITEM(v->items, i,
+                                                      gql_value_t));
+        }
+        if (v->kind != GQL_VALUE_LIST) {
+            print_default(b, t->of_type, v);
+        }
+        puts0(b, "]");
+    }
+    else if (t->named->kind == GQL_KIND_INPUT_OBJECT) {
+        input_object(b, t->named, v);
+    }
+    else if (t->named->kind == GQL_KIND_ENUM) {
+        puts0(b, v->text);
+    }
+    else {
+        scalar(b, t->named, v);
+    }
+}
+
+const char *gql_introspect_default_value(apr_pool_t *p,
+                                         const gql_input_value_t *v,
+                                         const char **err)
+{
+    pbuf_t b;
+
+    if (v->default_value == NULL) {
+        return NULL;
+    }
+    memset(&b, 0, sizeof(b));
+    b.p = p;
+    print_default(&b, v->type, v->default_value);
+    if (b.err) {
+        *err = b.err;
+        return NULL;
+    }
+    return b.s;
+}
+
+/* ---- __InputValue ---------------------------------------------------- */
+
+static json_object *input_name(rctx_t *c, const void *o)
+{
+    (void)c;
+    return str(((const gql_input_value_t *)o)->name);
+}
+
+static json_object *input_description(rctx_t *c, const void *o)
+{
+    (void)c;
+    return desc(((const gql_input_value_t *)o)->description);
+}
+
+static json_object *input_type(rctx_t *c, const void *o)
+{
+    (void)c;
+    return node(((const gql_input_value_t *)o)->type);
+}
+
+static json_object *input_default(rctx_t *c, const void *o)
+{
+    return str(gql_introspect_default_value(c->b->pool, o, &c->err));
+}
+
+static json_object *input_is_deprecated(rctx_t *c, const void *o)
+{
+    (void)c;
+    return deprecated(input_reason(o));
+}
+
+static json_object *input_deprecation(rctx_t *c, const void *o)
+{
+    (void)c;
+    return str(input_reason(o));
+}
+
+static const getter_t input_getters[] = {
+    { "name", input_name },
+    { "description", input_description },
+    { "type", input_type },
+    { "defaultValue", input_default },
+    { "isDeprecated", input_is_deprecated },
+    { "deprecationReason", input_deprecation },
+    { NULL, NULL }
+};
+
+/* ---- __EnumValue ----------------------------------------------------- */
+
+static json_object *enum_name(rctx_t *c, const void *o)
+{
+    (void)c;
+    return str(((const gql_enum_value_t *)o)->name);
+}
+
+static json_object *enum_description(rctx_t *c, const void *o)
+{
+    (void)c;
+    return desc(((const gql_enum_value_t *)o)->description);
+}
+
+static json_object *enum_is_deprecated(rctx_t *c, const void *o)
+{
+    (void)c;
+    return deprecated(enum_reason(o));
+}
+
+static json_object *enum_deprecation(rctx_t *c, const void *o)
+{
+    (void)c;
+    return str(enum_reason(o));
+}
+
+static const getter_t enum_getters[] = {
+    { "name", enum_name },
+    { "description", enum_description },
+    { "isDeprecated", enum_is_deprecated },
+    { "deprecationReason", enum_deprecation },
+    { NULL, NULL }
+};
+
+/* ---- __Directive ----------------------------------------------------- */
+
+static json_object *dir_name(rctx_t *c, const void *o)
+{
+    (void)c;
+    return str(((const gql_directive_def_t *)o)->name);
+}
+
+static json_object *dir_description(rctx_t *c, const void *o)
+{
+    (void)c;
+    return desc(((const gql_directive_def_t *)o)->description);
+}
+
+static json_object *dir_repeatable(rctx_t *c, const void *o)
+{
+    (void)c;
+    return json_object_new_boolean(
+        ((const gql_directive_def_t *)o)->repeatable);
+}
+
+static json_object *dir_locations(rctx_t *c, const void *o)
+{
+    const apr_array_header_t *ls = ((const gql_directive_def_t *)o)->locations;
+    json_object *a = json_object_new_array_ext(ls->nelts);
+    int i;
+
+    (void)c;
+    for (i = 0; i < ls->nelts; i++) {
+        json_object_array_add(a, str(APR_ARRAY_IDX(ls, i, const char *)));
+    }
+    return a;
+}
+
+static json_object *dir_args(rctx_t *c, const void *o)
+{
+    return items(c, ((const gql_directive_def_t *)o)->arguments,
+                 input_reason);
+}
+
+static const getter_t dir_getters[] = {
+    { "name", dir_name },
+    { "description", dir_description },
+    { "isRepeatable", dir_repeatable },
+    { "locations", dir_locations },
+    { "args", dir_args },
+    { NULL, NULL }
+};
+
+/* ---- dispatch -------------------------------------------------------- */
+
+static const struct {
+    const char *type;
+    const getter_t *getters;
+} tables[] = {
+    { "__Schema", schema_getters },
+    { "__Type", type_getters },
+    { "__Field", field_getters },
+    { "__InputValue", input_getters },
+    { "__EnumValue", enum_getters },
+    { "__Directive", dir_getters },
+    { NULL, NULL }
+};
+
+static get_fn find_getter(const gql_type_t *parent, const char *field)
+{
+    int i, j;
+
+    if (!parent->builtin) {
+        return NULL;
+    }
+    for (i = 0; tables[i].type; i++) {
+        if (strcmp(tables[i].type, parent->name) != 0) {
+            continue;
+        }
+        for (j = 0; tables[i].getters[j].name; j++) {
+            if (strcmp(tables[i].getters[j].name, field) == 0) {
+                return tables[i].getters[j].get;
+            }
+        }
+    }
+    return NULL;
+}
+
+int gql_introspect_owns(const gql_schema_t *schema,
+                        const gql_type_t *parent_type,
+                        const gql_field_t *field)
+{
+    if (field == schema->meta_schema || field == schema->meta_type) {
+        return 1;
+    }
+    return field != schema->meta_typename
+           && find_getter(parent_type, field->name) != NULL;
+}
+
+static int arg_bool(json_object *args, const char *name)
+{
+    json_object *v;
+
+    return json_object_object_get_ex(args, name, &v)
+           && json_object_is_type(v, json_type_boolean)
+           && json_object_get_boolean(v);
+}
+
+static json_object *meta_type(rctx_t *c)
+{
+    json_object *v;
+    const char *name;
+
+    if (!json_object_object_get_ex(c->b->args, "name", &v)
+        || !json_object_is_type(v, json_type_string)) {
+        return NULL;
+    }
+    name = json_object_get_string(v);
+    return named(c, get_type(c, name));
+}
+
+const char *gql_introspect_resolve(gql_resolve_t *b)
+{
+    rctx_t c;
+    get_fn get = NULL;
+    int i;
+
+    memset(&c, 0, sizeof(c));
+    c.b = b;
+    c.include_deprecated = arg_bool(b->args, "includeDeprecated");
+    if (b->field != b->schema->meta_schema && b->field != b->schema->meta_type
+        && (get = find_getter(b->parent_type, b->field->name)) == NULL) {
+        return apr_psprintf(b->pool, "Introspection has no field %s.%s.",
+                            b->parent_type->name, b->field->name);
+    }
+    for (i = 0; i < b->count; i++) {
+        c.err = NULL;
+        if (b->field == b->schema->meta_schema) {
+            b->results[i] = node(b->schema);
+        }
+        else if (b->field == b->schema->meta_type) {
+            b->results[i] = meta_type(&c);
+        }
+        else {
+            b->results[i] = get(&c, json_object_get_userdata(b->parents[i]));
+        }
+        b->errors[i] = c.err;
+    }
+    return NULL;
+}
