@@ -551,19 +551,20 @@ static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
     }
 }
 
-/* An input object from a JSON object (an array counts as an object whose
- * keys are its indices, as JavaScript sees it). */
+/* An input object from a JSON object. */
 static json_object *cin_object(vctx_t *v, json_object *val,
                                const gql_type_t *t, const gql_path_t *path)
 {
     json_object *out = keep(v->p, json_object_new_object()), *fv, *dv;
-    int isarr = json_object_is_type(val, json_type_array), i;
+    apr_array_header_t *names = apr_array_make(v->p, 8, sizeof(const char *));
+    struct lh_entry *e;
+    int i;
 
     for (i = 0; i < t->input_fields->nelts; i++) {
         const gql_input_value_t *f = APR_ARRAY_IDX(t->input_fields, i,
                                                    const gql_input_value_t *);
 
-        if (isarr || !json_object_object_get_ex(val, f->name, &fv)) {
+        if (!json_object_object_get_ex(val, f->name, &fv)) {
             if (default_of(v->p, f, &dv)) {
                 json_object_object_add(out, f->name, ref(dv));
             }
@@ -577,35 +578,21 @@ static json_object *cin_object(vctx_t *v, json_object *val,
         fv = cin(v, fv, f->type, path_add(v->p, path, f->name, 0));
         json_object_object_add(out, f->name, ref(fv));
     }
-    if (isarr) {
-        for (i = 0; i < (int)json_object_array_length(val); i++) {
-            verr(v, path, val, apr_psprintf(v->p, "Field \"%d\" is not "
-                 "defined by type \"%s\".", i, t->name));
-        }
+    for (i = 0; i < t->input_fields->nelts; i++) {
+        APR_ARRAY_PUSH(names, const char *) =
+            APR_ARRAY_IDX(t->input_fields, i, gql_input_value_t *)->name;
     }
-    else {
-        apr_array_header_t *names = apr_array_make(v->p, 8,
-                                                   sizeof(const char *));
-        struct lh_entry *e;
+    for (e = json_object_get_object(val)->head; e != NULL; e = e->next) {
+        const char *key = lh_entry_k(e);
+        int known = 0;
 
-        for (i = 0; i < t->input_fields->nelts; i++) {
-            APR_ARRAY_PUSH(names, const char *) =
-                APR_ARRAY_IDX(t->input_fields, i, gql_input_value_t *)->name;
+        for (i = 0; i < names->nelts && !known; i++) {
+            known = !strcmp(APR_ARRAY_IDX(names, i, const char *), key);
         }
-        for (e = json_object_get_object(val)->head; e; e = e->next) {
-            const char *key = lh_entry_k(e);
-            int known = 0;
-
-            for (i = 0; i < t->input_fields->nelts && !known; i++) {
-                known = !strcmp(APR_ARRAY_IDX(t->input_fields, i,
-                                              gql_input_value_t *)->name,
-                                key);
-            }
-            if (!known) {
-                verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" is not "
-                     "defined by type \"%s\".%s", key, t->name,
-                     gql_schema_suggest(v->p, NULL, key, names)));
-            }
+        if (!known) {
+            verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" is not "
+                 "defined by type \"%s\".%s", key, t->name,
+                 gql_schema_suggest(v->p, NULL, key, names)));
         }
     }
     if (t->one_of) {
@@ -647,8 +634,7 @@ static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
         return out;
     }
     if (t->named->kind == GQL_KIND_INPUT_OBJECT) {
-        if (!json_object_is_type(val, json_type_object)
-            && !json_object_is_type(val, json_type_array)) {
+        if (!json_object_is_type(val, json_type_object)) {
             verr(v, path, val, apr_psprintf(v->p, "Expected type \"%s\" to "
                                             "be an object.", t->named->name));
             return NULL;
