@@ -38,6 +38,7 @@
 #include <apr_strings.h>
 #include "gql_coerce.h"
 #include "gql_execute.h"
+#include "gql_introspect.h"
 #include "gql_json.h"
 #include "gql_parser.h"
 
@@ -589,11 +590,14 @@ static node_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
 
 /* ---- resolving one response key of an objset */
 
+/* __schema, __type and the fields of the introspection types are
+ * introspection's; every other field is the resolvers'. */
 static gql_resolve_fn resolver_for(run_t *x, const gql_type_t *parent,
                                    const gql_field_t *field)
 {
-    (void)parent;
-    (void)field;
+    if (gql_introspect_owns(x->schema, parent, field)) {
+        return gql_introspect_resolve;
+    }
     return x->resolve;
 }
 
