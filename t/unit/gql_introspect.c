@@ -9,13 +9,16 @@
  *
  * A case holds schema.graphql, query.graphql, maybe variables.json, and
  * expected.json: what graphql-js 16 answers for them
- * (t/tools/introspect-expected.js wrote it).  The query is run through a
- * small walker below that hands gql_introspect_resolve() its batches one
- * field at a time, as the executor does; the response must equal
- * expected.json, member order included.
+ * (t/tools/introspect-expected.js wrote it).  Each query runs twice, and
+ * both responses must equal expected.json, member order included:
  *
- * With GQL_INTROSPECT_OUT=DIR set, each case's response is also written
- * to DIR/NAME.json, for t/tools/introspect-roundtrip.js.
+ *   - through a small walker below that hands gql_introspect_resolve()
+ *     one parent at a time, which tests this stage alone;
+ *   - end to end, through gql_execute_prepare() and gql_execute_run(),
+ *     whose batches hold every parent of a level at once.
+ *
+ * With GQL_INTROSPECT_OUT=DIR set, each case's end-to-end response is
+ * also written to DIR/NAME.json, for t/tools/introspect-roundtrip.js.
  */
 
 #include <stdlib.h>
@@ -394,6 +397,39 @@ static const char *walk(apr_pool_t *p, const gql_schema_t *s,
     return apr_pstrdup(p, gql_json_text(res));
 }
 
+/* ---- end to end ------------------------------------------------------ */
+
+/* What the executor does with the batches that introspection owns; the
+ * rest get the default resolver. */
+static const char *resolve(gql_resolve_t *b)
+{
+    if (gql_introspect_owns(b->schema, b->parent_type, b->field)) {
+        return gql_introspect_resolve(b);
+    }
+    return gql_execute_resolve_property(b);
+}
+
+static const char *execute(apr_pool_t *p, const gql_schema_t *s,
+                           const char *query, const char *vars)
+{
+    gql_request_t req;
+    gql_result_t res;
+    gql_resolvers_t rs;
+    gql_operation_t *op;
+
+    memset(&req, 0, sizeof(req));
+    memset(&rs, 0, sizeof(rs));
+    rs.field = resolve;
+    req.query = query;
+    req.query_len = strlen(query);
+    req.variables = vars ? gql_json_own(p, json_tokener_parse(vars)) : NULL;
+    op = gql_execute_prepare(p, s, &req, NULL, &res);
+    if (op != NULL) {
+        gql_execute_run(p, op, &rs, NULL, &res);
+    }
+    return gql_json_response(p, res.errors, res.data, res.has_data);
+}
+
 /* ---- cases ----------------------------------------------------------- */
 
 static const char *normal(apr_pool_t *p, const char *text)
@@ -438,7 +474,7 @@ static void run_case(apr_pool_t *parent, const char *dir)
 {
     apr_pool_t *p;
     const char *name = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
-    const char *query, *want, *got;
+    const char *query, *want, *got, *vars;
     gql_schema_t *s;
 
     apr_pool_create(&p, parent);
@@ -449,10 +485,14 @@ static void run_case(apr_pool_t *parent, const char *dir)
         apr_pool_destroy(p);
         return;
     }
-    got = walk(p, s, query,
-               slurp(p, apr_pstrcat(p, dir, "/variables.json", NULL)));
+    vars = slurp(p, apr_pstrcat(p, dir, "/variables.json", NULL));
+    got = walk(p, s, query, vars);
+    is_str(normal(p, got), normal(p, want),
+           apr_pstrcat(p, name, ": batches of one", NULL));
+    got = execute(p, s, query, vars);
     dump(p, name, got);
-    is_str(normal(p, got), normal(p, want), name);
+    is_str(normal(p, got), normal(p, want),
+           apr_pstrcat(p, name, ": executed", NULL));
     apr_pool_destroy(p);
 }
 
