@@ -177,6 +177,89 @@ static void run_case(apr_pool_t *parent, const char *root, const char *name)
     apr_pool_destroy(p);
 }
 
+/* Validates text against the main schema; returns the seconds it took,
+ * or -1 when the text does not parse. */
+static double timed(apr_pool_t *parent, const gql_schema_t *s,
+                    const char *text, int *nerrors)
+{
+    apr_pool_t *p;
+    gql_document_t *doc;
+    gql_error_t *err = NULL;
+    apr_time_t t0;
+    double secs = -1;
+
+    apr_pool_create(&p, parent);
+    doc = gql_parse(p, text, strlen(text), NULL, &err);
+    if (doc != NULL) {
+        t0 = apr_time_now();
+        *nerrors = gql_validate(p, s, doc, NULL, gql_errors_make(p));
+        secs = (double)(apr_time_now() - t0) / APR_USEC_PER_SEC;
+    }
+    apr_pool_destroy(p);
+    return secs;
+}
+
+static char *repeat(apr_pool_t *p, const char *head, const char *fmt,
+                    int n, const char *tail)
+{
+    char *out = apr_pstrdup(p, head);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        out = apr_pstrcat(p, out, apr_psprintf(p, fmt, i, i + 1), NULL);
+    }
+    return apr_pstrcat(p, out, tail, NULL);
+}
+
+/* Hostile documents: the work must stay near-linear.  2 s is far above
+ * what they take (milliseconds) and far below what a quadratic or
+ * exponential walk over them would. */
+static void bounds(apr_pool_t *p, const char *root)
+{
+    const gql_schema_t *s = load_schema(p, root, apr_pstrcat(
+                                            p, root, "/values-int", NULL));
+    const char *docs[5], *names[5];
+    char *nested;
+    int i, n = 0;
+
+    if (s == NULL) {
+        ok(0, "the main schema loads");
+        return;
+    }
+    names[0] = "2,000 repeated a: intArgField(intArg: 1)";
+    docs[0] = repeat(p, "{ complicatedArgs {", " a: intArgField(intArg: 1)",
+                     2000, " } }");
+    names[1] = "1,000 fragments spreading each other in a chain";
+    docs[1] = apr_pstrcat(p, "{ dog { ...F0 } }\n",
+                          repeat(p, "", "fragment F%d on Dog { x: name "
+                                 "...F%d }\n", 999, ""),
+                          "fragment F999 on Dog { x: name }\n", NULL);
+    names[2] = "300 fragments of one response name spread side by side";
+    docs[2] = apr_pstrcat(p, repeat(p, "{ dog {", " ...F%d", 300, " } }\n"),
+                          repeat(p, "", "fragment F%d on Dog { x: mother { "
+                                 "name } y%d: name }\n", 300, ""), NULL);
+    nested = repeat(p, "", "mother { ", 400, "name");
+    for (i = 0; i < 400; i++) {
+        nested = apr_pstrcat(p, nested, " }", NULL);
+    }
+    names[3] = "a 100 KB document of nested selections";
+    docs[3] = repeat(p, "{ dog {", apr_pstrcat(p, " a%d: ", nested, NULL),
+                     30, " } }");
+    names[4] = "deep fragments cycling through nested fields";
+    docs[4] = apr_pstrcat(p, "{ dog { ...F0 } }\n",
+                          repeat(p, "", "fragment F%d on Dog { mother { "
+                                 "...F%d name } father { ...F0 } }\n", 500,
+                                 ""), "fragment F500 on Dog { name }\n",
+                          NULL);
+    for (i = 0; i < 5; i++) {
+        double secs = timed(p, s, docs[i], &n);
+
+        diag("%s: %.3f s, %d errors, %lu bytes", names[i], secs, n,
+             (unsigned long)strlen(docs[i]));
+        ok(secs >= 0 && secs < 2.0, names[i]);
+    }
+}
+
 int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
@@ -191,6 +274,7 @@ int main(int argc, const char *const *argv)
     for (i = 0; i < cases->nelts; i++) {
         run_case(p, root, APR_ARRAY_IDX(cases, i, const char *));
     }
+    bounds(p, root);
     apr_pool_destroy(p);
     apr_terminate();
     return tap_done();
