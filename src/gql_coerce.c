@@ -69,9 +69,15 @@ static int is_number(json_object *v)
            || json_object_is_type(v, json_type_double);
 }
 
+/* Number.isInteger; doubles from 2^53 up have no fraction at all (and
+ * this keeps libm out of the module's link). */
 static int is_integer(double d)
 {
-    return isfinite(d) && floor(d) == d;
+    if (!isfinite(d)) {
+        return 0;
+    }
+    return d >= 9007199254740992.0 || d <= -9007199254740992.0
+           || (double)(int64_t)d == d;
 }
 
 static const char *zeros(apr_pool_t *p, int n)

@@ -120,7 +120,8 @@ is(post_body($two, operationName => 'C'),
    '{"errors":[{"message":"Unknown operation named \"C\"."}]}',
    'unknown operation name');
 is(post_body('fragment F on Query { hello }'),
-   '{"errors":[{"message":"Must provide an operation."}]}', 'no operation');
+   '{"errors":[{"message":"Fragment \"F\" is never used.","locations":'
+   . '[{"line":1,"column":1}]}]}', 'no operation: validation says why');
 $r = gql_post('/graphql', { query => $two }, accept => 'application/json');
 is($r->{status}, 200, 'operation selection error: 200 under application/json');
 
