@@ -226,13 +226,14 @@ static void type_map(rctx_t *c)
     collect(c, gql_schema_type(s, "__Schema"));
 }
 
-/* schema.getType(name): only what the type map holds. */
+/* schema.getType(name): only what the type map holds.  Every type of the
+ * SDL is in it, so only a built-in one needs the walk. */
 static const gql_type_t *get_type(rctx_t *c, const char *name)
 {
     const gql_type_t *t = gql_schema_type(c->b->schema, name);
 
-    if (t == NULL) {
-        return NULL;
+    if (t == NULL || !t->builtin) {
+        return t;
     }
     type_map(c);
     return apr_hash_get(c->in_map, &t, sizeof(t)) ? t : NULL;

@@ -600,6 +600,40 @@ static void test_batch(apr_pool_t *p)
     ok(errs[0] == NULL && errs[1] == NULL, "no field errors");
 }
 
+static gql_schema_t *build(apr_pool_t *p, const char *sdl)
+{
+    apr_array_header_t *errors = gql_errors_make(p);
+    gql_error_t *err = NULL;
+    const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "t", &err);
+
+    return doc ? gql_schema_build(p, p, &doc, 1, errors) : NULL;
+}
+
+/* A directive the schema builder marks server_side (the SQL mapping's)
+ * is not there for clients: the full introspection is the one of the
+ * same schema without it, and its text appears nowhere. */
+static void test_server_side(apr_pool_t *p)
+{
+    static const char with[] =
+        "directive @sql(query: String!, cost: Float) on FIELD_DEFINITION\n"
+        "type Query { a: Int @sql(query: \"SELECT secret\") }\n";
+    static const char without[] = "type Query { a: Int }\n";
+    gql_schema_t *s = build(p, with);
+    const char *query = slurp(p, CASES "/full-hackernews/query.graphql");
+    const char *got, *want;
+
+    if (!ok(s && query, "server-side schema builds")) {
+        return;
+    }
+    ((gql_directive_def_t *)gql_schema_directive(s, "sql"))->server_side = 1;
+    got = execute(p, s, query, NULL);
+    want = execute(p, build(p, without), query, NULL);
+    is_str(got, want, "a server-side directive is not introspected");
+    ok(strstr(got, "sql") == NULL && strstr(got, "secret") == NULL
+       && strstr(got, "Float") == NULL,
+       "nor its name, its arguments' types or an applied directive's text");
+}
+
 int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
@@ -608,6 +642,7 @@ int main(int argc, const char *const *argv)
     apr_pool_create(&p, NULL);
     test_owns(p);
     test_batch(p);
+    test_server_side(p);
     run_cases(p, argc, argv);
     apr_pool_destroy(p);
     apr_terminate();
