@@ -535,8 +535,10 @@ static int default_of(apr_pool_t *p, const gql_input_value_t *f,
            && gql_coerce_literal(p, f->type, f->default_value, NULL, out);
 }
 
+/* The @oneOf rules.  first_bad: the first member failed to coerce, so
+ * graphql-js holds undefined there, not null. */
 static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
-                      const gql_path_t *path, json_object *val)
+                      const gql_path_t *path, json_object *val, int first_bad)
 {
     const char *key = NULL;
     json_object *first = NULL;
@@ -551,7 +553,7 @@ static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
         key = (const char *)lh_entry_k(e);
         first = (json_object *)lh_entry_v(e);
     }
-    if (key != NULL && first == NULL) {
+    if (key != NULL && first == NULL && !first_bad) {
         verr(v, path_add(v->p, path, key, 0), NULL,
              apr_psprintf(v->p, "Field \"%s\" must be non-null.", key));
     }
@@ -564,11 +566,12 @@ static json_object *cin_object(vctx_t *v, json_object *val,
     json_object *out = keep(v->p, json_object_new_object()), *fv, *dv;
     apr_array_header_t *names = apr_array_make(v->p, 8, sizeof(const char *));
     struct lh_entry *e;
-    int i;
+    int i, first_bad = 0;
 
     for (i = 0; i < t->input_fields->nelts; i++) {
         const gql_input_value_t *f = APR_ARRAY_IDX(t->input_fields, i,
                                                    const gql_input_value_t *);
+        int before = v->errors->nelts;
 
         if (!json_object_object_get_ex(val, f->name, &fv)) {
             if (default_of(v->p, f, &dv)) {
@@ -582,6 +585,9 @@ static json_object *cin_object(vctx_t *v, json_object *val,
             continue;
         }
         fv = cin(v, fv, f->type, path_add(v->p, path, f->name, 0));
+        if (json_object_object_length(out) == 0) {
+            first_bad = v->errors->nelts > before;
+        }
         json_object_object_add(out, f->name, ref(fv));
     }
     for (i = 0; i < t->input_fields->nelts; i++) {
@@ -602,7 +608,7 @@ static json_object *cin_object(vctx_t *v, json_object *val,
         }
     }
     if (t->one_of) {
-        cin_oneof(v, t, out, path, val);
+        cin_oneof(v, t, out, path, val, first_bad);
     }
     return out;
 }
