@@ -263,49 +263,50 @@ gql_operation_e gql_execute_kind(const gql_operation_t *op)
 
 /* ---- CollectFields (spec 6.3.2) */
 
-/* The `if` of @skip or @include: 1, 0, or -1 when it has none. */
-static int if_arg(run_t *x, const gql_directive_t *d)
+typedef struct collect_t {
+    const gql_type_t *type;
+    apr_hash_t *visited;        /* fragments spread already */
+    apr_hash_t *groups;         /* key -> group_t * */
+    apr_array_header_t *order;  /* group_t * */
+    gql_error_t *err;           /* an `if` that cannot be coerced */
+} collect_t;
+
+/* The `if` of @skip or @include, coerced as graphql-js's
+ * getDirectiveValues does: 1, 0, or -1 with c->err set (a null
+ * variable, say). */
+static int if_arg(run_t *x, collect_t *c, const gql_directive_t *d)
 {
-    int i;
+    const gql_directive_def_t *def = gql_schema_directive(x->schema,
+                                                          d->name.value);
+    json_object *args, *v = NULL;
 
-    for (i = 0; i < d->arguments->nelts; i++) {
-        const gql_argument_t *a = GQL_AST_ITEM(d->arguments, i,
-                                               gql_argument_t);
-        json_object *v = NULL;
-
-        if (strcmp(a->name.value, "if") != 0) {
-            continue;
-        }
-        if (a->value->kind == GQL_VALUE_BOOLEAN) {
-            return a->value->boolean;
-        }
-        if (a->value->kind == GQL_VALUE_VARIABLE
-            && json_object_object_get_ex(x->op->variables, a->value->text,
-                                         &v)
-            && json_object_is_type(v, json_type_boolean)) {
-            return json_object_get_boolean(v);
-        }
+    args = gql_coerce_arguments(x->p, def->arguments, d->arguments, &d->loc,
+                                x->op->variables, &c->err);
+    if (args == NULL) {
+        return -1;
     }
-    return -1;
+    json_object_object_get_ex(args, "if", &v);
+    return json_object_get_boolean(v);
 }
 
 /* shouldIncludeNode */
-static int included(run_t *x, const apr_array_header_t *directives)
+static int included(run_t *x, collect_t *c,
+                    const apr_array_header_t *directives)
 {
     int i;
 
-    for (i = 0; i < directives->nelts; i++) {
+    for (i = 0; i < directives->nelts && c->err == NULL; i++) {
         const gql_directive_t *d = GQL_AST_ITEM(directives, i,
                                                 gql_directive_t);
 
-        if (strcmp(d->name.value, "skip") == 0 && if_arg(x, d) == 1) {
+        if (strcmp(d->name.value, "skip") == 0 && if_arg(x, c, d) != 0) {
             return 0;
         }
-        if (strcmp(d->name.value, "include") == 0 && if_arg(x, d) == 0) {
+        if (strcmp(d->name.value, "include") == 0 && if_arg(x, c, d) != 1) {
             return 0;
         }
     }
-    return 1;
+    return c->err == NULL;
 }
 
 static int is_possible(const gql_type_t *abstract, const gql_type_t *t)
@@ -338,13 +339,6 @@ static int applies(run_t *x, const char *condition, const gql_type_t *t)
                          || c->kind == GQL_KIND_UNION) && is_possible(c, t);
 }
 
-typedef struct collect_t {
-    const gql_type_t *type;
-    apr_hash_t *visited;        /* fragments spread already */
-    apr_hash_t *groups;         /* key -> group_t * */
-    apr_array_header_t *order;  /* group_t * */
-} collect_t;
-
 static void add_field(run_t *x, collect_t *c, const gql_selection_t *s)
 {
     const char *key = s->alias.value ? s->alias.value : s->name.value;
@@ -366,12 +360,12 @@ static void collect(run_t *x, collect_t *c, const gql_selection_set_t *ss)
 {
     int i;
 
-    for (i = 0; i < ss->selections->nelts; i++) {
+    for (i = 0; i < ss->selections->nelts && c->err == NULL; i++) {
         const gql_selection_t *s = GQL_AST_ITEM(ss->selections, i,
                                                 gql_selection_t);
         const gql_definition_t *f;
 
-        if (!included(x, s->directives)) {
+        if (!included(x, c, s->directives)) {
             continue;
         }
         if (s->kind == GQL_SEL_FIELD) {
@@ -394,12 +388,15 @@ static void collect(run_t *x, collect_t *c, const gql_selection_set_t *ss)
     }
 }
 
-/* The response keys of an objset, in order (collectSubfields). */
-static apr_array_header_t *collect_set(run_t *x, const objset_t *os)
+/* The response keys of an objset, in order (collectSubfields); NULL with
+ * *err when a directive's `if` cannot be coerced. */
+static apr_array_header_t *collect_set(run_t *x, const objset_t *os,
+                                       gql_error_t **err)
 {
     collect_t c;
     int i;
 
+    c.err = NULL;
     c.type = os->type;
     c.visited = apr_hash_make(x->p);
     c.groups = apr_hash_make(x->p);
@@ -415,7 +412,8 @@ static apr_array_header_t *collect_set(run_t *x, const objset_t *os)
             collect(x, &c, s->selection_set);
         }
     }
-    return c.order;
+    *err = c.err;
+    return c.err ? NULL : c.order;
 }
 
 /* ---- completion into the result tree */
@@ -731,11 +729,30 @@ static void object_nodes(run_t *x, const objset_t *os,
     }
 }
 
-static void run_set(run_t *x, const objset_t *os)
+/* The collection failed: each object is that error, where it stands. */
+static void fail_objects(const objset_t *os, const gql_error_t *e)
 {
-    apr_array_header_t *groups = collect_set(x, os);
     int i;
 
+    for (i = 0; i < os->objs->nelts; i++) {
+        node_t *n = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+
+        n->kind = N_ERROR;
+        n->msg = e->message;
+        n->locs = e->locations;
+    }
+}
+
+static void run_set(run_t *x, const objset_t *os)
+{
+    gql_error_t *err;
+    apr_array_header_t *groups = collect_set(x, os, &err);
+    int i;
+
+    if (groups == NULL) {
+        fail_objects(os, err);
+        return;
+    }
     object_nodes(x, os, groups);
     for (i = 0; i < groups->nelts; i++) {
         run_group(x, os, i, APR_ARRAY_IDX(groups, i, group_t *));
@@ -812,6 +829,7 @@ static json_object *run_root(run_t *x, const gql_type_t *root,
 {
     json_object *data = keep(x->p, json_object_new_object()), *v;
     objset_t *os = apr_pcalloc(x->p, sizeof(*os));
+    gql_error_t *err;
     apr_array_header_t *groups;
     obj_t *o;
     int i;
@@ -821,7 +839,11 @@ static json_object *run_root(run_t *x, const gql_type_t *root,
     o = apr_array_push(os->objs);
     o->value = root_value;
     o->node = new_node(x, N_OBJECT, NULL);
-    groups = collect_set(x, os);
+    groups = collect_set(x, os, &err);
+    if (groups == NULL) {
+        APR_ARRAY_PUSH(x->errors, gql_error_t *) = err;
+        return NULL;
+    }
     object_nodes(x, os, groups);
     for (i = 0; i < groups->nelts; i++) {
         run_group(x, os, i, APR_ARRAY_IDX(groups, i, group_t *));
