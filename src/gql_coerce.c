@@ -833,7 +833,8 @@ static int parse_literal(apr_pool_t *p, const gql_type_t *t,
         *out = keep(p, new_float(p, strtod(lit->text, NULL)));
     }
     else if (is_builtin(t, "String") || is_builtin(t, "ID")) {
-        if (k != GQL_VALUE_STRING && !(k == GQL_VALUE_INT && t->name[0] == 'I')) {
+        if (k != GQL_VALUE_STRING
+            && !(k == GQL_VALUE_INT && t->name[0] == 'I')) {
             return 0;
         }
         *out = keep(p, json_object_new_string_len(lit->text, (int)lit->len));

@@ -18,8 +18,9 @@ use constant JSONT => 'application/json';
 my $byid = 'query ($id: ID!, $n: Boolean!) '
          . '{ user(id: $id) { id name } n: __typename @include(if: $n) }';
 
-my $r = gql_post('/graphql', { query => $byid,
-                               variables => { id => 5, n => JSON::PP::true } });
+my $r = gql_post('/graphql',
+                 { query => $byid,
+                   variables => { id => 5, n => JSON::PP::true } });
 is($r->{status}, 200, 'variables over POST: 200');
 is($r->{content}, '{"data":{"user":null,"n":"Query"}}',
    'variables over POST: coerced and used');

@@ -45,7 +45,8 @@ static const char *slurp(apr_pool_t *p, const char *dir, const char *name)
     apr_file_info_get(&fi, APR_FINFO_SIZE, f);
     n = (apr_size_t)fi.size;
     buf = apr_palloc(p, n + 1);
-    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS && n == 0 && fi.size) {
+    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS && fi.size > 0
+        && n == 0) {
         return NULL;
     }
     buf[n] = '\0';
@@ -274,8 +275,9 @@ static void mutation_serial(void)
         "type Mutation { first: R second: R }\n"
         "type R { x: Int s: S }\n type S { y: Int }\n";
     const gql_schema_t *s = schema_of(pool, sdl);
-    json_object *root = parse_json(pool, "{\"first\":{\"x\":1,\"s\":{\"y\":2}},"
-                                   "\"second\":{\"x\":3,\"s\":{\"y\":4}}}");
+    json_object *root = parse_json(pool,
+        "{\"first\":{\"x\":1,\"s\":{\"y\":2}},"
+        "\"second\":{\"x\":3,\"s\":{\"y\":4}}}");
     gql_resolvers_t rs = {logging, NULL, NULL};
 
     order_log = "";
