@@ -17,6 +17,7 @@
 #include <apr_strings.h>
 #include "gql_parser.h"
 #include "gql_schema_int.h"
+#include "gql_value_check.h"
 
 static gql_error_t *fail(gql_build_t *c, const char *src, const gql_loc_t *loc,
                          const char *fmt, ...)
@@ -1226,84 +1227,6 @@ static void validate_types(gql_build_t *c)
 static void check_value(gql_build_t *c, const char *src, const gql_value_t *v,
                         const gql_tref_t *t, const char *where, int depth);
 
-/* What a built-in scalar's parseLiteral says of v, or NULL when v is
- * fine.  Custom scalars take any literal. */
-static const char *scalar_problem(gql_build_t *c, const gql_value_t *v,
-                                  const gql_type_t *t)
-{
-    const char *pv = gql_schema_print_value(c->tp, v);
-
-    if (!t->builtin) {
-        return NULL;
-    }
-    if (!strcmp(t->name, "Int")) {
-        if (v->kind != GQL_VALUE_INT) {
-            return apr_psprintf(c->tp, "Int cannot represent non-integer "
-                                "value: %s", pv);
-        }
-        if (apr_strtoi64(v->text, NULL, 10) > 2147483647LL
-            || apr_strtoi64(v->text, NULL, 10) < -2147483648LL
-            || strlen(v->text) > 12) {
-            return apr_psprintf(c->tp, "Int cannot represent non 32-bit "
-                                "signed integer value: %s", v->text);
-        }
-    }
-    else if (!strcmp(t->name, "Float")) {
-        if (v->kind != GQL_VALUE_INT && v->kind != GQL_VALUE_FLOAT) {
-            return apr_psprintf(c->tp, "Float cannot represent non numeric "
-                                "value: %s", pv);
-        }
-    }
-    else if (!strcmp(t->name, "String")) {
-        if (v->kind != GQL_VALUE_STRING) {
-            return apr_psprintf(c->tp, "String cannot represent a non string "
-                                "value: %s", pv);
-        }
-    }
-    else if (!strcmp(t->name, "Boolean")) {
-        if (v->kind != GQL_VALUE_BOOLEAN) {
-            return apr_psprintf(c->tp, "Boolean cannot represent a non "
-                                "boolean value: %s", pv);
-        }
-    }
-    else if (!strcmp(t->name, "ID")) {
-        if (v->kind != GQL_VALUE_STRING && v->kind != GQL_VALUE_INT) {
-            return apr_psprintf(c->tp, "ID cannot represent a non-string and "
-                                "non-integer value: %s", pv);
-        }
-    }
-    return NULL;
-}
-
-static const char *enum_problem(gql_build_t *c, const gql_value_t *v,
-                                const gql_type_t *t)
-{
-    apr_array_header_t *names = apr_array_make(c->tp, t->enum_values->nelts
-                                               + 1, sizeof(const char *));
-    const char *pv = gql_schema_print_value(c->tp, v);
-    int i;
-
-    for (i = 0; i < t->enum_values->nelts; i++) {
-        const char *n = APR_ARRAY_IDX(t->enum_values, i,
-                                      const gql_enum_value_t *)->name;
-
-        if (v->kind == GQL_VALUE_ENUM && strcmp(n, v->text) == 0) {
-            return NULL;
-        }
-        APR_ARRAY_PUSH(names, const char *) = n;
-    }
-    if (v->kind != GQL_VALUE_ENUM) {
-        return apr_psprintf(c->tp, "Enum \"%s\" cannot represent non-enum "
-                            "value: %s.%s", t->name, pv,
-                            gql_schema_suggest(c->tp, "the enum value", pv,
-                                               names));
-    }
-    return apr_psprintf(c->tp, "Value \"%s\" does not exist in \"%s\" "
-                        "enum.%s", pv, t->name,
-                        gql_schema_suggest(c->tp, "the enum value", pv,
-                                           names));
-}
-
 static const gql_input_value_t *find_input_value(const gql_type_t *t,
                                                  const char *name)
 {
@@ -1409,9 +1332,7 @@ static void check_value(gql_build_t *c, const char *src, const gql_value_t *v,
         }
         return;
     }
-    problem = n->kind == GQL_KIND_ENUM ? enum_problem(c, v, n)
-                                       : scalar_problem(c, v, n);
-    if (problem) {
+    if ((problem = gql_value_leaf_problem(c->tp, v, n)) != NULL) {
         fail(c, src, &v->loc, "%s", problem);
     }
 }

@@ -1415,85 +1415,6 @@ static int unique_argument_names(vctx_t *c, const node_t *n, int leave)
     return 0;
 }
 
-static apr_array_header_t *enum_names(vctx_t *c, const gql_type_t *t)
-{
-    apr_array_header_t *out = apr_array_make(c->p, 8, sizeof(char *));
-    int i;
-
-    for (i = 0; i < t->enum_values->nelts; i++) {
-        APR_ARRAY_PUSH(out, const char *) = APR_ARRAY_IDX(
-            t->enum_values, i, const gql_enum_value_t *)->name;
-    }
-    return out;
-}
-
-/* What a built-in scalar's or an enum's parseLiteral says of a literal,
- * or NULL when it takes it.  Custom scalars take any literal. */
-static const char *leaf_problem(vctx_t *c, const gql_value_t *v,
-                                const gql_type_t *t)
-{
-    const char *pv = gql_schema_print_value(c->p, v), *sugg;
-    apr_int64_t i;
-    int k;
-
-    if (t->kind == GQL_KIND_ENUM) {
-        for (k = 0; v->kind == GQL_VALUE_ENUM && k < t->enum_values->nelts;
-             k++) {
-            if (!strcmp(APR_ARRAY_IDX(t->enum_values, k,
-                                      gql_enum_value_t *)->name, v->text)) {
-                return NULL;
-            }
-        }
-        sugg = gql_schema_suggest(c->p, "the enum value", pv,
-                                  enum_names(c, t));
-        if (v->kind == GQL_VALUE_ENUM) {
-            return apr_psprintf(c->p, "Value \"%s\" does not exist in "
-                                "\"%s\" enum.%s", pv, t->name, sugg);
-        }
-        return apr_psprintf(c->p, "Enum \"%s\" cannot represent non-enum "
-                            "value: %s.%s", t->name, pv, sugg);
-    }
-    if (!t->builtin) {
-        return NULL;
-    }
-    if (!strcmp(t->name, "Int")) {
-        if (v->kind != GQL_VALUE_INT) {
-            return apr_psprintf(c->p, "Int cannot represent non-integer "
-                                "value: %s", pv);
-        }
-        i = apr_strtoi64(v->text, NULL, 10);
-        if (i > 2147483647LL || i < -2147483648LL) {
-            return apr_psprintf(c->p, "Int cannot represent non 32-bit "
-                                "signed integer value: %s", v->text);
-        }
-    }
-    else if (!strcmp(t->name, "Float")) {
-        if (v->kind != GQL_VALUE_INT && v->kind != GQL_VALUE_FLOAT) {
-            return apr_psprintf(c->p, "Float cannot represent non numeric "
-                                "value: %s", pv);
-        }
-    }
-    else if (!strcmp(t->name, "String")) {
-        if (v->kind != GQL_VALUE_STRING) {
-            return apr_psprintf(c->p, "String cannot represent a non string "
-                                "value: %s", pv);
-        }
-    }
-    else if (!strcmp(t->name, "Boolean")) {
-        if (v->kind != GQL_VALUE_BOOLEAN) {
-            return apr_psprintf(c->p, "Boolean cannot represent a non "
-                                "boolean value: %s", pv);
-        }
-    }
-    else if (!strcmp(t->name, "ID")) {
-        if (v->kind != GQL_VALUE_STRING && v->kind != GQL_VALUE_INT) {
-            return apr_psprintf(c->p, "ID cannot represent a non-string and "
-                                "non-integer value: %s", pv);
-        }
-    }
-    return NULL;
-}
-
 /* isValidValueNode */
 static void valid_value(vctx_t *c, const gql_value_t *v)
 {
@@ -1510,7 +1431,7 @@ static void valid_value(vctx_t *c, const gql_value_t *v)
                     gql_schema_print_value(c->p, v));
         return;
     }
-    if ((problem = leaf_problem(c, v, t)) != NULL) {
+    if ((problem = gql_value_leaf_problem(c->p, v, t)) != NULL) {
         gql_vreport(c, &v->loc, "%s", problem);
     }
 }

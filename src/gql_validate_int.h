@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include "gql_validate.h"
 #include "gql_schema_int.h"      /* gql_schema_suggest() */
+#include "gql_value_check.h"
 
 /* graphql-js's maxErrors: the error after these ends validation. */
 #define MAX_ERRORS 100
