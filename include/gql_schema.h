@@ -86,6 +86,10 @@ struct gql_type_t {
     const char *name;
     const gql_string_t *description;
     int builtin;                /* Int, Float, String, Boolean, ID, __* */
+    int referenced;             /* in the schema's type_map: 1 for every
+                                 * type but a built-in scalar that nothing
+                                 * uses (graphql-js leaves those out of the
+                                 * schema: an unused Float is unknown) */
     const char *specified_by_url;       /* SCALAR with @specifiedBy */
     int one_of;                 /* INPUT_OBJECT with @oneOf */
     apr_array_header_t *fields;         /* OBJECT, INTERFACE: gql_field_t * */
@@ -109,7 +113,8 @@ typedef struct gql_directive_def_t {
     const apr_array_header_t *locations;  /* const char *: "FIELD", ... */
     int builtin;
     int server_side;            /* the module's own (the SQL mapping):
-                                 * introspection never shows it */
+                                 * introspection never shows it; set with
+                                 * gql_schema_hide_directive() */
     const char *source;
     gql_loc_t loc;
 } gql_directive_def_t;
@@ -119,6 +124,11 @@ typedef struct gql_schema_t {
     apr_array_header_t *types;          /* gql_type_t *, SDL order, then
                                          * the built-in types */
     apr_hash_t *type_index;             /* name -> gql_type_t * */
+    /* graphql-js's schema.getTypeMap() in its order, which is the order
+     * of __schema.types: each SDL type followed by the built-in types
+     * first reached from it, then those of the directives' arguments,
+     * then __Schema and the types it reaches.  Only referenced types. */
+    apr_array_header_t *type_map;       /* const gql_type_t * */
     apr_array_header_t *directives;     /* gql_directive_def_t *, the
                                          * built-ins first */
     apr_hash_t *directive_index;        /* name -> gql_directive_def_t * */
@@ -153,6 +163,17 @@ gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
 gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
                               const char *const *files, int nfiles,
                               apr_array_header_t *errors);
+
+/*
+ * Mark the user-defined directive name as the module's own (server_side),
+ * unknown to clients, and compute type_map and referenced again without
+ * the types that only its arguments use.  Configuration time only, before
+ * the schema is shared.  Returns the directive, or NULL when the schema
+ * defines no such directive (built-ins cannot be hidden).
+ */
+gql_directive_def_t *gql_schema_hide_directive(gql_schema_t *s,
+                                               apr_pool_t *ptemp,
+                                               const char *name);
 
 /* Look-ups; NULL when there is no such thing.  Read-only, thread-safe. */
 const gql_type_t *gql_schema_type(const gql_schema_t *s, const char *name);

@@ -19,10 +19,11 @@
  *   __Directive    const gql_directive_def_t *
  *
  * The parent type of a batch says which it is, so nothing else is tagged.
- * Where graphql-js's answer depends on its own structures (the order of
- * schema.getTypeMap(), the text of a default value), this file recomputes
- * it from the schema; the comments say which graphql-js behaviour each
- * piece follows.
+ * Where graphql-js's answer depends on its own structures (the text of a
+ * default value, the order of directives), this file recomputes it from
+ * the schema; the comments say which graphql-js behaviour each piece
+ * follows.  The order of schema.getTypeMap() is the schema's type_map,
+ * computed once when the schema is built.
  */
 
 #include <math.h>
@@ -42,8 +43,6 @@
 typedef struct rctx_t {
     gql_resolve_t *b;
     int include_deprecated;     /* the includeDeprecated argument */
-    apr_array_header_t *map;    /* the type map in order, once needed */
-    apr_hash_t *in_map;         /* gql_type_t * -> the same */
     const char *err;            /* a field error for the current parent */
 } rctx_t;
 
@@ -92,69 +91,7 @@ static json_object *deprecated(const char *reason)
     return json_object_new_boolean(reason != NULL);
 }
 
-/* ---- the type map ---------------------------------------------------- */
-
-static void collect(rctx_t *c, const gql_type_t *t);
-
-static const gql_type_t *named_of(const gql_tref_t *r)
-{
-    while (r->kind != GQL_TYPE_NAMED) {
-        r = r->of_type;
-    }
-    return r->named;
-}
-
-static void collect_inputs(rctx_t *c, const apr_array_header_t *ivs)
-{
-    int i;
-
-    for (i = 0; ivs && i < ivs->nelts; i++) {
-        collect(c, named_of(APR_ARRAY_IDX(ivs, i,
-                                          const gql_input_value_t *)->type));
-    }
-}
-
-/* What a type refers to, in the order of graphql-js's
- * collectReferencedTypes: members; interfaces, then each field's type and
- * its arguments' types; input fields' types. */
-static void children(rctx_t *c, const gql_type_t *t)
-{
-    int i;
-
-    if (t->kind == GQL_KIND_UNION) {
-        for (i = 0; i < t->possible_types->nelts; i++) {
-            collect(c, APR_ARRAY_IDX(t->possible_types, i, gql_type_t *));
-        }
-    }
-    else if (t->kind == GQL_KIND_OBJECT || t->kind == GQL_KIND_INTERFACE) {
-        for (i = 0; i < t->interfaces->nelts; i++) {
-            collect(c, APR_ARRAY_IDX(t->interfaces, i, gql_type_t *));
-        }
-        for (i = 0; i < t->fields->nelts; i++) {
-            const gql_field_t *f = APR_ARRAY_IDX(t->fields, i, gql_field_t *);
-
-            collect(c, named_of(f->type));
-            collect_inputs(c, f->arguments);
-        }
-    }
-    else if (t->kind == GQL_KIND_INPUT_OBJECT) {
-        collect_inputs(c, t->input_fields);
-    }
-}
-
-/* Depth-first, each type once: the recursion is bounded by the number of
- * types, and only the introspection types ever recurse (every user type
- * is in the map before the walk starts). */
-static void collect(rctx_t *c, const gql_type_t *t)
-{
-    if (apr_hash_get(c->in_map, &t, sizeof(t)) != NULL) {
-        return;
-    }
-    apr_hash_set(c->in_map, apr_pmemdup(c->b->pool, &t, sizeof(t)),
-                 sizeof(t), t);
-    APR_ARRAY_PUSH(c->map, const gql_type_t *) = t;
-    children(c, t);
-}
+/* ---- the type map and the directives -------------------------------- */
 
 static int user_directive(const gql_directive_def_t *d)
 {
@@ -183,60 +120,13 @@ static apr_array_header_t *directives(rctx_t *c)
     return out;
 }
 
-/*
- * schema.getTypeMap() of graphql-js's buildSchema(sdl): the GraphQLSchema
- * constructor walks the SDL's types in order, each followed by the
- * built-in types first reached from it, then the types of the
- * directives' arguments, then __Schema and what it reaches.  So a
- * built-in scalar that nothing uses is not in the map at all.
- */
-static void type_map(rctx_t *c)
-{
-    const gql_schema_t *s = c->b->schema;
-    apr_array_header_t *dirs;
-    int i;
-
-    if (c->map) {
-        return;
-    }
-    c->map = apr_array_make(c->b->pool, s->types->nelts,
-                            sizeof(gql_type_t *));
-    c->in_map = apr_hash_make(c->b->pool);
-    for (i = 0; i < s->types->nelts; i++) {
-        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, gql_type_t *);
-
-        if (!t->builtin) {
-            apr_hash_set(c->in_map, &APR_ARRAY_IDX(s->types, i, gql_type_t *),
-                         sizeof(t), t);
-        }
-    }
-    for (i = 0; i < s->types->nelts; i++) {
-        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, gql_type_t *);
-
-        if (!t->builtin) {
-            APR_ARRAY_PUSH(c->map, const gql_type_t *) = t;
-            children(c, t);
-        }
-    }
-    dirs = directives(c);
-    for (i = 0; i < dirs->nelts; i++) {
-        collect_inputs(c, APR_ARRAY_IDX(dirs, i,
-                                        gql_directive_def_t *)->arguments);
-    }
-    collect(c, gql_schema_type(s, "__Schema"));
-}
-
-/* schema.getType(name): only what the type map holds.  Every type of the
- * SDL is in it, so only a built-in one needs the walk. */
+/* schema.getType(name): only what the type map holds, so an unused
+ * built-in scalar is not there. */
 static const gql_type_t *get_type(rctx_t *c, const char *name)
 {
     const gql_type_t *t = gql_schema_type(c->b->schema, name);
 
-    if (t == NULL || !t->builtin) {
-        return t;
-    }
-    type_map(c);
-    return apr_hash_get(c->in_map, &t, sizeof(t)) ? t : NULL;
+    return t && t->referenced ? t : NULL;
 }
 
 /* ---- lists ----------------------------------------------------------- */
@@ -299,9 +189,7 @@ static json_object *schema_description(rctx_t *c, const void *o)
 
 static json_object *schema_types(rctx_t *c, const void *o)
 {
-    (void)o;
-    type_map(c);
-    return type_list(c, c->map);
+    return type_list(c, ((const gql_schema_t *)o)->type_map);
 }
 
 static json_object *schema_query(rctx_t *c, const void *o)

@@ -1141,6 +1141,146 @@ static void build(gql_build_t *c)
     take_meta_fields(c);
 }
 
+/* ---- The type map ---- */
+
+/*
+ * schema.getTypeMap() of graphql-js's buildSchema(sdl), which is what
+ * __schema.types lists: the GraphQLSchema constructor takes the SDL's
+ * types in order, each followed by the built-in types first reached from
+ * it (collectReferencedTypes), then the types of the directives'
+ * arguments, then __Schema and what it reaches.  A built-in scalar that
+ * nothing reaches is not in the schema at all.
+ */
+typedef struct tmap_t {
+    apr_array_header_t *map;
+    apr_hash_t *seen;           /* gql_type_t * -> the same */
+    apr_pool_t *tp;
+} tmap_t;
+
+static void reach(tmap_t *m, const gql_type_t *t);
+
+static const gql_type_t *named_of(const gql_tref_t *r)
+{
+    while (r->kind != GQL_TYPE_NAMED) {
+        r = r->of_type;
+    }
+    return r->named;
+}
+
+static void reach_inputs(tmap_t *m, const apr_array_header_t *ivs)
+{
+    int i;
+
+    for (i = 0; ivs && i < ivs->nelts; i++) {
+        reach(m, named_of(APR_ARRAY_IDX(ivs, i,
+                                        const gql_input_value_t *)->type));
+    }
+}
+
+/* In collectReferencedTypes' order: members; interfaces, then each
+ * field's type and its arguments' types; input fields' types. */
+static void reach_children(tmap_t *m, const gql_type_t *t)
+{
+    int i;
+
+    for (i = 0; t->kind == GQL_KIND_UNION && i < t->possible_types->nelts;
+         i++) {
+        reach(m, APR_ARRAY_IDX(t->possible_types, i, const gql_type_t *));
+    }
+    if (t->kind == GQL_KIND_OBJECT || t->kind == GQL_KIND_INTERFACE) {
+        for (i = 0; i < t->interfaces->nelts; i++) {
+            reach(m, APR_ARRAY_IDX(t->interfaces, i, const gql_type_t *));
+        }
+        for (i = 0; i < t->fields->nelts; i++) {
+            const gql_field_t *f = APR_ARRAY_IDX(t->fields, i, gql_field_t *);
+
+            reach(m, named_of(f->type));
+            reach_inputs(m, f->arguments);
+        }
+    }
+    reach_inputs(m, t->input_fields);
+}
+
+/* Depth-first, each type once.  Every user type is seen before the walk
+ * starts, so only the built-in ones recurse: the depth is bounded by
+ * their number. */
+static void reach(tmap_t *m, const gql_type_t *t)
+{
+    if (apr_hash_get(m->seen, &t, sizeof(t)) != NULL) {
+        return;
+    }
+    apr_hash_set(m->seen, apr_pmemdup(m->tp, &t, sizeof(t)), sizeof(t), t);
+    APR_ARRAY_PUSH(m->map, const gql_type_t *) = t;
+    reach_children(m, t);
+}
+
+/* The directives' arguments, in the order graphql-js lists directives:
+ * the schema's own, then the specified ones.  Server-side directives are
+ * unknown to clients, and so are the types only they use. */
+static void reach_directives(tmap_t *m, const gql_schema_t *s)
+{
+    int pass, i;
+
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < s->directives->nelts; i++) {
+            const gql_directive_def_t *d = APR_ARRAY_IDX(s->directives, i,
+                                                gql_directive_def_t *);
+
+            if (!d->server_side && d->builtin == pass) {
+                reach_inputs(m, d->arguments);
+            }
+        }
+    }
+}
+
+static void map_types(gql_schema_t *s, apr_pool_t *tp)
+{
+    tmap_t m;
+    int i;
+
+    m.map = s->type_map;
+    m.map->nelts = 0;
+    m.seen = apr_hash_make(tp);
+    m.tp = tp;
+    for (i = 0; i < s->types->nelts; i++) {
+        gql_type_t **t = &APR_ARRAY_IDX(s->types, i, gql_type_t *);
+
+        if (!(*t)->builtin) {
+            apr_hash_set(m.seen, t, sizeof(*t), *t);
+        }
+    }
+    for (i = 0; i < s->types->nelts; i++) {
+        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, gql_type_t *);
+
+        if (!t->builtin) {
+            APR_ARRAY_PUSH(m.map, const gql_type_t *) = t;
+            reach_children(&m, t);
+        }
+    }
+    reach_directives(&m, s);
+    reach(&m, gql_schema_type(s, "__Schema"));
+    for (i = 0; i < s->types->nelts; i++) {
+        gql_type_t *t = APR_ARRAY_IDX(s->types, i, gql_type_t *);
+
+        t->referenced = apr_hash_get(m.seen, &t, sizeof(t)) != NULL;
+    }
+}
+
+gql_directive_def_t *gql_schema_hide_directive(gql_schema_t *s,
+                                               apr_pool_t *ptemp,
+                                               const char *name)
+{
+    gql_directive_def_t *d = apr_hash_get(s->directive_index, name,
+                                          APR_HASH_KEY_STRING);
+
+    if (d != NULL && !d->builtin) {
+        d->server_side = 1;
+        map_types(s, ptemp);
+        return d;
+    }
+    return NULL;
+}
+
 /* ---- Entry points ---- */
 
 typedef struct sorted_t {
@@ -1253,8 +1393,13 @@ gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
         c->s->directives = apr_array_make(p, 8,
                                           sizeof(gql_directive_def_t *));
         c->s->directive_index = apr_hash_make(p);
+        c->s->type_map = apr_array_make(p, c->s->types->nelts,
+                                        sizeof(gql_type_t *));
         build(c);
         gql_schema_check_types(c);
+        if (c->errs->nelts == 0) {
+            map_types(c->s, ptemp);
+        }
     }
     flush_errors(c, docs, ndocs, errors);
     return c->errs->nelts ? NULL : c->s;

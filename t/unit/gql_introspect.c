@@ -609,9 +609,9 @@ static gql_schema_t *build(apr_pool_t *p, const char *sdl)
     return doc ? gql_schema_build(p, p, &doc, 1, errors) : NULL;
 }
 
-/* A directive the schema builder marks server_side (the SQL mapping's)
- * is not there for clients: the full introspection is the one of the
- * same schema without it, and its text appears nowhere. */
+/* A directive hidden as server-side (the SQL mapping's) is not there
+ * for clients: the full introspection is the one of the same schema
+ * without it, and its text appears nowhere. */
 static void test_server_side(apr_pool_t *p)
 {
     static const char with[] =
@@ -625,7 +625,9 @@ static void test_server_side(apr_pool_t *p)
     if (!ok(s && query, "server-side schema builds")) {
         return;
     }
-    ((gql_directive_def_t *)gql_schema_directive(s, "sql"))->server_side = 1;
+    ok(gql_schema_hide_directive(s, p, "sql") != NULL
+       && gql_schema_hide_directive(s, p, "skip") == NULL,
+       "a schema's directive can be hidden, a built-in one cannot");
     got = execute(p, s, query, NULL);
     want = execute(p, build(p, without), query, NULL);
     is_str(got, want, "a server-side directive is not introspected");

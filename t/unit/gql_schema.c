@@ -25,6 +25,7 @@
 #include <apr_strings.h>
 #include <apr_file_io.h>
 #include <apr_file_info.h>
+#include "gql_parser.h"
 #include "gql_schema.h"
 #include "tap.h"
 
@@ -376,6 +377,60 @@ static void api_checks(apr_pool_t *p, const char *root)
        "built-in directives first, as graphql-js orders them");
 }
 
+static gql_schema_t *from_sdl(apr_pool_t *p, const char *sdl)
+{
+    apr_array_header_t *errors = gql_errors_make(p);
+    gql_error_t *err = NULL;
+    const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "t", &err);
+
+    return doc ? gql_schema_build(p, p, &doc, 1, errors) : NULL;
+}
+
+static const char *map_names(apr_pool_t *p, const gql_schema_t *s)
+{
+    const char *out = "";
+    int i;
+
+    for (i = 0; i < s->type_map->nelts; i++) {
+        out = apr_pstrcat(p, out, i ? " " : "", APR_ARRAY_IDX(s->type_map, i,
+                          const gql_type_t *)->name, NULL);
+    }
+    return out;
+}
+
+/* The type map is built with the schema; the expected order is the keys
+ * of graphql-js 16.13.2's buildSchema(sdl).getTypeMap(). */
+static void type_map_checks(apr_pool_t *p)
+{
+    gql_schema_t *s = from_sdl(p, "type Query { b: B, s: String }\n"
+                               "type B { f(x: Float): ID }\n");
+    int i, n = 0;
+
+    if (!ok(s != NULL, "type map schema builds")) {
+        return;
+    }
+    is_str(map_names(p, s), "Query String B ID Float Boolean __Schema __Type"
+           " __TypeKind __Field __InputValue __EnumValue __Directive"
+           " __DirectiveLocation", "type map in graphql-js order");
+    for (i = 0; i < s->types->nelts; i++) {
+        n += APR_ARRAY_IDX(s->types, i, const gql_type_t *)->referenced;
+    }
+    ok(n == s->type_map->nelts && !gql_schema_type(s, "Int")->referenced
+       && gql_schema_type(s, "Float")->referenced
+       && gql_schema_type(s, "B")->referenced,
+       "referenced: the types of the map, and only them");
+    s = from_sdl(p, "directive @d(n: Int) on FIELD\n"
+                 "type Query { a: String }\n");
+    ok(s && gql_schema_type(s, "Int")->referenced
+       && !gql_schema_type(s, "ID")->referenced
+       && !gql_schema_type(s, "Float")->referenced,
+       "a directive's argument type is referenced");
+    ok(s && gql_schema_hide_directive(s, p, "d") != NULL
+       && !gql_schema_type(s, "Int")->referenced
+       && strstr(map_names(p, s), "Int") == NULL,
+       "not once the directive is hidden as server-side");
+}
+
 int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
@@ -394,6 +449,7 @@ int main(int argc, const char *const *argv)
         run_case(p, root, APR_ARRAY_IDX(cases, i, const char *), cwd);
     }
     api_checks(p, root);
+    type_map_checks(p);
     apr_pool_destroy(p);
     apr_terminate();
     return tap_done();
