@@ -132,11 +132,53 @@ const gql_tref_t *gql_vtref(vctx_t *c, const gql_type_t *t);
 const gql_tref_t *gql_vtype_from_ast(vctx_t *c, const gql_type_ref_t *a);
 
 const gql_definition_t *gql_vfragment(vctx_t *c, const char *name);
+/* Notes name in h, or reports "There can be only one <what> named ..."
+ * at the first of that name and at name (gql_validate_defs.c). */
+void gql_vunique_name(vctx_t *c, apr_hash_t *h, const gql_name_t *name,
+                      const char *what);
+/* The fragments the operations (gql_definition_t *) spread, directly or
+ * not, each once, in discovery order (gql_validate_defs.c). */
+apr_array_header_t *gql_vreferenced(vctx_t *c,
+                                    const apr_array_header_t *ops);
 const gql_input_value_t *gql_vfind_input(const apr_array_header_t *defs,
                                          const char *name);
 const gql_input_value_t *gql_vinput_field(const gql_type_t *t,
                                           const char *name);
-/* OverlappingFieldsCanBeMerged, in gql_validate_overlap.c. */
+/* The rules, in graphql-js's specifiedRules order: each sees every node
+ * the walk enters (leave 0) and leaves (leave 1), and returns SKIP on
+ * entering a node to see nothing of what lies under it, as a graphql-js
+ * visitor returns false; 0 otherwise.  gql_validate_defs.c: */
+#define SKIP 1
+typedef int (*gql_vrule_fn)(vctx_t *c, const node_t *n, int leave);
+
+int gql_vexecutable_definitions(vctx_t *c, const node_t *n, int leave);
+int gql_vunique_operation_names(vctx_t *c, const node_t *n, int leave);
+int gql_vlone_anonymous_operation(vctx_t *c, const node_t *n, int leave);
+int gql_vsingle_field_subscriptions(vctx_t *c, const node_t *n, int leave);
+int gql_vknown_type_names(vctx_t *c, const node_t *n, int leave);
+int gql_vfragments_on_composite_types(vctx_t *c, const node_t *n, int leave);
+int gql_vvariables_are_input_types(vctx_t *c, const node_t *n, int leave);
+int gql_vscalar_leafs(vctx_t *c, const node_t *n, int leave);
+int gql_vfields_on_correct_type(vctx_t *c, const node_t *n, int leave);
+int gql_vunique_fragment_names(vctx_t *c, const node_t *n, int leave);
+int gql_vknown_fragment_names(vctx_t *c, const node_t *n, int leave);
+int gql_vno_unused_fragments(vctx_t *c, const node_t *n, int leave);
+int gql_vpossible_fragment_spreads(vctx_t *c, const node_t *n, int leave);
+int gql_vno_fragment_cycles(vctx_t *c, const node_t *n, int leave);
+/* gql_validate_values.c: */
+int gql_vunique_variable_names(vctx_t *c, const node_t *n, int leave);
+int gql_vno_undefined_variables(vctx_t *c, const node_t *n, int leave);
+int gql_vno_unused_variables(vctx_t *c, const node_t *n, int leave);
+int gql_vknown_directives(vctx_t *c, const node_t *n, int leave);
+int gql_vunique_directives_per_location(vctx_t *c, const node_t *n, int leave);
+int gql_vknown_argument_names(vctx_t *c, const node_t *n, int leave);
+int gql_vunique_argument_names(vctx_t *c, const node_t *n, int leave);
+int gql_vvalues_of_correct_type(vctx_t *c, const node_t *n, int leave);
+int gql_vprovided_required_arguments(vctx_t *c, const node_t *n, int leave);
+int gql_vvariables_in_allowed_position(vctx_t *c, const node_t *n,
+                                       int leave);
+int gql_vunique_input_field_names(vctx_t *c, const node_t *n, int leave);
+/* gql_validate_overlap.c: */
 int gql_voverlapping_fields_can_be_merged(vctx_t *c, const node_t *n,
                                           int leave);
 
