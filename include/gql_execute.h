@@ -11,8 +11,9 @@
  * (405) after the operation is known and before anything runs:
  *
  *   gql_execute_prepare()  parse, validate (gql_validate.h), select the
- *                          operation, coerce the variables
- *   gql_execute_run()      execute the operation with the resolvers given
+ *                          operation
+ *   gql_execute_run()      coerce the variables, execute the operation
+ *                          with the resolvers given
  *
  * Resolvers work on batches: the executor completes the result one level
  * of the selection at a time and hands a resolver every parent of a field

@@ -48,7 +48,7 @@ struct gql_operation_t {
     const gql_schema_t *schema;
     const gql_definition_t *def;        /* the selected operation */
     apr_hash_t *fragments;              /* name -> gql_definition_t * */
-    json_object *variables;             /* coerced */
+    json_object *inputs;                /* the request's, not coerced */
 };
 
 /* ORDER NODE */
@@ -110,6 +110,7 @@ typedef struct run_t {
     gql_resolve_fn resolve;
     gql_type_of_fn type_of;
     void *ctx;
+    json_object *variables;             /* coerced */
     apr_array_header_t *queue;          /* objset_t * */
     int head;
     apr_array_header_t *errors;
@@ -248,12 +249,8 @@ gql_operation_t *gql_execute_prepare(apr_pool_t *p, const gql_schema_t *schema,
         }
     }
     op->def = select_operation(p, doc, req->operation_name, res->errors);
-    if (op->def == NULL) {
-        return NULL;
-    }
-    op->variables = gql_coerce_variables(p, schema, op->def, req->variables,
-                                         res->errors);
-    return op->variables != NULL ? op : NULL;
+    op->inputs = req->variables;
+    return op->def != NULL ? op : NULL;
 }
 
 gql_operation_e gql_execute_kind(const gql_operation_t *op)
@@ -281,7 +278,7 @@ static int if_arg(run_t *x, collect_t *c, const gql_directive_t *d)
     json_object *args, *v = NULL;
 
     args = gql_coerce_arguments(x->p, def->arguments, d->arguments, &d->loc,
-                                x->op->variables, &c->err);
+                                x->variables, &c->err);
     if (args == NULL) {
         return -1;
     }
@@ -670,7 +667,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
     f = field_ctx(x, os, g, field);
     memset(&b, 0, sizeof(b));
     b.args = gql_coerce_arguments(x->p, field->arguments, s->arguments,
-                                  &s->loc, x->op->variables, &err);
+                                  &s->loc, x->variables, &err);
     if (b.args == NULL) {
         fail_all(x, os, gi, f, err->locations, err->message);
         return;
@@ -681,7 +678,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
     b.parent_type = os->type;
     b.field = field;
     b.node = s;
-    b.variables = x->op->variables;
+    b.variables = x->variables;
     b.count = os->objs->nelts;
     b.parents = apr_palloc(x->p, sizeof(json_object *) * (b.count + 1));
     b.results = apr_pcalloc(x->p, sizeof(json_object *) * (b.count + 1));
@@ -877,8 +874,15 @@ void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
                 : gql_execute_type_of_typename;
     x.ctx = resolvers ? resolvers->ctx : NULL;
     x.queue = apr_array_make(p, 16, sizeof(objset_t *));
-    res->has_data = 1;
     res->data = NULL;
+    /* Variables are coerced here, not in prepare, so that the glue can
+     * refuse a mutation over GET (405) whatever its variables hold. */
+    x.variables = gql_coerce_variables(p, op->schema, op->def, op->inputs,
+                                       res->errors);
+    res->has_data = x.variables != NULL;
+    if (x.variables == NULL) {
+        return;
+    }
     if (root == NULL) {
         gql_error_add(p, res->errors, &op->def->loc, "Schema is not "
                       "configured to execute %s operation.",

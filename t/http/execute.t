@@ -13,7 +13,7 @@ use lib "$FindBin::Bin/lib";
 use GqlTest;
 use Test::More;
 
-use constant JSONT => 'application/json';
+use constant ACCEPT_JSON => 'application/json';
 
 my $byid = 'query ($id: ID!, $n: Boolean!) '
          . '{ user(id: $id) { id name } n: __typename @include(if: $n) }';
@@ -38,7 +38,7 @@ is($r->{content}, '{"errors":[{"message":"Variable \"$id\" got invalid '
    . '"column":8}]},{"message":"Variable \"$n\" got invalid value 1; '
    . 'Boolean cannot represent a non boolean value: 1","locations":'
    . '[{"line":1,"column":18}]}]}', 'bad variables: every error, no data');
-$r = gql_post('/graphql', $bad, accept => JSONT);
+$r = gql_post('/graphql', $bad, accept => ACCEPT_JSON);
 is($r->{status}, 200, 'bad variables: 200 under application/json');
 ok(!exists json_body($r)->{data}, 'bad variables: no data member');
 
@@ -47,7 +47,7 @@ is($r->{status}, 400, 'validation error: 400 under graphql-response+json');
 is($r->{content}, '{"errors":[{"message":"Field \"user\" argument \"id\" '
    . 'of type \"ID!\" is required, but it was not provided.","locations":'
    . '[{"line":1,"column":3}]}]}', 'validation error: the message');
-$r = gql_post('/graphql', { query => '{ user { id } }' }, accept => JSONT);
+$r = gql_post('/graphql', { query => '{ user { id } }' }, accept => ACCEPT_JSON);
 is($r->{status}, 200, 'validation error: 200 under application/json');
 
 my $intro = '{ __schema { queryType { name } } }';
@@ -71,5 +71,9 @@ is(gql_post('/graphql', { query => '{ user(id: 1) { id name } count }' })
 
 $r = gql_get('/mutable', { query => 'mutation { bump }' });
 is($r->{status}, 405, 'a mutation over GET: 405');
+$r = gql_get('/mutable', { query => 'mutation M($n: Int) { bump(by: $n) }',
+                           variables => '{"n":"many"}' });
+is($r->{status}, 405, 'a mutation over GET with a bad variable: still 405, '
+   . 'before its variables are looked at');
 
 done_testing();
