@@ -751,7 +751,8 @@ static void *operation_type_def(parser_t *P)
 }
 
 /* DirectiveLocation -> one of the ExecutableDirectiveLocation and
- * TypeSystemDirectiveLocation names */
+ * TypeSystemDirectiveLocation names (September 2025 specification, as
+ * graphql-js 16.13.2: no DIRECTIVE_DEFINITION, which 16.14 added) */
 static void *directive_location(parser_t *P)
 {
     static const char *const known[] = {
@@ -759,8 +760,7 @@ static void *directive_location(parser_t *P)
         "FRAGMENT_SPREAD", "INLINE_FRAGMENT", "VARIABLE_DEFINITION",
         "SCHEMA", "SCALAR", "OBJECT", "FIELD_DEFINITION",
         "ARGUMENT_DEFINITION", "INTERFACE", "UNION", "ENUM", "ENUM_VALUE",
-        "INPUT_OBJECT", "INPUT_FIELD_DEFINITION", "DIRECTIVE_DEFINITION",
-        NULL
+        "INPUT_OBJECT", "INPUT_FIELD_DEFINITION", NULL
     };
     gql_token_t tok = P->tok;
     gql_name_t *n = named_type(P);

@@ -3,7 +3,7 @@
 // not use this file except in compliance with the License.  You may obtain
 // a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
 //
-// t/tools/coerce-expected.js: lets graphql-js 16 decide the coercion
+// t/tools/coerce-expected.js: lets graphql-js 16.13.2 decide the coercion
 // cases of t/cases/coerce.  cases.in.json lists inputs over the types of
 // schema.graphql; this writes cases.json, each with its "expected":
 //
@@ -17,7 +17,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const g = require('graphql');
+const g = require('./reference');
 const { getVariableValues } = require('graphql/execution/values');
 
 const dir = path.join(__dirname, '..', 'cases', 'coerce');

@@ -3,7 +3,7 @@
 // not use this file except in compliance with the License.  You may obtain
 // a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
 //
-// t/tools/execute-expected.js: lets graphql-js 16 decide what each
+// t/tools/execute-expected.js: lets graphql-js 16.13.2 decide what each
 // execution case expects.  A case directory holds schema.graphql,
 // query.graphql, and optionally variables.json, operation (the
 // operationName) and data.json (the root value; objects of abstract types
@@ -16,14 +16,14 @@
 // as JSON.stringify writes it.  The file is then kept as data; the C tests
 // never run node.
 //
-//   npm install graphql@16        (anywhere outside the repository)
+//   npm install graphql@16.13.2   (anywhere outside the repository)
 //   NODE_PATH=.../node_modules node t/tools/execute-expected.js [CASE_DIR...]
 //
 // With no argument it regenerates every directory under t/cases/execute.
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { graphqlSync, buildSchema } = require('graphql');
+const { graphqlSync, buildSchema } = require('./reference');
 
 function read(dir, name) {
   const f = path.join(dir, name);

@@ -3,7 +3,7 @@
 // not use this file except in compliance with the License.  You may obtain
 // a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
 //
-// t/tools/expected.js: lets graphql-js 16 (the reference implementation)
+// t/tools/expected.js: lets graphql-js 16.13.2 (the reference)
 // decide what each parser case expects.  For every case directory it
 // parses input.graphql and writes either `error` ("LINE:COL: message") or
 // `expected.json` (the AST in the form of gql_ast_dump.h: graphql-js kinds
@@ -11,7 +11,7 @@
 // members left out).  The files are then kept as data; the C tests never
 // run node.
 //
-//   npm install graphql@16        (anywhere outside the repository)
+//   npm install graphql@16.13.2   (anywhere outside the repository)
 //   NODE_PATH=.../node_modules node t/tools/expected.js [CASE_DIR...]
 //
 // With no argument it regenerates every directory under t/cases/parser
@@ -20,7 +20,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { parse, getLocation, Source } = require('graphql');
+const { parse, getLocation, Source } = require('./reference');
 
 function convert(source, root) {
   const at = (node) => {

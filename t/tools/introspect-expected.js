@@ -3,7 +3,7 @@
 // not use this file except in compliance with the License.  You may obtain
 // a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
 //
-// t/tools/introspect-expected.js: lets graphql-js 16 (the reference
+// t/tools/introspect-expected.js: lets graphql-js 16.13.2 (the reference
 // implementation) decide what each introspection case expects.  A case
 // directory under t/cases/introspect holds schema.graphql, query.graphql
 // and optionally variables.json; this writes expected.json, the result of
@@ -12,23 +12,19 @@
 // text of getIntrospectionQuery() with every option GraphiQL may turn on.
 // The files are then kept as data; the C tests never run node.
 //
-// The reference is graphql-js 16.13: 16.14 added the deprecation of
-// directives (__Directive.isDeprecated, DIRECTIVE_DEFINITION), which the
-// specification does not have and the schema's introspection types
-// (src/gql_schema.c) leave out.
+// The reference is graphql-js 16.13.2 (t/tools/reference.js): 16.14
+// added the deprecation of directives (__Directive.isDeprecated,
+// DIRECTIVE_DEFINITION), which the specification does not have and the
+// schema's introspection types (src/gql_schema.c) leave out.
 //
 //   npm install graphql@16.13.2   (anywhere outside the repository)
 //   NODE_PATH=.../node_modules node t/tools/introspect-expected.js [CASE...]
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { buildSchema, graphqlSync, getIntrospectionQuery } = require('graphql');
-
-const version = require('graphql/package.json').version;
-if (!/^16\.([0-9]|1[0-3])\./.test(version)) {
-  console.error(`graphql ${version}: use graphql@16.13.2 (see above)`);
-  process.exit(1);
-}
+const {
+  buildSchema, graphqlSync, getIntrospectionQuery,
+} = require('./reference');
 
 const FULL = {
   descriptions: true,

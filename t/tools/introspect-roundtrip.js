@@ -17,7 +17,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { buildSchema, buildClientSchema, printSchema } = require('graphql');
+const { buildSchema, buildClientSchema, printSchema } = require('./reference');
 
 const out = process.argv[2];
 const root = path.join(__dirname, '..', 'cases', 'introspect');

@@ -8,7 +8,7 @@
  * t/cases/introspect/NAME/ (or the case directories given as arguments).
  *
  * A case holds schema.graphql, query.graphql, maybe variables.json, and
- * expected.json: what graphql-js 16 answers for them
+ * expected.json: what graphql-js 16.13.2 answers for them
  * (t/tools/introspect-expected.js wrote it).  Each query runs twice, and
  * both responses must equal expected.json, member order included:
  *

@@ -10,13 +10,14 @@
  * A case holds SDL files (*.graphql, loaded in name order from inside the
  * case directory, so that messages name them as "1.graphql") and either
  * "errors" (every error, one per line, as gql_error_format prints it) or
- * "expected" (the dump below of the built schema).  Both were written from
- * what graphql-js 16 says for the same SDL (buildASTSchema, then
- * validateSchema), except in the cases named spec-*: those check what the
- * specification asks and graphql-js 16 does not (defaults and directive
- * arguments of the right type, distinct root types, directives that do
- * not reach themselves, operations in a schema, directives on extensions),
- * and were checked by hand.
+ * "expected" (the dump below of the built schema).  Both are written by
+ * t/tools/schema-expected.js from what graphql-js 16.13.2 says for the
+ * same SDL (validateSDL over the built-ins, buildASTSchema, then
+ * validateSchema), except in the cases marked `manual` (spec-*): those
+ * check what the specification asks and graphql-js 16 does not (defaults
+ * and directive arguments of the right type, distinct root types,
+ * directives that do not reach themselves, operations in a schema,
+ * directives on extensions), and were checked by hand.
  */
 
 #include <stdlib.h>
