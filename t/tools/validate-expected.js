@@ -13,6 +13,12 @@
 // as {message, locations}, `[]` for a valid document.  The files are then
 // kept as data; the C tests never run node.
 //
+// The hostile-* cases are documents too large to write by hand (thousands
+// of overlapping fields, long chains and cycles of fragments, deep
+// nesting): this script writes their query.graphql first, from the
+// generators below; t/unit/gql_validate.c checks their errors like any
+// case's and also times them.
+//
 //   npm install graphql@16.13.2   (anywhere outside the repository)
 //   NODE_PATH=.../node_modules node t/tools/validate-expected.js [CASE...]
 'use strict';
@@ -56,6 +62,47 @@ function run(dir) {
                    JSON.stringify(errors, null, 1) + '\n');
 }
 
+function repeat(n, f) {
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    out += f(i, i + 1);
+  }
+  return out;
+}
+
+const hostile = {
+  'repeated-field': () => '{ complicatedArgs {' +
+    repeat(2000, () => ' a: intArgField(intArg: 1)') + ' } }\n',
+  'fragment-chain': () => '{ dog { ...F0 } }\n' +
+    repeat(999, (i, j) => `fragment F${i} on Dog { x: name ...F${j} }\n`) +
+    'fragment F999 on Dog { x: name }\n',
+  'fragments-side-by-side': () => '{ dog {' +
+    repeat(300, (i) => ` ...F${i}`) + ' } }\n' +
+    repeat(300, (i) => `fragment F${i} on Dog { x: mother { name } ` +
+                       `y${i}: name }\n`),
+  'nested-selections': () => {
+    const nested = repeat(400, () => 'mother { ') + 'name' +
+      repeat(400, () => ' }');
+    return '{ dog {' + repeat(30, (i) => ` a${i}: ${nested}`) + ' } }\n';
+  },
+  'fragment-cycles': () => '{ dog { ...F0 } }\n' +
+    repeat(500, (i, j) => `fragment F${i} on Dog { mother { ...F${j} ` +
+                          'name } father { ...F0 } }\n') +
+    'fragment F500 on Dog { name }\n',
+};
+
+function writeHostile() {
+  for (const [name, make] of Object.entries(hostile)) {
+    const dir = path.join(root, 'hostile-' + name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'schema'), 'main\n');
+    fs.writeFileSync(path.join(dir, 'query.graphql'), make());
+  }
+}
+
+if (process.argv.length <= 2) {
+  writeHostile();
+}
 const cases = process.argv.length > 2
   ? process.argv.slice(2).map((d) => path.resolve(d))
   : fs.readdirSync(root).filter((n) => !n.startsWith('_'))
