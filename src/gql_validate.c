@@ -114,6 +114,15 @@ int gql_vis_leaf(const gql_type_t *t)
                          || t->kind == GQL_KIND_ENUM);
 }
 
+/* schema.getType(): graphql-js's schema holds no built-in scalar that
+ * nothing references, so such a type is unknown to a document. */
+const gql_type_t *gql_vtype(vctx_t *c, const char *name)
+{
+    const gql_type_t *t = gql_schema_type(c->s, name);
+
+    return t != NULL && t->referenced ? t : NULL;
+}
+
 /* The tref of a named type, made once per type and validation. */
 const gql_tref_t *gql_vtref(vctx_t *c, const gql_type_t *t)
 {
@@ -141,7 +150,7 @@ const gql_tref_t *gql_vtype_from_ast(vctx_t *c, const gql_type_ref_t *a)
     gql_tref_t *r;
 
     if (a->kind == GQL_TYPE_NAMED) {
-        return gql_vtref(c, gql_schema_type(c->s, a->name.value));
+        return gql_vtref(c, gql_vtype(c, a->name.value));
     }
     inner = gql_vtype_from_ast(c, a->of_type);
     if (inner == NULL) {
@@ -486,7 +495,7 @@ static void walk_field(vctx_t *c, const gql_selection_t *s, const node_t *up)
 static void enter_condition(vctx_t *c, const gql_name_t *cond)
 {
     if (cond != NULL && cond->value != NULL) {
-        set_output_type(c, gql_vtref(c, gql_schema_type(c->s, cond->value)));
+        set_output_type(c, gql_vtref(c, gql_vtype(c, cond->value)));
     }
     else {
         set_output_type(c, gql_vtref(c, gql_vnamed(c->ti.type)));

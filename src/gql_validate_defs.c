@@ -133,7 +133,7 @@ static int condition_matches(vctx_t *c, const gql_name_t *cond,
     if (cond->value == NULL) {
         return 1;
     }
-    ct = gql_schema_type(c->s, cond->value);
+    ct = gql_vtype(c, cond->value);
     if (ct == t) {
         return 1;
     }
@@ -304,22 +304,23 @@ int gql_vknown_type_names(vctx_t *c, const node_t *n, int leave)
     int i, sdl;
 
     if (leave || n->kind != N_NAMED_TYPE
-        || gql_schema_type(c->s, name->value)
+        || gql_vtype(c, name->value)
         || doc_defines_type(c, name->value)) {
         return 0;
     }
     sdl = c->def->kind != GQL_DEF_OPERATION
           && c->def->kind != GQL_DEF_FRAGMENT;
-    names = apr_array_make(c->p, c->s->types->nelts + 16, sizeof(char *));
+    names = apr_array_make(c->p, c->s->type_map->nelts + 16,
+                           sizeof(char *));
     for (i = 0; sdl && standard_types[i]; i++) {
         if (!strcmp(standard_types[i], name->value)) {
             return 0;
         }
         APR_ARRAY_PUSH(names, const char *) = standard_types[i];
     }
-    for (i = 0; i < c->s->types->nelts; i++) {
-        APR_ARRAY_PUSH(names, const char *) = APR_ARRAY_IDX(c->s->types, i,
-                                                            gql_type_t *)->name;
+    for (i = 0; i < c->s->type_map->nelts; i++) {
+        APR_ARRAY_PUSH(names, const char *) = APR_ARRAY_IDX(
+            c->s->type_map, i, const gql_type_t *)->name;
     }
     for (i = 0; i < c->doc->definitions->nelts; i++) {
         const gql_definition_t *d = GQL_AST_ITEM(c->doc->definitions, i,
@@ -349,7 +350,7 @@ int gql_vfragments_on_composite_types(vctx_t *c, const node_t *n,
            ? &((const gql_selection_t *)n->ast)->type_condition
            : &((const gql_definition_t *)n->ast)->type_condition;
     if (cond->value == NULL
-        || (t = gql_schema_type(c->s, cond->value)) == NULL
+        || (t = gql_vtype(c, cond->value)) == NULL
         || gql_vis_composite(t)) {
         return 0;
     }
@@ -748,7 +749,7 @@ int gql_vpossible_fragment_spreads(vctx_t *c, const node_t *n, int leave)
     }
     else if (n->kind == N_SPREAD
              && (f = gql_vfragment(c, s->name.value)) != NULL) {
-        ft = gql_schema_type(c->s, f->type_condition.value);
+        ft = gql_vtype(c, f->type_condition.value);
         if (gql_vis_composite(ft) && !types_overlap(ft, pt)) {
             gql_vreport(c, &s->loc, "Fragment \"%s\" cannot be spread here "
                         "as objects of type \"%s\" can never be of type "

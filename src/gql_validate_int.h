@@ -122,6 +122,7 @@ const char *gql_vdid_you_mean(apr_pool_t *p, const char *sub,
                               const apr_array_header_t *names);
 int gql_vnatcmp(const char *a, const char *b);
 
+const gql_type_t *gql_vtype(vctx_t *c, const char *name);
 const gql_type_t *gql_vnamed(const gql_tref_t *t);
 int gql_vis_input(const gql_type_t *t);
 int gql_vis_output(const gql_type_t *t);

@@ -119,7 +119,7 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
         }
         if (s->kind == GQL_SEL_INLINE_FRAGMENT) {
             collect_impl(c, r, s->type_condition.value
-                         ? gql_schema_type(c->s, s->type_condition.value)
+                         ? gql_vtype(c, s->type_condition.value)
                          : parent, s->selection_set);
             continue;
         }
@@ -167,7 +167,7 @@ static cfr_t *collect(vctx_t *c, ov_t *o, const gql_type_t *parent,
 
 static cfr_t *collect_fragment(vctx_t *c, ov_t *o, const gql_definition_t *f)
 {
-    return collect(c, o, gql_schema_type(c->s, f->type_condition.value),
+    return collect(c, o, gql_vtype(c, f->type_condition.value),
                    f->selection_set);
 }
 
