@@ -1,0 +1,65 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_sql.h: the SQL mapping (@table, @column, @sql, @sqlError, @jwt) and
+ * the resolvers that run it through libpq on a pooled connection.
+ *
+ * Configuration time: gql_sql_compile() reads the mapping directives of a
+ * built schema, checks them and compiles each @sql into a statement
+ * (placeholders -> parameters) kept in the configuration pool.  Request
+ * time: gql_sql_begin() makes a per-request context whose resolvers
+ * (gql_sql_resolvers) the executor calls level by level; gql_sql_finish()
+ * commits or rolls back.  The glue gives the context a way to get the
+ * connection (lazily: no database work for requests that need none) and
+ * to log.
+ */
+
+#ifndef GQL_SQL_H
+#define GQL_SQL_H
+
+#include <libpq-fe.h>
+#include "gql_execute.h"
+
+/* Check the mapping of every field of s and compile its statements.
+ * Appends one error per problem (with source and location); returns how
+ * many it appended.  Allocates in p (the schema's pool); writes only the
+ * mapping slots of s, so it must run before the schema is shared. */
+int gql_sql_compile(apr_pool_t *p, apr_pool_t *ptemp, gql_schema_t *s,
+                    apr_array_header_t *errors);
+
+typedef struct gql_sql_env_t {
+    /* The connection, acquired on first use; NULL when the database is
+     * unavailable (then *why says what happened, for the log). */
+    PGconn *(*acquire)(void *baton, const char **why);
+    /* A log line for the server's error log: tag ("GQL00010"), message
+     * (may hold SQLSTATE and driver text; never shown to clients). */
+    void (*log)(void *baton, int is_error, const char *tag,
+                const char *message);
+    void *baton;
+    json_object *claims;            /* the verified caller, or NULL */
+    const unsigned char *jwt_secret; /* for @jwt; NULL: @jwt fields fail */
+    apr_size_t jwt_secret_len;
+    apr_int64_t jwt_lifetime;       /* seconds */
+    int statement_timeout_ms;       /* 0: none */
+} gql_sql_env_t;
+
+typedef struct gql_sql_ctx_t gql_sql_ctx_t;
+
+gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
+                             const gql_sql_env_t *env, gql_operation_e kind);
+
+/* The resolvers to give gql_execute_run. */
+void gql_sql_resolvers(gql_sql_ctx_t *c, gql_resolvers_t *out);
+
+/* End the transaction: COMMIT, or ROLLBACK when a mutation has any error
+ * (then res->data becomes null).  Returns 0, or 503 when the database was
+ * unavailable at some point (the glue answers 503). */
+int gql_sql_finish(gql_sql_ctx_t *c, gql_result_t *res);
+
+/* Statements run so far (not counting BEGIN, COMMIT, SET). */
+int gql_sql_statements(const gql_sql_ctx_t *c);
+
+#endif /* GQL_SQL_H */
