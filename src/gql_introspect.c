@@ -112,7 +112,8 @@ static apr_array_header_t *directives(rctx_t *c)
             const gql_directive_def_t *d = APR_ARRAY_IDX(all, i,
                                                 gql_directive_def_t *);
 
-            if (pass == 0 ? user_directive(d) : d->builtin) {
+            if (pass == 0 ? user_directive(d)
+                : d->builtin && !d->server_side) {
                 APR_ARRAY_PUSH(out, const gql_directive_def_t *) = d;
             }
         }

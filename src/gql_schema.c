@@ -134,6 +134,15 @@ static const char builtin_sdl[] =
     "\"\"\"\n"
     "directive @oneOf on INPUT_OBJECT\n"
     "\n"
+    /* The SQL mapping (gql_sql.h): server-side, never introspected. */
+    "directive @table(name: String!) on OBJECT\n"
+    "directive @column(name: String!) on FIELD_DEFINITION\n"
+    "directive @sql(query: String!, optionalViewer: Boolean = false)"
+    " on FIELD_DEFINITION\n"
+    "directive @sqlError(when: String!, message: String!, code: String!)"
+    " repeatable on FIELD_DEFINITION\n"
+    "directive @jwt(subject: String! = \"id\") on FIELD_DEFINITION\n"
+    "\n"
     /* The meta-fields of spec 4.2.2; build() takes them out of this
      * carrier type, which no schema shows. */
     "type " META_CARRIER " {\n"
@@ -966,6 +975,22 @@ static void new_type(gql_build_t *c, const gql_item_t *it, int builtin)
     APR_ARRAY_PUSH(c->s->types, gql_type_t *) = t;
 }
 
+/* The built-in directives of the SQL mapping, which clients never see. */
+static int is_mapping(const char *name)
+{
+    static const char *const names[] = {
+        "table", "column", "sql", "sqlError", "jwt"
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(name, names[i]) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void new_directive(gql_build_t *c, const gql_item_t *it, int builtin)
 {
     gql_directive_def_t *dd = apr_pcalloc(c->p, sizeof(*dd));
@@ -984,6 +1009,7 @@ static void new_directive(gql_build_t *c, const gql_item_t *it, int builtin)
     }
     dd->locations = locs;
     dd->builtin = builtin;
+    dd->server_side = builtin && is_mapping(dd->name);
     dd->source = it->src;
     dd->loc = it->def->loc;
     APR_ARRAY_PUSH(c->s->directives, gql_directive_def_t *) = dd;

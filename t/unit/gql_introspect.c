@@ -615,8 +615,8 @@ static gql_schema_t *build(apr_pool_t *p, const char *sdl)
 static void test_server_side(apr_pool_t *p)
 {
     static const char with[] =
-        "directive @sql(query: String!, cost: Float) on FIELD_DEFINITION\n"
-        "type Query { a: Int @sql(query: \"SELECT secret\") }\n";
+        "directive @hidden(query: String!, cost: Float) on FIELD_DEFINITION\n"
+        "type Query { a: Int @hidden(query: \"SELECT secret\") }\n";
     static const char without[] = "type Query { a: Int }\n";
     gql_schema_t *s = build(p, with);
     const char *query = slurp(p, CASES "/full-hackernews/query.graphql");
@@ -625,15 +625,19 @@ static void test_server_side(apr_pool_t *p)
     if (!ok(s && query, "server-side schema builds")) {
         return;
     }
-    ok(gql_schema_hide_directive(s, p, "sql") != NULL
+    ok(gql_schema_hide_directive(s, p, "hidden") != NULL
        && gql_schema_hide_directive(s, p, "skip") == NULL,
        "a schema's directive can be hidden, a built-in one cannot");
     got = execute(p, s, query, NULL);
     want = execute(p, build(p, without), query, NULL);
     is_str(got, want, "a server-side directive is not introspected");
-    ok(strstr(got, "sql") == NULL && strstr(got, "secret") == NULL
+    ok(strstr(got, "hidden") == NULL && strstr(got, "secret") == NULL
        && strstr(got, "Float") == NULL,
        "nor its name, its arguments' types or an applied directive's text");
+    ok(strstr(got, "\"sql") == NULL && strstr(got, "\"table\"") == NULL
+       && strstr(got, "\"jwt\"") == NULL
+       && strstr(got, "\"column\"") == NULL,
+       "nor the built-in SQL mapping directives");
 }
 
 int main(int argc, const char *const *argv)
