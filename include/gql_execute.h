@@ -73,6 +73,10 @@ typedef struct gql_resolve_t {
                                          * to gql_execute_run (NULL: none) */
     json_object **results;              /* out: count values */
     const char **errors;                /* out: count messages or NULL */
+    const char **codes;                 /* out: the extensions.code of
+                                         * errors[i], or NULL for none */
+    const char *code;                   /* out: the extensions.code of a
+                                         * whole-batch failure, or NULL */
 } gql_resolve_t;
 
 /* Resolve a batch.  Returns NULL, or a message when the whole batch

@@ -67,6 +67,7 @@ struct node_t {
     int nonnull;                        /* its type is T! */
     json_object *leaf;                  /* LEAF */
     const char *msg;                    /* ERROR */
+    const char *code;                   /* ERROR: extensions.code or NULL */
     const apr_array_header_t *locs;     /* ERROR: gql_loc_t */
     const gql_path_t *path;
     int n;                              /* OBJECT: members; LIST: items */
@@ -612,6 +613,16 @@ static void fail_all(run_t *x, const objset_t *os, int gi, const fctx_t *f,
     }
 }
 
+/* A resolver's code for the whole batch that fail_all() just failed. */
+static void coded_all(const objset_t *os, int gi, const char *code)
+{
+    int i;
+
+    for (i = 0; i < os->objs->nelts; i++) {
+        APR_ARRAY_IDX(os->objs, i, obj_t).node->kids[gi]->code = code;
+    }
+}
+
 static void typename_all(run_t *x, const objset_t *os, int gi,
                          const group_t *g)
 {
@@ -683,6 +694,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
     b.parents = apr_palloc(x->p, sizeof(json_object *) * (b.count + 1));
     b.results = apr_pcalloc(x->p, sizeof(json_object *) * (b.count + 1));
     b.errors = apr_pcalloc(x->p, sizeof(const char *) * (b.count + 1));
+    b.codes = apr_pcalloc(x->p, sizeof(const char *) * (b.count + 1));
     for (i = 0; i < b.count; i++) {
         ((json_object **)b.parents)[i] = APR_ARRAY_IDX(os->objs, i,
                                                        obj_t).value;
@@ -693,6 +705,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
     }
     if (msg != NULL) {
         fail_all(x, os, gi, f, f->locs, msg);
+        coded_all(os, gi, b.code);
         return;
     }
     for (i = 0; i < b.count; i++) {
@@ -701,6 +714,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
 
         if (b.errors[i] != NULL) {
             pn->kids[gi] = error_node(x, path, f->locs, b.errors[i]);
+            pn->kids[gi]->code = b.codes[i];
             pn->kids[gi]->nonnull = field->type->kind == GQL_TYPE_NON_NULL;
         }
         else {
@@ -774,6 +788,7 @@ static void report(run_t *x, const node_t *n)
         gql_error_add_loc(x->p, e, &APR_ARRAY_IDX(n->locs, i, gql_loc_t));
     }
     e->path = n->path;
+    e->code = n->code;
 }
 
 /* The JSON of a node into *out; returns 1 when it throws, i.e. its null
