@@ -61,6 +61,7 @@ const char *gql_jwt_secret_load(apr_pool_t *p, const char *spec,
  *   "The token's signature is not valid."
  *   "The token has expired."
  *   "The token is not valid yet."
+ *   "The token was issued in the future."
  * The signature is checked before the claims are parsed, so a forged
  * token says only that its signature is not valid.
  */
@@ -68,6 +69,12 @@ int gql_jwt_verify(apr_pool_t *p, const char *token, apr_size_t token_len,
                    const unsigned char *key, apr_size_t keylen,
                    apr_int64_t now, apr_int64_t leeway,
                    json_object **claims, const char **why);
+
+/* HMAC-SHA256 of data[0..len) under key into out (32 bytes). */
+#define GQL_JWT_MAC_LEN 32
+void gql_jwt_hmac(const unsigned char *key, apr_size_t keylen,
+                  const void *data, apr_size_t len,
+                  unsigned char out[GQL_JWT_MAC_LEN]);
 
 /*
  * A new token: header {"alg":"HS256","typ":"JWT"}, payload claims (a JSON

@@ -1,0 +1,551 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * t/unit/gql_jwt.c: HS256 tokens against references: the HMAC-SHA256
+ * vectors of RFC 4231, the HS256 example of RFC 7515 appendix A.1, and
+ * the tokens of t/cases/jwt/tokens signed by openssl dgst; forgeries made
+ * from them; the Authorization header; the secret's loading.
+ */
+
+#include <stdlib.h>
+#include <apr_general.h>
+#include <apr_strings.h>
+#include <apr_file_io.h>
+#include <apr_env.h>
+#include "gql_json.h"
+#include "gql_jwt.h"
+#include "tap.h"
+
+#define TOKENS "t/cases/jwt/tokens"
+#define PARTS "The token is malformed: it must be three base64url parts " \
+              "joined by dots."
+
+static apr_pool_t *pool;
+
+/* The line of the case file that starts with "WORD ", after it. */
+static char case_key[256], case_other[256];
+static apr_int64_t case_now;
+
+static const char *hex(const unsigned char *d, apr_size_t n)
+{
+    char *s = apr_palloc(pool, 2 * n + 1);
+    apr_size_t i;
+
+    for (i = 0; i < n; i++) {
+        apr_snprintf(s + 2 * i, 3, "%02x", d[i]);
+    }
+    return s;
+}
+
+static unsigned char *unhex(const char *s, apr_size_t *n)
+{
+    apr_size_t i, len = strlen(s) / 2;
+    unsigned char *d = apr_palloc(pool, len + 1);
+
+    for (i = 0; i < len; i++) {
+        char b[3] = { s[2 * i], s[2 * i + 1], '\0' };
+        d[i] = (unsigned char)strtoul(b, NULL, 16);
+    }
+    *n = len;
+    return d;
+}
+
+/* "ok" or the reason, for a token under key at now. */
+static const char *verify_n(const char *token, apr_size_t len,
+                            const char *key, apr_int64_t now,
+                            json_object **claims)
+{
+    const char *why = NULL;
+    json_object *c = NULL;
+    int good = gql_jwt_verify(pool, token, len, (const unsigned char *)key,
+                              strlen(key), now, GQL_JWT_LEEWAY, &c, &why);
+
+    if (claims != NULL) {
+        *claims = c;
+    }
+    if (good) {
+        return c != NULL && why == NULL ? "ok" : "ok without claims";
+    }
+    return why != NULL && c == NULL ? why : "refused without a reason";
+}
+
+static const char *verify(const char *token, apr_int64_t now)
+{
+    return verify_n(token, strlen(token), case_key, now, NULL);
+}
+
+static const char *member(json_object *o, const char *name)
+{
+    json_object *v;
+
+    if (o == NULL || !json_object_object_get_ex(o, name, &v)) {
+        return "(absent)";
+    }
+    return gql_json_text(v);
+}
+
+static void rfc4231(void)
+{
+    static const struct {
+        const char *key, *data, *mac;
+    } v[] = {
+        /* test case 1 */
+        { "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
+          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+        /* test case 2: "Jefe", "what do ya want for nothing?" */
+        { "4a656665",
+          "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+        /* test case 3 */
+        { "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+          "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+          "dddddddddddddddddddddddddddddddddddd",
+          "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+    };
+    unsigned char mac[GQL_JWT_MAC_LEN], key[131];
+    static const char big[] =
+        "Test Using Larger Than Block-Size Key - Hash Key First";
+    apr_size_t kl, dl, i;
+
+    for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        const unsigned char *k = unhex(v[i].key, &kl);
+        const unsigned char *d = unhex(v[i].data, &dl);
+
+        gql_jwt_hmac(k, kl, d, dl, mac);
+        is_str(hex(mac, sizeof(mac)), v[i].mac,
+               apr_psprintf(pool, "RFC 4231 test case %d", (int)i + 1));
+    }
+    /* test case 6: a key longer than SHA-256's block is hashed first */
+    memset(key, 0xaa, sizeof(key));
+    gql_jwt_hmac(key, sizeof(key), big, strlen(big), mac);
+    is_str(hex(mac, sizeof(mac)),
+           "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+           "RFC 4231 test case 6");
+}
+
+static void rfc7515(void)
+{
+    static const char token[] =
+        "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
+        ".eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFt"
+        "cGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
+        ".dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    /* the JWK's "k", base64url-decoded */
+    apr_size_t kl;
+    unsigned char *k = unhex(
+        "0323354b2b0fa5bc837e0665777ba68f5ab328e6f054c928a90f84b2d2502ebf"
+        "d3fb5a92d20647ef968ab4c377623d223d2e2172052e4f08c0cd9af567d080a3",
+        &kl);
+    const apr_int64_t exp = 1300819380;
+    json_object *c = NULL;
+    const char *why = "";
+    int good;
+
+    good = gql_jwt_verify(pool, token, strlen(token), k, kl, exp,
+                          GQL_JWT_LEEWAY, &c, &why);
+    ok(good, "RFC 7515 A.1 verifies at its exp");
+    is_str(member(c, "iss"), "\"joe\"", "RFC 7515 A.1: iss");
+    is_str(member(c, "exp"), "1300819380", "RFC 7515 A.1: exp");
+    is_str(member(c, "http://example.com/is_root"), "true",
+           "RFC 7515 A.1: is_root");
+    good = gql_jwt_verify(pool, token, strlen(token), k, kl,
+                          exp + GQL_JWT_LEEWAY, GQL_JWT_LEEWAY, &c, &why);
+    ok(good, "RFC 7515 A.1 verifies at exp + leeway");
+    good = gql_jwt_verify(pool, token, strlen(token), k, kl,
+                          exp + GQL_JWT_LEEWAY + 1, GQL_JWT_LEEWAY, &c, &why);
+    ok(!good && c == NULL, "RFC 7515 A.1 refused a second after the leeway");
+    is_str(why, "The token has expired.", "RFC 7515 A.1: expired");
+    k[0] ^= 1;
+    good = gql_jwt_verify(pool, token, strlen(token), k, kl, exp,
+                          GQL_JWT_LEEWAY, &c, &why);
+    is_str(good ? "ok" : why, "The token's signature is not valid.",
+           "RFC 7515 A.1 under a key one bit off");
+}
+
+static const char *expected(const char *word)
+{
+    static const struct {
+        const char *word, *why;
+    } m[] = {
+        { "ok", "ok" },
+        { "expired", "The token has expired." },
+        { "notyet", "The token is not valid yet." },
+        { "future", "The token was issued in the future." },
+        { "signature", "The token's signature is not valid." },
+        { "algorithm", "The token's algorithm must be HS256." },
+        { "malformed", "The token is malformed: " },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+        if (strcmp(word, m[i].word) == 0) {
+            return m[i].why;
+        }
+    }
+    return "(unknown expectation)";
+}
+
+static void one_case(const char *name, const char *expect, const char *tok)
+{
+    const char *want = expected(expect);
+    const char *got = verify(tok, case_now);
+    const char *label = apr_psprintf(pool, "tokens: %s is %s", name, expect);
+
+    if (strcmp(expect, "malformed") == 0) {
+        if (!ok(strncmp(got, want, strlen(want)) == 0, label)) {
+            diag("got: %s", got);
+        }
+    }
+    else {
+        is_str(got, want, label);
+    }
+}
+
+/* t/cases/jwt/tokens: "key K", "other K", "now N", then NAME EXPECT TOKEN. */
+static int cases(void)
+{
+    FILE *f = fopen(TOKENS, "r");
+    char line[16384], name[128], expect[32];
+    char *tok;
+    int n = 0;
+
+    if (!ok(f != NULL, TOKENS " opens")) {
+        return 0;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#') {
+            continue;
+        }
+        if (strncmp(line, "key ", 4) == 0) {
+            apr_cpystrn(case_key, line + 4, sizeof(case_key));
+        }
+        else if (strncmp(line, "other ", 6) == 0) {
+            apr_cpystrn(case_other, line + 6, sizeof(case_other));
+        }
+        else if (strncmp(line, "now ", 4) == 0) {
+            case_now = apr_atoi64(line + 4);
+        }
+        else if (sscanf(line, "%127s %31s", name, expect) == 2
+                 && (tok = strrchr(line, ' ')) != NULL) {
+            one_case(name, expect, tok + 1);
+            n++;
+        }
+    }
+    fclose(f);
+    return ok(n >= 40, "tokens: at least 40 cases read");
+}
+
+/* The "basic" token of the case file. */
+static const char *basic_token(void)
+{
+    FILE *f = fopen(TOKENS, "r");
+    char line[16384];
+    const char *tok = NULL;
+
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "basic ok ", 9) == 0) {
+            tok = apr_pstrdup(pool, line + 9);
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return tok;
+}
+
+static const char *part(const char *tok, int i)
+{
+    char *copy = apr_pstrdup(pool, tok), *last, *p;
+
+    p = apr_strtok(copy, ".", &last);
+    while (i-- > 0 && p != NULL) {
+        p = apr_strtok(NULL, ".", &last);
+    }
+    return p;
+}
+
+/* tok with its last character changed by delta in the alphabet. */
+static const char *bump_last(const char *tok, int delta)
+{
+    static const char a[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char *t = apr_pstrdup(pool, tok);
+    size_t n = strlen(t);
+
+    t[n - 1] = a[((strchr(a, t[n - 1]) - a) + delta) & 63];
+    return t;
+}
+
+static void forgeries(void)
+{
+    const char *t = basic_token();
+    const char *h, *c, *s, *msg;
+    static const char nul_tok[] = "eyJhbGciOiJIUzI1NiJ9\0.e30.x";
+
+    if (!ok(t != NULL, "the basic token is in " TOKENS)) {
+        return;
+    }
+    h = part(t, 0);
+    c = part(t, 1);
+    s = part(t, 2);
+    is_str(verify(apr_pstrcat(pool, h, ".eyJzdWIiOiIxIiwiaWF0IjoxNzAwMDAwMD"
+                              "AwLCJleHAiOjE3MDAwMDM2MDB9.", s, NULL),
+                  case_now),
+           "The token's signature is not valid.",
+           "forged: payload sub 42 -> 1, signature kept");
+    is_str(verify(apr_pstrcat(pool, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsIm"
+                              "tpZCI6IjEifQ.", c, ".", s, NULL), case_now),
+           "The token's signature is not valid.",
+           "forged: header with a kid added, signature kept");
+    is_str(verify(apr_pstrcat(pool, "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.",
+                              c, ".", NULL), case_now),
+           "The token's algorithm must be HS256.",
+           "forged: alg none, no signature");
+    is_str(verify(apr_pstrcat(pool, "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.",
+                              c, ".", s, NULL), case_now),
+           "The token's algorithm must be HS256.",
+           "forged: alg none, the HS256 signature");
+    is_str(verify(apr_pstrcat(pool, h, ".", c, ".", NULL), case_now),
+           "The token's signature is not valid.", "empty signature");
+    is_str(verify(apr_pstrndup(pool, t, strlen(t) - 3), case_now),
+           "The token's signature is not valid.",
+           "signature truncated to 30 bytes");
+    one_case("signature-less-2", "malformed",
+             apr_pstrndup(pool, t, strlen(t) - 2));
+    is_str(verify(apr_pstrcat(pool, t, "AAAA", NULL), case_now),
+           "The token's signature is not valid.",
+           "signature with 3 bytes more");
+    ok(strcmp(verify(apr_pstrndup(pool, t, strlen(t) - 1), case_now), "ok"),
+       "signature less one character refused");
+    one_case("trailing-bits", "malformed", bump_last(t, 1));
+    is_str(verify(bump_last(t, 4), case_now),
+           "The token's signature is not valid.", "last 6 bits changed");
+    one_case("padding", "malformed", apr_pstrcat(pool, t, "=", NULL));
+    one_case("header-padding", "malformed",
+             apr_pstrcat(pool, h, "==.", c, ".", s, NULL));
+    one_case("plus", "malformed",
+             apr_pstrcat(pool, h, ".", c, ".+", s + 1, NULL));
+    one_case("slash", "malformed",
+             apr_pstrcat(pool, h, ".", c, ".", s + 1, "/", NULL));
+    is_str(verify(apr_pstrcat(pool, t, ".e30", NULL), case_now), PARTS,
+           "four parts");
+    is_str(verify(apr_pstrcat(pool, t, ".", NULL), case_now), PARTS,
+           "four parts, the last empty");
+    is_str(verify(apr_pstrcat(pool, h, ".", c, NULL), case_now), PARTS,
+           "two parts");
+    is_str(verify(h, case_now), PARTS, "one part");
+    is_str(verify("", case_now), PARTS, "empty token");
+    is_str(verify("..", case_now),
+           "The token is malformed: the header is not a JSON object.",
+           "three empty parts");
+    is_str(verify(apr_pstrcat(pool, apr_pstrndup(pool, t, strlen(t) - 3),
+                              "A", NULL), case_now),
+           "The token is malformed: the signature is not base64url.",
+           "a signature of 4k+1 characters");
+    one_case("trailing-space", "malformed", apr_pstrcat(pool, t, " ", NULL));
+    one_case("trailing-newline", "malformed",
+             apr_pstrcat(pool, t, "\n", NULL));
+    is_str(verify_n(nul_tok, sizeof(nul_tok) - 1, case_key, case_now, NULL),
+           "The token is malformed: the header is not base64url.",
+           "a NUL inside the token");
+    is_str(verify_n(t, strlen(t), case_other, case_now, NULL),
+           "The token's signature is not valid.", "other key");
+    msg = verify_n(t, strlen(t), "", case_now, NULL);
+    is_str(msg, "The token's signature is not valid.", "an empty key");
+}
+
+static void signing(void)
+{
+    json_object *c = gql_json_own(pool, json_object_new_object());
+    const char *t = basic_token(), *big, *tok;
+    json_object *back = NULL;
+    const unsigned char *k = (const unsigned char *)case_key;
+
+    json_object_object_add(c, "sub", json_object_new_string("42"));
+    json_object_object_add(c, "iat", json_object_new_int64(1700000000));
+    json_object_object_add(c, "exp", json_object_new_int64(1700003600));
+    is_str(gql_jwt_sign(pool, c, k, strlen(case_key)), t,
+           "sign: the same token as openssl dgst");
+    is_str(gql_jwt_issue(pool, "42", 1700000000, 3600, k, strlen(case_key)),
+           t, "issue: sub, iat, exp as openssl signed them");
+    tok = gql_jwt_issue(pool, "a \"quoted\" / subject", case_now, 60, k,
+                        strlen(case_key));
+    is_str(verify_n(tok, strlen(tok), case_key, case_now + 90, &back), "ok",
+           "issue: verifies until exp + leeway");
+    is_str(member(back, "sub"), "\"a \\\"quoted\\\" / subject\"",
+           "issue: the subject comes back");
+    is_str(verify(tok, case_now + 91), "The token has expired.",
+           "issue: expired after exp + leeway");
+    big = apr_psprintf(pool, "%6000d", 1);
+    json_object_object_add(c, "big", json_object_new_string(big));
+    tok = gql_jwt_sign(pool, c, k, strlen(case_key));
+    ok(strlen(tok) < GQL_JWT_MAX_TOKEN && strcmp(verify(tok, case_now), "ok")
+       == 0, "a 6000-byte claim verifies");
+    json_object_object_add(c, "big2", json_object_new_string(big));
+    tok = gql_jwt_sign(pool, c, k, strlen(case_key));
+    is_str(verify(tok, case_now), "The token is malformed: it is too long.",
+           "a token over GQL_JWT_MAX_TOKEN");
+}
+
+static void header(void)
+{
+    is_str(gql_jwt_from_header("Bearer abc.def.ghi"), "abc.def.ghi",
+           "Bearer");
+    is_str(gql_jwt_from_header("bEaReR    abc"), "abc", "bEaReR, spaces");
+    is_str(gql_jwt_from_header("JWT abc"), "abc", "JWT");
+    is_str(gql_jwt_from_header("jwt\tabc"), "abc", "jwt, tab");
+    is_str(gql_jwt_from_header("Bearer"), "", "Bearer alone: empty token");
+    is_str(gql_jwt_from_header("Bearer   "), "", "Bearer, spaces: empty");
+    is_str(gql_jwt_from_header("Basic dXNlcjpwdw=="), NULL, "Basic");
+    is_str(gql_jwt_from_header("Bearerabc"), NULL, "Bearerabc");
+    is_str(gql_jwt_from_header("JWTabc"), NULL, "JWTabc");
+    is_str(gql_jwt_from_header("Token abc"), NULL, "Token");
+    is_str(gql_jwt_from_header(""), NULL, "empty header");
+    is_str(gql_jwt_from_header(NULL), NULL, "no header");
+}
+
+static void claims(void)
+{
+    const char *t = basic_token();
+    json_object *c = NULL, *o = gql_json_own(pool, json_object_new_object());
+    static const char *const names[] = {
+        "sub", "iss", "aud", "exp", "nbf", "iat", "jti"
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        ok(gql_jwt_claim_known(names[i]),
+           apr_psprintf(pool, "claim %s known", names[i]));
+    }
+    ok(!gql_jwt_claim_known("role") && !gql_jwt_claim_known("")
+       && !gql_jwt_claim_known("SUB"), "role, '' and SUB unknown");
+    verify_n(t, strlen(t), case_key, case_now, &c);
+    is_str(gql_jwt_claim_text(pool, c, "sub"), "42", "sub as text");
+    is_str(gql_jwt_claim_text(pool, c, "exp"), "1700003600", "exp as text");
+    is_str(gql_jwt_claim_text(pool, c, "jti"), NULL, "absent claim: NULL");
+    is_str(gql_jwt_claim_text(pool, NULL, "sub"), NULL, "no caller: NULL");
+    json_object_object_add(o, "aud", json_object_new_array());
+    json_object_array_add(json_object_object_get(o, "aud"),
+                          json_object_new_string("a"));
+    json_object_object_add(o, "iss", NULL);
+    is_str(gql_jwt_claim_text(pool, o, "aud"), "[\"a\"]", "array as JSON");
+    is_str(gql_jwt_claim_text(pool, o, "iss"), NULL, "null claim: NULL");
+}
+
+/* A temporary file holding n bytes of d; its name. */
+static const char *secret_file(const void *d, apr_size_t n)
+{
+    const char *dir;
+    char *name;
+    apr_file_t *f;
+    apr_size_t w = n;
+
+    apr_temp_dir_get(&dir, pool);
+    name = apr_pstrcat(pool, dir, "/gql_jwt_XXXXXX", NULL);
+    if (apr_file_mktemp(&f, name, APR_FOPEN_CREATE | APR_FOPEN_READ
+                        | APR_FOPEN_WRITE | APR_FOPEN_EXCL
+                        | APR_FOPEN_DELONCLOSE, pool) != APR_SUCCESS) {
+        return "/nonexistent";
+    }
+    apr_file_write_full(f, d, n, &w);
+    apr_file_flush(f);
+    return name;   /* removed when the pool is destroyed */
+}
+
+static const char *load(const char *spec, apr_size_t *len,
+                        const unsigned char **key)
+{
+    const char *msg;
+
+    *key = NULL;
+    *len = 0;
+    msg = gql_jwt_secret_load(pool, spec, key, len);
+    return msg != NULL ? msg : "ok";
+}
+
+static void secrets(void)
+{
+    static const char s32[] = "0123456789abcdef0123456789ABCDEF";
+    static const char bin[] = "\0\1\2\3\4\5\6\7\n\0\1\2\3\4\5\6"
+                              "\0\1\2\3\4\5\6\7\r\0\1\2\3\4\5\6\n";
+    const unsigned char *key;
+    apr_size_t len;
+    const char *f, *msg;
+    char *big;
+
+    f = secret_file(s32, 32);
+    is_str(load(apr_pstrcat(pool, "file:", f, NULL), &len, &key), "ok",
+           "file: 32 bytes, no newline");
+    ok(len == 32 && memcmp(key, s32, 32) == 0, "file: the key's bytes");
+    f = secret_file(apr_pstrcat(pool, s32, "\n", NULL), 33);
+    is_str(load(apr_pstrcat(pool, "file:", f, NULL), &len, &key), "ok",
+           "file: 32 bytes and a newline");
+    ok(len == 32 && memcmp(key, s32, 32) == 0, "file: newline stripped");
+    f = secret_file(apr_pstrcat(pool, s32, "\r\n", NULL), 34);
+    load(apr_pstrcat(pool, "file:", f, NULL), &len, &key);
+    ok(len == 32, "file: CRLF stripped");
+    f = secret_file(apr_pstrcat(pool, s32, "\n\n", NULL), 34);
+    load(apr_pstrcat(pool, "file:", f, NULL), &len, &key);
+    ok(len == 33 && key[32] == '\n', "file: only one newline stripped");
+    f = secret_file(bin, sizeof(bin) - 1);
+    load(apr_pstrcat(pool, "file:", f, NULL), &len, &key);
+    ok(len == sizeof(bin) - 2 && memcmp(key, bin, len) == 0,
+       "file: binary bytes, NULs kept");
+    f = secret_file("0123456789abcdef0123456789ABCDE\n", 32);
+    msg = load(apr_pstrcat(pool, "file:", f, NULL), &len, &key);
+    is_str(msg, "GraphQLJWTSecret: the secret must be at least 32 bytes "
+           "(256 bits), it has 31", "file: 31 bytes refused");
+    ok(strstr(msg, "0123456789") == NULL, "the message holds no secret");
+    f = secret_file("", 0);
+    is_str(load(apr_pstrcat(pool, "file:", f, NULL), &len, &key),
+           "GraphQLJWTSecret: the secret must be at least 32 bytes "
+           "(256 bits), it has 0", "file: empty refused");
+    msg = load("file:t/cases/jwt/no-such-secret", &len, &key);
+    ok(strncmp(msg, "GraphQLJWTSecret: cannot read t/cases/jwt/no-such-"
+               "secret: ", 51) == 0, "file: missing refused");
+    diag("%s", msg);
+    ok(strncmp(load("file:t/cases", &len, &key), "GraphQLJWTSecret: ", 18)
+       == 0 && key == NULL, "file: a directory refused");
+    big = apr_palloc(pool, 70000);
+    memset(big, 'x', 70000);
+    f = secret_file(big, 70000);
+    ok(strncmp(load(apr_pstrcat(pool, "file:", f, NULL), &len, &key),
+               "GraphQLJWTSecret: ", 18) == 0 && key == NULL,
+       "file: 70000 bytes refused");
+    apr_env_set("GQL_JWT_TEST_SECRET", s32, pool);
+    is_str(load("env:GQL_JWT_TEST_SECRET", &len, &key), "ok", "env: set");
+    ok(len == 32 && memcmp(key, s32, 32) == 0, "env: the key's bytes");
+    apr_env_set("GQL_JWT_TEST_SECRET", "short", pool);
+    is_str(load("env:GQL_JWT_TEST_SECRET", &len, &key),
+           "GraphQLJWTSecret: the secret must be at least 32 bytes "
+           "(256 bits), it has 5", "env: short refused");
+    apr_env_delete("GQL_JWT_TEST_SECRET", pool);
+    is_str(load("env:GQL_JWT_TEST_SECRET", &len, &key),
+           "GraphQLJWTSecret: the environment variable GQL_JWT_TEST_SECRET "
+           "is not set", "env: unset refused");
+    is_str(load("GQL_JWT_TEST_SECRET", &len, &key),
+           "GraphQLJWTSecret: the argument must be file:PATH or env:NAME",
+           "neither file: nor env:");
+}
+
+int main(void)
+{
+    apr_initialize();
+    apr_pool_create(&pool, NULL);
+    rfc4231();
+    rfc7515();
+    cases();
+    forgeries();
+    signing();
+    header();
+    claims();
+    secrets();
+    apr_pool_destroy(pool);
+    apr_terminate();
+    return tap_done();
+}
