@@ -1,0 +1,72 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_sql_int.h: the compiled SQL mapping of a field, shared by
+ * gql_sql_compile.c (which writes it at configuration time) and
+ * gql_sql_run.c (which only reads it, from every request).
+ */
+
+#ifndef GQL_SQL_INT_H
+#define GQL_SQL_INT_H
+
+#include "gql_sql.h"
+
+/* ORDER MAP */
+typedef enum {
+    GQL_MAP_COLUMN,             /* the parent row's column */
+    GQL_MAP_SQL,                /* the field's own statement */
+    GQL_MAP_JWT                 /* a token for the parent row */
+} gql_map_kind_e;
+
+/* ORDER PARAM */
+typedef enum {
+    GQL_PARAM_ARG,              /* $arg, $arg.field.field */
+    GQL_PARAM_PARENT,           /* $parent.col */
+    GQL_PARAM_VIEWER            /* $viewer.claim */
+} gql_param_kind_e;
+
+/* One bound parameter: $n of the statement is params[n - 1]. */
+typedef struct gql_sql_param_t {
+    gql_param_kind_e kind;
+    const char *text;           /* as written: "$filter.url" */
+    const char *const *path;    /* ARG: the argument, then input fields;
+                                 * PARENT: the column; VIEWER: the claim */
+    int npath;
+} gql_sql_param_t;
+
+/* A piece of the statement: text, or a placeholder (param >= 0). */
+typedef struct gql_sql_seg_t {
+    const char *text;
+    apr_size_t len;
+    int param;                  /* index into params, or -1 */
+} gql_sql_seg_t;
+
+/* @sqlError */
+typedef struct gql_sql_catch_t {
+    const char *when;           /* SQLSTATE, constraint name or "empty" */
+    const char *message;
+    const char *code;
+} gql_sql_catch_t;
+
+typedef struct gql_sql_map_t {
+    gql_map_kind_e kind;
+    const char *label;          /* "Type.field", for logs */
+    const char *column;         /* COLUMN: the column; JWT: the subject */
+    /* SQL: */
+    apr_array_header_t *segs;   /* gql_sql_seg_t */
+    apr_array_header_t *params; /* gql_sql_param_t */
+    apr_array_header_t *catches;/* gql_sql_catch_t */
+    int nparent;                /* how many params are PARENT */
+    int uses_viewer;
+    int optional_viewer;
+    const char *single;         /* the SQL, every placeholder as $n */
+    const char *once;           /* the root form: one JSON array text */
+    const char *once_name;      /* prepared statement names */
+    const char *single_name;
+    const char *batch_name;
+} gql_sql_map_t;
+
+#endif /* GQL_SQL_INT_H */
