@@ -1,0 +1,472 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * t/unit/gql_sql.c: the SQL mapping against a real PostgreSQL (run under
+ * t/bin/with-pg, which exports PGHOST, PGPORT, PGUSER, PGDATABASE).  The
+ * mapping errors are cases in t/cases/sql/NAME/{schema.graphql,errors};
+ * the rest drives parse, validate and execution with the SQL resolvers
+ * over tables the test makes.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <apr_file_io.h>
+#include <apr_strings.h>
+#include "gql_json.h"
+#include "gql_parser.h"
+#include "gql_sql.h"
+#include "tap.h"
+
+#define CASES "t/cases/sql"
+
+static PGconn *conn;
+static int down;                /* acquire() answers NULL */
+static char logbuf[8192];
+
+static PGconn *acquire(void *baton, const char **why)
+{
+    (void)baton;
+    *why = "test: down";
+    return down ? NULL : conn;
+}
+
+static void logline(void *baton, int is_error, const char *tag,
+                    const char *message)
+{
+    apr_size_t n = strlen(logbuf);
+
+    (void)is_error;
+    apr_cpystrn(logbuf + n, apr_psprintf(baton, "%s: %s\n", tag, message),
+                sizeof(logbuf) - n);
+}
+
+static const char *slurp(apr_pool_t *p, const char *path)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    char *buf;
+    apr_size_t n;
+
+    if (apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, p)
+        != APR_SUCCESS
+        || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS) {
+        return NULL;
+    }
+    n = (apr_size_t)fi.size;
+    buf = apr_palloc(p, n + 1);
+    apr_file_read_full(f, buf, n, &n);
+    buf[n] = '\0';
+    apr_file_close(f);
+    return buf;
+}
+
+/* Parse, build and compile; the errors as "FILE:LINE:COL: message"
+ * lines.  *out gets the schema when everything held. */
+static const char *compile(apr_pool_t *p, const char *source, const char *sdl,
+                           gql_schema_t **out)
+{
+    apr_array_header_t *errors = gql_errors_make(p);
+    gql_error_t *err = NULL;
+    const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), source, &err);
+    gql_schema_t *s;
+    const char *text = "";
+    int i;
+
+    if (doc == NULL) {
+        return gql_error_format(p, err);
+    }
+    s = gql_schema_build(p, p, &doc, 1, errors);
+    if (s != NULL) {
+        gql_sql_compile(p, p, s, errors);
+    }
+    for (i = 0; i < errors->nelts; i++) {
+        text = apr_pstrcat(p, text, gql_error_format(p, APR_ARRAY_IDX(
+                           errors, i, gql_error_t *)), "\n", NULL);
+    }
+    if (out != NULL) {
+        *out = errors->nelts ? NULL : s;
+    }
+    return text;
+}
+
+static void run_cases(apr_pool_t *p)
+{
+    apr_dir_t *d;
+    apr_finfo_t fi;
+    int n = 0;
+
+    if (!ok(apr_dir_open(&d, CASES, p) == APR_SUCCESS, "cases directory")) {
+        return;
+    }
+    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
+           == APR_SUCCESS) {
+        const char *dir, *sdl, *want;
+
+        if (fi.filetype != APR_DIR || fi.name[0] == '.') {
+            continue;
+        }
+        dir = apr_pstrcat(p, CASES, "/", fi.name, NULL);
+        sdl = slurp(p, apr_pstrcat(p, dir, "/schema.graphql", NULL));
+        want = slurp(p, apr_pstrcat(p, dir, "/errors", NULL));
+        if (!ok(sdl && want, apr_pstrcat(p, fi.name, ": case loads", NULL))) {
+            continue;
+        }
+        is_str(compile(p, "schema.graphql", sdl, NULL), want,
+               apr_pstrcat(p, fi.name, ": mapping errors", NULL));
+        n++;
+    }
+    apr_dir_close(d);
+    ok(n >= 10, "at least ten mapping cases");
+}
+
+/* ---- against PostgreSQL ------------------------------------------- */
+
+static const char sdl[] =
+    "scalar JSON\n"
+    "enum Color { RED GREEN }\n"
+    "input Inner { min: Int }\n"
+    "input Filter { name: String, inner: Inner }\n"
+    "type Kinds { i: Int, b: Float, t: Boolean, f: Float, n: Float,\n"
+    "  s: String, ts: String, j: JSON, jb: JSON, arr: [Int] }\n"
+    "type Query {\n"
+    "  kinds: Kinds @sql(query: \"SELECT * FROM gt_kinds\")\n"
+    "  parents(first: Int!): [Parent!]! @sql(query: \"SELECT id, name AS"
+    " label FROM gt_parent ORDER BY id LIMIT $first\")\n"
+    "  parent(id: ID!): Parent @sql(query: \"SELECT id, name AS label FROM"
+    " gt_parent WHERE id = $id::int\")\n"
+    "  count: Int @sql(query: \"SELECT count(*) FROM gt_parent;\")\n"
+    "  names(ids: [Int!]!): [String!]! @sql(query: \"SELECT name FROM"
+    " gt_parent WHERE id = ANY($ids) ORDER BY id\")\n"
+    "  echo(s: String, c: Color, f: Float, b: Boolean, l: [String], n: Int):"
+    " String @sql(query: \"SELECT concat_ws('|', $s::text, $c::text,"
+    " $f::float8, $b::bool, $l::text[]::text, coalesce($n::text, 'NULL'))\")\n"
+    "  filtered(filter: Filter): String @sql(query: \"SELECT"
+    " ($filter::jsonb)->>'name' || ':' || coalesce($filter.inner.min::text,"
+    " 'none')\")\n"
+    "  tx: [String] @sql(query: \"SELECT current_setting("
+    "'transaction_isolation') UNION ALL SELECT current_setting("
+    "'transaction_read_only')\")\n"
+    "  me: String @sql(query: \"SELECT $viewer.sub::text\","
+    " optionalViewer: true)\n"
+    "  secret: String @sql(query: \"SELECT 'x' || $viewer.sub::text\")\n"
+    "  broken: Int @sql(query: \"SELECT 1/0\")\n"
+    "  missing: Int @sql(query: \"SELECT 1 WHERE false\")"
+    " @sqlError(when: \"empty\", message: \"Nothing here.\","
+    " code: \"NOT_FOUND\")\n"
+    "  slow: Int @sql(query: \"SELECT 1 FROM pg_sleep(1)\")\n"
+    "  literal: String @sql(query: \"SELECT '$a' || $$ $b $$ || $t$ $c $t$"
+    " || \\\"x$\\\" -- $d\\n /* $e /* $f */ */ FROM (SELECT"
+    " '' AS \\\"x$\\\") q\")\n"
+    "}\n"
+    "type Parent { id: Int!, label: String!, name: String"
+    " @column(name: \"label\")\n"
+    "  children(take: Int): [Child!]! @sql(query: \"SELECT id, score FROM"
+    " gt_child WHERE parent_id = $parent.id ORDER BY score DESC, id"
+    " LIMIT $take\")\n"
+    "  best: Child @sql(query: \"SELECT id, score FROM gt_child WHERE"
+    " parent_id = $parent.id ORDER BY score DESC, id LIMIT 1\")\n"
+    "  childCount: Int @sql(query: \"SELECT count(*) FROM gt_child WHERE"
+    " parent_id = $parent.id\")\n"
+    "  scores: [Int] @sql(query: \"SELECT score FROM gt_child WHERE"
+    " parent_id = $parent.id AND label_of($parent.label) = $parent.label"
+    " ORDER BY id\")\n"
+    "  token: String @jwt(subject: \"id\")\n"
+    "}\n"
+    "type Child { id: Int!, score: Int\n"
+    "  parent: Parent @sql(query: \"SELECT p.id, p.name AS label FROM"
+    " gt_parent p JOIN gt_child c ON c.parent_id = p.id WHERE c.id ="
+    " $parent.id\")\n"
+    "}\n"
+    "type Mutation {\n"
+    "  add(id: Int!, name: String!): Parent @sql(query: \"INSERT INTO"
+    " gt_parent (id, name) VALUES ($id, $name) RETURNING id, name AS"
+    " label\")\n"
+    "    @sqlError(when: \"gt_parent_name_key\", message: \"Name taken.\","
+    " code: \"CONFLICT\")\n"
+    "    @sqlError(when: \"23505\", message: \"Id taken.\","
+    " code: \"DUPLICATE\")\n"
+    "}\n";
+
+static const char setup[] =
+    "SET client_min_messages = warning;"
+    "DROP TABLE IF EXISTS gt_child, gt_parent, gt_kinds;"
+    "CREATE TABLE gt_parent (id int PRIMARY KEY, name text NOT NULL,"
+    " CONSTRAINT gt_parent_name_key UNIQUE (name));"
+    "CREATE TABLE gt_child (id serial PRIMARY KEY,"
+    " parent_id int REFERENCES gt_parent, score int);"
+    "CREATE FUNCTION label_of(text) RETURNS text LANGUAGE sql"
+    " AS 'SELECT $1';"
+    "INSERT INTO gt_parent SELECT i, 'p' || i FROM generate_series(1, 40) i;"
+    "INSERT INTO gt_child (parent_id, score) SELECT i, (i * 7 + k * 13) % 50"
+    " FROM generate_series(1, 40) i, generate_series(1, 5) k WHERE k <= i % 5;"
+    "CREATE TABLE gt_kinds (i int, b bigint, t bool, f float8, n numeric,"
+    " s text, ts timestamptz, j json, jb jsonb, arr int[]);"
+    "INSERT INTO gt_kinds VALUES (2147483647, 1234567890123, true, 0.1,"
+    " 12.50, 'h\xc3\xa9llo \"q\"', '2024-01-02 03:04:05+00',"
+    " '{\"a\":[1,2]}', '{\"b\": null}', '{1,2,NULL}');";
+
+typedef struct out_t {
+    const char *body;
+    int status;
+    int statements;
+} out_t;
+
+static gql_schema_t *schema;
+static apr_int64_t timeout_ms = 5000;
+
+static out_t run(apr_pool_t *p, const char *query, json_object *claims)
+{
+    gql_request_t req;
+    gql_result_t res;
+    gql_sql_env_t env;
+    gql_resolvers_t rs;
+    gql_operation_t *op;
+    gql_sql_ctx_t *c;
+    out_t o = { NULL, 0, 0 };
+    static const unsigned char key[] = "0123456789abcdef0123456789abcdef";
+
+    memset(&req, 0, sizeof(req));
+    req.query = query;
+    req.query_len = strlen(query);
+    op = gql_execute_prepare(p, schema, &req, NULL, &res);
+    if (op == NULL) {
+        o.body = gql_json_response(p, res.errors, NULL, 0);
+        return o;
+    }
+    memset(&env, 0, sizeof(env));
+    env.acquire = acquire;
+    env.log = logline;
+    env.baton = p;
+    env.claims = claims;
+    env.jwt_secret = key;
+    env.jwt_secret_len = sizeof(key) - 1;
+    env.jwt_lifetime = 3600;
+    env.statement_timeout_ms = (int)timeout_ms;
+    c = gql_sql_begin(p, schema, &env, gql_execute_kind(op));
+    gql_sql_resolvers(c, &rs);
+    gql_execute_run(p, op, &rs, NULL, &res);
+    o.status = gql_sql_finish(c, &res);
+    o.statements = gql_sql_statements(c);
+    o.body = gql_json_response(p, res.errors, res.data, res.has_data);
+    return o;
+}
+
+static const char *scalar(apr_pool_t *p, const char *sql)
+{
+    PGresult *r = PQexec(conn, sql);
+    const char *v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r)
+                    ? apr_pstrdup(p, PQgetvalue(r, 0, 0)) : NULL;
+
+    PQclear(r);
+    return v;
+}
+
+static void test_values(apr_pool_t *p)
+{
+    out_t o = run(p, "{ kinds { i b t f n s ts j jb arr } }", NULL);
+
+    is_str(o.body, "{\"data\":{\"kinds\":{\"i\":2147483647,"
+           "\"b\":1234567890123,\"t\":true,\"f\":0.1,\"n\":12.5,"
+           "\"s\":\"h\xc3\xa9llo \\\"q\\\"\",\"ts\":\"2024-01-02T03:04:05"
+           "+00:00\",\"j\":{\"a\":[1,2]},\"jb\":{\"b\":null},"
+           "\"arr\":[1,2,null]}}}", "every column type, coerced");
+    ok(o.statements == 1, "one statement");
+    o = run(p, "{ count names(ids: [3, 1, 2]) parent(id: \"7\") { id name }"
+            " none: parent(id: 999) { id } }", NULL);
+    is_str(o.body, "{\"data\":{\"count\":40,\"names\":[\"p1\",\"p2\",\"p3\"],"
+           "\"parent\":{\"id\":7,\"name\":\"p7\"},\"none\":null}}",
+           "leaf, list of leaves, first row, no row, @column");
+    o = run(p, "{ echo(s: \"it's \\\"q\\\" \\\\ x\", c: GREEN, f: 1.5,"
+            " b: false, l: [\"a,b\", null, \"}{\\\"\"]) }", NULL);
+    is_str(o.body, "{\"data\":{\"echo\":\"it's \\\"q\\\" \\\\ x|GREEN|1.5|"
+           "f|{\\\"a,b\\\",NULL,\\\"}{\\\\\\\"\\\"}|NULL\"}}",
+           "string, enum, float, boolean, list with NULL, null");
+    o = run(p, "{ filtered(filter: {name: \"n\", inner: {min: 3}})"
+            " f2: filtered(filter: {name: \"m\"}) f3: filtered }", NULL);
+    is_str(o.body, "{\"data\":{\"filtered\":\"n:3\",\"f2\":\"m:none\","
+           "\"f3\":null}}", "input object as jsonb, $a.b.c, NULL");
+    o = run(p, "{ literal }", NULL);
+    is_str(o.body, "{\"data\":{\"literal\":\"$a $b  $c \"}}",
+           "no placeholders in literals, dollar quotes, comments, idents");
+    o = run(p, "{ echo(s: \"'; DROP TABLE gt_parent; --\") }", NULL);
+    ok(strstr(o.body, "DROP TABLE gt_parent") != NULL
+       && scalar(p, "SELECT count(*) FROM gt_parent") != NULL,
+       "an injection attempt stays data");
+}
+
+/* The children of parent i as the seed made them, best first. */
+static const char *children(apr_pool_t *p, int i, int take)
+{
+    int sc[5], id[5], n = i % 5, k, j, base = 0;
+    const char *out = "[";
+
+    for (j = 1; j < i; j++) {
+        base += j % 5;
+    }
+    for (k = 0; k < n; k++) {
+        sc[k] = (i * 7 + (k + 1) * 13) % 50;
+        id[k] = base + k + 1;
+    }
+    for (k = 0; k < n && k < take; k++) {
+        int best = k, t;
+
+        for (j = k + 1; j < n; j++) {
+            if (sc[j] > sc[best] || (sc[j] == sc[best] && id[j] < id[best])) {
+                best = j;
+            }
+        }
+        t = sc[k], sc[k] = sc[best], sc[best] = t;
+        t = id[k], id[k] = id[best], id[best] = t;
+        out = apr_psprintf(p, "%s%s{\"score\":%d}", out, k ? "," : "", sc[k]);
+    }
+    return apr_pstrcat(p, out, "]", NULL);
+}
+
+static void test_batch(apr_pool_t *p)
+{
+    const char *want = "{\"data\":{\"parents\":[";
+    out_t o;
+    int i;
+
+    for (i = 1; i <= 40; i++) {
+        want = apr_psprintf(p, "%s%s{\"id\":%d,\"children\":%s,"
+                            "\"childCount\":%d}", want, i > 1 ? "," : "", i,
+                            children(p, i, 2), i % 5);
+    }
+    want = apr_pstrcat(p, want, "]}}", NULL);
+    o = run(p, "{ parents(first: 40) { id children(take: 2) { score }"
+            " childCount } }", NULL);
+    is_str(o.body, want, "40 parents: per-parent ORDER BY and LIMIT");
+    ok(o.statements == 3, apr_psprintf(p, "3 statements, not one per parent "
+                                       "(%d)", o.statements));
+    o = run(p, "{ parents(first: 40) { best { parent { best { parent {"
+            " id } } } } } }", NULL);
+    ok(o.statements == 5 && strstr(o.body, "\"parent\":{\"id\":39}")
+       && strstr(o.body, "{\"best\":null}"),
+       apr_psprintf(p, "depth 5: 5 statements (%d)", o.statements));
+    o = run(p, "{ parent(id: 3) { scores } }", NULL);
+    is_str(o.body, "{\"data\":{\"parent\":{\"scores\":[34,47,10]}}}",
+           "a list of leaves per parent; one column used twice");
+}
+
+static void test_errors(apr_pool_t *p)
+{
+    out_t o;
+
+    logbuf[0] = '\0';
+    o = run(p, "{ count broken }", NULL);
+    ok(strstr(o.body, "\"message\":\"Internal server error.\"")
+       && strstr(o.body, "\"code\":\"INTERNAL_SERVER_ERROR\"")
+       && strstr(o.body, "\"path\":[\"broken\"]")
+       && !strstr(o.body, "division") && !strstr(o.body, "SELECT"),
+       "a failing statement: the generic error, no SQL, no driver text");
+    ok(strstr(logbuf, "GQL00030: Query.broken: SQLSTATE 22012") != NULL,
+       "the log gets the SQLSTATE and the driver's text");
+    o = run(p, "{ missing count }", NULL);
+    is_str(o.body, "{\"errors\":[{\"message\":\"Nothing here.\","
+           "\"locations\":[{\"line\":1,\"column\":3}],\"path\":[\"missing\"],"
+           "\"extensions\":{\"code\":\"NOT_FOUND\"}}],\"data\":{"
+           "\"missing\":null,\"count\":40}}", "@sqlError when empty");
+    o = run(p, "{ secret count }", NULL);
+    ok(strstr(o.body, "\"code\":\"UNAUTHENTICATED\"")
+       && o.statements == 1, "$viewer without a caller: UNAUTHENTICATED, "
+       "no statement for it");
+    o = run(p, "{ me }", NULL);
+    ok(strcmp(o.body, "{\"data\":{\"me\":null}}") == 0 && o.statements == 0,
+       "optionalViewer: null and no SQL");
+    o = run(p, "{ me secret }", gql_json_own(p, json_tokener_parse(
+            "{\"sub\":\"u1\"}")));
+    is_str(o.body, "{\"data\":{\"me\":\"u1\",\"secret\":\"xu1\"}}",
+           "$viewer.sub with a caller");
+    o = run(p, "{ tx }", NULL);
+    is_str(o.body, "{\"data\":{\"tx\":[\"repeatable read\",\"on\"]}}",
+           "a query runs read-only in repeatable read");
+    timeout_ms = 100;
+    logbuf[0] = '\0';
+    o = run(p, "{ slow }", NULL);
+    timeout_ms = 5000;
+    ok(strstr(o.body, "INTERNAL_SERVER_ERROR")
+       && strstr(logbuf, "57014"), "statement timeout");
+    o = run(p, "{ parent(id: 2) { token } }", NULL);
+    ok(strstr(o.body, "\"token\":\"eyJ") != NULL, "@jwt gives a token");
+}
+
+static void test_mutation(apr_pool_t *p)
+{
+    out_t o;
+
+    o = run(p, "mutation { a: add(id: 100, name: \"new\") { id }"
+            " b: add(id: 101, name: \"new\") { id } }", NULL);
+    ok(strstr(o.body, "\"message\":\"Name taken.\"")
+       && strstr(o.body, "\"code\":\"CONFLICT\"")
+       && strstr(o.body, "\"data\":null"),
+       "a failing second field: its @sqlError, data null");
+    is_str(scalar(p, "SELECT count(*) FROM gt_parent WHERE id = 100"), "0",
+           "and the first field's row is rolled back");
+    o = run(p, "mutation { add(id: 1, name: \"other\") { id } }", NULL);
+    ok(strstr(o.body, "\"code\":\"DUPLICATE\"") != NULL,
+       "@sqlError by SQLSTATE");
+    o = run(p, "mutation { add(id: 100, name: \"new\") { id name } }", NULL);
+    is_str(o.body, "{\"data\":{\"add\":{\"id\":100,\"name\":\"new\"}}}",
+           "INSERT ... RETURNING");
+    is_str(scalar(p, "SELECT name FROM gt_parent WHERE id = 100"), "new",
+           "and it is committed");
+}
+
+static void test_backend(apr_pool_t *p)
+{
+    out_t o;
+
+    PQclear(PQexec(conn, "DEALLOCATE ALL"));
+    o = run(p, "{ parent(id: 4) { childCount } }", NULL);
+    is_str(o.body, "{\"data\":{\"parent\":{\"childCount\":4}}}",
+           "after DEALLOCATE ALL the statements are prepared again");
+    PQclear(PQexec(conn, "SELECT pg_terminate_backend(pg_backend_pid())"));
+    o = run(p, "{ count }", NULL);
+    ok(o.status == 503 && strstr(o.body, "DATABASE_UNAVAILABLE"),
+       "a dead connection: DATABASE_UNAVAILABLE and 503");
+    PQreset(conn);
+    o = run(p, "{ parent(id: 4) { childCount } }", NULL);
+    is_str(o.body, "{\"data\":{\"parent\":{\"childCount\":4}}}",
+           "a new backend: prepared again");
+    down = 1;
+    o = run(p, "{ count }", NULL);
+    down = 0;
+    ok(o.status == 503 && strstr(o.body, "DATABASE_UNAVAILABLE"),
+       "no connection: DATABASE_UNAVAILABLE and 503");
+    o = run(p, "{ __typename }", NULL);
+    ok(o.status == 0 && o.statements == 0, "no SQL field: no database work");
+}
+
+int main(void)
+{
+    apr_pool_t *p;
+    PGresult *r;
+
+    apr_initialize();
+    apr_pool_create(&p, NULL);
+    run_cases(p);
+    conn = PQconnectdb("");
+    if (!ok(PQstatus(conn) == CONNECTION_OK, "connects (PGHOST...)")) {
+        diag("%s", PQerrorMessage(conn));
+        return tap_done();
+    }
+    r = PQexec(conn, setup);
+    ok(PQresultStatus(r) == PGRES_COMMAND_OK, "tables made");
+    PQclear(r);
+    is_str(compile(p, "t", sdl, &schema), "", "the test schema compiles");
+    if (schema != NULL) {
+        test_values(p);
+        test_batch(p);
+        test_errors(p);
+        test_mutation(p);
+        test_backend(p);
+    }
+    PQfinish(conn);
+    apr_pool_destroy(p);
+    apr_terminate();
+    return tap_done();
+}
