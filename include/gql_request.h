@@ -23,6 +23,13 @@
 /* Nesting of JSON that a request body or variables may have. */
 #define GQL_JSON_MAX_DEPTH 64
 
+/* How many objects and arrays, and how many values in all, a request body
+ * or a "variables" parameter may hold.  json-c spends a few hundred bytes
+ * on each, so without these a 1 MiB body of "[{},{},...]" would cost a
+ * quarter of a gigabyte to parse. */
+#define GQL_JSON_MAX_CONTAINERS 10000
+#define GQL_JSON_MAX_VALUES 100000
+
 typedef struct gql_request_t {
     const char *query;          /* the document text; never NULL */
     apr_size_t query_len;       /* bytes (the text may hold NULs) */

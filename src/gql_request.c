@@ -8,6 +8,7 @@
  * URL query string) and media type negotiation.
  */
 
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 #include <apr_lib.h>
@@ -44,6 +45,49 @@ static const char *type_name(json_object *v)
 }
 
 /*
+ * Count the containers and values of JSON text without building anything,
+ * so that parse() can refuse a body whose tree would be out of proportion
+ * to its size.  Values are counted by their separators: good enough for a
+ * bound, exact for well-formed text.
+ */
+static const char *too_many(apr_pool_t *p, const char *text, apr_size_t len)
+{
+    apr_size_t i, containers = 0, values = 1;
+    int in_string = 0;
+
+    for (i = 0; i < len; i++) {
+        char c = text[i];
+
+        if (in_string) {
+            if (c == '\\') {
+                i++;
+            }
+            else if (c == '"') {
+                in_string = 0;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = 1;
+        }
+        else if (c == '{' || c == '[') {
+            containers++;
+        }
+        else if (c == ',' || c == ':') {
+            values++;
+        }
+    }
+    if (containers > GQL_JSON_MAX_CONTAINERS) {
+        return apr_psprintf(p, "more than %d objects and arrays",
+                            GQL_JSON_MAX_CONTAINERS);
+    }
+    if (values > GQL_JSON_MAX_VALUES) {
+        return apr_psprintf(p, "more than %d values", GQL_JSON_MAX_VALUES);
+    }
+    return NULL;
+}
+
+/*
  * Parse text[0..len) as one JSON value into *out (owned by p).  json-c
  * needs to see the end of the input to finish a top-level number or
  * literal, so it is given the terminating NUL too; a NUL inside the text
@@ -65,6 +109,13 @@ static int parse(apr_pool_t *p, const char *text, apr_size_t len,
         *why = apr_psprintf(p, "NUL character at byte %" APR_SIZE_T_FMT,
                             (apr_size_t)((const char *)memchr(text, '\0', len)
                                          - text));
+        return 0;
+    }
+    if (len >= INT_MAX) {
+        *why = "the text is too long";
+        return 0;
+    }
+    if ((*why = too_many(p, text, len)) != NULL) {
         return 0;
     }
     buf = apr_pstrmemdup(p, text, len);

@@ -104,6 +104,46 @@ static void test_body(void)
        "a NUL byte is refused");
 }
 
+/* {"query":"{a}","variables":{"v":[ITEM,ITEM,...]}} with n items. */
+static const char *many(const char *item, int n)
+{
+    apr_size_t il = strlen(item), len = 0;
+    char *buf = apr_palloc(pool, 64 + (il + 1) * (apr_size_t)n);
+    int i;
+
+    len += (apr_size_t)sprintf(buf, "{\"query\":\"{a}\",\"variables\":"
+                               "{\"v\":[");
+    for (i = 0; i < n; i++) {
+        memcpy(buf + len, item, il);
+        len += il;
+        buf[len++] = i + 1 < n ? ',' : ']';
+    }
+    strcpy(buf + len, "}}");
+    return buf;
+}
+
+/* The tree json-c builds costs a few hundred bytes a value: a body is
+ * refused before parsing when it holds too many. */
+static void test_body_limits(void)
+{
+    is_str(body(many("{}", GQL_JSON_MAX_CONTAINERS - 3)), "OK",
+           "containers up to the limit");
+    is_str(body(many("{}", GQL_JSON_MAX_CONTAINERS - 2)),
+           apr_psprintf(pool, "Request body is not valid JSON: more than %d "
+                        "objects and arrays.", GQL_JSON_MAX_CONTAINERS),
+           "one container more is refused");
+    is_str(body(many("0", GQL_JSON_MAX_VALUES - 4)), "OK",
+           "values up to the limit");
+    is_str(body(many("0", GQL_JSON_MAX_VALUES - 3)),
+           apr_psprintf(pool, "Request body is not valid JSON: more than %d "
+                        "values.", GQL_JSON_MAX_VALUES),
+           "one value more is refused");
+    is_str(body(many("\"[{,:}]\"", GQL_JSON_MAX_CONTAINERS)), "OK",
+           "brackets and commas inside strings do not count");
+    is_str(body(many("\"\\\"[\"", GQL_JSON_MAX_CONTAINERS)), "OK",
+           "nor after an escaped quote");
+}
+
 static void test_args(void)
 {
     gql_request_t *req = NULL;
@@ -228,6 +268,7 @@ int main(void)
     apr_initialize();
     apr_pool_create(&pool, NULL);
     test_body();
+    test_body_limits();
     test_args();
     test_media();
     test_json();
