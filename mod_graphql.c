@@ -13,6 +13,13 @@
  *   GraphQLSchema FILE [FILE...]   the schema, loaded in the directive
  *   GraphQLMaxBodySize BYTES       largest POST body (default 1 MiB)
  *   GraphQLIntrospection On|Off    __schema and __type (default On)
+ *   GraphQLJWTSecret file:PATH|env:NAME   the HS256 key of callers' tokens
+ *   GraphQLJWTLifetime SECONDS     lifetime of tokens @jwt issues (7 days)
+ *   GraphQLStatementTimeout MS     statement_timeout of every statement
+ *
+ * The SQL resolvers (src/gql_sql.c) get their connection from mod_dbd's
+ * pool, through ap_dbd_acquire, only when the first field backed by SQL
+ * is resolved; the PGconn underneath the pooled handle is what they use.
  */
 
 #include "httpd.h"
@@ -22,13 +29,22 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "ap_expr.h"
+#include "apr_dbd.h"
+#include "apr_optional.h"
 #include "apr_strings.h"
+#include "mod_dbd.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
 
 #include "gql_error.h"
 #include "gql_execute.h"
 #include "gql_json.h"
+#include "gql_jwt.h"
 #include "gql_request.h"
 #include "gql_schema.h"
+#include "gql_sql.h"
 
 /* The module is built with -fvisibility=hidden; this declaration, the
  * first one, makes the module struct the only symbol it exports. */
@@ -36,17 +52,42 @@ extern module __attribute__((visibility("default"))) graphql_module;
 
 #define GRAPHQL_HANDLER "graphql"
 #define DEFAULT_MAX_BODY (1024 * 1024)
+#define DEFAULT_JWT_LIFETIME 604800     /* 7 days */
+#define DEFAULT_STATEMENT_TIMEOUT 5000  /* milliseconds */
+
+/* The r->notes entry with the number of SQL statements a request ran, for
+ * LogFormat's %{graphql-sql-statements}n. */
+#define STATEMENTS_NOTE "graphql-sql-statements"
 
 /* pconf userdata: resolved file list -> gql_schema_t *, so that every
  * <Location> naming the same files shares one schema per generation. */
 #define SCHEMA_CACHE_KEY "mod_graphql:schemas"
+
+/* pconf userdata: the files of the first schema that maps a field to SQL,
+ * so that check_config can refuse to start without mod_dbd. */
+#define NEEDS_DBD_KEY "mod_graphql:needs-dbd"
 
 typedef struct graphql_dir_conf {
     const gql_schema_t *schema;     /* NULL: unset */
     const char *schema_files;       /* for log lines; NULL: unset */
     apr_off_t max_body;             /* -1: unset */
     int introspection;              /* -1: unset */
+    const unsigned char *jwt_key;   /* NULL: unset */
+    apr_size_t jwt_key_len;
+    apr_int64_t jwt_lifetime;       /* -1: unset */
+    int statement_timeout;          /* -1: unset; 0: none */
 } graphql_dir_conf;
+
+/* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *graphql_dbd_acquire;
+
+/* What the SQL stage's callbacks need of one request. */
+typedef struct graphql_req {
+    request_rec *r;
+    PGconn *conn;                   /* once acquired */
+    const char *failed;             /* why acquiring failed, once it has */
+    int misconfigured;              /* a DBDriver other than pgsql */
+} graphql_req;
 
 /* Set in r->request_config when translate_name claimed the request. */
 static const char graphql_claimed[] = "claimed";
@@ -58,6 +99,8 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     (void)dir;
     c->max_body = -1;
     c->introspection = -1;
+    c->jwt_lifetime = -1;
+    c->statement_timeout = -1;
     return c;
 }
 
@@ -71,6 +114,12 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->max_body = add->max_body != -1 ? add->max_body : base->max_body;
     c->introspection = add->introspection != -1 ? add->introspection
                                                 : base->introspection;
+    c->jwt_key = add->jwt_key ? add->jwt_key : base->jwt_key;
+    c->jwt_key_len = add->jwt_key ? add->jwt_key_len : base->jwt_key_len;
+    c->jwt_lifetime = add->jwt_lifetime != -1 ? add->jwt_lifetime
+                                              : base->jwt_lifetime;
+    c->statement_timeout = add->statement_timeout != -1
+                           ? add->statement_timeout : base->statement_timeout;
     return c;
 }
 
@@ -87,14 +136,59 @@ static apr_hash_t *schema_cache(apr_pool_t *pconf)
     return h;
 }
 
+/* Whether a field of s is produced by SQL, i.e. needs mod_dbd. */
+static int uses_sql(const gql_schema_t *s)
+{
+    int i, j, k;
+
+    for (i = 0; i < s->types->nelts; i++) {
+        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, const gql_type_t *);
+
+        for (j = 0; t->fields != NULL && j < t->fields->nelts; j++) {
+            const gql_field_t *f = APR_ARRAY_IDX(t->fields, j,
+                                                 const gql_field_t *);
+
+            for (k = 0; f->directives != NULL && k < f->directives->nelts;
+                 k++) {
+                const gql_directive_t *d =
+                    APR_ARRAY_IDX(f->directives, k, const gql_directive_t *);
+
+                if (strcmp(d->name.value, "sql") == 0) {
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* httpd prints a directive's message as one escaped line, so each problem
+ * is its own line: all but the last are printed as start-up messages
+ * (stderr, no prefix) as they are found, and the last is returned, to be
+ * the directive's message after httpd's "Syntax error on line N".  NULL
+ * when there is none. */
+static const char *report(cmd_parms *cmd, const apr_array_header_t *errors)
+{
+    const char *msg = NULL;
+    int i;
+
+    for (i = 0; i < errors->nelts; i++) {
+        const gql_error_t *e = APR_ARRAY_IDX(errors, i, const gql_error_t *);
+
+        if (msg != NULL) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP, 0, NULL, "%s", msg);
+        }
+        msg = apr_pstrcat(cmd->pool, "mod_graphql: ",
+                          gql_error_format(cmd->temp_pool, e), NULL);
+    }
+    return msg;
+}
+
 /*
- * GraphQLSchema FILE [FILE...].  The schema is read and checked here,
- * not in post_config, so that a broken one fails `apache2 -t` and a
- * graceful restart while the running generation keeps serving
- * (FIELD-NOTES.md).  httpd prints a directive's message as one escaped
- * line, so each problem is its own line: all but the last are printed as
- * start-up messages (stderr, no prefix) as they are found, and the last
- * is the directive's message, after httpd's "Syntax error on line N".
+ * GraphQLSchema FILE [FILE...].  The schema and its SQL mapping are read
+ * and checked here, not in post_config, so that a broken one fails
+ * `apache2 -t` and a graceful restart while the running generation keeps
+ * serving (FIELD-NOTES.md).
  */
 static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
                                       char *const argv[])
@@ -103,7 +197,8 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     const char **files;
     apr_array_header_t *errors;
     apr_hash_t *cache = schema_cache(cmd->pool);
-    const char *key = "", *msg = NULL;
+    const char *key = "", *msg;
+    void *needs = NULL;
     gql_schema_t *s;
     int i;
 
@@ -127,17 +222,18 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     }
     errors = gql_errors_make(cmd->temp_pool);
     s = gql_schema_load(cmd->pool, cmd->temp_pool, files, argc, errors);
-    for (i = 0; i < errors->nelts; i++) {
-        const gql_error_t *e = APR_ARRAY_IDX(errors, i, const gql_error_t *);
-
-        if (msg != NULL) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP, 0, NULL, "%s", msg);
-        }
-        msg = apr_pstrcat(cmd->pool, "mod_graphql: ",
-                          gql_error_format(cmd->temp_pool, e), NULL);
+    if (s != NULL && errors->nelts == 0) {
+        /* The mapping writes into s: before anyone shares it. */
+        gql_sql_compile(cmd->pool, cmd->temp_pool, s, errors);
     }
+    msg = report(cmd, errors);
     if (s == NULL || msg != NULL) {
         return msg ? msg : "mod_graphql: the schema could not be loaded";
+    }
+    apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, cmd->pool);
+    if (needs == NULL && uses_sql(s)) {
+        apr_pool_userdata_set(files[0], NEEDS_DBD_KEY, apr_pool_cleanup_null,
+                              cmd->pool);
     }
     apr_hash_set(cache, c->schema_files, APR_HASH_KEY_STRING, s);
     c->schema = s;
@@ -164,6 +260,96 @@ static const char *graphql_set_introspection(cmd_parms *cmd, void *dconf,
     (void)cmd;
     ((graphql_dir_conf *)dconf)->introspection = on;
     return NULL;
+}
+
+/* GraphQLJWTSecret file:PATH|env:NAME, read now: a missing file, an unset
+ * variable or a short secret refuses start-up.  A relative PATH is
+ * relative to ServerRoot. */
+static const char *graphql_set_jwt_secret(cmd_parms *cmd, void *dconf,
+                                          const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+    const char *spec = arg;
+
+    if (strncmp(arg, "file:", 5) == 0) {
+        const char *path = ap_server_root_relative(cmd->pool, arg + 5);
+
+        if (path == NULL || arg[5] == '\0') {
+            return apr_pstrcat(cmd->pool, "GraphQLJWTSecret: invalid file "
+                               "path ", arg + 5, NULL);
+        }
+        spec = apr_pstrcat(cmd->temp_pool, "file:", path, NULL);
+    }
+    else if (strncmp(arg, "env:", 4) != 0) {
+        return "GraphQLJWTSecret: the argument must be file:PATH or env:NAME";
+    }
+    return gql_jwt_secret_load(cmd->pool, spec, &c->jwt_key,
+                               &c->jwt_key_len);
+}
+
+/* A whole number in [min, max], or -1. */
+static apr_int64_t number(const char *arg, apr_int64_t min, apr_int64_t max)
+{
+    char *end;
+    apr_int64_t v;
+
+    errno = 0;
+    v = apr_strtoi64(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+        return -1;
+    }
+    return v;
+}
+
+static const char *graphql_set_jwt_lifetime(cmd_parms *cmd, void *dconf,
+                                            const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    /* Up to ten years: exp stays far from any overflow. */
+    c->jwt_lifetime = number(arg, 1, APR_INT64_C(315360000));
+    if (c->jwt_lifetime == -1) {
+        return apr_pstrcat(cmd->pool, "GraphQLJWTLifetime: value must be a "
+                           "number of seconds > 0 (at most 315360000), not ",
+                           arg, NULL);
+    }
+    return NULL;
+}
+
+static const char *graphql_set_statement_timeout(cmd_parms *cmd, void *dconf,
+                                                 const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    c->statement_timeout = (int)number(arg, 0, INT_MAX);
+    if (c->statement_timeout == -1) {
+        return apr_pstrcat(cmd->pool, "GraphQLStatementTimeout: value must "
+                           "be a number of milliseconds >= 0 (0: none), not ",
+                           arg, NULL);
+    }
+    return NULL;
+}
+
+/* check_config: every module is loaded now, whatever the order of the
+ * LoadModule lines, so this is where mod_dbd is found, or its absence
+ * refuses start-up when a schema needs it. */
+static int graphql_check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                apr_pool_t *ptemp, server_rec *s)
+{
+    void *needs = NULL;
+
+    (void)plog;
+    (void)ptemp;
+    graphql_dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, pconf);
+    if (needs != NULL && graphql_dbd_acquire == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
+                     "mod_graphql: %s maps fields to SQL (@sql), which "
+                     "needs mod_dbd: add LoadModule dbd_module and "
+                     "DBDriver pgsql", (const char *)needs);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
 }
 
 /* The handler SetHandler gives this location, or NULL.  SetHandler keeps
@@ -342,6 +528,160 @@ static int post_params(request_rec *r, graphql_dir_conf *conf,
     return st ? request_error(r, st, media, msg) : OK;
 }
 
+/* A pooled connection that the server closed while it sat in the pool
+ * (PostgreSQL restarted) still says CONNECTION_OK until libpq reads from
+ * it.  An idle connection is sent nothing, so a readable socket means the
+ * server's goodbye: read it, and libpq notices the connection is gone.
+ * One poll(2) with no wait when all is well. */
+static int still_alive(PGconn *conn)
+{
+    int i;
+
+    for (i = 0; i < 2 && PQstatus(conn) == CONNECTION_OK; i++) {
+        struct pollfd pfd;
+
+        pfd.fd = PQsocket(conn);
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        if (pfd.fd < 0 || poll(&pfd, 1, 0) == 0) {
+            break;
+        }
+        PQconsumeInput(conn);
+    }
+    return PQstatus(conn) == CONNECTION_OK;
+}
+
+/* gql_sql_env_t.acquire: the request's PGconn, from mod_dbd's pool on
+ * first use.  A failure is remembered: the other fields of the request
+ * do not try again.  mod_dbd gives the connection back at r->pool's
+ * cleanup; gql_sql_begin() registers, after this returns, the cleanup
+ * that rolls back a transaction still open then, which therefore runs
+ * first: the one place that ends transactions is the SQL stage. */
+static PGconn *graphql_acquire(void *baton, const char **why)
+{
+    graphql_req *q = baton;
+    ap_dbd_t *dbd;
+    PGconn *conn;
+
+    if (q->conn != NULL || q->failed != NULL) {
+        *why = q->failed;
+        return q->conn;
+    }
+    dbd = graphql_dbd_acquire ? graphql_dbd_acquire(q->r) : NULL;
+    if (dbd == NULL) {
+        q->failed = "mod_dbd has no connection (see its log lines: "
+                    "DBDriver and DBDParams, or the database is down)";
+    }
+    else if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, "GQL00003: DBDriver "
+                      "is %s: mod_graphql needs pgsql",
+                      apr_dbd_name(dbd->driver));
+        q->misconfigured = 1;
+        q->failed = "DBDriver is not pgsql";
+    }
+    else {
+        conn = apr_dbd_native_handle(dbd->driver, dbd->handle);
+        if (!still_alive(conn)) {
+            PQreset(conn);
+        }
+        if (PQstatus(conn) != CONNECTION_OK) {
+            q->failed = apr_pstrcat(q->r->pool, "the connection is lost: ",
+                                    PQerrorMessage(conn), NULL);
+        }
+        else {
+            q->conn = conn;
+        }
+    }
+    *why = q->failed;
+    return q->conn;
+}
+
+/* gql_sql_env_t.log */
+static void graphql_log(void *baton, int is_error, const char *tag,
+                        const char *message)
+{
+    graphql_req *q = baton;
+
+    ap_log_rerror(APLOG_MARK, is_error ? APLOG_ERR : APLOG_INFO, 0, q->r,
+                  "%s: %s", tag, message);
+}
+
+/* 401 with a GraphQL errors body: a token was sent and is not good.  A
+ * bad token is never taken for no token. */
+static int unauthenticated(request_rec *r, gql_media_e media,
+                           const char *why)
+{
+    apr_array_header_t *errors = gql_errors_make(r->pool);
+    gql_error_t *e = gql_error_add(r->pool, errors, NULL, "%s", why);
+
+    e->code = "UNAUTHENTICATED";
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                   "Bearer error=\"invalid_token\"");
+    return respond(r, HTTP_UNAUTHORIZED, media,
+                   gql_json_response(r->pool, errors, NULL, 0));
+}
+
+/* The verified claims of the caller into *claims (NULL: anonymous), or
+ * why the token sent is refused.  Schemes other than Bearer and JWT
+ * (Basic...) belong to other modules and leave the request anonymous. */
+static const char *caller(request_rec *r, const graphql_dir_conf *conf,
+                          json_object **claims)
+{
+    const char *token = gql_jwt_from_header(apr_table_get(r->headers_in,
+                                                          "Authorization"));
+    const char *why = NULL;
+
+    *claims = NULL;
+    if (token == NULL) {
+        return NULL;
+    }
+    if (conf->jwt_key == NULL) {
+        return "This endpoint accepts no tokens (no GraphQLJWTSecret).";
+    }
+    if (!gql_jwt_verify(r->pool, token, strlen(token), conf->jwt_key,
+                        conf->jwt_key_len, apr_time_sec(r->request_time),
+                        GQL_JWT_LEEWAY, claims, &why)) {
+        *claims = NULL;
+        return why;
+    }
+    return NULL;
+}
+
+/* Run op with the SQL resolvers into res.  Returns the HTTP status the
+ * database's state asks for: 0, 503 (unavailable) or 500 (DBDriver is not
+ * pgsql). */
+static int run(request_rec *r, const graphql_dir_conf *conf,
+               const gql_operation_t *op, json_object *claims,
+               gql_result_t *res)
+{
+    graphql_req *q = apr_pcalloc(r->pool, sizeof(*q));
+    gql_sql_env_t env;
+    gql_resolvers_t resolvers;
+    gql_sql_ctx_t *ctx;
+    int st;
+
+    q->r = r;
+    memset(&env, 0, sizeof(env));
+    env.acquire = graphql_acquire;
+    env.log = graphql_log;
+    env.baton = q;
+    env.claims = claims;
+    env.jwt_secret = conf->jwt_key;
+    env.jwt_secret_len = conf->jwt_key_len;
+    env.jwt_lifetime = conf->jwt_lifetime != -1 ? conf->jwt_lifetime
+                                                : DEFAULT_JWT_LIFETIME;
+    env.statement_timeout_ms = conf->statement_timeout != -1
+                               ? conf->statement_timeout
+                               : DEFAULT_STATEMENT_TIMEOUT;
+    ctx = gql_sql_begin(r->pool, conf->schema, &env, gql_execute_kind(op));
+    gql_sql_resolvers(ctx, &resolvers);
+    gql_execute_run(r->pool, op, &resolvers, NULL, res);
+    st = gql_sql_finish(ctx, res);
+    apr_table_setn(r->notes, STATEMENTS_NOTE,
+                   apr_itoa(r->pool, gql_sql_statements(ctx)));
+    return q->misconfigured ? HTTP_INTERNAL_SERVER_ERROR : st;
+}
+
 /* Answer a request from its GraphQL parameters.  Under
  * application/graphql-response+json a response without data (the
  * document did not parse or validate, or no operation could be run) is
@@ -352,8 +692,14 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     gql_validate_opts_t opts;
     gql_result_t res;
     gql_operation_t *op;
-    int failed;
+    json_object *claims;
+    const char *why = caller(r, conf, &claims);
+    int failed, st = 0;
 
+    apr_table_setn(r->notes, STATEMENTS_NOTE, "0");
+    if (why != NULL) {
+        return unauthenticated(r, media, why);
+    }
     opts.introspection = conf->introspection != 0;
     op = gql_execute_prepare(r->pool, conf->schema, req, &opts, &res);
     if (op != NULL && r->method_number == M_GET
@@ -365,14 +711,14 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
                          gql_operation_names[gql_execute_kind(op)]));
     }
     if (op != NULL) {
-        /* No resolvers yet: every field reads its parent's member, and
-         * the root has none, so root fields are null. */
-        gql_execute_run(r->pool, op, NULL, NULL, &res);
+        st = run(r, conf, op, claims, &res);
     }
     failed = !res.has_data && media == GQL_MEDIA_GRAPHQL_RESPONSE;
-    return respond(r, failed ? HTTP_BAD_REQUEST : HTTP_OK, media,
-                   gql_json_response(r->pool, res.errors, res.data,
-                                     res.has_data));
+    if (st == 0) {
+        st = failed ? HTTP_BAD_REQUEST : HTTP_OK;
+    }
+    return respond(r, st, media, gql_json_response(r->pool, res.errors,
+                                                   res.data, res.has_data));
 }
 
 static int graphql_handler(request_rec *r)
@@ -426,6 +772,9 @@ static int graphql_handler(request_rec *r)
 static void graphql_hooks(apr_pool_t *p)
 {
     (void)p;
+    /* Find mod_dbd, and refuse to start without it when a schema needs
+     * it. */
+    ap_hook_check_config(graphql_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* Claim the URIs of SetHandler graphql locations, after mod_rewrite
      * (FIRST) has had its say and with mod_alias (MIDDLE). */
     ap_hook_translate_name(graphql_translate, NULL, NULL, APR_HOOK_MIDDLE);
@@ -449,6 +798,18 @@ static const command_rec graphql_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "On|Off: whether clients may query __schema and __type "
                  "(default On)"),
+    AP_INIT_TAKE1("GraphQLJWTSecret", graphql_set_jwt_secret, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "file:PATH|env:NAME: the HS256 key (at least 32 bytes) of "
+                  "callers' tokens and of the tokens @jwt issues"),
+    AP_INIT_TAKE1("GraphQLJWTLifetime", graphql_set_jwt_lifetime, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "SECONDS: how long tokens issued by @jwt fields are valid "
+                  "(default 604800, 7 days)"),
+    AP_INIT_TAKE1("GraphQLStatementTimeout", graphql_set_statement_timeout,
+                  NULL, RSRC_CONF | ACCESS_CONF,
+                  "MILLISECONDS: the statement_timeout of every SQL "
+                  "statement (default 5000; 0: none)"),
     {NULL}
 };
 

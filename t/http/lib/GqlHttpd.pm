@@ -6,7 +6,9 @@
 # httpd.conf under a directory of t/tmp (which is its ServerRoot), starts
 # the server on a free port of 127.0.0.1, stops it by pid file and
 # SIGTERM, and removes what it made.  Works as root (children run as
-# nobody) and as a normal user.
+# nobody) and as a normal user.  Its access_log says, per request, the
+# X-Gql-Test header the client sent (GqlTest.pm sends one) and how many
+# SQL statements the request ran (%{graphql-sql-statements}n).
 package GqlHttpd;
 
 use strict;
@@ -48,11 +50,16 @@ sub free_port {
     return $port;
 }
 
-# new(name => 'http'): ServerRoot t/tmp/NAME.
+# new(name => 'http', [no_dbd => 1]): ServerRoot t/tmp/NAME, or
+# t/tmp/NAME.RUN under t/http/run (GQL_RUN_ID), so that two runs in one
+# tree do not share directories; no_dbd leaves mod_dbd out of the modules
+# loaded.
 sub new {
     my ($class, %a) = @_;
-    my $dir = "$ROOT/t/tmp/$a{name}";
+    my $dir = "$ROOT/t/tmp/$a{name}"
+              . (defined $ENV{GQL_RUN_ID} ? ".$ENV{GQL_RUN_ID}" : '');
     my $self = bless { dir => $dir, port => $a{port} || free_port(),
+                       no_dbd => $a{no_dbd},
                        module => "$ROOT/.libs/mod_graphql.so" }, $class;
     return $self;
 }
@@ -102,6 +109,7 @@ sub config {
     my ($self, $body) = @_;
     my $mods = modules_dir();
     my $user = $> == 0 ? "User nobody\nGroup nogroup\n" : '';
+    my $dbd = $self->{no_dbd} ? '#' : '';
     return <<"EOC";
 ServerRoot "$self->{dir}"
 ServerName 127.0.0.1
@@ -114,8 +122,11 @@ $user
 LoadModule mpm_event_module $mods/mod_mpm_event.so
 LoadModule authz_core_module $mods/mod_authz_core.so
 LoadModule alias_module $mods/mod_alias.so
-LoadModule dbd_module $mods/mod_dbd.so
+${dbd}LoadModule dbd_module $mods/mod_dbd.so
 LoadModule graphql_module $self->{module}
+
+LogFormat "%{X-Gql-Test}i %>s %{graphql-sql-statements}n %m %U" gqltest
+CustomLog logs/access_log gqltest
 
 StartServers 1
 ServerLimit 2
@@ -181,9 +192,12 @@ sub start {
     return "httpd did not come up: " . $self->error_log;
 }
 
+sub error_log_path { "$_[0]{dir}/logs/error_log" }
+sub access_log_path { "$_[0]{dir}/logs/access_log" }
+
 sub error_log {
     my ($self) = @_;
-    my $f = "$self->{dir}/logs/error_log";
+    my $f = $self->error_log_path;
     return -e $f ? slurp($f) : '';
 }
 

@@ -1,0 +1,116 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License.  You may obtain
+# a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+#
+# t/http/config.t: the directives of issue 4 at start-up.  GraphQLJWTSecret
+# (file: and env:, too short, missing), GraphQLJWTLifetime and
+# GraphQLStatementTimeout with bad values, a schema that maps fields to SQL
+# without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
+# lines: each fails `apache2 -t`.  Runs `apache2 -t` on its own
+# configurations (t/tmp/config); starts no server.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use GqlHttpd;
+use Test::More;
+
+my $h = GqlHttpd->new(name => 'config')->prepare;
+my $nodbd = GqlHttpd->new(name => 'config-nodbd', no_dbd => 1)->prepare;
+END {
+    unless ($ENV{GQL_KEEP_TMP}) { $h->cleanup; $nodbd->cleanup }
+}
+my $dir = $h->dir;
+
+$h->write_file('schema/sql.graphql',
+               qq|type Query {\n  one: Int \@sql(query: "SELECT 1")\n}\n|);
+$h->write_file('schema/plain.graphql', "type Query { a: Int }\n");
+$h->write_file('long.secret', ('s' x 40) . "\n");
+$h->write_file('short.secret', "too short\n");
+
+sub configtest {
+    my ($server, $body) = @_;
+    $server->write_conf("DocumentRoot \"$dir\"\n$body");
+    return $server->run_httpd('-t');
+}
+
+sub location {
+    my ($lines, $schema) = @_;
+    $schema ||= 'schema/plain.graphql';
+    return "<Location /g>\n    SetHandler graphql\n"
+           . "    GraphQLSchema $dir/$schema\n$lines</Location>\n";
+}
+
+my ($st, $err) = configtest($h, location(<<"EOC", 'schema/sql.graphql'));
+    GraphQLJWTSecret file:long.secret
+    GraphQLJWTLifetime 3600
+    GraphQLStatementTimeout 0
+EOC
+is($st, 0, 'the three directives with good values: apache2 -t succeeds')
+    or diag $err;
+
+{
+    local $ENV{GQL_TEST_SECRET} = 'e' x 32;
+    ($st, $err) = configtest($h, location(
+        "    GraphQLJWTSecret env:GQL_TEST_SECRET\n"));
+    is($st, 0, 'GraphQLJWTSecret env:NAME with 32 bytes') or diag $err;
+}
+
+my @bad = (
+    [ "GraphQLJWTSecret file:short.secret",
+      qr/GraphQLJWTSecret: the secret must be at least 32 bytes/,
+      'a short secret' ],
+    [ "GraphQLJWTSecret file:no-such.secret", qr/GraphQLJWTSecret/,
+      'a missing secret file' ],
+    [ "GraphQLJWTSecret env:GQL_NO_SUCH_VARIABLE_$$", qr/GraphQLJWTSecret/,
+      'an unset variable' ],
+    [ "GraphQLJWTSecret s3cr3t-in-the-config",
+      qr/GraphQLJWTSecret: the argument must be file:PATH or env:NAME/,
+      'a secret in the configuration itself' ],
+    [ "GraphQLJWTLifetime 0",
+      qr/GraphQLJWTLifetime: value must be a number of seconds > 0/,
+      'a lifetime of 0' ],
+    [ "GraphQLJWTLifetime 1week", qr/GraphQLJWTLifetime: value must be/,
+      'a lifetime that is no number' ],
+    [ "GraphQLStatementTimeout -1",
+      qr/GraphQLStatementTimeout: value must be a number of milliseconds/,
+      'a negative timeout' ],
+    [ "GraphQLStatementTimeout 5s", qr/GraphQLStatementTimeout: value must/,
+      'a timeout that is no number' ],
+);
+for my $case (@bad) {
+    my ($line, $want, $name) = @$case;
+    ($st, $err) = configtest($h, location("    $line\n"));
+    isnt($st, 0, "$name: apache2 -t fails");
+    like($err, $want, "$name: the message") or diag $err;
+}
+unlike($err, qr/s3cr3t/, 'the message does not repeat a secret');
+
+($st, $err) = configtest($nodbd, location('', 'schema/sql.graphql'));
+isnt($st, 0, '@sql without mod_dbd: apache2 -t fails');
+my $sql_file = "$dir/schema/sql.graphql";
+like($err, qr/^mod_graphql: \Q$sql_file\E maps fields to SQL\b.*\bmod_dbd\b/m,
+     '@sql without mod_dbd: the message names both')
+    or diag $err;
+($st, $err) = configtest($nodbd, location(''));
+is($st, 0, 'a schema without @sql needs no mod_dbd') or diag $err;
+
+# A mapping error: one line per problem with FILE:LINE:COL, as schema
+# errors have.
+$h->write_file('schema/badmap.graphql', <<'EOS');
+type Query {
+  a(x: Int): Int @sql(query: "SELECT $y")
+  b: Int @sql(query: "SELECT $parent.id")
+}
+EOS
+($st, $err) = configtest($h, location('', 'schema/badmap.graphql'));
+isnt($st, 0, 'mapping errors: apache2 -t fails');
+my @lines = grep { /^mod_graphql: / } split /\n/, $err;
+is(scalar @lines, 2, 'mapping errors: one line per problem') or diag $err;
+my $bad_file = "$dir/schema/badmap.graphql";
+like($lines[0] // '', qr/^mod_graphql: \Q$bad_file\E:2:\d+: /,
+     'the first names its file, line and column');
+like($lines[1] // '', qr/^mod_graphql: \Q$bad_file\E:3:\d+: /,
+     'the second too');
+
+done_testing();
