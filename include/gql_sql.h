@@ -15,6 +15,16 @@
  * commits or rolls back.  The glue gives the context a way to get the
  * connection (lazily: no database work for requests that need none) and
  * to log.
+ *
+ * Right after acquire() returns a connection, a cleanup on the pool given
+ * to gql_sql_begin() is registered that rolls back an open transaction,
+ * so a connection never goes back to mod_dbd's pool inside one (that
+ * cleanup runs before the release that ap_dbd_acquire registered).
+ * Field errors carry extensions.code: UNAUTHENTICATED, DATABASE_UNAVAILABLE,
+ * INTERNAL_SERVER_ERROR or an @sqlError's code.  Log tags: GQL00030 (a
+ * statement failed: field, SQLSTATE, driver text), GQL00031 (database
+ * unavailable), GQL00032 (BEGIN/COMMIT/ROLLBACK failed), GQL00034 (a
+ * result that cannot be read), GQL00035 (@jwt with no secret).
  */
 
 #ifndef GQL_SQL_H
