@@ -113,4 +113,21 @@ like($lines[0] // '', qr/^mod_graphql: \Q$bad_file\E:2:\d+: /,
 like($lines[1] // '', qr/^mod_graphql: \Q$bad_file\E:3:\d+: /,
      'the second too');
 
+# graphql.conf.example is a working configuration: with its paths pointed
+# at this tree (modules, the schema, a secret), apache2 -t accepts it.
+my $example = GqlHttpd::slurp("$GqlHttpd::ROOT/graphql.conf.example");
+my $mods = GqlHttpd::modules_dir();
+$example =~ s{^(LoadModule\s+\w+\s+)modules/mod_graphql\.so}
+             {$1$h->{module}}m;
+$example =~ s{^(LoadModule\s+\w+\s+)modules/}{$1$mods/}mg;
+$example =~ s{/etc/apache2/graphql/hackernews\.graphql}
+             {$GqlHttpd::ROOT/schema/hackernews.graphql}g;
+$example =~ s{/etc/apache2/graphql/jwt\.secret}{$dir/long.secret}g;
+my $conf = $h->config('');
+$conf =~ s/^(?:LoadModule\s+(?:dbd|graphql)_module|LogFormat|CustomLog)
+           .*\n//mgx;
+$h->write_file('httpd.conf', "$conf\nDocumentRoot \"$dir\"\n$example");
+($st, $err) = $h->run_httpd('-t');
+is($st, 0, 'graphql.conf.example passes apache2 -t') or diag $err;
+
 done_testing();
