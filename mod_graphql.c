@@ -627,11 +627,17 @@ static int unauthenticated(request_rec *r, gql_media_e media,
 static const char *caller(request_rec *r, const graphql_dir_conf *conf,
                           json_object **claims)
 {
-    const char *token = gql_jwt_from_header(apr_table_get(r->headers_in,
-                                                          "Authorization"));
+    const char *header = apr_table_get(r->headers_in, "Authorization");
+    const char *token = gql_jwt_from_header(header);
     const char *why = NULL;
 
     *claims = NULL;
+    if (token == NULL && header != NULL
+        && (ap_cstr_casecmp(header, "Bearer") == 0
+            || ap_cstr_casecmp(header, "JWT") == 0)) {
+        /* httpd strips the blanks after a scheme with no token. */
+        token = "";
+    }
     if (token == NULL) {
         return NULL;
     }

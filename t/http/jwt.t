@@ -108,6 +108,7 @@ my @refused = (
       qr/^The token was issued in the future\.$/ ],
     [ 'garbage', 'not-a-token', qr/^The token is malformed: / ],
     [ 'two parts', "$h.$p", qr/^The token is malformed: / ],
+    [ 'no token after the scheme', '', qr/^The token is malformed: / ],
 );
 my $secret = jwt_secret();
 for my $case (@refused) {
@@ -117,7 +118,7 @@ for my $case (@refused) {
         ($res, $body) = ask('{ hello }', authorization => "$scheme $token");
         subtest "$name ($scheme)" => sub {
             plan tests => 8;
-            is($res->{status}, 401, '401');
+            is($res->{status}, 401, 'status 401');
             is($res->{headers}{'www-authenticate'},
                'Bearer error="invalid_token"', 'WWW-Authenticate');
             is(scalar @{ $body->{errors} || [] }, 1, 'one error');
