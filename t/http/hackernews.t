@@ -418,5 +418,13 @@ is_deeply(json_body($r), { data => { me => { id => $uid } } },
 $r = hn('{ me { name } }', undef, jwt_token({ sub => $uid }));
 is_deeply($r, { data => { me => { name => 'Ada' } } },
           'a token signed with the server\'s secret is a caller');
+my $gone = jwt_token({ sub => '999999999999' });
+is_deeply(hn('{ me { id } }', undef, $gone), { data => { me => undef } },
+          'a token of an account that no longer exists: me is null');
+error_is(hn($post, { u => "https://gone-$run.example", d => 'gone' }, $gone),
+         'UNAUTHENTICATED', ['post'], 'post with the token of no account');
+is(count_links("gone-$run"), 0, 'post with the token of no account: no link');
+error_is(hn($vote, { l => $link->{id} }, $gone), 'UNAUTHENTICATED', ['vote'],
+         'vote with the token of no account');
 
 done_testing();
