@@ -17,7 +17,7 @@
  *   GraphQLJWTLifetime SECONDS     lifetime of tokens @jwt issues (7 days)
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *
- * The SQL resolvers (src/gql_sql.c) get their connection from mod_dbd's
+ * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
  * is resolved; the PGconn underneath the pooled handle is what they use.
  */
@@ -63,7 +63,7 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * <Location> naming the same files shares one schema per generation. */
 #define SCHEMA_CACHE_KEY "mod_graphql:schemas"
 
-/* pconf userdata: the files of the first schema that maps a field to SQL,
+/* pconf userdata: the first file of a schema that maps a field to SQL,
  * so that check_config can refuse to start without mod_dbd. */
 #define NEEDS_DBD_KEY "mod_graphql:needs-dbd"
 
