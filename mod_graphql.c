@@ -551,6 +551,22 @@ static int still_alive(PGconn *conn)
     return PQstatus(conn) == CONNECTION_OK;
 }
 
+/* Make conn usable: NULL, or why it is not.  PQreset reconnects with the
+ * connection's own parameters (DBDParams; connect_timeout bounds it). */
+static const char *revive(request_rec *r, PGconn *conn)
+{
+    if (!still_alive(conn)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00003: a pooled "
+                      "connection was closed by the server: reconnecting");
+        PQreset(conn);
+    }
+    if (PQstatus(conn) != CONNECTION_OK) {
+        return apr_pstrcat(r->pool, "the connection is lost: ",
+                           PQerrorMessage(conn), NULL);
+    }
+    return NULL;
+}
+
 /* gql_sql_env_t.acquire: the request's PGconn, from mod_dbd's pool on
  * first use.  A failure is remembered: the other fields of the request
  * do not try again.  mod_dbd gives the connection back at r->pool's
@@ -561,7 +577,6 @@ static PGconn *graphql_acquire(void *baton, const char **why)
 {
     graphql_req *q = baton;
     ap_dbd_t *dbd;
-    PGconn *conn;
 
     if (q->conn != NULL || q->failed != NULL) {
         *why = q->failed;
@@ -573,24 +588,17 @@ static PGconn *graphql_acquire(void *baton, const char **why)
                     "DBDriver and DBDParams, or the database is down)";
     }
     else if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, "GQL00003: DBDriver "
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, "GQL00002: DBDriver "
                       "is %s: mod_graphql needs pgsql",
                       apr_dbd_name(dbd->driver));
         q->misconfigured = 1;
         q->failed = "DBDriver is not pgsql";
     }
     else {
-        conn = apr_dbd_native_handle(dbd->driver, dbd->handle);
-        if (!still_alive(conn)) {
-            PQreset(conn);
-        }
-        if (PQstatus(conn) != CONNECTION_OK) {
-            q->failed = apr_pstrcat(q->r->pool, "the connection is lost: ",
-                                    PQerrorMessage(conn), NULL);
-        }
-        else {
-            q->conn = conn;
-        }
+        PGconn *conn = apr_dbd_native_handle(dbd->driver, dbd->handle);
+
+        q->failed = revive(q->r, conn);
+        q->conn = q->failed ? NULL : conn;
     }
     *why = q->failed;
     return q->conn;
