@@ -52,6 +52,7 @@ extern module __attribute__((visibility("default"))) graphql_module;
 
 #define GRAPHQL_HANDLER "graphql"
 #define DEFAULT_MAX_BODY (1024 * 1024)
+#define MAX_BODY_LIMIT (1024 * 1024 * 1024)
 #define DEFAULT_JWT_LIFETIME 604800     /* 7 days */
 #define DEFAULT_STATEMENT_TIMEOUT 5000  /* milliseconds */
 
@@ -246,10 +247,13 @@ static const char *graphql_set_max_body(cmd_parms *cmd, void *dconf,
     graphql_dir_conf *c = dconf;
     char *end;
 
+    /* The body is parsed in one piece, whose length must fit an int. */
     if (apr_strtoff(&c->max_body, arg, &end, 10) != APR_SUCCESS
-        || *end != '\0' || c->max_body <= 0) {
+        || *end != '\0' || c->max_body <= 0
+        || c->max_body > MAX_BODY_LIMIT) {
         return apr_pstrcat(cmd->pool, "GraphQLMaxBodySize: value must be a "
-                           "number of bytes > 0, not ", arg, NULL);
+                           "number of bytes from 1 to 1073741824, not ", arg,
+                           NULL);
     }
     return NULL;
 }

@@ -541,6 +541,9 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     c->state = S_FAILED;
     if (k != NULL) {
+        /* Expected, and the client's doing: logged at info level only. */
+        note(c, 0, "GQL00036", apr_psprintf(c->p, "%s: %s, answered as %s",
+                                            m->label, why(c, r), k->code));
         b->code = k->code;
         msg = k->message;
     }

@@ -77,6 +77,12 @@ my @bad = (
       'a negative timeout' ],
     [ "GraphQLStatementTimeout 5s", qr/GraphQLStatementTimeout: value must/,
       'a timeout that is no number' ],
+    [ "GraphQLMaxBodySize 0",
+      qr/GraphQLMaxBodySize: value must be a number of bytes from 1 to /,
+      'a body limit of 0' ],
+    [ "GraphQLMaxBodySize 4294967296",
+      qr/GraphQLMaxBodySize: value must be a number of bytes from 1 to /,
+      'a body limit of 4 GiB, past what one parse can take' ],
 );
 for my $case (@bad) {
     my ($line, $want, $name) = @$case;
