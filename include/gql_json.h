@@ -24,6 +24,12 @@
 /* Release o (may be NULL) when p is cleared or destroyed.  Returns o. */
 json_object *gql_json_own(apr_pool_t *p, json_object *o);
 
+/* Keep o (may be NULL) alive until p is cleared or destroyed: one json-c
+ * array per pool holds a reference to every value kept in it.  For values
+ * that are shared between trees rather than added into one; a parent that
+ * takes o must take its own reference (json_object_get).  Returns o. */
+json_object *gql_json_keep(apr_pool_t *p, json_object *o);
+
 /* o as compact JSON text (no slash escapes).  The text lives as long as
  * o does, i.e. until the owning pool goes. */
 const char *gql_json_text(json_object *o);

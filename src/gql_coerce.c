@@ -11,8 +11,8 @@
  * message, down to how it prints a value it refuses (its inspect(), with
  * JavaScript's number formatting), because clients compare them.
  *
- * Values made here are kept alive by one json-c array per pool (sink),
- * which the pool releases: a value put into another tree takes its own
+ * Values made here are kept alive by their pool (gql_json_keep()): a
+ * value put into another tree takes its own
  * reference, so nothing here ever releases a value by hand.
  */
 
@@ -31,29 +31,6 @@
 #define MAX_VAR_ERRORS 50       /* graphql-js's maxErrors for variables */
 #define INSPECT_ITEMS 10        /* inspect()'s MAX_ARRAY_LENGTH */
 #define INSPECT_DEPTH 2         /* inspect()'s MAX_RECURSIVE_DEPTH */
-
-#define SINK_KEY "gql_coerce:sink"
-
-/* The pool's keeper of values: one json-c array, released with p. */
-static json_object *sink(apr_pool_t *p)
-{
-    void *s = NULL;
-
-    apr_pool_userdata_get(&s, SINK_KEY, p);
-    if (s == NULL) {
-        s = gql_json_own(p, json_object_new_array());
-        apr_pool_userdata_setn(s, SINK_KEY, apr_pool_cleanup_null, p);
-    }
-    return s;
-}
-
-static json_object *keep(apr_pool_t *p, json_object *o)
-{
-    if (o != NULL) {
-        json_object_array_add(sink(p), o);
-    }
-    return o;
-}
 
 /* A reference for a parent to take. */
 static json_object *ref(json_object *o)
@@ -400,7 +377,8 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
                                              json_object_get_string(v)));
             return 0;
         }
-        *out = keep(p, json_object_new_string(json_object_get_string(v)));
+        *out = gql_json_keep(p, json_object_new_string(
+                                    json_object_get_string(v)));
         return 1;
     }
     if (is_builtin(t, "Int")) {
@@ -414,7 +392,7 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
                                 "integer value: %s", s);
             return 0;
         }
-        *out = keep(p, new_int(num(v)));
+        *out = gql_json_keep(p, new_int(num(v)));
     }
     else if (is_builtin(t, "Float")) {
         if (!is_number(v) || !isfinite(num(v))) {
@@ -422,7 +400,7 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
                                 "value: %s", s);
             return 0;
         }
-        *out = keep(p, new_float(p, num(v)));
+        *out = gql_json_keep(p, new_float(p, num(v)));
     }
     else if (is_builtin(t, "String") || is_builtin(t, "Boolean")) {
         int str = t->name[0] == 'S';
@@ -435,11 +413,11 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
             return 0;
         }
         *out = ref(v);
-        keep(p, *out);
+        gql_json_keep(p, *out);
     }
     else if (is_builtin(t, "ID")) {
         if (is_number(v) && is_integer(num(v))) {
-            *out = keep(p, json_object_new_string(
+            *out = gql_json_keep(p, json_object_new_string(
                 json_object_is_type(v, json_type_int) ? s
                 : gql_coerce_js_number(p, num(v))));
         }
@@ -448,11 +426,11 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
             return 0;
         }
         else {
-            *out = keep(p, ref(v));
+            *out = gql_json_keep(p, ref(v));
         }
     }
     else {
-        *out = keep(p, ref(v));         /* a custom scalar: as given */
+        *out = gql_json_keep(p, ref(v));    /* a custom scalar: as given */
     }
     return 1;
 }
@@ -563,7 +541,7 @@ static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
 static json_object *cin_object(vctx_t *v, json_object *val,
                                const gql_type_t *t, const gql_path_t *path)
 {
-    json_object *out = keep(v->p, json_object_new_object()), *fv, *dv;
+    json_object *out = gql_json_keep(v->p, json_object_new_object()), *fv, *dv;
     apr_array_header_t *names = apr_array_make(v->p, 8, sizeof(const char *));
     struct lh_entry *e;
     int i, first_bad = 0;
@@ -633,7 +611,7 @@ static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
         return NULL;
     }
     if (t->kind == GQL_TYPE_LIST) {
-        out = keep(v->p, json_object_new_array());
+        out = gql_json_keep(v->p, json_object_new_array());
         if (!json_object_is_type(val, json_type_array)) {
             json_object_array_add(out, ref(cin(v, val, t->of_type, path)));
             return out;
@@ -731,7 +709,7 @@ json_object *gql_coerce_variables(apr_pool_t *p, const gql_schema_t *schema,
                                   json_object *inputs,
                                   apr_array_header_t *errors)
 {
-    json_object *out = keep(p, json_object_new_object());
+    json_object *out = gql_json_keep(p, json_object_new_object());
     vctx_t v;
     int i;
 
@@ -769,26 +747,27 @@ static json_object *untyped(apr_pool_t *p, const gql_value_t *lit,
     switch (lit->kind) {
     case GQL_VALUE_INT:
     case GQL_VALUE_FLOAT:
-        return keep(p, new_float(p, strtod(lit->text, NULL)));
+        return gql_json_keep(p, new_float(p, strtod(lit->text, NULL)));
     case GQL_VALUE_STRING:
     case GQL_VALUE_ENUM:
-        return keep(p, json_object_new_string_len(lit->text, (int)lit->len));
+        return gql_json_keep(p, json_object_new_string_len(lit->text,
+                                                           (int)lit->len));
     case GQL_VALUE_BOOLEAN:
-        return keep(p, json_object_new_boolean(lit->boolean));
+        return gql_json_keep(p, json_object_new_boolean(lit->boolean));
     case GQL_VALUE_VARIABLE:
         if (vars != NULL) {
             json_object_object_get_ex(vars, lit->text, &o);
         }
         return o;
     case GQL_VALUE_LIST:
-        o = keep(p, json_object_new_array());
+        o = gql_json_keep(p, json_object_new_array());
         for (i = 0; i < lit->items->nelts; i++) {
             json_object_array_add(o, ref(untyped(p, GQL_AST_ITEM(lit->items,
                                   i, gql_value_t), vars)));
         }
         return o;
     case GQL_VALUE_OBJECT:
-        o = keep(p, json_object_new_object());
+        o = gql_json_keep(p, json_object_new_object());
         for (i = 0; i < lit->fields->nelts; i++) {
             const gql_object_field_t *f = GQL_AST_ITEM(lit->fields, i,
                                                        gql_object_field_t);
@@ -814,7 +793,7 @@ static int parse_literal(apr_pool_t *p, const gql_type_t *t,
         if (k != GQL_VALUE_ENUM || enum_value(t, lit->text) == NULL) {
             return 0;
         }
-        *out = keep(p, json_object_new_string(lit->text));
+        *out = gql_json_keep(p, json_object_new_string(lit->text));
     }
     else if (is_builtin(t, "Int")) {
         if (k != GQL_VALUE_INT) {
@@ -824,26 +803,27 @@ static int parse_literal(apr_pool_t *p, const gql_type_t *t,
         if (d > MAX_INT || d < MIN_INT) {
             return 0;
         }
-        *out = keep(p, new_int(d));
+        *out = gql_json_keep(p, new_int(d));
     }
     else if (is_builtin(t, "Float")) {
         if (k != GQL_VALUE_INT && k != GQL_VALUE_FLOAT) {
             return 0;
         }
-        *out = keep(p, new_float(p, strtod(lit->text, NULL)));
+        *out = gql_json_keep(p, new_float(p, strtod(lit->text, NULL)));
     }
     else if (is_builtin(t, "String") || is_builtin(t, "ID")) {
         if (k != GQL_VALUE_STRING
             && !(k == GQL_VALUE_INT && t->name[0] == 'I')) {
             return 0;
         }
-        *out = keep(p, json_object_new_string_len(lit->text, (int)lit->len));
+        *out = gql_json_keep(p, json_object_new_string_len(lit->text,
+                                                           (int)lit->len));
     }
     else if (is_builtin(t, "Boolean")) {
         if (k != GQL_VALUE_BOOLEAN) {
             return 0;
         }
-        *out = keep(p, json_object_new_boolean(lit->boolean));
+        *out = gql_json_keep(p, json_object_new_boolean(lit->boolean));
     }
     else {
         *out = untyped(p, lit, vars);
@@ -862,11 +842,11 @@ static int lit_list(apr_pool_t *p, const gql_tref_t *t,
         if (!gql_coerce_literal(p, t->of_type, lit, vars, &item)) {
             return 0;
         }
-        *out = keep(p, json_object_new_array());
+        *out = gql_json_keep(p, json_object_new_array());
         json_object_array_add(*out, ref(item));
         return 1;
     }
-    *out = keep(p, json_object_new_array());
+    *out = gql_json_keep(p, json_object_new_array());
     for (i = 0; i < lit->items->nelts; i++) {
         const gql_value_t *v = GQL_AST_ITEM(lit->items, i, gql_value_t);
 
@@ -910,7 +890,7 @@ static int lit_object(apr_pool_t *p, const gql_type_t *t,
     if (lit->kind != GQL_VALUE_OBJECT) {
         return 0;
     }
-    *out = keep(p, json_object_new_object());
+    *out = gql_json_keep(p, json_object_new_object());
     for (i = 0; i < t->input_fields->nelts; i++) {
         const gql_input_value_t *f = APR_ARRAY_IDX(t->input_fields, i,
                                                    const gql_input_value_t *);
@@ -999,7 +979,7 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
                                   const gql_loc_t *at,
                                   json_object *variables, gql_error_t **err)
 {
-    json_object *out = keep(p, json_object_new_object()), *v;
+    json_object *out = gql_json_keep(p, json_object_new_object()), *v;
     int i;
 
     for (i = 0; i < defs->nelts; i++) {
@@ -1074,7 +1054,7 @@ static int ser_int(apr_pool_t *p, json_object *raw, json_object **out,
                            NULL);
         return 0;
     }
-    *out = keep(p, new_int(d));
+    *out = gql_json_keep(p, new_int(d));
     return 1;
 }
 
@@ -1098,8 +1078,8 @@ static int ser_float(apr_pool_t *p, json_object *raw, json_object **out,
                            gql_coerce_inspect(p, raw), NULL);
         return 0;
     }
-    *out = keep(p, json_object_is_type(raw, json_type_int) ? ref(raw)
-                   : new_float(p, d));
+    *out = gql_json_keep(p, json_object_is_type(raw, json_type_int)
+                            ? ref(raw) : new_float(p, d));
     return 1;
 }
 
@@ -1112,8 +1092,8 @@ static int ser_text(apr_pool_t *p, const gql_type_t *t, json_object *raw,
 
     if (t->name[0] == 'B') {
         if (isbool || (is_number(raw) && isfinite(num(raw)))) {
-            *out = keep(p, json_object_new_boolean(isbool
-                        ? json_object_get_boolean(raw) : num(raw) != 0));
+            *out = gql_json_keep(p, json_object_new_boolean(
+                       isbool ? json_object_get_boolean(raw) : num(raw) != 0));
             return 1;
         }
         *msg = apr_pstrcat(p, "Boolean cannot represent a non boolean "
@@ -1121,17 +1101,19 @@ static int ser_text(apr_pool_t *p, const gql_type_t *t, json_object *raw,
         return 0;
     }
     if (isstr) {
-        *out = keep(p, ref(raw));
+        *out = gql_json_keep(p, ref(raw));
         return 1;
     }
     if (t->name[0] == 'S' && isbool) {
-        *out = keep(p, json_object_new_string(json_object_get_boolean(raw)
-                                              ? "true" : "false"));
+        *out = gql_json_keep(p, json_object_new_string(
+                                    json_object_get_boolean(raw)
+                                    ? "true" : "false"));
         return 1;
     }
     if (is_number(raw) && (t->name[0] == 'S' ? isfinite(num(raw))
                            : is_integer(num(raw)))) {
-        *out = keep(p, json_object_new_string(gql_coerce_inspect(p, raw)));
+        *out = gql_json_keep(p, json_object_new_string(
+                                    gql_coerce_inspect(p, raw)));
         return 1;
     }
     *msg = apr_pstrcat(p, t->name[0] == 'S' ? "String" : "ID", " cannot "
@@ -1146,7 +1128,7 @@ int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
     if (leaf->kind == GQL_KIND_ENUM) {
         if (json_object_is_type(raw, json_type_string)
             && enum_value(leaf, json_object_get_string(raw)) != NULL) {
-            *out = keep(p, ref(raw));
+            *out = gql_json_keep(p, ref(raw));
             return 1;
         }
         *msg = apr_psprintf(p, "Enum \"%s\" cannot represent value: %s",
@@ -1163,6 +1145,6 @@ int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
         || is_builtin(leaf, "ID")) {
         return ser_text(p, leaf, raw, out, msg);
     }
-    *out = keep(p, ref(raw));           /* a custom scalar: as resolved */
+    *out = gql_json_keep(p, ref(raw));  /* a custom scalar: as resolved */
     return 1;
 }

@@ -42,8 +42,6 @@
 #include "gql_json.h"
 #include "gql_parser.h"
 
-#define SINK_KEY "gql_execute:sink"
-
 struct gql_operation_t {
     const gql_schema_t *schema;
     const gql_definition_t *def;        /* the selected operation */
@@ -117,27 +115,7 @@ typedef struct run_t {
     apr_array_header_t *errors;
 } run_t;
 
-/* ---- values: one json-c array per pool keeps them all alive */
-
-static json_object *sink(apr_pool_t *p)
-{
-    void *s = NULL;
-
-    apr_pool_userdata_get(&s, SINK_KEY, p);
-    if (s == NULL) {
-        s = gql_json_own(p, json_object_new_array());
-        apr_pool_userdata_setn(s, SINK_KEY, apr_pool_cleanup_null, p);
-    }
-    return s;
-}
-
-static json_object *keep(apr_pool_t *p, json_object *o)
-{
-    if (o != NULL) {
-        json_object_array_add(sink(p), o);
-    }
-    return o;
-}
+/* ---- values: kept alive by their pool (gql_json_keep) */
 
 static json_object *ref(json_object *o)
 {
@@ -632,7 +610,7 @@ static void typename_all(run_t *x, const objset_t *os, int gi,
         node_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
         node_t *n = new_node(x, N_LEAF, path_add(x, pn->path, g->key, 0));
 
-        n->leaf = keep(x->p, json_object_new_string(os->type->name));
+        n->leaf = gql_json_keep(x->p, json_object_new_string(os->type->name));
         n->nonnull = 1;
         pn->kids[gi] = n;
     }
@@ -701,7 +679,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
     }
     msg = resolver_for(x, os->type, field)(&b);
     for (i = 0; i < b.count; i++) {
-        keep(x->p, b.results[i]);       /* the executor's reference now */
+        gql_json_keep(x->p, b.results[i]);  /* the executor's reference now */
     }
     if (msg != NULL) {
         fail_all(x, os, gi, f, f->locs, msg);
@@ -810,7 +788,7 @@ static int build(run_t *x, const node_t *n, json_object **out)
         report(x, n);
         return n->nonnull;
     case N_LIST:
-        o = keep(x->p, json_object_new_array());
+        o = gql_json_keep(x->p, json_object_new_array());
         for (i = 0; i < n->n; i++) {
             if (build(x, n->kids[i], &kid)) {
                 return n->nonnull;
@@ -819,7 +797,7 @@ static int build(run_t *x, const node_t *n, json_object **out)
         }
         break;
     default:
-        o = keep(x->p, json_object_new_object());
+        o = gql_json_keep(x->p, json_object_new_object());
         for (i = 0; i < n->n; i++) {
             if (n->kids[i] == NULL) {
                 continue;
@@ -839,7 +817,7 @@ static int build(run_t *x, const node_t *n, json_object **out)
 static json_object *run_root(run_t *x, const gql_type_t *root,
                              json_object *root_value)
 {
-    json_object *data = keep(x->p, json_object_new_object()), *v;
+    json_object *data = gql_json_keep(x->p, json_object_new_object()), *v;
     objset_t *os = apr_pcalloc(x->p, sizeof(*os));
     gql_error_t *err;
     apr_array_header_t *groups;

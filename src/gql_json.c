@@ -27,6 +27,28 @@ json_object *gql_json_own(apr_pool_t *p, json_object *o)
     return o;
 }
 
+#define KEEPER_KEY "gql_json:keeper"
+
+static json_object *keeper(apr_pool_t *p)
+{
+    void *k = NULL;
+
+    apr_pool_userdata_get(&k, KEEPER_KEY, p);
+    if (k == NULL) {
+        k = gql_json_own(p, json_object_new_array());
+        apr_pool_userdata_setn(k, KEEPER_KEY, apr_pool_cleanup_null, p);
+    }
+    return k;
+}
+
+json_object *gql_json_keep(apr_pool_t *p, json_object *o)
+{
+    if (o != NULL) {
+        json_object_array_add(keeper(p), o);
+    }
+    return o;
+}
+
 const char *gql_json_text(json_object *o)
 {
     return json_object_to_json_string_ext(o, TEXT_FLAGS);
