@@ -25,6 +25,7 @@
 #include "gql_coerce.h"
 #include "gql_json.h"
 #include "gql_schema_int.h"
+#include "gql_value_check.h"
 
 #define MAX_INT 2147483647.0
 #define MIN_INT -2147483648.0
@@ -781,53 +782,37 @@ static json_object *untyped(apr_pool_t *p, const gql_value_t *lit,
     }
 }
 
-/* parseLiteral of a leaf type: 1 with *out, or 0 (invalid). */
+/* parseLiteral of a leaf type: 1 with *out, or 0 (invalid).  What the
+ * type takes is what validation checks (gql_value_leaf_problem). */
 static int parse_literal(apr_pool_t *p, const gql_type_t *t,
                          const gql_value_t *lit, json_object *vars,
                          json_object **out)
 {
-    gql_value_kind_e k = lit->kind;
-    double d;
+    json_object *o;
 
+    if (gql_value_leaf_problem(p, lit, t) != NULL) {
+        return 0;
+    }
     if (t->kind == GQL_KIND_ENUM) {
-        if (k != GQL_VALUE_ENUM || enum_value(t, lit->text) == NULL) {
-            return 0;
-        }
-        *out = gql_json_keep(p, json_object_new_string(lit->text));
+        o = json_object_new_string(lit->text);
     }
     else if (is_builtin(t, "Int")) {
-        if (k != GQL_VALUE_INT) {
-            return 0;
-        }
-        d = strtod(lit->text, NULL);
-        if (d > MAX_INT || d < MIN_INT) {
-            return 0;
-        }
-        *out = gql_json_keep(p, new_int(d));
+        o = new_int(strtod(lit->text, NULL));
     }
     else if (is_builtin(t, "Float")) {
-        if (k != GQL_VALUE_INT && k != GQL_VALUE_FLOAT) {
-            return 0;
-        }
-        *out = gql_json_keep(p, new_float(p, strtod(lit->text, NULL)));
+        o = new_float(p, strtod(lit->text, NULL));
     }
     else if (is_builtin(t, "String") || is_builtin(t, "ID")) {
-        if (k != GQL_VALUE_STRING
-            && !(k == GQL_VALUE_INT && t->name[0] == 'I')) {
-            return 0;
-        }
-        *out = gql_json_keep(p, json_object_new_string_len(lit->text,
-                                                           (int)lit->len));
+        o = json_object_new_string_len(lit->text, (int)lit->len);
     }
     else if (is_builtin(t, "Boolean")) {
-        if (k != GQL_VALUE_BOOLEAN) {
-            return 0;
-        }
-        *out = gql_json_keep(p, json_object_new_boolean(lit->boolean));
+        o = json_object_new_boolean(lit->boolean);
     }
     else {
         *out = untyped(p, lit, vars);
+        return 1;
     }
+    *out = gql_json_keep(p, o);
     return 1;
 }
 
