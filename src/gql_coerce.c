@@ -1013,21 +1013,25 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
 
 /* ---- results: serialize */
 
+/* The number Int and Float serialize raw as: a boolean, a non-empty
+ * string or a number; NaN for anything else. */
+static double ser_number(json_object *raw)
+{
+    if (json_object_is_type(raw, json_type_boolean)) {
+        return json_object_get_boolean(raw);
+    }
+    if (json_object_is_type(raw, json_type_string)
+        && json_object_get_string_len(raw) > 0) {
+        return js_to_number(json_object_get_string(raw));
+    }
+    return is_number(raw) ? num(raw) : NAN;
+}
+
 static int ser_int(apr_pool_t *p, json_object *raw, json_object **out,
                    const char **msg)
 {
-    double d = NAN;
+    double d = ser_number(raw);
 
-    if (json_object_is_type(raw, json_type_boolean)) {
-        d = json_object_get_boolean(raw);
-    }
-    else if (json_object_is_type(raw, json_type_string)
-             && json_object_get_string_len(raw) > 0) {
-        d = js_to_number(json_object_get_string(raw));
-    }
-    else if (is_number(raw)) {
-        d = num(raw);
-    }
     if (!is_integer(d)) {
         *msg = apr_pstrcat(p, "Int cannot represent non-integer value: ",
                            gql_coerce_inspect(p, raw), NULL);
@@ -1046,18 +1050,8 @@ static int ser_int(apr_pool_t *p, json_object *raw, json_object **out,
 static int ser_float(apr_pool_t *p, json_object *raw, json_object **out,
                      const char **msg)
 {
-    double d = NAN;
+    double d = ser_number(raw);
 
-    if (json_object_is_type(raw, json_type_boolean)) {
-        d = json_object_get_boolean(raw);
-    }
-    else if (json_object_is_type(raw, json_type_string)
-             && json_object_get_string_len(raw) > 0) {
-        d = js_to_number(json_object_get_string(raw));
-    }
-    else if (is_number(raw)) {
-        d = num(raw);
-    }
     if (!isfinite(d)) {
         *msg = apr_pstrcat(p, "Float cannot represent non numeric value: ",
                            gql_coerce_inspect(p, raw), NULL);
