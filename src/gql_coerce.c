@@ -24,7 +24,7 @@
 #include <apr_strings.h>
 #include "gql_coerce.h"
 #include "gql_json.h"
-#include "gql_schema_int.h"
+#include "gql_schema.h"
 #include "gql_value_check.h"
 
 #define MAX_INT 2147483647.0

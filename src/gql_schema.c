@@ -481,12 +481,13 @@ static int lexdist(int **rows, const char *input, const char *option,
     return d <= threshold ? d : -1;
 }
 
-/* Compares runs of digits by value, as graphql-js's naturalCompare. */
-static int natcmp(const char *a, const char *b)
+/* naturalCompare's numbers are JavaScript's: doubles, which a long run
+ * of digits cannot overflow. */
+int gql_schema_natcmp(const char *a, const char *b)
 {
     while (*a && *b) {
         if (apr_isdigit(*a) && apr_isdigit(*b)) {
-            long an = 0, bn = 0;
+            double an = 0, bn = 0;
 
             do {
                 an = an * 10 + (*a++ - '0');
@@ -521,23 +522,44 @@ static int suggcmp(const void *x, const void *y)
     if (a->dist != b->dist) {
         return a->dist - b->dist;
     }
-    return natcmp(a->name, b->name);
+    return gql_schema_natcmp(a->name, b->name);
 }
 
-/* " Did you mean "A", "B", or "C"?" for the options (const char *, each
- * once) near input, or "" when none is.  Scratch in a subpool: a broken
- * schema may ask this for every one of thousands of names. */
+const char *gql_schema_did_you_mean(apr_pool_t *p, const char *sub,
+                                    const apr_array_header_t *names)
+{
+    const char *msg = "";
+    int i, n = names->nelts;
+
+    if (n > MAX_SUGGESTIONS) {
+        n = MAX_SUGGESTIONS;
+    }
+    for (i = 0; i < n; i++) {
+        /* "A" / "A" or "B" / "A", "B", or "C" */
+        msg = apr_pstrcat(p, msg, i == 0 ? "" : n == 2 ? " or "
+                          : i == n - 1 ? ", or " : ", ", "\"",
+                          APR_ARRAY_IDX(names, i, const char *), "\"", NULL);
+    }
+    if (n == 0) {
+        return "";
+    }
+    return apr_pstrcat(p, " Did you mean ", sub ? sub : "", sub ? " " : "",
+                       msg, "?", NULL);
+}
+
+/* Scratch in a subpool: a broken schema may ask this for every one of
+ * thousands of names. */
 const char *gql_schema_suggest(apr_pool_t *p, const char *sub,
                                const char *input,
                                const apr_array_header_t *options)
 {
     apr_pool_t *sp;
-    apr_array_header_t *found;
+    apr_array_header_t *found, *names;
     int threshold = (int)(strlen(input) * 4 / 10) + 1;
-    const char *msg = "";
+    const char *msg;
     int *rows[3];
     sugg_t *s;
-    int i, n;
+    int i;
 
     apr_pool_create(&sp, p);
     found = apr_array_make(sp, 4, sizeof(sugg_t));
@@ -556,17 +578,11 @@ const char *gql_schema_suggest(apr_pool_t *p, const char *sub,
     }
     s = (sugg_t *)found->elts;
     qsort(s, found->nelts, sizeof(sugg_t), suggcmp);
-    n = found->nelts < MAX_SUGGESTIONS ? found->nelts : MAX_SUGGESTIONS;
-    for (i = 0; i < n; i++) {
-        /* "A" / "A" or "B" / "A", "B", or "C" */
-        msg = apr_pstrcat(sp, msg, i == 0 ? "" : n == 2 ? " or "
-                          : i == n - 1 ? ", or " : ", ", "\"", s[i].name,
-                          "\"", NULL);
+    names = apr_array_make(sp, found->nelts, sizeof(const char *));
+    for (i = 0; i < found->nelts; i++) {
+        APR_ARRAY_PUSH(names, const char *) = s[i].name;
     }
-    if (n > 0) {
-        msg = apr_pstrcat(p, " Did you mean ", sub ? sub : "", sub ? " " : "",
-                          msg, "?", NULL);
-    }
+    msg = apr_pstrdup(p, gql_schema_did_you_mean(sp, sub, names));
     apr_pool_destroy(sp);
     return msg;
 }

@@ -66,15 +66,6 @@ gql_error_t *gql_schema_vfail(gql_build_t *c, const char *src,
                               const gql_loc_t *loc, const char *fmt,
                               va_list ap);
 
-/* " Did you mean [sub ]"A", "B", or "C"?" for the options near input, as
- * graphql-js's suggestionList and didYouMean make it; "" when none. */
-const char *gql_schema_suggest(apr_pool_t *p, const char *sub,
-                               const char *input,
-                               const apr_array_header_t *options);
-
-const char *gql_schema_print_ast_type(apr_pool_t *p,
-                                      const gql_type_ref_t *t);
-
 /* The directive of that name in dirs (gql_directive_t *), or NULL. */
 const gql_directive_t *gql_schema_find_dir(const apr_array_header_t *dirs,
                                            const char *name);

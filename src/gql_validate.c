@@ -59,26 +59,6 @@ void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc)
     }
 }
 
-/* " Did you mean [sub ]"A", "B", or "C"?" for names as given (at most 5),
- * as graphql-js's didYouMean(); "" for none. */
-const char *gql_vdid_you_mean(apr_pool_t *p, const char *sub,
-                              const apr_array_header_t *names)
-{
-    const char *msg = "";
-    int i, n = names->nelts < 5 ? names->nelts : 5;
-
-    for (i = 0; i < n; i++) {
-        msg = apr_pstrcat(p, msg, i == 0 ? "" : n == 2 ? " or "
-                          : i == n - 1 ? ", or " : ", ", "\"",
-                          APR_ARRAY_IDX(names, i, const char *), "\"", NULL);
-    }
-    if (n == 0) {
-        return "";
-    }
-    return apr_pstrcat(p, " Did you mean ", sub ? sub : "", sub ? " " : "",
-                       msg, "?", NULL);
-}
-
 /* ---- types, as graphql-js's predicates see them */
 
 const gql_type_t *gql_vnamed(const gql_tref_t *t)
@@ -666,34 +646,6 @@ const gql_input_value_t *gql_vinput_field(const gql_type_t *t,
                                           const char *name)
 {
     return gql_vfind_input(t->input_fields, name);
-}
-
-/* Runs of digits compare by value, as graphql-js's naturalCompare. */
-int gql_vnatcmp(const char *a, const char *b)
-{
-    while (*a && *b) {
-        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
-            long an = 0, bn = 0;
-
-            do {
-                an = an * 10 + (*a++ - '0');
-            } while (*a >= '0' && *a <= '9' && an > 0 && an < 100000000L);
-            do {
-                bn = bn * 10 + (*b++ - '0');
-            } while (*b >= '0' && *b <= '9' && bn > 0 && bn < 100000000L);
-            if (an != bn) {
-                return an < bn ? -1 : 1;
-            }
-        }
-        else {
-            if (*a != *b) {
-                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-            }
-            a++;
-            b++;
-        }
-    }
-    return (int)strlen(a) - (int)strlen(b);
 }
 
 /* An argument or input field definition: type, default value (checked

@@ -461,7 +461,7 @@ static int tc_before(const gql_schema_t *s, const tcount_t *a,
     if (b->t->kind == GQL_KIND_INTERFACE && gql_vis_sub_type(b->t, a->t)) {
         return 0;
     }
-    return gql_vnatcmp(a->t->name, b->t->name) < 0;
+    return gql_schema_natcmp(a->t->name, b->t->name) < 0;
 }
 
 /* The count of t in a, a new one at 0 when t has none yet. */
@@ -548,8 +548,8 @@ int gql_vfields_on_correct_type(vctx_t *c, const node_t *n, int leave)
     if (leave || n->kind != N_FIELD || t == NULL || c->ti.field_def) {
         return 0;
     }
-    sugg = gql_vdid_you_mean(c->p, "to use an inline fragment on",
-                             suggested_types(c, t, f->name.value));
+    sugg = gql_schema_did_you_mean(c->p, "to use an inline fragment on",
+                                   suggested_types(c, t, f->name.value));
     if (*sugg == '\0' && t->kind != GQL_KIND_UNION) {
         sugg = gql_schema_suggest(c->p, NULL, f->name.value,
                                   field_names(c, t));

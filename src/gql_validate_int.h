@@ -15,7 +15,7 @@
 
 #include <stdarg.h>
 #include "gql_validate.h"
-#include "gql_schema_int.h"      /* gql_schema_suggest() */
+#include "gql_schema.h"
 #include "gql_value_check.h"
 
 /* graphql-js's maxErrors: the error after these ends validation. */
@@ -118,9 +118,6 @@ gql_error_t *gql_vreport(vctx_t *c, const gql_loc_t *loc, const char *fmt,
                          ...)
     __attribute__((format(printf, 3, 4)));
 void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc);
-const char *gql_vdid_you_mean(apr_pool_t *p, const char *sub,
-                              const apr_array_header_t *names);
-int gql_vnatcmp(const char *a, const char *b);
 
 const gql_type_t *gql_vtype(vctx_t *c, const char *name);
 const gql_type_t *gql_vnamed(const gql_tref_t *t);

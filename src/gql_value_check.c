@@ -12,7 +12,6 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "gql_value_check.h"
-#include "gql_schema_int.h"      /* gql_schema_suggest() */
 
 static const char *enum_problem(apr_pool_t *p, const gql_value_t *v,
                                 const gql_type_t *t)
