@@ -20,6 +20,7 @@
 #include "gql_json.h"
 #include "gql_parser.h"
 #include "tap.h"
+#include "util.h"
 
 #define DIR "t/cases/coerce"
 
@@ -60,25 +61,6 @@ static const char *js(apr_pool_t *p, json_object *o)
         }
         return apr_pstrcat(p, out, "}", NULL);
     }
-}
-
-static const char *slurp(apr_pool_t *p, const char *path)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_size_t n;
-    char *buf;
-
-    if (apr_file_open(&f, path, APR_READ, 0, p) != APR_SUCCESS) {
-        return NULL;
-    }
-    apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-    n = (apr_size_t)fi.size;
-    buf = apr_palloc(p, n + 1);
-    apr_file_read_full(f, buf, n, &n);
-    buf[n] = '\0';
-    apr_file_close(f);
-    return buf;
 }
 
 static const gql_tref_t *tref(apr_pool_t *p, const gql_schema_t *s,
@@ -197,7 +179,8 @@ int main(int argc, const char *const *argv)
     apr_pool_create(&pool, NULL);
     s = load();
     cases = gql_json_own(pool, json_tokener_parse(slurp(pool, DIR
-                                                        "/cases.json")));
+                                                        "/cases.json",
+                                                        NULL)));
     ok(s != NULL && cases != NULL, "the schema and the cases load");
     for (i = 0; s && cases && i < json_object_array_length(cases); i++) {
         json_object *c = json_object_array_get_idx(cases, i), *kind, *want;

@@ -25,33 +25,16 @@
 #include "gql_json.h"
 #include "gql_parser.h"
 #include "tap.h"
+#include "util.h"
 
 #define CASES "t/cases/execute"
 
 static apr_pool_t *pool;
 
-/* A file's text, or NULL when it cannot be read. */
-static const char *slurp(apr_pool_t *p, const char *dir, const char *name)
+/* dir/name's text, or NULL when it cannot be read. */
+static const char *file(apr_pool_t *p, const char *dir, const char *name)
 {
-    const char *path = apr_pstrcat(p, dir, "/", name, NULL);
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_size_t n;
-    char *buf;
-
-    if (apr_file_open(&f, path, APR_READ, 0, p) != APR_SUCCESS) {
-        return NULL;
-    }
-    apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-    n = (apr_size_t)fi.size;
-    buf = apr_palloc(p, n + 1);
-    if (apr_file_read_full(f, buf, n, &n) != APR_SUCCESS && fi.size > 0
-        && n == 0) {
-        return NULL;
-    }
-    buf[n] = '\0';
-    apr_file_close(f);
-    return buf;
+    return slurp(p, apr_pstrcat(p, dir, "/", name, NULL), NULL);
 }
 
 static json_object *parse_json(apr_pool_t *p, const char *text)
@@ -126,10 +109,10 @@ static void run_case(const char *dir, const char *name)
     const gql_schema_t *s;
 
     apr_pool_create(&p, pool);
-    sdl = slurp(p, dir, "schema.graphql");
-    query = slurp(p, dir, "query.graphql");
-    want = slurp(p, dir, "expected.json");
-    op = slurp(p, dir, "operation");
+    sdl = file(p, dir, "schema.graphql");
+    query = file(p, dir, "query.graphql");
+    want = file(p, dir, "expected.json");
+    op = file(p, dir, "operation");
     if (sdl == NULL || query == NULL || want == NULL) {
         ok(0, apr_pstrcat(p, name, ": incomplete case", NULL));
         apr_pool_destroy(p);
@@ -142,39 +125,24 @@ static void run_case(const char *dir, const char *name)
     else {
         is_str(canon(p, execute(p, s, query, op ? trim(apr_pstrdup(p, op))
                                 : NULL,
-                                parse_json(p, slurp(p, dir,
+                                parse_json(p, file(p, dir,
                                                     "variables.json")),
-                                parse_json(p, slurp(p, dir, "data.json")),
+                                parse_json(p, file(p, dir, "data.json")),
                                 NULL)),
                canon(p, want), name);
     }
     apr_pool_destroy(p);
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void run_cases(const char *root)
 {
-    apr_array_header_t *names = apr_array_make(pool, 256, sizeof(char *));
-    apr_dir_t *d;
-    apr_finfo_t fi;
+    apr_array_header_t *names = list(pool, root, NULL);
     int i;
 
-    if (apr_dir_open(&d, root, pool) != APR_SUCCESS) {
+    if (names == NULL) {
         ok(0, apr_pstrcat(pool, "cannot open ", root, NULL));
         return;
     }
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
-           == APR_SUCCESS) {
-        if (fi.filetype == APR_DIR && fi.name[0] != '.') {
-            APR_ARRAY_PUSH(names, char *) = apr_pstrdup(pool, fi.name);
-        }
-    }
-    apr_dir_close(d);
-    qsort(names->elts, names->nelts, sizeof(char *), by_name);
     for (i = 0; i < names->nelts; i++) {
         const char *n = APR_ARRAY_IDX(names, i, char *);
 

@@ -31,6 +31,7 @@
 #include "gql_json.h"
 #include "gql_parser.h"
 #include "tap.h"
+#include "util.h"
 
 #define CASES "t/cases/introspect"
 
@@ -42,27 +43,6 @@ typedef struct walk_t {
     json_object *errors;        /* array */
     int not_owned;              /* fields owns() refused */
 } walk_t;
-
-static const char *slurp(apr_pool_t *p, const char *path)
-{
-    char *buf;
-    apr_size_t n;
-    apr_file_t *f;
-    apr_finfo_t fi;
-
-    if (apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, p)
-        || apr_file_info_get(&fi, APR_FINFO_SIZE, f)) {
-        return NULL;
-    }
-    buf = apr_palloc(p, (apr_size_t)fi.size + 1);
-    n = 0;
-    if (fi.size > 0) {
-        apr_file_read_full(f, buf, (apr_size_t)fi.size, &n);
-    }
-    buf[n] = '\0';
-    apr_file_close(f);
-    return buf;
-}
 
 /* ---- the walker ------------------------------------------------------
  * Enough of execution for introspection queries: fields, aliases,
@@ -478,14 +458,14 @@ static void run_case(apr_pool_t *parent, const char *dir)
     gql_schema_t *s;
 
     apr_pool_create(&p, parent);
-    query = slurp(p, apr_pstrcat(p, dir, "/query.graphql", NULL));
-    want = slurp(p, apr_pstrcat(p, dir, "/expected.json", NULL));
+    query = slurp(p, apr_pstrcat(p, dir, "/query.graphql", NULL), NULL);
+    want = slurp(p, apr_pstrcat(p, dir, "/expected.json", NULL), NULL);
     s = load(p, dir);
     if (!ok(s && query && want, apr_pstrcat(p, name, ": case loads", NULL))) {
         apr_pool_destroy(p);
         return;
     }
-    vars = slurp(p, apr_pstrcat(p, dir, "/variables.json", NULL));
+    vars = slurp(p, apr_pstrcat(p, dir, "/variables.json", NULL), NULL);
     got = walk(p, s, query, vars);
     is_str(normal(p, got), normal(p, want),
            apr_pstrcat(p, name, ": batches of one", NULL));
@@ -496,16 +476,9 @@ static void run_case(apr_pool_t *parent, const char *dir)
     apr_pool_destroy(p);
 }
 
-static int strcmp_ptr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void run_cases(apr_pool_t *p, int argc, const char *const *argv)
 {
-    apr_dir_t *d;
-    apr_finfo_t fi;
-    apr_array_header_t *names = apr_array_make(p, 16, sizeof(char *));
+    apr_array_header_t *names;
     int i;
 
     if (argc > 1) {
@@ -514,18 +487,11 @@ static void run_cases(apr_pool_t *p, int argc, const char *const *argv)
         }
         return;
     }
-    if (apr_dir_open(&d, CASES, p) != APR_SUCCESS) {
+    names = list(p, CASES, NULL);
+    if (names == NULL) {
         ok(0, "open " CASES);
         return;
     }
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
-           == APR_SUCCESS) {
-        if (fi.name[0] != '.' && fi.filetype == APR_DIR) {
-            APR_ARRAY_PUSH(names, char *) = apr_pstrdup(p, fi.name);
-        }
-    }
-    apr_dir_close(d);
-    qsort(names->elts, names->nelts, sizeof(char *), strcmp_ptr);
     for (i = 0; i < names->nelts; i++) {
         run_case(p, apr_pstrcat(p, CASES, "/",
                                 APR_ARRAY_IDX(names, i, char *), NULL));
@@ -619,7 +585,8 @@ static void test_server_side(apr_pool_t *p)
         "type Query { a: Int @hidden(query: \"SELECT secret\") }\n";
     static const char without[] = "type Query { a: Int }\n";
     gql_schema_t *s = build(p, with);
-    const char *query = slurp(p, CASES "/full-hackernews/query.graphql");
+    const char *query = slurp(p, CASES "/full-hackernews/query.graphql",
+                              NULL);
     const char *got, *want;
 
     if (!ok(s && query, "server-side schema builds")) {

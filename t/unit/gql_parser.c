@@ -24,27 +24,7 @@
 #include "gql_parser.h"
 #include "gql_ast_dump.h"
 #include "tap.h"
-
-static char *slurp(apr_pool_t *p, const char *path, apr_size_t *len)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    char *buf;
-
-    if (apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
-                      APR_OS_DEFAULT, p) != APR_SUCCESS) {
-        return NULL;
-    }
-    apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-    buf = apr_palloc(p, (apr_size_t)fi.size + 1);
-    *len = (apr_size_t)fi.size;
-    if (*len > 0) {
-        apr_file_read_full(f, buf, *len, len);
-    }
-    buf[*len] = '\0';
-    apr_file_close(f);
-    return buf;
-}
+#include "util.h"
 
 /* Parse exactly len bytes from a heap block of that size. */
 static gql_document_t *parse(apr_pool_t *p, const char *text,
@@ -82,7 +62,7 @@ static void run_case(apr_pool_t *p, const char *dir, const char *name)
                         &len);
     char *want_err = slurp(p, apr_pstrcat(p, base, "error", NULL), &elen);
     char *want_json = slurp(p, apr_pstrcat(p, base, "expected.json", NULL),
-                            &elen);
+                            NULL);
     gql_error_t *err;
     gql_document_t *doc;
     json_object *want, *got;
@@ -112,30 +92,15 @@ static void run_case(apr_pool_t *p, const char *dir, const char *name)
     json_object_put(want);
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void run_cases(apr_pool_t *p, const char *dir)
 {
-    apr_dir_t *d;
-    apr_finfo_t fi;
-    apr_array_header_t *names = apr_array_make(p, 256, sizeof(char *));
+    apr_array_header_t *names = list(p, dir, NULL);
     int i;
 
-    if (apr_dir_open(&d, dir, p) != APR_SUCCESS) {
+    if (names == NULL) {
         ok(0, apr_pstrcat(p, "open case directory ", dir, NULL));
         return;
     }
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
-           == APR_SUCCESS) {
-        if (fi.filetype == APR_DIR && fi.name[0] != '.') {
-            APR_ARRAY_PUSH(names, char *) = apr_pstrdup(p, fi.name);
-        }
-    }
-    apr_dir_close(d);
-    qsort(names->elts, (size_t)names->nelts, sizeof(char *), by_name);
     ok(names->nelts >= 150, "at least 150 parser cases");
     for (i = 0; i < names->nelts; i++) {
         apr_pool_t *sub;

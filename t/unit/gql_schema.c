@@ -29,6 +29,7 @@
 #include "gql_parser.h"
 #include "gql_schema.h"
 #include "tap.h"
+#include "util.h"
 
 static const char *quote(apr_pool_t *p, const char *s)
 {
@@ -193,62 +194,6 @@ static const char *dump(apr_pool_t *p, const gql_schema_t *s)
     return out;
 }
 
-static const char *slurp(apr_pool_t *p, const char *path)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_size_t n;
-    char *buf;
-
-    if (apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, p)
-        || apr_file_info_get(&fi, APR_FINFO_SIZE, f)) {
-        return NULL;
-    }
-    buf = apr_palloc(p, (apr_size_t)fi.size + 1);
-    n = 0;
-    if (fi.size > 0) {
-        apr_file_read_full(f, buf, (apr_size_t)fi.size, &n);
-    }
-    buf[n] = '\0';
-    apr_file_close(f);
-    return buf;
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Names in dir (sorted) that end with suffix, or that are directories
- * when suffix is NULL. */
-static apr_array_header_t *list(apr_pool_t *p, const char *dir,
-                                const char *suffix)
-{
-    apr_array_header_t *out = apr_array_make(p, 16, sizeof(const char *));
-    apr_dir_t *d;
-    apr_finfo_t fi;
-
-    if (apr_dir_open(&d, dir, p) != APR_SUCCESS) {
-        return out;
-    }
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
-           == APR_SUCCESS) {
-        size_t n = strlen(fi.name);
-
-        if (fi.name[0] == '.') {
-            continue;
-        }
-        if (suffix == NULL ? fi.filetype == APR_DIR
-            : (n > strlen(suffix)
-               && strcmp(fi.name + n - strlen(suffix), suffix) == 0)) {
-            APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, fi.name);
-        }
-    }
-    apr_dir_close(d);
-    qsort(out->elts, out->nelts, sizeof(const char *), cmpstr);
-    return out;
-}
-
 static const char *format_errors(apr_pool_t *p, apr_array_header_t *errors)
 {
     const char *out = "";
@@ -274,13 +219,13 @@ static void run_case(apr_pool_t *parent, const char *root, const char *name,
     apr_pool_create(&p, parent);
     dir = apr_pstrcat(p, root, "/", name, NULL);
     files = list(p, dir, ".graphql");
-    want = slurp(p, apr_pstrcat(p, dir, "/errors", NULL));
+    want = slurp(p, apr_pstrcat(p, dir, "/errors", NULL), NULL);
     is_errors = want != NULL;
     if (!is_errors) {
-        want = slurp(p, apr_pstrcat(p, dir, "/expected", NULL));
+        want = slurp(p, apr_pstrcat(p, dir, "/expected", NULL), NULL);
     }
     errors = gql_errors_make(p);
-    if (apr_filepath_set(dir, p) != APR_SUCCESS) {
+    if (files == NULL || apr_filepath_set(dir, p) != APR_SUCCESS) {
         ok(0, name);
         apr_pool_destroy(p);
         return;
@@ -445,7 +390,9 @@ int main(int argc, const char *const *argv)
     apr_filepath_get(&cwd, 0, p);
     apr_filepath_merge((char **)&root, cwd, root, 0, p);
     cases = list(p, root, NULL);
-    ok(cases->nelts > 0, "there are schema cases");
+    if (!ok(cases != NULL && cases->nelts > 0, "there are schema cases")) {
+        return tap_done();
+    }
     for (i = 0; i < cases->nelts; i++) {
         run_case(p, root, APR_ARRAY_IDX(cases, i, const char *), cwd);
     }

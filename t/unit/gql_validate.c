@@ -27,56 +27,7 @@
 #include "gql_parser.h"
 #include "gql_validate.h"
 #include "tap.h"
-
-static char *slurp(apr_pool_t *p, const char *path, apr_size_t *len)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_size_t n = 0;
-    char *buf;
-
-    if (apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, p)
-        || apr_file_info_get(&fi, APR_FINFO_SIZE, f)) {
-        return NULL;
-    }
-    buf = apr_palloc(p, (apr_size_t)fi.size + 1);
-    if (fi.size > 0) {
-        apr_file_read_full(f, buf, (apr_size_t)fi.size, &n);
-    }
-    buf[n] = '\0';
-    apr_file_close(f);
-    if (len) {
-        *len = n;
-    }
-    return buf;
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The case directories under root, sorted; _schemas is not a case. */
-static apr_array_header_t *cases_in(apr_pool_t *p, const char *root)
-{
-    apr_array_header_t *out = apr_array_make(p, 64, sizeof(const char *));
-    apr_dir_t *d;
-    apr_finfo_t fi;
-
-    if (apr_dir_open(&d, root, p) != APR_SUCCESS) {
-        return out;
-    }
-    while (apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)
-           == APR_SUCCESS) {
-        if (fi.filetype == APR_DIR && fi.name[0] != '.'
-            && fi.name[0] != '_') {
-            APR_ARRAY_PUSH(out, const char *) = apr_pstrdup(p, fi.name);
-        }
-    }
-    apr_dir_close(d);
-    qsort(out->elts, out->nelts, sizeof(const char *), cmpstr);
-    return out;
-}
+#include "util.h"
 
 static const char *to_json(apr_pool_t *p, json_object *j)
 {
@@ -239,8 +190,11 @@ int main(int argc, const char *const *argv)
 
     apr_app_initialize(&argc, &argv, NULL);
     apr_pool_create(&p, NULL);
-    cases = cases_in(p, root);
-    ok(cases->nelts > 0, "there are validation cases");
+    cases = list(p, root, NULL);
+    if (!ok(cases != NULL && cases->nelts > 0,
+            "there are validation cases")) {
+        return tap_done();
+    }
     for (i = 0; i < cases->nelts; i++) {
         run_case(p, root, APR_ARRAY_IDX(cases, i, const char *));
     }
