@@ -389,31 +389,17 @@ static const char builtin_sdl[] =
     "}\n"
     "\n";
 
-/* A definition with the file it came from. */
-gql_error_t *gql_schema_vfail(gql_build_t *c, const char *src,
-                              const gql_loc_t *loc, const char *fmt,
-                              va_list ap)
-{
-    gql_error_t *e;
-
-    e = gql_error_add(c->p, c->errs, loc, "%s", apr_pvsprintf(c->p, fmt, ap));
-    e->source = (loc != NULL && loc->line) ? src : c->src0;
-    return e;
-}
-
-static gql_error_t *fail(gql_build_t *c, const char *src, const gql_loc_t *loc,
-                         const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static gql_error_t *fail(gql_build_t *c, const char *src, const gql_loc_t *loc,
-                         const char *fmt, ...)
+/* The file is the first one when the error has no position. */
+gql_error_t *gql_schema_fail(gql_build_t *c, const char *src,
+                             const gql_loc_t *loc, const char *fmt, ...)
 {
     va_list ap;
     gql_error_t *e;
 
     va_start(ap, fmt);
-    e = gql_schema_vfail(c, src, loc, fmt, ap);
+    e = gql_error_add(c->p, c->errs, loc, "%s", apr_pvsprintf(c->p, fmt, ap));
     va_end(ap);
+    e->source = (loc != NULL && loc->line) ? src : c->src0;
     return e;
 }
 
@@ -710,14 +696,15 @@ static void add_items(gql_build_t *c, const gql_document_t *doc,
         gql_item_t *it;
 
         if (d->kind == GQL_DEF_OPERATION && d->name.value == NULL) {
-            fail(c, doc->source, &d->loc, "The anonymous %s definition is "
-                 "not a type-system definition.",
-                 gql_operation_names[d->operation]);
+            gql_schema_fail(c, doc->source, &d->loc, "The anonymous %s "
+                            "definition is not a type-system definition.",
+                            gql_operation_names[d->operation]);
             continue;
         }
         if (d->kind == GQL_DEF_OPERATION || d->kind == GQL_DEF_FRAGMENT) {
-            fail(c, doc->source, &d->loc, "The \"%s\" definition is not a "
-                 "type-system definition.", d->name.value);
+            gql_schema_fail(c, doc->source, &d->loc, "The \"%s\" definition "
+                            "is not a type-system definition.",
+                            d->name.value);
             continue;
         }
         it = apr_palloc(c->tp, sizeof(*it));

@@ -62,9 +62,9 @@ static APR_INLINE const gql_item_t *hget(apr_hash_t *h, const char *key)
 
 /* Appends an error at loc in src (or, with no location, naming the first
  * file). */
-gql_error_t *gql_schema_vfail(gql_build_t *c, const char *src,
-                              const gql_loc_t *loc, const char *fmt,
-                              va_list ap);
+gql_error_t *gql_schema_fail(gql_build_t *c, const char *src,
+                             const gql_loc_t *loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The directive of that name in dirs (gql_directive_t *), or NULL. */
 const gql_directive_t *gql_schema_find_dir(const apr_array_header_t *dirs,
