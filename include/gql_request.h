@@ -78,4 +78,12 @@ int gql_request_content_type_ok(apr_pool_t *p, const char *content_type);
  */
 gql_media_e gql_request_accept(apr_pool_t *p, const char *accept);
 
+/*
+ * Whether an Accept header (NULL when absent) gives text/html a higher
+ * q-value than both GraphQL response types, as a browser's does
+ * ("text/html,...,* / *;q=0.8").  Equal q-values prefer GraphQL, so
+ * "* / *" and an absent header do not.
+ */
+int gql_request_prefers_html(apr_pool_t *p, const char *accept);
+
 #endif /* GQL_REQUEST_H */

@@ -409,8 +409,8 @@ static int specificity(const media_range_t *m, const char *mt)
     if (strcmp(m->type, "*/*") == 0) {
         return 1;
     }
-    if (strcmp(m->type, "application/*") == 0) {
-        return 2;
+    if (strcmp(m->type + strcspn(m->type, "/"), "/*") == 0) {
+        return strncmp(m->type, mt, strlen(m->type) - 1) == 0 ? 2 : 0;
     }
     if (strcmp(m->type, mt) == 0) {
         return (m->charset == NULL || strcasecmp(m->charset, "utf-8") == 0
@@ -437,11 +437,11 @@ static int quality(const apr_array_header_t *ranges, const char *mt)
     return q;
 }
 
-gql_media_e gql_request_accept(apr_pool_t *p, const char *accept)
+/* The ranges of an Accept header, those with an empty type left out. */
+static apr_array_header_t *ranges_of(apr_pool_t *p, const char *accept)
 {
     apr_array_header_t *ranges = apr_array_make(p, 4, sizeof(media_range_t));
     const char *s = accept;
-    int qg, qj;
 
     while (s != NULL && *s) {
         media_range_t *m = apr_array_push(ranges);
@@ -451,6 +451,14 @@ gql_media_e gql_request_accept(apr_pool_t *p, const char *accept)
             --ranges->nelts;
         }
     }
+    return ranges;
+}
+
+gql_media_e gql_request_accept(apr_pool_t *p, const char *accept)
+{
+    apr_array_header_t *ranges = ranges_of(p, accept);
+    int qg, qj;
+
     if (ranges->nelts == 0) {
         return GQL_MEDIA_GRAPHQL_RESPONSE;
     }
@@ -460,6 +468,15 @@ gql_media_e gql_request_accept(apr_pool_t *p, const char *accept)
         return GQL_MEDIA_NONE;
     }
     return qg >= qj ? GQL_MEDIA_GRAPHQL_RESPONSE : GQL_MEDIA_JSON;
+}
+
+int gql_request_prefers_html(apr_pool_t *p, const char *accept)
+{
+    apr_array_header_t *ranges = ranges_of(p, accept);
+    int qh = quality(ranges, "text/html");
+
+    return qh > quality(ranges, "application/graphql-response+json")
+           && qh > quality(ranges, "application/json");
 }
 
 int gql_request_content_type_ok(apr_pool_t *p, const char *content_type)

@@ -181,6 +181,40 @@ static void test_args(void)
            "pairs");
 }
 
+/* When a GET without a query gets GraphiQL instead of 406 or JSON. */
+static void test_prefers_html(void)
+{
+    static const struct {
+        const char *accept;
+        int want;
+    } cases[] = {
+        { "text/html,application/xhtml+xml,application/xml;q=0.9,"
+          "image/avif,image/webp,*/*;q=0.8", 1 },
+        { "text/html", 1 },
+        { "Text/HTML;q=0.5", 1 },
+        { "text/*", 1 },
+        { "text/*;q=0.9, application/json;q=0.8", 1 },
+        { NULL, 0 },
+        { "", 0 },
+        { "*/*", 0 },
+        { "text/html, */*", 0 },
+        { "text/html, application/graphql-response+json", 0 },
+        { "text/html;q=0.9, application/json", 0 },
+        { "text/html;q=0", 0 },
+        { "text/plain", 0 },
+        { "application/*, text/html;q=0.9", 0 },
+        { "text/html;q=0.5, application/*;q=0.4", 1 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ok(gql_request_prefers_html(pool, cases[i].accept) == cases[i].want,
+           apr_psprintf(pool, "Accept: %s %s HTML",
+                        cases[i].accept ? cases[i].accept : "(none)",
+                        cases[i].want ? "prefers" : "does not prefer"));
+    }
+}
+
 static void test_media(void)
 {
     static const struct {
@@ -207,6 +241,8 @@ static void test_media(void)
         { "application/json;q=0", GQL_MEDIA_NONE },
         { "*/*;q=0.000", GQL_MEDIA_NONE },
         { "application/json; q=\"0\", text/plain", GQL_MEDIA_JSON },
+        { "text/*", GQL_MEDIA_NONE },
+        { "text/*, application/*;q=0.5", GQL_MEDIA_GRAPHQL_RESPONSE },
     };
     size_t i;
 
@@ -216,6 +252,7 @@ static void test_media(void)
                         cases[i].accept ? cases[i].accept : "(none)",
                         cases[i].want));
     }
+    test_prefers_html();
     is_str(gql_media_types[GQL_MEDIA_JSON], "application/json; charset=utf-8",
            "JSON content type");
     ok(gql_request_content_type_ok(pool, "application/json"),
