@@ -188,7 +188,7 @@ gql_error_t *gql_lexer_error(gql_lexer_t *lx, apr_size_t at,
 }
 
 /* How graphql-js prints the character at i: <EOF>, "c" for printable
- * ASCII ('"' for the quote), else U+XXXX. */
+ * ASCII ('"' for the quote), else U+ and four hex digits (U+0007). */
 static const char *char_at(gql_lexer_t *lx, apr_size_t i)
 {
     apr_uint32_t cp;
