@@ -461,6 +461,24 @@ static apr_size_t trimmed(const char *s, apr_size_t len)
     return len;
 }
 
+/* The batch form depends on which parameters are $parent columns (they
+ * become unnested arrays) as much as on the single form's text: both go
+ * into its name, so "$parent.id + $k" and "$k + $parent.id", whose single
+ * forms are alike, never share a batch statement. */
+static const char *batch_key(cc_t *c, const char *single)
+{
+    const apr_array_header_t *ps = c->m->params;
+    char *kinds = apr_palloc(c->tp, (apr_size_t)ps->nelts + 1);
+    int i;
+
+    for (i = 0; i < ps->nelts; i++) {
+        kinds[i] = APR_ARRAY_IDX(ps, i, gql_sql_param_t).kind
+                   == GQL_PARAM_PARENT ? 'p' : 'v';
+    }
+    kinds[ps->nelts] = '\0';
+    return apr_pstrcat(c->tp, kinds, "\n", single, NULL);
+}
+
 static void texts(cc_t *c)
 {
     gql_sql_map_t *m = c->m;
@@ -480,7 +498,7 @@ static void texts(cc_t *c)
                            " '[]')::text FROM c", single);
     m->once_name = stmt_name(c->p, "o", m->once);
     m->single_name = stmt_name(c->p, "s", single);
-    m->batch_name = stmt_name(c->p, "b", single);
+    m->batch_name = stmt_name(c->p, "b", batch_key(c, single));
 }
 
 /* ---- the directives of a field ------------------------------------- */
