@@ -14,6 +14,15 @@
  * trip as BEGIN (pg_prepared_statements), so a restarted PostgreSQL, a
  * reconnected pool or a DEALLOCATE ALL never leaves a stale name behind,
  * and no process-wide cache needs a lock.
+ *
+ * A failing statement of a query fails its own field only: BEGIN's round
+ * trip also sets one savepoint, and a failure rolls back to it (which
+ * keeps it for the next one), so the later statements run in the same
+ * snapshot.  One savepoint for the whole query is enough because a
+ * read-only transaction has nothing of the earlier statements to lose;
+ * it costs no round trip unless a statement fails, where a savepoint per
+ * statement costs one (pipelined) or two.  PREPARE is not transactional:
+ * what a rolled-back statement prepared stays prepared, and remembered.
  */
 
 #include <string.h>
@@ -28,6 +37,7 @@
 #define INTERNAL_CODE "INTERNAL_SERVER_ERROR"
 #define UNAVAILABLE "The database is unavailable."
 #define UNAVAILABLE_CODE "DATABASE_UNAVAILABLE"
+#define SAVEPOINT "gql_s"
 
 /* Nesting of list arguments written as array literals. */
 #define MAX_NEST 32
@@ -108,12 +118,14 @@ static int start(gql_sql_ctx_t *c)
     }
     apr_pool_cleanup_register(c->p, c, rollback_cleanup,
                               apr_pool_cleanup_null);
-    sql = apr_psprintf(c->p, "%s; SET LOCAL statement_timeout = %d; "
+    sql = apr_psprintf(c->p, "%s; SET LOCAL statement_timeout = %d; %s"
                        "SELECT name FROM pg_prepared_statements "
                        "WHERE name LIKE 'gql\\_%%'",
                        c->kind == GQL_OP_MUTATION ? "BEGIN"
                        : "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ",
-                       c->env.statement_timeout_ms);
+                       c->env.statement_timeout_ms,
+                       c->kind == GQL_OP_MUTATION ? ""
+                       : "SAVEPOINT " SAVEPOINT "; ");
     r = PQexec(c->conn, sql);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         if (PQstatus(c->conn) != CONNECTION_OK) {
@@ -522,8 +534,32 @@ static const gql_sql_catch_t *caught(const gql_sql_map_t *m,
     return NULL;
 }
 
+/* After a failed statement of a query, the transaction as it was after
+ * BEGIN; a mutation stays failed: all or nothing. */
+static void recover(gql_sql_ctx_t *c)
+{
+    PGresult *r;
+
+    c->state = S_FAILED;
+    if (c->kind == GQL_OP_MUTATION) {
+        return;
+    }
+    r = PQexec(c->conn, "ROLLBACK TO SAVEPOINT " SAVEPOINT);
+    if (PQresultStatus(r) == PGRES_COMMAND_OK) {
+        c->state = S_OPEN;
+    }
+    else if (PQstatus(c->conn) != CONNECTION_OK) {
+        down(c, PQerrorMessage(c->conn));
+    }
+    else {
+        note(c, 1, "GQL00032", apr_pstrcat(c->p, "ROLLBACK TO SAVEPOINT "
+                                           "failed: ", why(c, r), NULL));
+    }
+    PQclear(r);
+}
+
 /* A failed statement: the @sqlError that matches, else the generic
- * error with the detail logged.  The transaction can run nothing more. */
+ * error with the detail logged. */
 static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
                           const gql_sql_map_t *m, PGresult *r)
 {
@@ -539,7 +575,6 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
         b->code = UNAVAILABLE_CODE;
         return UNAVAILABLE;
     }
-    c->state = S_FAILED;
     if (k != NULL) {
         /* Expected, and the client's doing: logged at info level only. */
         note(c, 0, "GQL00036", apr_psprintf(c->p, "%s: %s, answered as %s",
@@ -553,6 +588,7 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
         b->code = INTERNAL_CODE;
     }
     PQclear(r);
+    recover(c);
     return msg;
 }
 

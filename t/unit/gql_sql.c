@@ -133,6 +133,8 @@ static const char sdl[] =
     " @sqlError(when: \"empty\", message: \"Nothing here.\","
     " code: \"NOT_FOUND\")\n"
     "  slow: Int @sql(query: \"SELECT 1 FROM pg_sleep(1)\")\n"
+    "  cast(s: String!): Int @sql(query: \"SELECT $s::int\")\n"
+    "  needs: Int! @sql(query: \"SELECT 1/0\")\n"
     "  literal: String @sql(query: \"SELECT '$a' || $$ $b $$ || $t$ $c $t$"
     " || \\\"x$\\\" -- $d\\n /* $e /* $f */ */ FROM (SELECT"
     " '' AS \\\"x$\\\") q\")\n"
@@ -150,6 +152,7 @@ static const char sdl[] =
     " parent_id = $parent.id AND label_of($parent.label) = $parent.label"
     " ORDER BY id\")\n"
     "  token: String @jwt(subject: \"id\")\n"
+    "  ratio: Int @sql(query: \"SELECT 12 / ($parent.id - 3)\")\n"
     "}\n"
     "type Child { id: Int!, score: Int\n"
     "  parent: Parent @sql(query: \"SELECT p.id, p.name AS label FROM"
@@ -193,6 +196,23 @@ typedef struct out_t {
 static gql_schema_t *schema;
 static apr_int64_t timeout_ms = 5000;
 
+/* Between two fields of one request: another connection commits this
+ * (once, after the field named after_field has resolved). */
+static PGconn *other;
+static const char *after_field, *other_sql;
+static gql_resolve_fn sql_resolve;
+
+static const char *spy(gql_resolve_t *b)
+{
+    const char *msg = sql_resolve(b);
+
+    if (after_field != NULL && strcmp(b->field->name, after_field) == 0) {
+        PQclear(PQexec(other, other_sql));
+        after_field = NULL;
+    }
+    return msg;
+}
+
 static out_t run(apr_pool_t *p, const char *query, json_object *claims)
 {
     gql_request_t req;
@@ -223,6 +243,8 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     env.statement_timeout_ms = (int)timeout_ms;
     c = gql_sql_begin(p, schema, &env, gql_execute_kind(op));
     gql_sql_resolvers(c, &rs);
+    sql_resolve = rs.field;
+    rs.field = spy;
     gql_execute_run(p, op, &rs, NULL, &res);
     o.status = gql_sql_finish(c, &res);
     o.statements = gql_sql_statements(c);
@@ -370,6 +392,69 @@ static void test_errors(apr_pool_t *p)
     ok(strstr(o.body, "\"token\":\"eyJ") != NULL, "@jwt gives a token");
 }
 
+static int occurrences(const char *s, const char *what)
+{
+    int n = 0;
+
+    while ((s = strstr(s, what)) != NULL) {
+        n++;
+        s++;
+    }
+    return n;
+}
+
+/* A failing statement of a query fails its own field only. */
+static void test_savepoint(apr_pool_t *p)
+{
+    const char *want = "\"data\":{\"parents\":[";
+    out_t o;
+    int i;
+
+    o = run(p, "{ broken count }", NULL);
+    is_str(o.body, "{\"errors\":[{\"message\":\"Internal server error.\","
+           "\"locations\":[{\"line\":1,\"column\":3}],\"path\":[\"broken\"],"
+           "\"extensions\":{\"code\":\"INTERNAL_SERVER_ERROR\"}}],\"data\":{"
+           "\"broken\":null,\"count\":40}}",
+           "a failing first field: null with its error, the second has data");
+    ok(o.statements == 2, apr_psprintf(p, "2 statements, savepoints not "
+                                       "counted (%d)", o.statements));
+    timeout_ms = 100;
+    logbuf[0] = '\0';
+    o = run(p, "{ slow count }", NULL);
+    timeout_ms = 5000;
+    ok(strstr(o.body, "\"data\":{\"slow\":null,\"count\":40}")
+       && strstr(logbuf, "57014") && o.statements == 2,
+       "a statement timeout fails its field only");
+    PQclear(PQexec(conn, "DEALLOCATE ALL"));
+    o = run(p, "{ a: cast(s: \"x\") b: cast(s: \"7\") }", NULL);
+    ok(strstr(o.body, "\"data\":{\"a\":null,\"b\":7}") != NULL,
+       "a statement prepared in a rolled-back savepoint runs again");
+    o = run(p, "{ cast(s: \"8\") }", NULL);
+    is_str(o.body, "{\"data\":{\"cast\":8}}", "and in the next request");
+    for (i = 1; i <= 5; i++) {
+        want = apr_psprintf(p, "%s%s{\"id\":%d,\"ratio\":null,\"children\":"
+                            "[%s]}", want, i > 1 ? "," : "", i, i % 5
+                            ? apr_psprintf(p, "{\"parent\":{\"id\":%d}}", i)
+                            : "");
+    }
+    want = apr_pstrcat(p, want, "]}}", NULL);
+    o = run(p, "{ parents(first: 5) { id ratio children(take: 1) {"
+            " parent { id } } } }", NULL);
+    ok(strstr(o.body, want) && occurrences(o.body, "INTERNAL_SERVER") == 5,
+       "nested: a failing batch is null with an error for each parent, the "
+       "next levels resolve");
+    ok(o.statements == 4, apr_psprintf(p, "4 statements (%d)",
+                                       o.statements));
+    after_field = "count";
+    other_sql = "INSERT INTO gt_parent VALUES (200, 'p200')";
+    o = run(p, "{ a: count broken b: count }", NULL);
+    is_str(strstr(o.body, "\"data\""), "\"data\":{\"a\":40,\"broken\":null,"
+           "\"b\":40}}", "one snapshot across a rolled-back savepoint");
+    is_str(scalar(p, "SELECT count(*) FROM gt_parent"), "41",
+           "while another connection committed a row between them");
+    PQclear(PQexec(conn, "DELETE FROM gt_parent WHERE id = 200"));
+}
+
 static void test_mutation(apr_pool_t *p)
 {
     out_t o;
@@ -433,14 +518,17 @@ int main(void)
     r = PQexec(conn, setup);
     ok(PQresultStatus(r) == PGRES_COMMAND_OK, "tables made");
     PQclear(r);
+    other = PQconnectdb("");
     is_str(compile(p, "t", sdl, &schema), "", "the test schema compiles");
     if (schema != NULL) {
         test_values(p);
         test_batch(p);
         test_errors(p);
+        test_savepoint(p);
         test_mutation(p);
         test_backend(p);
     }
+    PQfinish(other);
     PQfinish(conn);
     apr_pool_destroy(p);
     apr_terminate();
