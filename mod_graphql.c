@@ -16,6 +16,7 @@
  *   GraphQLJWTSecret file:PATH|env:NAME   the HS256 key of callers' tokens
  *   GraphQLJWTLifetime SECONDS     lifetime of tokens @jwt issues (7 days)
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
+ *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -77,6 +78,7 @@ typedef struct graphql_dir_conf {
     apr_size_t jwt_key_len;
     apr_int64_t jwt_lifetime;       /* -1: unset */
     int statement_timeout;          /* -1: unset; 0: none */
+    int graphiql;                   /* -1: unset */
 } graphql_dir_conf;
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
@@ -102,6 +104,7 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->introspection = -1;
     c->jwt_lifetime = -1;
     c->statement_timeout = -1;
+    c->graphiql = -1;
     return c;
 }
 
@@ -121,6 +124,7 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                                               : base->jwt_lifetime;
     c->statement_timeout = add->statement_timeout != -1
                            ? add->statement_timeout : base->statement_timeout;
+    c->graphiql = add->graphiql != -1 ? add->graphiql : base->graphiql;
     return c;
 }
 
@@ -266,6 +270,13 @@ static const char *graphql_set_introspection(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+static const char *graphql_set_graphiql(cmd_parms *cmd, void *dconf, int on)
+{
+    (void)cmd;
+    ((graphql_dir_conf *)dconf)->graphiql = on;
+    return NULL;
+}
+
 /* GraphQLJWTSecret file:PATH|env:NAME, read now: a missing file, an unset
  * variable or a short secret refuses start-up.  A relative PATH is
  * relative to ServerRoot. */
@@ -400,18 +411,106 @@ static int graphql_map_to_storage(request_rec *r)
     return DECLINED;
 }
 
-/* Write a JSON response and finish the request: returning OK with
- * r->status set keeps httpd from replacing the body with its HTML error
- * page (FIELD-NOTES.md).  Responses vary with Accept and may depend on
- * the caller, so they are not stored by caches. */
-static int respond(request_rec *r, int status, gql_media_e media,
-                   const char *body)
-{
-    apr_size_t len = strlen(body);
+/*
+ * The GraphiQL page: React, ReactDOM and GraphiQL from a CDN, at pinned
+ * versions, each with the Subresource Integrity hash of the file that the
+ * npm package of that version holds (the CDN serves it byte for byte).  It
+ * holds no request data: its fetcher POSTs to the page's own path, which
+ * the browser knows (so it works behind a proxy that moves the endpoint),
+ * with the headers typed in GraphiQL's headers editor (Authorization).
+ *
+ * The Content-Security-Policy allows the CDN's origin for scripts and
+ * styles, the one inline script by its SHA-256 (GRAPHIQL_SCRIPT_HASH: change
+ * it with the script; t/http/graphiql.t checks that they agree), GraphiQL's
+ * fonts and icons as data: URLs, and requests to this origin only.
+ */
+#define GRAPHIQL_CDN "https://cdn.jsdelivr.net"
+#define GRAPHIQL_NPM GRAPHIQL_CDN "/npm/"
 
+#define GRAPHIQL_SCRIPT \
+    "\n" \
+    "(function () {\n" \
+    "  var endpoint = window.location.pathname;\n" \
+    "\n" \
+    "  function fetcher(params, opts) {\n" \
+    "    var headers = {\n" \
+    "      'Content-Type': 'application/json',\n" \
+    "      'Accept': 'application/graphql-response+json, application/json'\n" \
+    "    };\n" \
+    "    var typed = (opts && opts.headers) || {};\n" \
+    "\n" \
+    "    Object.keys(typed).forEach(function (k) {\n" \
+    "      headers[k] = typed[k];\n" \
+    "    });\n" \
+    "    return fetch(endpoint, {\n" \
+    "      method: 'POST', headers: headers, credentials: 'same-origin',\n" \
+    "      body: JSON.stringify(params)\n" \
+    "    }).then(function (res) { return res.json(); });\n" \
+    "  }\n" \
+    "\n" \
+    "  var root = document.getElementById('graphiql');\n" \
+    "\n" \
+    "  document.body.style.margin = '0';\n" \
+    "  root.style.height = '100vh';\n" \
+    "  ReactDOM.createRoot(root).render(\n" \
+    "    React.createElement(GraphiQL, {\n" \
+    "      fetcher: fetcher,\n" \
+    "      defaultEditorToolsVisibility: 'headers'\n" \
+    "    }));\n" \
+    "})();\n"
+
+#define GRAPHIQL_SCRIPT_HASH \
+    "sha256-bX8NxbBG0W3KEGosSzgVJc0kDDUOU05HEFkHjeHOJD4="
+
+#define GRAPHIQL_CSP \
+    "default-src 'none'; script-src " GRAPHIQL_CDN " '" \
+    GRAPHIQL_SCRIPT_HASH "'; style-src " GRAPHIQL_CDN "; font-src data:; " \
+    "img-src data:; connect-src 'self'; base-uri 'none'; " \
+    "form-action 'none'; frame-ancestors 'self'"
+
+static const char graphiql_page[] =
+    "<!DOCTYPE html>\n"
+    "<html lang=\"en\">\n"
+    "<head>\n"
+    "<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, "
+    "initial-scale=1\">\n"
+    "<meta name=\"robots\" content=\"noindex\">\n"
+    "<title>GraphiQL</title>\n"
+    "<link rel=\"stylesheet\" crossorigin=\"anonymous\"\n"
+    " href=\"" GRAPHIQL_NPM "graphiql@3.8.3/graphiql.min.css\"\n"
+    " integrity=\"sha384-Mq3vbRBY71jfjQAt/DcjxUIYY33ksal4cgdRt9U/hNPvHBCaT2J"
+    "fJ/PTRiPKf0aM\">\n"
+    "</head>\n"
+    "<body>\n"
+    "<div id=\"graphiql\">Loading GraphiQL&hellip;</div>\n"
+    "<noscript>GraphiQL needs JavaScript.</noscript>\n"
+    "<script crossorigin=\"anonymous\"\n"
+    " src=\"" GRAPHIQL_NPM "react@18.3.1/umd/react.production.min.js\"\n"
+    " integrity=\"sha384-DGyLxAyjq0f9SPpVevD6IgztCFlnMF6oW/XQGmfe+IsZ8TqEiDr"
+    "cHkMLKI6fiB/Z\"></script>\n"
+    "<script crossorigin=\"anonymous\"\n"
+    " src=\"" GRAPHIQL_NPM "react-dom@18.3.1/umd/"
+    "react-dom.production.min.js\"\n"
+    " integrity=\"sha384-gTGxhz21lVGYNMcdJOyq01Edg0jhn/c22nsx0kyqP0TxaV5WVds"
+    "SH1fSDUf5YJj1\"></script>\n"
+    "<script crossorigin=\"anonymous\"\n"
+    " src=\"" GRAPHIQL_NPM "graphiql@3.8.3/graphiql.min.js\"\n"
+    " integrity=\"sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96"
+    "YYGRNod99l9Ie\"></script>\n"
+    "<script>" GRAPHIQL_SCRIPT "</script>\n"
+    "</body>\n"
+    "</html>\n";
+
+/* Write a response and finish the request: returning OK with r->status
+ * set keeps httpd from replacing the body with its HTML error page
+ * (FIELD-NOTES.md).  Responses vary with Accept and may depend on the
+ * caller, so they are not stored by caches. */
+static int send_body(request_rec *r, int status, const char *type,
+                     const char *body, apr_size_t len)
+{
     r->status = status;
-    ap_set_content_type(r, gql_media_types[media == GQL_MEDIA_NONE
-                                           ? GQL_MEDIA_JSON : media]);
+    ap_set_content_type(r, type);
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     apr_table_mergen(r->headers_out, "Vary", "Accept");
     ap_set_content_length(r, len);
@@ -419,6 +518,56 @@ static int respond(request_rec *r, int status, gql_media_e media,
         ap_rwrite(body, (int)len, r);
     }
     return OK;
+}
+
+/* A JSON response. */
+static int respond(request_rec *r, int status, gql_media_e media,
+                   const char *body)
+{
+    return send_body(r, status, gql_media_types[media == GQL_MEDIA_NONE
+                                                ? GQL_MEDIA_JSON : media],
+                     body, strlen(body));
+}
+
+/* The GraphiQL page, for a browser's GET of the endpoint. */
+static int graphiql(request_rec *r)
+{
+    apr_table_setn(r->headers_out, "Content-Security-Policy", GRAPHIQL_CSP);
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
+    return send_body(r, HTTP_OK, "text/html; charset=utf-8", graphiql_page,
+                     sizeof(graphiql_page) - 1);
+}
+
+/* Whether a URL query string (NULL: none) has a parameter named query,
+ * with or without a value: then a GET is a GraphQL request, not a
+ * browser asking for GraphiQL. */
+static int has_query_param(const char *args)
+{
+    const char *s = args;
+
+    while (s != NULL && *s) {
+        apr_size_t n = strcspn(s, "&;");
+
+        if (strncmp(s, "query", 5) == 0
+            && (n == 5 || s[5] == '=')) {
+            return 1;
+        }
+        s += n;
+        s += (*s != '\0');
+    }
+    return 0;
+}
+
+/* GraphQLGraphiQL On, a GET (or HEAD) with no query, from a client that
+ * prefers HTML to GraphQL's media types. */
+static int wants_graphiql(request_rec *r, const graphql_dir_conf *conf)
+{
+    return conf->graphiql == 1 && r->method_number == M_GET
+           && !has_query_param(r->args)
+           && gql_request_prefers_html(r->pool,
+                                       apr_table_get(r->headers_in,
+                                                     "Accept"));
 }
 
 static int request_error(request_rec *r, int status, gql_media_e media,
@@ -766,6 +915,9 @@ static int graphql_handler(request_rec *r)
                                           "allowed: use GET or POST.",
                                           r->method));
     }
+    if (wants_graphiql(r, conf)) {
+        return graphiql(r);
+    }
     if (media == GQL_MEDIA_NONE) {
         return request_error(r, HTTP_NOT_ACCEPTABLE, media,
                              "Not acceptable: the response is "
@@ -828,6 +980,10 @@ static const command_rec graphql_cmds[] = {
                   NULL, RSRC_CONF | ACCESS_CONF,
                   "MILLISECONDS: the statement_timeout of every SQL "
                   "statement (default 5000; 0: none)"),
+    AP_INIT_FLAG("GraphQLGraphiQL", graphql_set_graphiql, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On|Off: whether a browser's GET of the endpoint gets the "
+                 "GraphiQL IDE (default Off)"),
     {NULL}
 };
 
