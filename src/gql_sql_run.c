@@ -205,11 +205,16 @@ int gql_sql_finish(gql_sql_ctx_t *c, gql_result_t *res)
 
 /* ---- parameters ---------------------------------------------------- */
 
-/* A growing text in a pool. */
+/* A growing text in a pool; deep is set when a value nests too deeply
+ * to be spelled (then the text is not used). */
 typedef struct buf_t {
     char *buf;
     apr_size_t len, cap;
+    int deep;
 } buf_t;
+
+/* What text_of gives for such a value: never bound, the field fails. */
+static const char too_deep[] = "";
 
 static const char *text_of(apr_pool_t *p, json_object *v, int depth);
 
@@ -230,32 +235,11 @@ static void put(apr_pool_t *p, buf_t *t, const char *s, apr_size_t n)
     t->buf[t->len] = '\0';
 }
 
-/* An element of an array literal: NULL, a nested array, or quoted text
- * with '"' and '\' escaped. */
-static void array_elem(apr_pool_t *p, buf_t *t, json_object *v,
-                       int depth)
+/* Quoted text of an array literal, '"' and '\' escaped. */
+static void quote(apr_pool_t *p, buf_t *t, const char *s)
 {
-    const char *s;
-
-    if (v == NULL) {
-        put(p, t, "NULL", 4);
-        return;
-    }
-    if (json_object_is_type(v, json_type_array) && depth < MAX_NEST) {
-        apr_size_t i, n = json_object_array_length(v);
-
-        put(p, t, "{", 1);
-        for (i = 0; i < n; i++) {
-            if (i) {
-                put(p, t, ",", 1);
-            }
-            array_elem(p, t, json_object_array_get_idx(v, i), depth + 1);
-        }
-        put(p, t, "}", 1);
-        return;
-    }
     put(p, t, "\"", 1);
-    for (s = text_of(p, v, depth + 1); *s; s++) {
+    for (; *s; s++) {
         if (*s == '"' || *s == '\\') {
             put(p, t, "\\", 1);
         }
@@ -264,9 +248,39 @@ static void array_elem(apr_pool_t *p, buf_t *t, json_object *v,
     put(p, t, "\"", 1);
 }
 
+/* An element of an array literal: NULL, a nested array, or quoted text.
+ * Only arrays recurse, and not past MAX_NEST. */
+static void array_elem(apr_pool_t *p, buf_t *t, json_object *v,
+                       int depth)
+{
+    apr_size_t i, n;
+
+    if (v == NULL) {
+        put(p, t, "NULL", 4);
+        return;
+    }
+    if (!json_object_is_type(v, json_type_array)) {
+        quote(p, t, text_of(p, v, depth + 1));
+        return;
+    }
+    if (depth >= MAX_NEST) {
+        t->deep = 1;
+        return;
+    }
+    n = json_object_array_length(v);
+    put(p, t, "{", 1);
+    for (i = 0; i < n && !t->deep; i++) {
+        if (i) {
+            put(p, t, ",", 1);
+        }
+        array_elem(p, t, json_object_array_get_idx(v, i), depth + 1);
+    }
+    put(p, t, "}", 1);
+}
+
 static const char *text_of(apr_pool_t *p, json_object *v, int depth)
 {
-    buf_t t = { NULL, 0, 0 };
+    buf_t t = { NULL, 0, 0, 0 };
 
     switch (json_object_get_type(v)) {
     case json_type_null:
@@ -279,7 +293,7 @@ static const char *text_of(apr_pool_t *p, json_object *v, int depth)
         return json_object_get_boolean(v) ? "true" : "false";
     case json_type_array:
         array_elem(p, &t, v, depth);
-        return t.buf;
+        return t.deep ? too_deep : t.buf;
     default:                            /* double, object (jsonb) */
         return apr_pstrdup(p, json_object_to_json_string_ext(v,
                            JSON_C_TO_STRING_PLAIN
@@ -318,19 +332,33 @@ static const char *param_text(gql_sql_ctx_t *c, const gql_resolve_t *b,
     return text_of(c->p, v, 0);
 }
 
-/* The array literal of a parent column over every parent. */
+/* The array literal of a parent column over every parent.  Each parent's
+ * value is one element, quoted text: an array column's value is its own
+ * array literal, which batch_text casts back (an array of arrays cannot
+ * be unnested one parent at a time). */
 static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
                                 const gql_sql_param_t *pm)
 {
-    buf_t t = { NULL, 0, 0 };
+    buf_t t = { NULL, 0, 0, 0 };
     int i;
 
     put(c->p, &t, "{", 1);
     for (i = 0; i < b->count; i++) {
+        json_object *v = member(b->parents[i], pm->path[0]);
+        const char *s = v ? text_of(c->p, v, 0) : NULL;
+
+        if (s == too_deep) {
+            return too_deep;
+        }
         if (i) {
             put(c->p, &t, ",", 1);
         }
-        array_elem(c->p, &t, member(b->parents[i], pm->path[0]), MAX_NEST);
+        if (s == NULL) {
+            put(c->p, &t, "NULL", 4);
+        }
+        else {
+            quote(c->p, &t, s);
+        }
     }
     put(c->p, &t, "}", 1);
     return t.buf;
@@ -394,8 +422,17 @@ static const char **parent_types(gql_sql_ctx_t *c, const gql_sql_map_t *m,
     return types;
 }
 
+static int is_array(const char *type)
+{
+    apr_size_t n = strlen(type);
+
+    return n > 2 && strcmp(type + n - 2, "[]") == 0;
+}
+
 /* One JSON array per parent: the statement inside a correlated subquery
- * over the parents' columns, unnested in parent order. */
+ * over the parents' columns, unnested in parent order.  A parent column
+ * of an array type travels as the text of each parent's array, cast back
+ * where the statement uses it. */
 static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
                               const char **types)
 {
@@ -412,15 +449,23 @@ static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
             continue;
         }
         pm = &APR_ARRAY_IDX(m->params, g->param, gql_sql_param_t);
-        body = apr_psprintf(c->p, pm->kind == GQL_PARAM_PARENT
-                            ? "%sgql_p.c%d" : "%s$%d", body, g->param + 1);
+        if (pm->kind != GQL_PARAM_PARENT) {
+            body = apr_psprintf(c->p, "%s$%d", body, g->param + 1);
+        }
+        else if (is_array(types[g->param])) {
+            body = apr_psprintf(c->p, "%s(gql_p.c%d::%s)", body,
+                                g->param + 1, types[g->param]);
+        }
+        else {
+            body = apr_psprintf(c->p, "%sgql_p.c%d", body, g->param + 1);
+        }
     }
     for (i = 0; i < m->params->nelts; i++) {
         if (APR_ARRAY_IDX(m->params, i, gql_sql_param_t).kind
             == GQL_PARAM_PARENT) {
             from = apr_psprintf(c->p, "%s$%d::%s[], ", from, i + 1,
-                                strcmp(types[i], "unknown") ? types[i]
-                                                            : "text");
+                                strcmp(types[i], "unknown")
+                                && !is_array(types[i]) ? types[i] : "text");
             cols = apr_psprintf(c->p, "%sc%d, ", cols, i + 1);
         }
     }
@@ -659,6 +704,12 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
 
         vals[i] = pm->kind == GQL_PARAM_PARENT ? parent_array(c, b, pm)
                                                : param_text(c, b, pm);
+        if (vals[i] == too_deep) {
+            b->code = "BAD_USER_INPUT";
+            return apr_psprintf(c->p, "The value of %s is nested too deeply:"
+                                " lists nest at most %d levels.", pm->text,
+                                MAX_NEST);
+        }
     }
     r = PQexecPrepared(c->conn, name, n, vals, NULL, NULL, 0);
     c->statements++;
@@ -684,9 +735,19 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     for (i = 0; i < b->count; i++) {
         json_object *sub = member(b->parents[i], m->column);
-        const char *text = sub ? text_of(c->p, sub, MAX_NEST) : NULL;
+        const char *text = sub ? text_of(c->p, sub, 0) : NULL;
 
-        if (text != NULL) {
+        if (json_object_is_type(sub, json_type_array)
+            || json_object_is_type(sub, json_type_object)) {
+            /* A subject is one value: a list or a row is a mapping
+             * mistake, not the caller's. */
+            note(c, 1, "GQL00037", apr_pstrcat(c->p, m->label, ": the @jwt"
+                                               " subject is not a scalar",
+                                               NULL));
+            b->errors[i] = INTERNAL;
+            b->codes[i] = INTERNAL_CODE;
+        }
+        else if (text != NULL) {
             b->results[i] = json_object_new_string(gql_jwt_issue(c->p, text,
                 now, c->env.jwt_lifetime, c->env.jwt_secret,
                 c->env.jwt_secret_len));

@@ -135,6 +135,9 @@ static const char sdl[] =
     "  slow: Int @sql(query: \"SELECT 1 FROM pg_sleep(1)\")\n"
     "  cast(s: String!): Int @sql(query: \"SELECT $s::int\")\n"
     "  needs: Int! @sql(query: \"SELECT 1/0\")\n"
+    "  tagged(min: Int): [Tagged] @sql(query: \"SELECT id, tags, grid FROM"
+    " gt_tagged WHERE $min::int IS NULL OR id >= $min ORDER BY id\")\n"
+    "  raw(v: JSON): String @sql(query: \"SELECT $v::text\")\n"
     "  literal: String @sql(query: \"SELECT '$a' || $$ $b $$ || $t$ $c $t$"
     " || \\\"x$\\\" -- $d\\n /* $e /* $f */ */ FROM (SELECT"
     " '' AS \\\"x$\\\") q\")\n"
@@ -153,6 +156,12 @@ static const char sdl[] =
     " ORDER BY id\")\n"
     "  token: String @jwt(subject: \"id\")\n"
     "  ratio: Int @sql(query: \"SELECT 12 / ($parent.id - 3)\")\n"
+    "}\n"
+    "type Tagged { id: Int!, tags: [Int], grid: [[Int]]\n"
+    "  big(min: Int): [Int] @sql(query: \"SELECT x FROM"
+    " unnest($parent.tags::int[]) x WHERE x > $min ORDER BY x DESC\")\n"
+    "  cells: Int @sql(query: \"SELECT cardinality($parent.grid::int[])\")\n"
+    "  token: String @jwt(subject: \"tags\")\n"
     "}\n"
     "type Child { id: Int!, score: Int\n"
     "  parent: Parent @sql(query: \"SELECT p.id, p.name AS label FROM"
@@ -185,7 +194,11 @@ static const char setup[] =
     " s text, ts timestamptz, j json, jb jsonb, arr int[]);"
     "INSERT INTO gt_kinds VALUES (2147483647, 1234567890123, true, 0.1,"
     " 12.50, 'h\xc3\xa9llo \"q\"', '2024-01-02 03:04:05+00',"
-    " '{\"a\":[1,2]}', '{\"b\": null}', '{1,2,NULL}');";
+    " '{\"a\":[1,2]}', '{\"b\": null}', '{1,2,NULL}');"
+    "DROP TABLE IF EXISTS gt_tagged;"
+    "CREATE TABLE gt_tagged (id int, tags int[], grid int[]);"
+    "INSERT INTO gt_tagged VALUES (1, '{3,1,2}', '{{1,2},{3,4}}'),"
+    " (2, NULL, NULL), (3, '{}', '{}'), (4, '{5,NULL,9}', '{{7}}');";
 
 typedef struct out_t {
     const char *body;
@@ -392,6 +405,64 @@ static void test_errors(apr_pool_t *p)
     ok(strstr(o.body, "\"token\":\"eyJ") != NULL, "@jwt gives a token");
 }
 
+/* A list nested n deep around 1, as GraphQL or JSON text. */
+static const char *nested(apr_pool_t *p, int n)
+{
+    char *s = apr_palloc(p, 2 * n + 2);
+
+    memset(s, '[', n);
+    s[n] = '1';
+    memset(s + n + 1, ']', n);
+    s[2 * n + 1] = '\0';
+    return s;
+}
+
+static const char *braces(apr_pool_t *p, char c, int n)
+{
+    char *s = apr_palloc(p, n + 1);
+
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* Arrays as parameters: bounded nesting, array columns of parents. */
+static void test_arrays(apr_pool_t *p)
+{
+    const char *want;
+    out_t o;
+
+    o = run(p, "{ tagged { id big(min: 1) cells } }", NULL);
+    is_str(o.body, "{\"data\":{\"tagged\":[{\"id\":1,\"big\":[3,2],"
+           "\"cells\":4},{\"id\":2,\"big\":[],\"cells\":null},"
+           "{\"id\":3,\"big\":[],\"cells\":0},{\"id\":4,\"big\":[9,5],"
+           "\"cells\":1}]}}", "$parent.col of array types, one and two "
+           "dimensions, NULL and empty");
+    ok(o.statements == 3, apr_psprintf(p, "3 statements (%d)",
+                                       o.statements));
+    o = run(p, apr_psprintf(p, "{ raw(v: %s) }", nested(p, 32)), NULL);
+    want = apr_pstrcat(p, "{\"data\":{\"raw\":\"", braces(p, '{', 32),
+                       "\\\"1\\\"", braces(p, '}', 32), "\"}}", NULL);
+    is_str(o.body, want, "a custom scalar's list 32 deep is an array "
+           "literal");
+    o = run(p, apr_psprintf(p, "{ raw(v: %s) count }", nested(p, 33)),
+            NULL);
+    ok(strstr(o.body, "\"message\":\"The value of $v is nested too deeply:"
+              " lists nest at most 32 levels.\"")
+       && strstr(o.body, "BAD_USER_INPUT")
+       && strstr(o.body, "\"raw\":null,\"count\":40")
+       && o.statements == 1, "33 deep: a field error, no statement for it");
+    o = run(p, apr_psprintf(p, "{ raw(v: %s) }", nested(p, 900)), NULL);
+    ok(strstr(o.body, "nested too deeply") != NULL,
+       "900 deep: a field error, not a stack overflow");
+    logbuf[0] = '\0';
+    o = run(p, "{ tagged(min: 4) { token } }", NULL);
+    ok(strstr(o.body, "INTERNAL_SERVER_ERROR")
+       && strstr(o.body, "\"path\":[\"tagged\",0,\"token\"]")
+       && strstr(logbuf, "GQL00037: Tagged.token: the @jwt subject is not"),
+       "an @jwt subject that is a list: a field error, logged");
+}
+
 static int occurrences(const char *s, const char *what)
 {
     int n = 0;
@@ -523,6 +594,7 @@ int main(void)
     if (schema != NULL) {
         test_values(p);
         test_batch(p);
+        test_arrays(p);
         test_errors(p);
         test_savepoint(p);
         test_mutation(p);
