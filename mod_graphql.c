@@ -17,6 +17,8 @@
  *   GraphQLJWTLifetime SECONDS     lifetime of tokens @jwt issues (7 days)
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
+ *   GraphQLMaxDepth N              deepest operation accepted (default 20)
+ *   GraphQLMaxResultSize BYTES     SQL result text per request (16 MiB)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -43,6 +45,7 @@
 #include "gql_execute.h"
 #include "gql_json.h"
 #include "gql_jwt.h"
+#include "gql_parser.h"          /* GQL_MAX_DEPTH */
 #include "gql_request.h"
 #include "gql_schema.h"
 #include "gql_sql.h"
@@ -56,6 +59,15 @@ extern module __attribute__((visibility("default"))) graphql_module;
 #define MAX_BODY_LIMIT (1024 * 1024 * 1024)
 #define DEFAULT_JWT_LIFETIME 604800     /* 7 days */
 #define DEFAULT_STATEMENT_TIMEOUT 5000  /* milliseconds */
+/* GraphiQL's introspection query is 15 deep (__schema types fields args
+ * type, then TypeRef's nine ofType); the Hackernews API's useful queries
+ * stay under 10.  20 admits both and bounds how many SQL levels, hence
+ * statements, one request runs. */
+#define DEFAULT_MAX_DEPTH 20
+/* The JSON text a request's statements may return: a few thousand
+ * rows of a typical page, yet far from what json-c's trees of it and
+ * the response cost in memory at once (about ten times the text). */
+#define DEFAULT_MAX_RESULT (16 * 1024 * 1024)
 
 /* The r->notes entry with the number of SQL statements a request ran, for
  * LogFormat's %{graphql-sql-statements}n. */
@@ -79,6 +91,8 @@ typedef struct graphql_dir_conf {
     apr_int64_t jwt_lifetime;       /* -1: unset */
     int statement_timeout;          /* -1: unset; 0: none */
     int graphiql;                   /* -1: unset */
+    int max_depth;                  /* -1: unset; 0: none */
+    apr_int64_t max_result;         /* -1: unset; 0: none */
 } graphql_dir_conf;
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
@@ -105,6 +119,8 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->jwt_lifetime = -1;
     c->statement_timeout = -1;
     c->graphiql = -1;
+    c->max_depth = -1;
+    c->max_result = -1;
     return c;
 }
 
@@ -125,6 +141,9 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->statement_timeout = add->statement_timeout != -1
                            ? add->statement_timeout : base->statement_timeout;
     c->graphiql = add->graphiql != -1 ? add->graphiql : base->graphiql;
+    c->max_depth = add->max_depth != -1 ? add->max_depth : base->max_depth;
+    c->max_result = add->max_result != -1 ? add->max_result
+                                          : base->max_result;
     return c;
 }
 
@@ -340,6 +359,34 @@ static const char *graphql_set_statement_timeout(cmd_parms *cmd, void *dconf,
     if (c->statement_timeout == -1) {
         return apr_pstrcat(cmd->pool, "GraphQLStatementTimeout: value must "
                            "be a number of milliseconds >= 0 (0: none), not ",
+                           arg, NULL);
+    }
+    return NULL;
+}
+
+static const char *graphql_set_max_depth(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    c->max_depth = (int)number(arg, 0, GQL_MAX_DEPTH);
+    if (c->max_depth == -1) {
+        return apr_psprintf(cmd->pool, "GraphQLMaxDepth: value must be a "
+                            "number of fields from 0 (no limit) to %d, not "
+                            "%s", GQL_MAX_DEPTH, arg);
+    }
+    return NULL;
+}
+
+static const char *graphql_set_max_result(cmd_parms *cmd, void *dconf,
+                                          const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    c->max_result = number(arg, 0, APR_INT64_C(1) << 40);
+    if (c->max_result == -1) {
+        return apr_pstrcat(cmd->pool, "GraphQLMaxResultSize: value must be "
+                           "a number of bytes >= 0 (0: no limit), not ",
                            arg, NULL);
     }
     return NULL;
@@ -840,6 +887,9 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     env.statement_timeout_ms = conf->statement_timeout != -1
                                ? conf->statement_timeout
                                : DEFAULT_STATEMENT_TIMEOUT;
+    env.max_result_size = (apr_size_t)(conf->max_result != -1
+                                       ? conf->max_result
+                                       : DEFAULT_MAX_RESULT);
     ctx = gql_sql_begin(r->pool, conf->schema, &env, gql_execute_kind(op));
     gql_sql_resolvers(ctx, &resolvers);
     gql_execute_run(r->pool, op, &resolvers, NULL, res);
@@ -868,6 +918,8 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
         return unauthenticated(r, media, why);
     }
     opts.introspection = conf->introspection != 0;
+    opts.max_depth = conf->max_depth != -1 ? conf->max_depth
+                                           : DEFAULT_MAX_DEPTH;
     op = gql_execute_prepare(r->pool, conf->schema, req, &opts, &res);
     if (op != NULL && r->method_number == M_GET
         && gql_execute_kind(op) != GQL_OP_QUERY) {
@@ -984,6 +1036,14 @@ static const command_rec graphql_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "On|Off: whether a browser's GET of the endpoint gets the "
                  "GraphiQL IDE (default Off)"),
+    AP_INIT_TAKE1("GraphQLMaxDepth", graphql_set_max_depth, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the most fields on one path of an operation, fragments "
+                  "expanded (default 20; 0: no limit)"),
+    AP_INIT_TAKE1("GraphQLMaxResultSize", graphql_set_max_result, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "BYTES: the most JSON text one request's SQL statements "
+                  "may return (default 16777216; 0: no limit)"),
     {NULL}
 };
 

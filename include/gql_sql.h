@@ -21,10 +21,13 @@
  * so a connection never goes back to mod_dbd's pool inside one (that
  * cleanup runs before the release that ap_dbd_acquire registered).
  * Field errors carry extensions.code: UNAUTHENTICATED, DATABASE_UNAVAILABLE,
+ * RESULT_TOO_LARGE, BAD_USER_INPUT (a list nested too deeply),
  * INTERNAL_SERVER_ERROR or an @sqlError's code.  Log tags: GQL00030 (a
  * statement failed: field, SQLSTATE, driver text), GQL00031 (database
  * unavailable), GQL00032 (BEGIN/COMMIT/ROLLBACK failed), GQL00034 (a
- * result that cannot be read), GQL00035 (@jwt with no secret).
+ * result that cannot be read), GQL00035 (@jwt with no secret), GQL00037
+ * (an @jwt subject that is not a scalar), GQL00038 (a request's results
+ * reached GraphQLMaxResultSize).
  */
 
 #ifndef GQL_SQL_H
@@ -54,6 +57,10 @@ typedef struct gql_sql_env_t {
     apr_size_t jwt_secret_len;
     apr_int64_t jwt_lifetime;       /* seconds */
     int statement_timeout_ms;       /* 0: none */
+    /* The JSON text (bytes) all statements of the request may return;
+     * past it the field fails with RESULT_TOO_LARGE and no further
+     * statement runs.  0: no limit. */
+    apr_size_t max_result_size;
 } gql_sql_env_t;
 
 typedef struct gql_sql_ctx_t gql_sql_ctx_t;

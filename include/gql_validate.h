@@ -23,12 +23,15 @@
 typedef struct gql_validate_opts_t {
     int introspection;          /* 0: a __schema or __type field is an
                                  * error (GraphQLIntrospection Off) */
+    int max_depth;              /* > 0: an operation whose longest path
+                                 * (fragments expanded) has more fields
+                                 * is an error (GraphQLMaxDepth) */
 } gql_validate_opts_t;
 
 /*
  * Validate doc against schema.  Appends every error found to errors (in
  * p) and returns how many it appended: 0 means the document is valid.
- * opts may be NULL (introspection allowed).  Scratch memory comes from p.
+ * opts may be NULL (introspection allowed, no depth limit).  Scratch memory comes from p.
  * The work is bounded on hostile documents (many fragments, deep nesting,
  * thousands of overlapping fields): near-linear, never exponential.
  */

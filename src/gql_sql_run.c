@@ -54,6 +54,8 @@ struct gql_sql_ctx_t {
     apr_hash_t *prepared;       /* statement names the backend has */
     int statements;
     int unavailable;
+    apr_size_t bytes;           /* JSON text the statements returned */
+    int over;                   /* bytes passed env.max_result_size */
 };
 
 static void note(gql_sql_ctx_t *c, int is_error, const char *tag,
@@ -637,38 +639,115 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
     return msg;
 }
 
-static const char *deliver(gql_sql_ctx_t *c, gql_resolve_t *b,
-                           const gql_sql_map_t *m, PGresult *r, int batch)
+/* One row: the JSON array of rows for parent i. */
+static void take(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m,
+                 int i, const char *text)
 {
     const gql_sql_catch_t *empty = caught(m, "empty", NULL);
+    json_object *rows = parse(c->p, text);
+
+    if (rows == NULL) {
+        b->errors[i] = INTERNAL;
+        b->codes[i] = INTERNAL_CODE;
+        note(c, 1, "GQL00034", apr_pstrcat(c->p, m->label, ": the "
+                                           "result is not JSON", NULL));
+    }
+    else if (empty && json_object_array_length(rows) == 0) {
+        b->errors[i] = empty->message;
+        b->codes[i] = empty->code;
+    }
+    else {
+        b->results[i] = shape(b->field->type, rows);
+    }
+}
+
+/* The field fails as a whole: what take() gave some parents goes. */
+static void drop(gql_resolve_t *b)
+{
     int i;
 
-    if (PQntuples(r) != (batch ? b->count : 1) || PQnfields(r) != 1) {
-        note(c, 1, "GQL00034", apr_psprintf(c->p, "%s: %d rows for %d "
-                                            "parents", m->label,
-                                            PQntuples(r), b->count));
+    for (i = 0; i < b->count; i++) {
+        json_object_put(b->results[i]);
+        b->results[i] = NULL;
+        b->errors[i] = NULL;
+        b->codes[i] = NULL;
+    }
+}
+
+/* Past the budget: the backend stops producing rows. */
+static void stop(gql_sql_ctx_t *c, const gql_sql_map_t *m)
+{
+    PGcancel *k = PQgetCancel(c->conn);
+    char err[256];
+
+    if (k != NULL) {
+        PQcancel(k, err, sizeof(err));
+        PQfreeCancel(k);
+    }
+    c->over = 1;
+    note(c, 1, "GQL00038", apr_psprintf(c->p, "%s: the request's results "
+                                        "passed GraphQLMaxResultSize (%"
+                                        APR_SIZE_T_FMT " bytes)", m->label,
+                                        c->env.max_result_size));
+}
+
+static const char *too_large(gql_sql_ctx_t *c, gql_resolve_t *b)
+{
+    b->code = "RESULT_TOO_LARGE";
+    return apr_psprintf(c->p, "The result is too large: a request may read "
+                        "at most %" APR_SIZE_T_FMT " bytes from the "
+                        "database.", c->env.max_result_size);
+}
+
+/* The statement's rows one at a time (libpq's single-row mode), so that
+ * no more than one row past the budget is ever held. */
+static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
+                           const gql_sql_map_t *m, int batch)
+{
+    int want = batch ? b->count : 1, n = 0;
+    PGresult *r, *fail = NULL;
+
+    PQsetSingleRowMode(c->conn);
+    while ((r = PQgetResult(c->conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+
+        if (st == PGRES_SINGLE_TUPLE && fail == NULL && !c->over) {
+            c->bytes += (apr_size_t)PQgetlength(r, 0, 0);
+            if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
+                stop(c, m);
+            }
+            else if (n < want && PQnfields(r) == 1) {
+                take(c, b, m, n, PQgetvalue(r, 0, 0));
+            }
+            n++;
+        }
+        else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
+                 && fail == NULL) {
+            fail = r;
+            continue;
+        }
         PQclear(r);
+    }
+    if (c->over) {
+        drop(b);
+        if (fail != NULL) {             /* the cancel, most likely */
+            PQclear(fail);
+            recover(c);
+        }
+        return too_large(c, b);
+    }
+    if (fail != NULL) {
+        drop(b);
+        return failed(c, b, m, fail);
+    }
+    if (n != want) {
+        drop(b);
+        note(c, 1, "GQL00034", apr_psprintf(c->p, "%s: %d rows for %d "
+                                            "parents", m->label, n,
+                                            b->count));
         b->code = INTERNAL_CODE;
         return INTERNAL;
     }
-    for (i = 0; i < b->count; i++) {
-        json_object *rows = parse(c->p, PQgetvalue(r, batch ? i : 0, 0));
-
-        if (rows == NULL) {
-            b->errors[i] = INTERNAL;
-            b->codes[i] = INTERNAL_CODE;
-            note(c, 1, "GQL00034", apr_pstrcat(c->p, m->label, ": the "
-                                               "result is not JSON", NULL));
-        }
-        else if (empty && json_object_array_length(rows) == 0) {
-            b->errors[i] = empty->message;
-            b->codes[i] = empty->code;
-        }
-        else {
-            b->results[i] = shape(b->field->type, rows);
-        }
-    }
-    PQclear(r);
     return NULL;
 }
 
@@ -686,6 +765,9 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
         }
         b->code = "UNAUTHENTICATED";
         return "Authentication required: this field needs a token.";
+    }
+    if (c->over) {
+        return too_large(c, b);         /* no statement after the budget */
     }
     if (c->state == S_IDLE) {
         start(c);
@@ -711,12 +793,11 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
                                 MAX_NEST);
         }
     }
-    r = PQexecPrepared(c->conn, name, n, vals, NULL, NULL, 0);
     c->statements++;
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        return failed(c, b, m, r);
+    if (!PQsendQueryPrepared(c->conn, name, n, vals, NULL, NULL, 0)) {
+        return failed(c, b, m, NULL);
     }
-    return deliver(c, b, m, r, batch);
+    return receive(c, b, m, batch);
 }
 
 /* ---- @column, @jwt and the resolver -------------------------------- */

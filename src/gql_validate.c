@@ -26,6 +26,7 @@
 #include <string.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
+#include "gql_parser.h"         /* GQL_MAX_DEPTH */
 #include "gql_validate_int.h"
 
 /* ---- errors */
@@ -233,6 +234,112 @@ static int no_schema_introspection(vctx_t *c, const node_t *n, int leave)
     return 0;
 }
 
+/* MaxDepth (GraphQLMaxDepth; no graphql-js rule): the fields on the
+ * longest path of an operation, fragments expanded.  Each selection set's
+ * depth is computed once (a set being computed counts 0, so a fragment
+ * cycle, which NoFragmentCycles reports, ends), and a chain of more than
+ * GQL_MAX_DEPTH sets counts as too deep, which keeps the C stack safe. */
+#define TOO_DEEP (GQL_MAX_DEPTH + 1)
+
+static int set_depth(vctx_t *c, const gql_selection_set_t *ss, int level);
+
+static int sel_depth(vctx_t *c, const gql_selection_t *s, int level)
+{
+    const gql_definition_t *f;
+
+    switch (s->kind) {
+    case GQL_SEL_FIELD:
+        return 1 + set_depth(c, s->selection_set, level + 1);
+    case GQL_SEL_INLINE_FRAGMENT:
+        return set_depth(c, s->selection_set, level + 1);
+    default:
+        f = gql_vfragment(c, s->name.value);
+        return f ? set_depth(c, f->selection_set, level + 1) : 0;
+    }
+}
+
+static int set_depth(vctx_t *c, const gql_selection_set_t *ss, int level)
+{
+    int *d, i;
+
+    if (ss == NULL) {
+        return 0;
+    }
+    d = apr_hash_get(c->depths, &ss, sizeof(ss));
+    if (d != NULL) {
+        return *d;
+    }
+    d = apr_pcalloc(c->p, sizeof(*d));
+    apr_hash_set(c->depths, apr_pmemdup(c->p, &ss, sizeof(ss)), sizeof(ss),
+                 d);
+    if (level > GQL_MAX_DEPTH) {
+        *d = TOO_DEEP;
+        return *d;
+    }
+    for (i = 0; i < ss->selections->nelts && *d < TOO_DEEP; i++) {
+        int e = sel_depth(c, GQL_AST_ITEM(ss->selections, i,
+                                          gql_selection_t), level);
+
+        *d = e > *d ? (e > TOO_DEEP ? TOO_DEEP : e) : *d;
+    }
+    return *d;
+}
+
+/* The first field at depth need below ss, on a path the depths found. */
+static const gql_selection_t *deep_field(vctx_t *c,
+                                         const gql_selection_set_t *ss,
+                                         int need, int level)
+{
+    int i;
+
+    for (i = 0; ss && level <= GQL_MAX_DEPTH && i < ss->selections->nelts;
+         i++) {
+        const gql_selection_t *s = GQL_AST_ITEM(ss->selections, i,
+                                                gql_selection_t);
+        const gql_definition_t *f = s->kind == GQL_SEL_FRAGMENT_SPREAD
+                                    ? gql_vfragment(c, s->name.value) : NULL;
+        const gql_selection_set_t *in = f ? f->selection_set
+                                          : s->selection_set;
+        const gql_selection_t *r;
+
+        if (sel_depth(c, s, level) < need) {
+            continue;
+        }
+        if (s->kind == GQL_SEL_FIELD && need == 1) {
+            return s;
+        }
+        r = deep_field(c, in, s->kind == GQL_SEL_FIELD ? need - 1 : need,
+                       level + 1);
+        if (r != NULL) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static int max_depth(vctx_t *c, const node_t *n, int leave)
+{
+    const gql_definition_t *op = n->ast;
+    const gql_selection_t *s;
+    int d;
+
+    if (leave || n->kind != N_OPERATION || c->max_depth <= 0) {
+        return 0;
+    }
+    d = set_depth(c, op->selection_set, 0);
+    if (d <= c->max_depth) {
+        return 0;
+    }
+    s = deep_field(c, op->selection_set, c->max_depth + 1, 0);
+    gql_vreport(c, s ? &s->loc : &op->loc, d >= TOO_DEEP
+                ? "The query is nested too deeply: depth over %d exceeds "
+                  "the limit of %d."
+                : "The query is nested too deeply: depth %d exceeds the "
+                  "limit of %d.", d >= TOO_DEEP ? GQL_MAX_DEPTH : d,
+                c->max_depth);
+    return 0;
+}
+
 /* ORDER RULE: graphql-js's specifiedRules */
 static const gql_vrule_fn rules[] = {
     gql_vexecutable_definitions,
@@ -262,7 +369,8 @@ static const gql_vrule_fn rules[] = {
     gql_voverlapping_fields_can_be_merged,
     gql_vunique_input_field_names,
     max_introspection_depth,
-    no_schema_introspection
+    no_schema_introspection,
+    max_depth                   /* ours, after graphql-js's */
 };
 
 #define NRULES ((int)(sizeof(rules) / sizeof(rules[0])))
@@ -789,6 +897,8 @@ int gql_validate(apr_pool_t *p, const gql_schema_t *schema,
     c->errors = errors;
     c->first = errors->nelts;
     c->introspection = opts == NULL || opts->introspection;
+    c->max_depth = opts ? opts->max_depth : 0;
+    c->depths = apr_hash_make(p);
     c->trefs = apr_hash_make(p);
     c->op_names = apr_hash_make(p);
     c->fragments = apr_hash_make(p);

@@ -102,6 +102,8 @@ typedef struct vctx_t {
     void *overlap;                      /* OverlappingFieldsCanBeMerged */
     apr_hash_t *intro_checked;          /* MaxIntrospectionDepth */
     apr_hash_t *intro_exceeded;
+    int max_depth;                      /* MaxDepth: 0 for none */
+    apr_hash_t *depths;                 /* selection set -> its depth */
 } vctx_t;
 
 /* A variable used as a value, with the TypeInfo where it is used

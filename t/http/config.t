@@ -45,8 +45,10 @@ my ($st, $err) = configtest($h, location(<<"EOC", 'schema/sql.graphql'));
     GraphQLJWTSecret file:long.secret
     GraphQLJWTLifetime 3600
     GraphQLStatementTimeout 0
+    GraphQLMaxDepth 0
+    GraphQLMaxResultSize 1048576
 EOC
-is($st, 0, 'the three directives with good values: apache2 -t succeeds')
+is($st, 0, 'the five directives with good values: apache2 -t succeeds')
     or diag $err;
 
 {
@@ -77,6 +79,14 @@ my @bad = (
       'a negative timeout' ],
     [ "GraphQLStatementTimeout 5s", qr/GraphQLStatementTimeout: value must/,
       'a timeout that is no number' ],
+    [ "GraphQLMaxDepth -1",
+      qr/GraphQLMaxDepth: value must be a number of fields from 0 \(no limit\) to 1000/,
+      'a negative depth' ],
+    [ "GraphQLMaxDepth 1001", qr/GraphQLMaxDepth: value must be/,
+      'a depth past what the parser takes' ],
+    [ "GraphQLMaxResultSize 16M",
+      qr/GraphQLMaxResultSize: value must be a number of bytes >= 0/,
+      'a result size that is no number' ],
     [ "GraphQLMaxBodySize 0",
       qr/GraphQLMaxBodySize: value must be a number of bytes from 1 to /,
       'a body limit of 0' ],

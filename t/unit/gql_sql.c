@@ -208,6 +208,7 @@ typedef struct out_t {
 
 static gql_schema_t *schema;
 static apr_int64_t timeout_ms = 5000;
+static apr_size_t max_result;
 
 /* Between two fields of one request: another connection commits this
  * (once, after the field named after_field has resolved). */
@@ -254,6 +255,7 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     env.jwt_secret_len = sizeof(key) - 1;
     env.jwt_lifetime = 3600;
     env.statement_timeout_ms = (int)timeout_ms;
+    env.max_result_size = max_result;
     c = gql_sql_begin(p, schema, &env, gql_execute_kind(op));
     gql_sql_resolvers(c, &rs);
     sql_resolve = rs.field;
@@ -463,6 +465,49 @@ static void test_arrays(apr_pool_t *p)
        "an @jwt subject that is a list: a field error, logged");
 }
 
+static int occurrences(const char *s, const char *what);
+
+/* GraphQLMaxResultSize: the budget of JSON text per request. */
+static void test_budget(apr_pool_t *p)
+{
+    const char *q = "{ parents(first: 40) { id best { score } childCount"
+                    " } }";
+    out_t o = run(p, q, NULL);
+
+    ok(strstr(o.body, "errors") == NULL && o.statements == 3,
+       "without a budget: everything");
+    max_result = 1500;
+    logbuf[0] = '\0';
+    o = run(p, q, NULL);
+    max_result = 0;
+    ok(strstr(o.body, "{\"id\":40,\"best\":null,\"childCount\":null}")
+       && occurrences(o.body, "\"code\":\"RESULT_TOO_LARGE\"") == 80
+       && strstr(o.body, "\"message\":\"The result is too large: a request"
+                 " may read at most 1500 bytes from the database.\""),
+       "past the budget: the field fails for every parent, and so does "
+       "the next");
+    ok(o.statements == 2, apr_psprintf(p, "no statement after the budget "
+                                       "(%d)", o.statements));
+    ok(strstr(logbuf, "GQL00038: Parent.best: the request's results "
+              "passed GraphQLMaxResultSize (1500 bytes)") != NULL,
+       "logged once");
+    max_result = 1024 * 1024;
+    o = run(p, q, NULL);
+    max_result = 0;
+    ok(strstr(o.body, "errors") == NULL, "a budget the result fits in");
+    max_result = 10;
+    o = run(p, "mutation { add(id: 300, name: \"p300\") { id } }", NULL);
+    max_result = 0;
+    ok(strstr(o.body, "RESULT_TOO_LARGE") && strstr(o.body, "\"data\":null"),
+       "a mutation past the budget: data null");
+    is_str(scalar(p, "SELECT count(*) FROM gt_parent WHERE id = 300"), "0",
+           "and rolled back");
+    o = run(p, "{ count }", NULL);
+    is_str(o.body, apr_pstrcat(p, "{\"data\":{\"count\":", scalar(p,
+           "SELECT count(*) FROM gt_parent"), "}}", NULL),
+           "the next request runs");
+}
+
 static int occurrences(const char *s, const char *what)
 {
     int n = 0;
@@ -598,6 +643,7 @@ int main(void)
         test_errors(p);
         test_savepoint(p);
         test_mutation(p);
+        test_budget(p);
         test_backend(p);
     }
     PQfinish(other);

@@ -12,7 +12,9 @@
  * `schema` naming _schemas/NAME.graphql), optionally a file
  * `introspection-off`, and errors.json: what graphql-js 16's validate()
  * returns for the same schema and document, written by
- * t/tools/validate-expected.js.  Both lists are compared as JSON after
+ * t/tools/validate-expected.js.  A case with a file `max-depth` (the
+ * limit, GraphQLMaxDepth) tests our own rule, which graphql-js lacks: its
+ * errors.json is written by hand.  Both lists are compared as JSON after
  * printing them the same way.
  */
 
@@ -96,7 +98,7 @@ static void run_case(apr_pool_t *parent, const char *root, const char *name)
 {
     apr_pool_t *p;
     const char *dir, *got = NULL, *want;
-    char *query, *expected;
+    char *query, *expected, *limit;
     apr_size_t len;
     const gql_schema_t *s;
     gql_document_t *doc;
@@ -114,6 +116,8 @@ static void run_case(apr_pool_t *parent, const char *root, const char *name)
     want = j ? to_json(p, j) : "(no errors.json)";
     opts.introspection = slurp(p, apr_pstrcat(p, dir, "/introspection-off",
                                               NULL), NULL) == NULL;
+    limit = slurp(p, apr_pstrcat(p, dir, "/max-depth", NULL), NULL);
+    opts.max_depth = limit ? atoi(limit) : 0;
     doc = query ? gql_parse(p, query, len, NULL, &err) : NULL;
     if (s == NULL || doc == NULL) {
         got = s == NULL ? "(no schema)"
