@@ -156,6 +156,8 @@ static const char sdl[] =
     " ORDER BY id\")\n"
     "  token: String @jwt(subject: \"id\")\n"
     "  ratio: Int @sql(query: \"SELECT 12 / ($parent.id - 3)\")\n"
+    "  a(k: Int): Int @sql(query: \"SELECT $parent.id::int*10 + $k::int\")\n"
+    "  b(k: Int): Int @sql(query: \"SELECT $k::int*10 + $parent.id::int\")\n"
     "}\n"
     "type Tagged { id: Int!, tags: [Int], grid: [[Int]]\n"
     "  big(min: Int): [Int] @sql(query: \"SELECT x FROM"
@@ -338,6 +340,26 @@ static const char *children(apr_pool_t *p, int i, int take)
     return apr_pstrcat(p, out, "]", NULL);
 }
 
+/* Two fields whose single forms are alike, $parent first in one and
+ * second in the other: each has its own batch statement. */
+static void test_alike(apr_pool_t *p)
+{
+    const char *want = "{\"data\":{\"parents\":[";
+    out_t o;
+    int i;
+
+    for (i = 1; i <= 4; i++) {
+        want = apr_psprintf(p, "%s%s{\"a\":%d,\"b\":%d}", want,
+                            i > 1 ? "," : "", i * 10 + 7, 70 + i);
+    }
+    want = apr_pstrcat(p, want, "]}}", NULL);
+    o = run(p, "{ parents(first: 4) { a(k: 7) b(k: 7) } }", NULL);
+    is_str(o.body, want, "$parent first and second in alike statements: "
+           "both right");
+    ok(o.statements == 3, apr_psprintf(p, "3 statements (%d)",
+                                       o.statements));
+}
+
 static void test_batch(apr_pool_t *p)
 {
     const char *want = "{\"data\":{\"parents\":[";
@@ -363,6 +385,7 @@ static void test_batch(apr_pool_t *p)
     o = run(p, "{ parent(id: 3) { scores } }", NULL);
     is_str(o.body, "{\"data\":{\"parent\":{\"scores\":[34,47,10]}}}",
            "a list of leaves per parent; one column used twice");
+    test_alike(p);
 }
 
 static void test_errors(apr_pool_t *p)
