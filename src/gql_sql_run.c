@@ -25,10 +25,13 @@
  * what a rolled-back statement prepared stays prepared, and remembered.
  */
 
+#include <stdlib.h>
 #include <string.h>
 #include <apr_hash.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_time.h>
+#include "gql_coerce.h"
 #include "gql_json.h"
 #include "gql_jwt.h"
 #include "gql_sql_int.h"
@@ -545,12 +548,73 @@ static json_object *shape(const gql_tref_t *t, json_object *rows)
     return json_object_get(first);
 }
 
+/* An integer token of n digits (sign apart) past int64's range. */
+static int too_big(const char *t, apr_size_t n, int neg)
+{
+    return n > 19 || (n == 19 && strncmp(t, neg ? "9223372036854775808"
+                                         : "9223372036854775807", 19) > 0);
+}
+
+/* json-c clamps integer tokens past int64 with no error; PostgreSQL's
+ * numeric values without a fraction come as such tokens.  Each becomes
+ * the double JavaScript would read, in the text JavaScript would print
+ * (with "e0" where that text has no exponent, so json-c reads a double
+ * again).  A token of 19 digits or more grows by 2 at most, so twice
+ * the text holds the copy.  The text itself when no token needs
+ * it. */
+static const char *wide_ints(apr_pool_t *p, const char *text)
+{
+    const char *s, *from = text;
+    char *out = NULL, *w = NULL;
+    int in_str = 0;
+
+    for (s = text; *s; s++) {
+        apr_size_t n;
+        const char *d, *js;
+
+        if (in_str && *s == '\\' && s[1]) {
+            s++;                        /* an escaped character */
+            continue;
+        }
+        if (in_str || *s == '"') {
+            in_str = !in_str || *s != '"';
+            continue;
+        }
+        if (*s != '-' && !apr_isdigit(*s)) {
+            continue;
+        }
+        d = s + (*s == '-');
+        for (n = 0; apr_isdigit(d[n]); n++) {
+        }
+        if (d[n] != '.' && d[n] != 'e' && d[n] != 'E'
+            && too_big(d, n, *s == '-')) {
+            if (out == NULL) {
+                w = out = apr_palloc(p, 2 * strlen(text) + 32);
+            }
+            js = gql_coerce_js_number(p, strtod(s, NULL));
+            memcpy(w, from, (apr_size_t)(s - from));
+            w = apr_cpystrn(w + (s - from), js, 32);
+            w = apr_cpystrn(w, strchr(js, 'e') ? "" : "e0", 3);
+            from = d + n;
+        }
+        s = d + n - 1;
+    }
+    if (out == NULL) {
+        return text;
+    }
+    strcpy(w, from);
+    return out;
+}
+
 /* Strict parse of the whole text; the tree is tied to p. */
 static json_object *parse(apr_pool_t *p, const char *text)
 {
     json_tokener *tok = json_tokener_new();
     json_object *o;
-    size_t len = strlen(text);
+    size_t len;
+
+    text = wide_ints(p, text);
+    len = strlen(text);
 
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     o = json_tokener_parse_ex(tok, text, (int)len);

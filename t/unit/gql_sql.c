@@ -138,6 +138,17 @@ static const char sdl[] =
     "  tagged(min: Int): [Tagged] @sql(query: \"SELECT id, tags, grid FROM"
     " gt_tagged WHERE $min::int IS NULL OR id >= $min ORDER BY id\")\n"
     "  raw(v: JSON): String @sql(query: \"SELECT $v::text\")\n"
+    "  bigF: Float @sql(query: \"SELECT 123456789012345678901234::numeric"
+    "\")\n"
+    "  bigI: Int @sql(query: \"SELECT 123456789012345678901234::numeric\")\n"
+    "  bigId: ID @sql(query: \"SELECT 123456789012345678901234::numeric\")\n"
+    "  bigS: String @sql(query: \"SELECT -9223372036854775809::numeric\")\n"
+    "  bigJ: JSON @sql(query: \"SELECT sum(x) FROM (VALUES"
+    " (9223372036854775807::bigint), (1)) v(x)\")\n"
+    "  bigL: [Float] @sql(query: \"SELECT x FROM (VALUES (1e30::numeric),"
+    " (-99999999999999999999::numeric), (7::numeric)) v(x)\")\n"
+    "  fitId: ID @sql(query: \"SELECT 9007199254740993::bigint\")\n"
+    "  digits: String @sql(query: \"SELECT '\\\"' || repeat('9', 25)\")\n"
     "  literal: String @sql(query: \"SELECT '$a' || $$ $b $$ || $t$ $c $t$"
     " || \\\"x$\\\" -- $d\\n /* $e /* $f */ */ FROM (SELECT"
     " '' AS \\\"x$\\\") q\")\n"
@@ -306,6 +317,17 @@ static void test_values(apr_pool_t *p)
     o = run(p, "{ literal }", NULL);
     is_str(o.body, "{\"data\":{\"literal\":\"$a $b  $c \"}}",
            "no placeholders in literals, dollar quotes, comments, idents");
+    o = run(p, "{ bigF bigId bigS bigJ bigL fitId digits }", NULL);
+    is_str(o.body, "{\"data\":{\"bigF\":1.2345678901234569e+23,"
+           "\"bigId\":\"1.2345678901234569e+23\",\"bigS\":"
+           "\"-9223372036854776000\",\"bigJ\":9223372036854776000e0,"
+           "\"bigL\":[1e+30,-100000000000000000000,7],\"fitId\":"
+           "\"9007199254740993\",\"digits\":\"\\\"9999999999999999999999999"
+           "\"}}", "numeric past int64: a double as JavaScript reads it");
+    o = run(p, "{ bigI }", NULL);
+    ok(strstr(o.body, "\"message\":\"Int cannot represent non 32-bit signed"
+              " integer value: 1.2345678901234569e+23\"") != NULL,
+       "numeric past int64 as Int: the 32-bit error");
     o = run(p, "{ echo(s: \"'; DROP TABLE gt_parent; --\") }", NULL);
     ok(strstr(o.body, "DROP TABLE gt_parent") != NULL
        && scalar(p, "SELECT count(*) FROM gt_parent") != NULL,
