@@ -18,7 +18,7 @@
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
  *   GraphQLMaxDepth N              deepest operation accepted (default 20)
- *   GraphQLMaxResultSize BYTES     SQL result text per request (16 MiB)
+ *   GraphQLMaxResultSize BYTES     SQL result text per request (4 MiB)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -67,7 +67,7 @@ extern module __attribute__((visibility("default"))) graphql_module;
 /* The JSON text a request's statements may return: a few thousand
  * rows of a typical page, yet far from what json-c's trees of it and
  * the response cost in memory at once (about ten times the text). */
-#define DEFAULT_MAX_RESULT (16 * 1024 * 1024)
+#define DEFAULT_MAX_RESULT (4 * 1024 * 1024)
 
 /* The r->notes entry with the number of SQL statements a request ran, for
  * LogFormat's %{graphql-sql-statements}n. */
@@ -1043,7 +1043,7 @@ static const command_rec graphql_cmds[] = {
     AP_INIT_TAKE1("GraphQLMaxResultSize", graphql_set_max_result, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "BYTES: the most JSON text one request's SQL statements "
-                  "may return (default 16777216; 0: no limit)"),
+                  "may return (default 4194304; 0: no limit)"),
     {NULL}
 };
 
