@@ -7,7 +7,7 @@
 # GraphQLStatementTimeout with bad values, a schema that maps fields to SQL
 # without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
 # lines: each fails `apache2 -t`.  Runs `apache2 -t` on its own
-# configurations (t/tmp/config); starts no server.
+# configurations (t/scratch/config); starts no server.
 use strict;
 use warnings;
 use FindBin;

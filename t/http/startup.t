@@ -6,7 +6,7 @@
 # broken schema fails `apache2 -t` with one line per problem,
 # "mod_graphql: FILE:LINE:COL: message"; a graceful restart with a broken
 # schema is refused and the running server keeps the old one; a graceful
-# restart with a good one serves it.  Runs its own httpd (t/tmp/startup).
+# restart with a good one serves it.  Runs its own httpd (t/scratch/startup).
 use strict;
 use warnings;
 use FindBin;

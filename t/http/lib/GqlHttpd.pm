@@ -3,7 +3,7 @@
 # a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
 #
 # t/http/lib/GqlHttpd.pm: a private httpd for the tests.  Writes an
-# httpd.conf under a directory of t/tmp (which is its ServerRoot), starts
+# httpd.conf under a directory of t/scratch (which is its ServerRoot), starts
 # the server on a free port of 127.0.0.1, stops it by pid file and
 # SIGTERM, and removes what it made.  Works as root (children run as
 # nobody) and as a normal user.  Its access_log says, per request, the
@@ -50,13 +50,13 @@ sub free_port {
     return $port;
 }
 
-# new(name => 'http', [no_dbd => 1]): ServerRoot t/tmp/NAME, or
-# t/tmp/NAME.RUN under t/http/run (GQL_RUN_ID), so that two runs in one
+# new(name => 'http', [no_dbd => 1]): ServerRoot t/scratch/NAME, or
+# t/scratch/NAME.RUN under t/http/run (GQL_RUN_ID), so that two runs in one
 # tree do not share directories; no_dbd leaves mod_dbd out of the modules
 # loaded.
 sub new {
     my ($class, %a) = @_;
-    my $dir = "$ROOT/t/tmp/$a{name}"
+    my $dir = "$ROOT/t/scratch/$a{name}"
               . (defined $ENV{GQL_RUN_ID} ? ".$ENV{GQL_RUN_ID}" : '');
     my $self = bless { dir => $dir, port => $a{port} || free_port(),
                        no_dbd => $a{no_dbd},
@@ -221,8 +221,8 @@ sub stop {
 sub cleanup {
     my ($self) = @_;
     remove_tree($self->{dir});
-    # t/tmp itself goes when nothing else is in it.
-    rmdir "$ROOT/t/tmp";
+    # t/scratch itself goes when nothing else is in it.
+    rmdir "$ROOT/t/scratch";
 }
 
 1;
