@@ -245,7 +245,8 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
         return NULL;
     }
     errors = gql_errors_make(cmd->temp_pool);
-    s = gql_schema_load(cmd->pool, cmd->temp_pool, files, argc, errors);
+    s = gql_schema_load(cmd->pool, cmd->temp_pool, &gql_sql_vocab, files,
+                        argc, errors);
     if (s != NULL && errors->nelts == 0) {
         /* The mapping writes into s: before anyone shares it. */
         gql_sql_compile(cmd->pool, cmd->temp_pool, s, errors);

@@ -134,7 +134,7 @@ static void run(apr_pool_t *parent, const bench_t *b, double seconds)
 static gql_schema_t *schema(apr_pool_t *p, const char *file)
 {
     apr_array_header_t *errors = gql_errors_make(p);
-    gql_schema_t *s = gql_schema_load(p, p, &file, 1, errors);
+    gql_schema_t *s = gql_schema_load(p, p, NULL, &file, 1, errors);
     int i;
 
     for (i = 0; i < errors->nelts; i++) {

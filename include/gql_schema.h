@@ -115,9 +115,10 @@ typedef struct gql_directive_def_t {
     int repeatable;
     const apr_array_header_t *locations;  /* const char *: "FIELD", ... */
     int builtin;
-    int server_side;            /* the module's own (the SQL mapping):
-                                 * introspection never shows it; set with
-                                 * gql_schema_hide_directive() */
+    int server_side;            /* the module's own (a hidden
+                                 * vocabulary's, or by
+                                 * gql_schema_hide_directive()):
+                                 * introspection never shows it */
     const char *source;
     gql_loc_t loc;
 } gql_directive_def_t;
@@ -147,14 +148,30 @@ typedef struct gql_schema_t {
 } gql_schema_t;
 
 /*
+ * A vocabulary: directive definitions that a later stage brings to the
+ * built-ins (the SQL mapping's, gql_sql.h), written in SDL.  They join
+ * the built-ins: the user's documents may apply them and may not define
+ * them again.  When hidden, each is server_side: introspection shows
+ * neither it nor the types that only its arguments use.  Static data;
+ * the schema points into the tree parsed from sdl, in the schema's pool.
+ */
+typedef struct gql_schema_vocab_t {
+    const char *source;         /* names sdl in errors: "<sql>" */
+    const char *sdl;            /* directive definitions only */
+    int hidden;
+} gql_schema_vocab_t;
+
+/*
  * Build and check a schema from parsed SDL documents (each with its
  * source set), in order: later documents may extend what earlier ones
- * define.  Every problem found is appended to errors (each with source and
- * location); checking goes on after the first so that an administrator
- * sees all of them at once.  Returns the schema, in p, when errors gained
- * nothing, else NULL.  Scratch memory comes from ptemp.
+ * define; vocab (NULL: none) is added to the built-ins.  Every problem
+ * found is appended to errors (each with source and location); checking
+ * goes on after the first so that an administrator sees all of them at
+ * once.  Returns the schema, in p, when errors gained nothing, else NULL.
+ * Scratch memory comes from ptemp.
  */
 gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
+                               const gql_schema_vocab_t *vocab,
                                const gql_document_t *const *docs, int ndocs,
                                apr_array_header_t *errors);
 
@@ -164,6 +181,7 @@ gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
  * ("FILE: cannot read: ...", "FILE:3:7: Syntax Error: ...").
  */
 gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
+                              const gql_schema_vocab_t *vocab,
                               const char *const *files, int nfiles,
                               apr_array_header_t *errors);
 

@@ -7,9 +7,10 @@
  * gql_sql.h: the SQL mapping (@table, @column, @sql, @sqlError, @jwt) and
  * the resolvers that run it through libpq on a pooled connection.
  *
- * Configuration time: gql_sql_compile() reads the mapping directives of a
- * built schema, checks them and compiles each @sql into a statement
- * (placeholders -> parameters) kept in the configuration pool.  Request
+ * Configuration time: the schema is built with gql_sql_vocab, the
+ * mapping's directives; gql_sql_compile() then reads them, checks them and
+ * compiles each @sql into a statement (placeholders -> parameters) kept in
+ * the configuration pool.  Request
  * time: gql_sql_begin() makes a per-request context whose resolvers
  * (gql_sql_resolvers) the executor calls level by level; gql_sql_finish()
  * commits or rolls back.  The glue gives the context a way to get the
@@ -35,6 +36,11 @@
 
 #include <libpq-fe.h>
 #include "gql_execute.h"
+
+/* The mapping's directives (@table, @column, @sql, @sqlError, @jwt), for
+ * gql_schema_build() or gql_schema_load(): hidden, so that introspection
+ * never shows them. */
+extern const gql_schema_vocab_t gql_sql_vocab;
 
 /* Check the mapping of every field of s and compile its statements.
  * Appends one error per problem (with source and location); returns how

@@ -134,15 +134,6 @@ static const char builtin_sdl[] =
     "\"\"\"\n"
     "directive @oneOf on INPUT_OBJECT\n"
     "\n"
-    /* The SQL mapping (gql_sql.h): server-side, never introspected. */
-    "directive @table(name: String!) on OBJECT\n"
-    "directive @column(name: String!) on FIELD_DEFINITION\n"
-    "directive @sql(query: String!, optionalViewer: Boolean = false)"
-    " on FIELD_DEFINITION\n"
-    "directive @sqlError(when: String!, message: String!, code: String!)"
-    " repeatable on FIELD_DEFINITION\n"
-    "directive @jwt(subject: String! = \"id\") on FIELD_DEFINITION\n"
-    "\n"
     /* The meta-fields of spec 4.2.2; build() takes them out of this
      * carrier type, which no schema shows. */
     "type " META_CARRIER " {\n"
@@ -686,7 +677,7 @@ const char *gql_schema_print_value(apr_pool_t *p, const gql_value_t *v)
 }
 
 static void add_items(gql_build_t *c, const gql_document_t *doc,
-                      apr_array_header_t *to)
+                      apr_array_header_t *to, int hidden)
 {
     int i;
 
@@ -710,6 +701,7 @@ static void add_items(gql_build_t *c, const gql_document_t *doc,
         it = apr_palloc(c->tp, sizeof(*it));
         it->def = d;
         it->src = doc->source;
+        it->hidden = hidden;
         APR_ARRAY_PUSH(to, const gql_item_t *) = it;
     }
 }
@@ -978,22 +970,6 @@ static void new_type(gql_build_t *c, const gql_item_t *it, int builtin)
     APR_ARRAY_PUSH(c->s->types, gql_type_t *) = t;
 }
 
-/* The built-in directives of the SQL mapping, which clients never see. */
-static int is_mapping(const char *name)
-{
-    static const char *const names[] = {
-        "table", "column", "sql", "sqlError", "jwt"
-    };
-    apr_size_t i;
-
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (strcmp(name, names[i]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static void new_directive(gql_build_t *c, const gql_item_t *it, int builtin)
 {
     gql_directive_def_t *dd = apr_pcalloc(c->p, sizeof(*dd));
@@ -1012,7 +988,7 @@ static void new_directive(gql_build_t *c, const gql_item_t *it, int builtin)
     }
     dd->locations = locs;
     dd->builtin = builtin;
-    dd->server_side = builtin && is_mapping(dd->name);
+    dd->server_side = it->hidden;
     dd->source = it->src;
     dd->loc = it->def->loc;
     APR_ARRAY_PUSH(c->s->directives, gql_directive_def_t *) = dd;
@@ -1370,22 +1346,33 @@ static void flush_errors(gql_build_t *c, const gql_document_t *const *docs,
     }
 }
 
-static int prelude(gql_build_t *c)
+/* Parses built-in SDL into c->bitems; 0 after an error. */
+static int add_builtin(gql_build_t *c, const char *sdl, apr_size_t len,
+                       const char *source, int hidden)
 {
     gql_error_t *err = NULL;
-    const gql_document_t *d;
+    const gql_document_t *d = gql_parse(c->p, sdl, len, source, &err);
 
-    d = gql_parse(c->p, builtin_sdl, sizeof(builtin_sdl) - 1, BUILTIN_SOURCE,
-                  &err);
     if (d == NULL) {
         APR_ARRAY_PUSH(c->errs, gql_error_t *) = err;
         return 0;
     }
-    add_items(c, d, c->bitems);
+    add_items(c, d, c->bitems, hidden);
     return 1;
 }
 
+/* The built-ins, then the vocabulary's definitions (NULL: none). */
+static int prelude(gql_build_t *c, const gql_schema_vocab_t *vocab)
+{
+    return add_builtin(c, builtin_sdl, sizeof(builtin_sdl) - 1,
+                       BUILTIN_SOURCE, 0)
+           && (vocab == NULL
+               || add_builtin(c, vocab->sdl, strlen(vocab->sdl),
+                              vocab->source, vocab->hidden));
+}
+
 gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
+                               const gql_schema_vocab_t *vocab,
                                const gql_document_t *const *docs, int ndocs,
                                apr_array_header_t *errors)
 {
@@ -1407,9 +1394,9 @@ gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
     c->typedirs = apr_hash_make(ptemp);
     c->schemadirs = apr_hash_make(ptemp);
     c->tinfo = apr_hash_make(ptemp);
-    if (prelude(c)) {
+    if (prelude(c, vocab)) {
         for (i = 0; i < ndocs; i++) {
-            add_items(c, docs[i], c->items);
+            add_items(c, docs[i], c->items, 0);
         }
         index_items(c);
         gql_schema_check_sdl(c);
@@ -1464,6 +1451,7 @@ static char *slurp(apr_pool_t *p, const char *file, apr_size_t *len,
 }
 
 gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
+                              const gql_schema_vocab_t *vocab,
                               const char *const *files, int nfiles,
                               apr_array_header_t *errors)
 {
@@ -1495,7 +1483,8 @@ gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
             bad = 1;
         }
     }
-    return bad ? NULL : gql_schema_build(p, ptemp, docs, nfiles, errors);
+    return bad ? NULL : gql_schema_build(p, ptemp, vocab, docs, nfiles,
+                                         errors);
 }
 
 const gql_type_t *gql_schema_type(const gql_schema_t *s, const char *name)

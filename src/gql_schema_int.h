@@ -19,6 +19,7 @@
 typedef struct gql_item_t {
     const gql_definition_t *def;
     const char *src;
+    int hidden;                 /* of a hidden vocabulary */
 } gql_item_t;
 
 /* A named type being built, with the nodes that define and extend it. */

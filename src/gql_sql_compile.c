@@ -10,6 +10,7 @@
  * directive or argument) and compiles each @sql: placeholders become
  * numbered parameters, and the texts of the statement forms are built
  * once.  Client text never enters SQL text: every value is a parameter.
+ * The directives themselves are declared here too (gql_sql_vocab).
  */
 
 #include <string.h>
@@ -20,6 +21,20 @@
 
 /* Placeholder parts ($a.b.c) and input nesting followed. */
 #define MAX_PARTS 16
+
+/* Server-side, never introspected: a schema's SQL is not the clients'
+ * business. */
+const gql_schema_vocab_t gql_sql_vocab = {
+    "<sql>",
+    "directive @table(name: String!) on OBJECT\n"
+    "directive @column(name: String!) on FIELD_DEFINITION\n"
+    "directive @sql(query: String!, optionalViewer: Boolean = false)"
+    " on FIELD_DEFINITION\n"
+    "directive @sqlError(when: String!, message: String!, code: String!)"
+    " repeatable on FIELD_DEFINITION\n"
+    "directive @jwt(subject: String! = \"id\") on FIELD_DEFINITION\n",
+    1
+};
 
 typedef struct cc_t {
     apr_pool_t *p;

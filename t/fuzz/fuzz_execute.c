@@ -40,7 +40,7 @@ static void setup(void)
     apr_initialize();
     apr_pool_create(&pconf, NULL);
     errors = gql_errors_make(pconf);
-    schema = gql_schema_load(pconf, pconf, &file, 1, errors);
+    schema = gql_schema_load(pconf, pconf, NULL, &file, 1, errors);
     root = json_object_from_file(ROOT_FILE);
     if (schema == NULL || root == NULL) {
         fprintf(stderr, "fuzz_execute: cannot load %s or %s (run from the "

@@ -166,7 +166,7 @@ static const gql_schema_t *load(void)
     const char *files[] = {DIR "/schema.graphql"};
     apr_array_header_t *errors = gql_errors_make(pool);
 
-    return gql_schema_load(pool, pool, files, 1, errors);
+    return gql_schema_load(pool, pool, NULL, files, 1, errors);
 }
 
 int main(int argc, const char *const *argv)

@@ -54,7 +54,7 @@ static const gql_schema_t *schema_of(apr_pool_t *p, const char *sdl)
         diag("schema does not parse: %s", gql_error_format(p, err));
         return NULL;
     }
-    s = gql_schema_build(p, p, &doc, 1, errors);
+    s = gql_schema_build(p, p, NULL, &doc, 1, errors);
     if (s == NULL) {
         diag("schema: %s", gql_error_format(p, APR_ARRAY_IDX(errors, 0,
                                                              gql_error_t *)));

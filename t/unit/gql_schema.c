@@ -230,8 +230,8 @@ static void run_case(apr_pool_t *parent, const char *root, const char *name,
         apr_pool_destroy(p);
         return;
     }
-    s = gql_schema_load(p, p, (const char *const *)files->elts, files->nelts,
-                        errors);
+    s = gql_schema_load(p, p, NULL, (const char *const *)files->elts,
+                        files->nelts, errors);
     apr_filepath_set(cwd, p);
     if (s != NULL) {
         got = apr_pstrcat(p, format_errors(p, errors), dump(p, s), NULL);
@@ -259,7 +259,7 @@ static void api_checks(apr_pool_t *p, const char *root)
     const gql_directive_def_t *d;
 
     files[0] = apr_pstrcat(p, root, "/no-such-file.graphql", NULL);
-    s = gql_schema_load(p, p, files, 1, errors);
+    s = gql_schema_load(p, p, NULL, files, 1, errors);
     ok(s == NULL && errors->nelts == 1, "a missing file is one error");
     if (errors->nelts == 1) {
         is_str(gql_error_format(p, APR_ARRAY_IDX(errors, 0, gql_error_t *)),
@@ -268,14 +268,14 @@ static void api_checks(apr_pool_t *p, const char *root)
     }
     errors = gql_errors_make(p);
     files[0] = root;
-    s = gql_schema_load(p, p, files, 1, errors);
+    s = gql_schema_load(p, p, NULL, files, 1, errors);
     ok(s == NULL && errors->nelts == 1
        && strstr(APR_ARRAY_IDX(errors, 0, gql_error_t *)->message,
                  "cannot read: ") != NULL, "a directory cannot be read");
     errors = gql_errors_make(p);
     files[0] = apr_pstrcat(p, root, "/valid-kitchen-sink/1.graphql", NULL);
     files[1] = apr_pstrcat(p, root, "/valid-kitchen-sink/2.graphql", NULL);
-    s = gql_schema_load(p, p, files, 2, errors);
+    s = gql_schema_load(p, p, NULL, files, 2, errors);
     ok(s != NULL && errors->nelts == 0, "the kitchen sink builds");
     if (s == NULL) {
         return;
@@ -323,13 +323,69 @@ static void api_checks(apr_pool_t *p, const char *root)
        "built-in directives first, as graphql-js orders them");
 }
 
-static gql_schema_t *from_sdl(apr_pool_t *p, const char *sdl)
+/* The schema of sdl over vocab, or NULL with the errors in *errors. */
+static gql_schema_t *with_vocab(apr_pool_t *p, const gql_schema_vocab_t *vocab,
+                                const char *sdl, apr_array_header_t **errors)
 {
-    apr_array_header_t *errors = gql_errors_make(p);
     gql_error_t *err = NULL;
     const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "t", &err);
 
-    return doc ? gql_schema_build(p, p, &doc, 1, errors) : NULL;
+    *errors = gql_errors_make(p);
+    return doc ? gql_schema_build(p, p, vocab, &doc, 1, *errors) : NULL;
+}
+
+static gql_schema_t *from_sdl(apr_pool_t *p, const char *sdl)
+{
+    apr_array_header_t *errors;
+
+    return with_vocab(p, NULL, sdl, &errors);
+}
+
+/* The first error as "FILE:LINE:COL: message", or "". */
+static const char *first_error(apr_pool_t *p, const apr_array_header_t *e)
+{
+    return e->nelts ? gql_error_format(p, APR_ARRAY_IDX(e, 0, gql_error_t *))
+                    : "";
+}
+
+/* A later stage's directives join the built-ins, hidden when it says. */
+static void vocab_checks(apr_pool_t *p)
+{
+    static const char sdl[] = "type Query { a: Int @mine(n: 1.5) }\n";
+    gql_schema_vocab_t v = {
+        "<v>", "directive @mine(n: Float) on FIELD_DEFINITION\n", 1
+    };
+    apr_array_header_t *errors;
+    const gql_directive_def_t *d;
+    gql_schema_t *s = with_vocab(p, &v, sdl, &errors);
+
+    d = s ? gql_schema_directive(s, "mine") : NULL;
+    ok(d && d->builtin && d->server_side && !strcmp(d->source, "<v>")
+       && APR_ARRAY_IDX(s->directives, s->directives->nelts - 1,
+                        const gql_directive_def_t *) == d,
+       "a hidden vocabulary's directive: built-in, server-side, last");
+    ok(s && !gql_schema_type(s, "Float")->referenced,
+       "the types only its arguments use are not in the type map");
+    v.hidden = 0;
+    s = with_vocab(p, &v, sdl, &errors);
+    d = s ? gql_schema_directive(s, "mine") : NULL;
+    ok(d && d->builtin && !d->server_side
+       && gql_schema_type(s, "Float")->referenced,
+       "a vocabulary not hidden is shown");
+    ok(with_vocab(p, NULL, sdl, &errors) == NULL,
+       "without the vocabulary its directive is unknown");
+    is_str(first_error(p, errors), "t:1:21: Unknown directive \"@mine\".",
+           "... as any other");
+    ok(with_vocab(p, &v, "directive @mine on FIELD\ntype Query { a: Int }\n",
+                  &errors) == NULL, "a vocabulary's directive is not "
+       "defined again");
+    is_str(first_error(p, errors), "t:1:12: Directive \"@mine\" already "
+           "exists in the schema. It cannot be redefined.",
+           "... as a built-in is not");
+    v.sdl = "directive @broken(";
+    ok(with_vocab(p, &v, sdl, &errors) == NULL
+       && strncmp(first_error(p, errors), "<v>:1:", 6) == 0,
+       "a vocabulary that does not parse is an error in its source");
 }
 
 static const char *map_names(apr_pool_t *p, const gql_schema_t *s)
@@ -398,6 +454,7 @@ int main(int argc, const char *const *argv)
     }
     api_checks(p, root);
     type_map_checks(p);
+    vocab_checks(p);
     apr_pool_destroy(p);
     apr_terminate();
     return tap_done();

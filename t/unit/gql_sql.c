@@ -59,7 +59,7 @@ static const char *compile(apr_pool_t *p, const char *source, const char *sdl,
     if (doc == NULL) {
         return gql_error_format(p, err);
     }
-    s = gql_schema_build(p, p, &doc, 1, errors);
+    s = gql_schema_build(p, p, &gql_sql_vocab, &doc, 1, errors);
     if (s != NULL) {
         gql_sql_compile(p, p, s, errors);
     }
@@ -96,6 +96,26 @@ static void run_cases(apr_pool_t *p)
         n++;
     }
     ok(n >= 10, "at least ten mapping cases");
+}
+
+/* The mapping's directives: in every schema built with gql_sql_vocab,
+ * server-side, not defined again by the schema. */
+static void test_vocab(apr_pool_t *p)
+{
+    static const char *const names[] = {
+        "table", "column", "sql", "sqlError", "jwt"
+    };
+    gql_schema_t *s = NULL;
+    apr_size_t i;
+    int hidden = 0;
+
+    compile(p, "t", "type Query { a: Int }\n", &s);
+    for (i = 0; s && i < sizeof(names) / sizeof(names[0]); i++) {
+        const gql_directive_def_t *d = gql_schema_directive(s, names[i]);
+
+        hidden += d && d->builtin && d->server_side;
+    }
+    ok(hidden == 5, "the five mapping directives are declared, hidden");
 }
 
 /* ---- against PostgreSQL ------------------------------------------- */
@@ -288,6 +308,24 @@ static const char *scalar(apr_pool_t *p, const char *sql)
 
     PQclear(r);
     return v;
+}
+
+/* Clients see none of the mapping: its directives are not listed, and
+ * no applied directive's text is anywhere. */
+static void test_introspection(apr_pool_t *p)
+{
+    out_t o = run(p, "{ __schema { directives { name args { name type {"
+                  " name } } } types { name fields { name } } } }", NULL);
+
+    ok(strstr(o.body, "\"directives\":[{\"name\":\"include\"") != NULL
+       && strstr(o.body, "\"name\":\"oneOf\",\"args\":[]}]") != NULL,
+       "__schema.directives: the specified ones only");
+    ok(strstr(o.body, "sql") == NULL && strstr(o.body, "jwt") == NULL
+       && strstr(o.body, "\"table\"") == NULL
+       && strstr(o.body, "\"column\"") == NULL
+       && strstr(o.body, "SELECT") == NULL,
+       "no mapping directive, argument or query text");
+    ok(o.statements == 0, "introspection runs no statement");
 }
 
 static void test_values(apr_pool_t *p)
@@ -671,6 +709,7 @@ int main(void)
     apr_initialize();
     apr_pool_create(&p, NULL);
     run_cases(p);
+    test_vocab(p);
     conn = PQconnectdb("");
     if (!ok(PQstatus(conn) == CONNECTION_OK, "connects (PGHOST...)")) {
         diag("%s", PQerrorMessage(conn));
@@ -682,6 +721,7 @@ int main(void)
     other = PQconnectdb("");
     is_str(compile(p, "t", sdl, &schema), "", "the test schema compiles");
     if (schema != NULL) {
+        test_introspection(p);
         test_values(p);
         test_batch(p);
         test_arrays(p);

@@ -86,7 +86,7 @@ static const gql_schema_t *load_schema(apr_pool_t *p, const char *root,
         name[strcspn(name, "\r\n")] = '\0';
         file = apr_pstrcat(p, root, "/_schemas/", name, ".graphql", NULL);
     }
-    s = gql_schema_load(p, p, &file, 1, errors);
+    s = gql_schema_load(p, p, NULL, &file, 1, errors);
     if (s == NULL && errors->nelts > 0) {
         diag("%s", gql_error_format(p, APR_ARRAY_IDX(errors, 0,
                                                      gql_error_t *)));
