@@ -73,7 +73,7 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * LogFormat's %{graphql-sql-statements}n. */
 #define STATEMENTS_NOTE "graphql-sql-statements"
 
-/* pconf userdata: resolved file list -> gql_schema_t *, so that every
+/* pconf userdata: resolved file list -> graphql_schema *, so that every
  * <Location> naming the same files shares one schema per generation. */
 #define SCHEMA_CACHE_KEY "mod_graphql:schemas"
 
@@ -81,8 +81,15 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * so that check_config can refuse to start without mod_dbd. */
 #define NEEDS_DBD_KEY "mod_graphql:needs-dbd"
 
+/* A schema of the cache, with the SQL stage's mapping of it. */
+typedef struct graphql_schema {
+    const gql_schema_t *schema;
+    const gql_sql_mapping_t *sql;
+} graphql_schema;
+
 typedef struct graphql_dir_conf {
     const gql_schema_t *schema;     /* NULL: unset */
+    const gql_sql_mapping_t *sql;   /* the schema's */
     const char *schema_files;       /* for log lines; NULL: unset */
     apr_off_t max_body;             /* -1: unset */
     int introspection;              /* -1: unset */
@@ -130,6 +137,7 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     graphql_dir_conf *c = apr_pcalloc(p, sizeof(*c));
 
     c->schema = add->schema ? add->schema : base->schema;
+    c->sql = add->schema ? add->sql : base->sql;
     c->schema_files = add->schema ? add->schema_files : base->schema_files;
     c->max_body = add->max_body != -1 ? add->max_body : base->max_body;
     c->introspection = add->introspection != -1 ? add->introspection
@@ -223,7 +231,9 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     apr_hash_t *cache = schema_cache(cmd->pool);
     const char *key = "", *msg;
     void *needs = NULL;
+    graphql_schema *g;
     gql_schema_t *s;
+    gql_sql_mapping_t *sql = NULL;
     int i;
 
     if (argc < 1) {
@@ -240,19 +250,20 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
                           NULL);
     }
     c->schema_files = apr_pstrdup(cmd->pool, key);
-    c->schema = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
-    if (c->schema != NULL) {
+    g = apr_hash_get(cache, key, APR_HASH_KEY_STRING);
+    if (g != NULL) {
+        c->schema = g->schema;
+        c->sql = g->sql;
         return NULL;
     }
     errors = gql_errors_make(cmd->temp_pool);
     s = gql_schema_load(cmd->pool, cmd->temp_pool, &gql_sql_vocab, files,
                         argc, errors);
     if (s != NULL && errors->nelts == 0) {
-        /* The mapping writes into s: before anyone shares it. */
-        gql_sql_compile(cmd->pool, cmd->temp_pool, s, errors);
+        sql = gql_sql_compile(cmd->pool, cmd->temp_pool, s, errors);
     }
     msg = report(cmd, errors);
-    if (s == NULL || msg != NULL) {
+    if (sql == NULL) {
         return msg ? msg : "mod_graphql: the schema could not be loaded";
     }
     apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, cmd->pool);
@@ -260,8 +271,10 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
         apr_pool_userdata_set(files[0], NEEDS_DBD_KEY, apr_pool_cleanup_null,
                               cmd->pool);
     }
-    apr_hash_set(cache, c->schema_files, APR_HASH_KEY_STRING, s);
-    c->schema = s;
+    g = apr_palloc(cmd->pool, sizeof(*g));
+    g->schema = c->schema = s;
+    g->sql = c->sql = sql;
+    apr_hash_set(cache, c->schema_files, APR_HASH_KEY_STRING, g);
     return NULL;
 }
 
@@ -891,7 +904,8 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     env.max_result_size = (apr_size_t)(conf->max_result != -1
                                        ? conf->max_result
                                        : DEFAULT_MAX_RESULT);
-    ctx = gql_sql_begin(r->pool, conf->schema, &env, gql_execute_kind(op));
+    ctx = gql_sql_begin(r->pool, conf->schema, conf->sql, &env,
+                        gql_execute_kind(op));
     gql_sql_resolvers(ctx, &resolvers);
     gql_execute_run(r->pool, op, &resolvers, NULL, res);
     st = gql_sql_finish(ctx, res);

@@ -68,9 +68,6 @@ typedef struct gql_field_t {
     const char *source;
     gql_loc_t loc;
     const gql_field_def_t *ast;         /* the definition */
-    const void *mapping;                /* the SQL mapping (gql_sql.h):
-                                         * written only by gql_sql_compile
-                                         * at configuration time */
 } gql_field_t;
 
 typedef struct gql_enum_value_t {

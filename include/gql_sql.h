@@ -42,12 +42,26 @@
  * never shows them. */
 extern const gql_schema_vocab_t gql_sql_vocab;
 
+/* The compiled mapping of one schema: how each field is resolved.  Made
+ * by gql_sql_compile() in the configuration pool and then only read, by
+ * every request at once; the caller keeps it next to its schema. */
+typedef struct gql_sql_mapping_t gql_sql_mapping_t;
+
+/* One field's compiled mapping (private to the SQL stage). */
+typedef struct gql_sql_map_t gql_sql_map_t;
+
 /* Check the mapping of every field of s and compile its statements.
- * Appends one error per problem (with source and location); returns how
- * many it appended.  Allocates in p (the schema's pool); writes only the
- * mapping slots of s, so it must run before the schema is shared. */
-int gql_sql_compile(apr_pool_t *p, apr_pool_t *ptemp, gql_schema_t *s,
-                    apr_array_header_t *errors);
+ * Appends one error per problem (with source and location).  Returns the
+ * mapping, in p (the schema's pool), or NULL when errors gained any.  s is
+ * only read. */
+gql_sql_mapping_t *gql_sql_compile(apr_pool_t *p, apr_pool_t *ptemp,
+                                   const gql_schema_t *s,
+                                   apr_array_header_t *errors);
+
+/* The mapping of field f, or NULL when it has none (it reads the column
+ * of its name in its parent row).  Read-only, thread-safe. */
+const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
+                                          const gql_field_t *f);
 
 typedef struct gql_sql_env_t {
     /* The connection, acquired on first use; NULL when the database is
@@ -71,7 +85,10 @@ typedef struct gql_sql_env_t {
 
 typedef struct gql_sql_ctx_t gql_sql_ctx_t;
 
+/* A request's context, in p, for an operation of kind on s, whose
+ * mapping (gql_sql_compile()) is maps. */
 gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
+                             const gql_sql_mapping_t *maps,
                              const gql_sql_env_t *env, gql_operation_e kind);
 
 /* The resolvers to give gql_execute_run. */

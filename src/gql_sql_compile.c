@@ -10,7 +10,9 @@
  * directive or argument) and compiles each @sql: placeholders become
  * numbered parameters, and the texts of the statement forms are built
  * once.  Client text never enters SQL text: every value is a parameter.
- * The directives themselves are declared here too (gql_sql_vocab).
+ * The directives themselves are declared here too (gql_sql_vocab), and
+ * the compiled mappings are kept in a table of the stage's own: the
+ * schema is never written.
  */
 
 #include <string.h>
@@ -36,10 +38,18 @@ const gql_schema_vocab_t gql_sql_vocab = {
     1
 };
 
+/* field -> its gql_sql_map_t: the key is the field's address (the
+ * bytes of a const gql_field_t *), which the schema keeps as long as the
+ * table lives. */
+struct gql_sql_mapping_t {
+    apr_hash_t *fields;
+};
+
 typedef struct cc_t {
     apr_pool_t *p;
     apr_pool_t *tp;
-    gql_schema_t *s;
+    const gql_schema_t *s;
+    gql_sql_mapping_t *out;
     apr_array_header_t *errors;
     int nerr;
     const gql_field_t *f;
@@ -594,7 +604,8 @@ static gql_sql_map_t *new_map(cc_t *c, gql_map_kind_e kind,
     return c->m;
 }
 
-static void compile_field(cc_t *c, const gql_type_t *t, gql_field_t *f)
+static void compile_field(cc_t *c, const gql_type_t *t,
+                          const gql_field_t *f)
 {
     const char *first = NULL;
     const gql_directive_t *sqlerr = NULL;
@@ -660,11 +671,15 @@ static void compile_field(cc_t *c, const gql_type_t *t, gql_field_t *f)
             }
         }
     }
-    f->mapping = c->m;
+    if (c->m != NULL) {
+        apr_hash_set(c->out->fields, apr_pmemdup(c->p, &f, sizeof(f)),
+                     sizeof(f), c->m);
+    }
 }
 
-int gql_sql_compile(apr_pool_t *p, apr_pool_t *ptemp, gql_schema_t *s,
-                    apr_array_header_t *errors)
+gql_sql_mapping_t *gql_sql_compile(apr_pool_t *p, apr_pool_t *ptemp,
+                                   const gql_schema_t *s,
+                                   apr_array_header_t *errors)
 {
     cc_t c;
     int i, j;
@@ -674,15 +689,24 @@ int gql_sql_compile(apr_pool_t *p, apr_pool_t *ptemp, gql_schema_t *s,
     c.tp = ptemp;
     c.s = s;
     c.errors = errors;
+    c.out = apr_pcalloc(p, sizeof(*c.out));
+    c.out->fields = apr_hash_make(p);
     for (i = 0; i < s->types->nelts; i++) {
-        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, gql_type_t *);
+        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, const gql_type_t *);
 
         if (t->builtin || t->kind != GQL_KIND_OBJECT) {
             continue;
         }
         for (j = 0; j < t->fields->nelts; j++) {
-            compile_field(&c, t, APR_ARRAY_IDX(t->fields, j, gql_field_t *));
+            compile_field(&c, t, APR_ARRAY_IDX(t->fields, j,
+                                               const gql_field_t *));
         }
     }
-    return c.nerr;
+    return c.nerr ? NULL : c.out;
+}
+
+const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
+                                          const gql_field_t *f)
+{
+    return apr_hash_get(m->fields, &f, sizeof(f));
 }

@@ -5,8 +5,9 @@
 
 /*
  * gql_sql_int.h: the compiled SQL mapping of a field, shared by
- * gql_sql_compile.c (which writes it at configuration time) and
- * gql_sql_run.c (which only reads it, from every request).
+ * gql_sql_compile.c (which makes it at configuration time) and
+ * gql_sql_run.c (which only reads it, from every request, through
+ * gql_sql_mapping_find()).
  */
 
 #ifndef GQL_SQL_INT_H
@@ -51,7 +52,7 @@ typedef struct gql_sql_catch_t {
     const char *code;
 } gql_sql_catch_t;
 
-typedef struct gql_sql_map_t {
+struct gql_sql_map_t {
     gql_map_kind_e kind;
     const char *label;          /* "Type.field", for logs */
     const char *column;         /* COLUMN: the column; JWT: the subject */
@@ -67,6 +68,6 @@ typedef struct gql_sql_map_t {
     const char *once_name;      /* prepared statement names */
     const char *single_name;
     const char *batch_name;
-} gql_sql_map_t;
+};
 
 #endif /* GQL_SQL_INT_H */

@@ -50,6 +50,7 @@ typedef enum { S_IDLE, S_OPEN, S_FAILED, S_DOWN, S_DONE } state_e;
 struct gql_sql_ctx_t {
     apr_pool_t *p;
     const gql_schema_t *s;
+    const gql_sql_mapping_t *maps;
     gql_sql_env_t env;
     gql_operation_e kind;
     PGconn *conn;
@@ -154,12 +155,14 @@ static int start(gql_sql_ctx_t *c)
 }
 
 gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
+                             const gql_sql_mapping_t *maps,
                              const gql_sql_env_t *env, gql_operation_e kind)
 {
     gql_sql_ctx_t *c = apr_pcalloc(p, sizeof(*c));
 
     c->p = p;
     c->s = s;
+    c->maps = maps;
     c->env = *env;
     c->kind = kind;
     c->state = S_IDLE;
@@ -904,7 +907,7 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
 static const char *resolve(gql_resolve_t *b)
 {
     gql_sql_ctx_t *c = b->ctx;
-    const gql_sql_map_t *m = b->field->mapping;
+    const gql_sql_map_t *m = gql_sql_mapping_find(c->maps, b->field);
     int i;
 
     if (m == NULL) {

@@ -45,10 +45,12 @@ static void logline(void *baton, int is_error, const char *tag,
 }
 
 /* Parse, build and compile; the errors as "FILE:LINE:COL: message"
- * lines.  *out gets the schema when everything held. */
+ * lines.  *out gets the schema and *maps its mapping when everything
+ * held (maps may be NULL). */
 static const char *compile(apr_pool_t *p, const char *source, const char *sdl,
-                           gql_schema_t **out)
+                           gql_schema_t **out, gql_sql_mapping_t **maps)
 {
+    gql_sql_mapping_t *m = NULL;
     apr_array_header_t *errors = gql_errors_make(p);
     gql_error_t *err = NULL;
     const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), source, &err);
@@ -61,7 +63,7 @@ static const char *compile(apr_pool_t *p, const char *source, const char *sdl,
     }
     s = gql_schema_build(p, p, &gql_sql_vocab, &doc, 1, errors);
     if (s != NULL) {
-        gql_sql_compile(p, p, s, errors);
+        m = gql_sql_compile(p, p, s, errors);
     }
     for (i = 0; i < errors->nelts; i++) {
         text = apr_pstrcat(p, text, gql_error_format(p, APR_ARRAY_IDX(
@@ -69,6 +71,9 @@ static const char *compile(apr_pool_t *p, const char *source, const char *sdl,
     }
     if (out != NULL) {
         *out = errors->nelts ? NULL : s;
+    }
+    if (maps != NULL) {
+        *maps = m;
     }
     return text;
 }
@@ -91,7 +96,7 @@ static void run_cases(apr_pool_t *p)
         if (!ok(sdl && want, apr_pstrcat(p, name, ": case loads", NULL))) {
             continue;
         }
-        is_str(compile(p, "schema.graphql", sdl, NULL), want,
+        is_str(compile(p, "schema.graphql", sdl, NULL, NULL), want,
                apr_pstrcat(p, name, ": mapping errors", NULL));
         n++;
     }
@@ -109,13 +114,51 @@ static void test_vocab(apr_pool_t *p)
     apr_size_t i;
     int hidden = 0;
 
-    compile(p, "t", "type Query { a: Int }\n", &s);
+    compile(p, "t", "type Query { a: Int }\n", &s, NULL);
     for (i = 0; s && i < sizeof(names) / sizeof(names[0]); i++) {
         const gql_directive_def_t *d = gql_schema_directive(s, names[i]);
 
         hidden += d && d->builtin && d->server_side;
     }
     ok(hidden == 5, "the five mapping directives are declared, hidden");
+}
+
+/* The mapping table: a field's compiled mapping, found by the field. */
+static void test_mapping(apr_pool_t *p)
+{
+    static const char mapped[] =
+        "type Query { a: Int @sql(query: \"SELECT 1\")\n"
+        "  b: B @sql(query: \"SELECT 1 AS x\") }\n"
+        "type B { x: Int, y: Int @column(name: \"x\"), t: String @jwt }\n";
+    gql_schema_t *s = NULL, *s2 = NULL;
+    gql_sql_mapping_t *m = NULL, *m2 = NULL;
+    const gql_type_t *q, *b;
+
+    compile(p, "t", mapped, &s, &m);
+    compile(p, "t", mapped, &s2, &m2);
+    if (!ok(s && m && s2 && m2, "a mapped schema compiles")) {
+        return;
+    }
+    q = gql_schema_type(s, "Query");
+    b = gql_schema_type(s, "B");
+    ok(gql_sql_mapping_find(m, gql_type_field(q, "a")) != NULL
+       && gql_sql_mapping_find(m, gql_type_field(q, "b")) != NULL
+       && gql_sql_mapping_find(m, gql_type_field(q, "a"))
+          != gql_sql_mapping_find(m, gql_type_field(q, "b")),
+       "each @sql field has its own mapping");
+    ok(gql_sql_mapping_find(m, gql_type_field(b, "y")) != NULL
+       && gql_sql_mapping_find(m, gql_type_field(b, "t")) != NULL,
+       "@column and @jwt fields have one");
+    ok(gql_sql_mapping_find(m, gql_type_field(b, "x")) == NULL
+       && gql_sql_mapping_find(m, s->meta_typename) == NULL,
+       "a plain field and a meta-field have none");
+    ok(gql_sql_mapping_find(m2, gql_type_field(q, "a")) == NULL
+       && gql_sql_mapping_find(m2, gql_type_field(gql_schema_type(s2,
+                               "Query"), "a")) != NULL,
+       "a table knows the fields of its own schema only");
+    ok(strcmp(compile(p, "t", "type Query { a: Int @sql(query: \"$1\") }\n",
+                      &s, &m), "") != 0 && m == NULL,
+       "no table when the mapping has errors");
 }
 
 /* ---- against PostgreSQL ------------------------------------------- */
@@ -240,6 +283,7 @@ typedef struct out_t {
 } out_t;
 
 static gql_schema_t *schema;
+static gql_sql_mapping_t *maps;
 static apr_int64_t timeout_ms = 5000;
 static apr_size_t max_result;
 
@@ -289,7 +333,7 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     env.jwt_lifetime = 3600;
     env.statement_timeout_ms = (int)timeout_ms;
     env.max_result_size = max_result;
-    c = gql_sql_begin(p, schema, &env, gql_execute_kind(op));
+    c = gql_sql_begin(p, schema, maps, &env, gql_execute_kind(op));
     gql_sql_resolvers(c, &rs);
     sql_resolve = rs.field;
     rs.field = spy;
@@ -710,6 +754,7 @@ int main(void)
     apr_pool_create(&p, NULL);
     run_cases(p);
     test_vocab(p);
+    test_mapping(p);
     conn = PQconnectdb("");
     if (!ok(PQstatus(conn) == CONNECTION_OK, "connects (PGHOST...)")) {
         diag("%s", PQerrorMessage(conn));
@@ -719,7 +764,8 @@ int main(void)
     ok(PQresultStatus(r) == PGRES_COMMAND_OK, "tables made");
     PQclear(r);
     other = PQconnectdb("");
-    is_str(compile(p, "t", sdl, &schema), "", "the test schema compiles");
+    is_str(compile(p, "t", sdl, &schema, &maps), "",
+           "the test schema compiles");
     if (schema != NULL) {
         test_introspection(p);
         test_values(p);
