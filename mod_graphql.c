@@ -168,32 +168,6 @@ static apr_hash_t *schema_cache(apr_pool_t *pconf)
     return h;
 }
 
-/* Whether a field of s is produced by SQL, i.e. needs mod_dbd. */
-static int uses_sql(const gql_schema_t *s)
-{
-    int i, j, k;
-
-    for (i = 0; i < s->types->nelts; i++) {
-        const gql_type_t *t = APR_ARRAY_IDX(s->types, i, const gql_type_t *);
-
-        for (j = 0; t->fields != NULL && j < t->fields->nelts; j++) {
-            const gql_field_t *f = APR_ARRAY_IDX(t->fields, j,
-                                                 const gql_field_t *);
-
-            for (k = 0; f->directives != NULL && k < f->directives->nelts;
-                 k++) {
-                const gql_directive_t *d =
-                    APR_ARRAY_IDX(f->directives, k, const gql_directive_t *);
-
-                if (strcmp(d->name.value, "sql") == 0) {
-                    return 1;
-                }
-            }
-        }
-    }
-    return 0;
-}
-
 /* httpd prints a directive's message as one escaped line, so each problem
  * is its own line: all but the last are printed as start-up messages
  * (stderr, no prefix) as they are found, and the last is returned, to be
@@ -267,7 +241,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
         return msg ? msg : "mod_graphql: the schema could not be loaded";
     }
     apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, cmd->pool);
-    if (needs == NULL && uses_sql(s)) {
+    if (needs == NULL && gql_sql_needs_database(sql)) {
         apr_pool_userdata_set(files[0], NEEDS_DBD_KEY, apr_pool_cleanup_null,
                               cmd->pool);
     }

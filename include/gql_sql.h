@@ -63,6 +63,11 @@ gql_sql_mapping_t *gql_sql_compile(apr_pool_t *p, apr_pool_t *ptemp,
 const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
                                           const gql_field_t *f);
 
+/* Whether a field of m runs SQL (@sql), so that serving the schema needs
+ * a database connection (mod_dbd); @column and @jwt read the parent row
+ * only. */
+int gql_sql_needs_database(const gql_sql_mapping_t *m);
+
 typedef struct gql_sql_env_t {
     /* The connection, acquired on first use; NULL when the database is
      * unavailable (then *why says what happened, for the log). */

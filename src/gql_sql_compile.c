@@ -43,6 +43,7 @@ const gql_schema_vocab_t gql_sql_vocab = {
  * table lives. */
 struct gql_sql_mapping_t {
     apr_hash_t *fields;
+    int needs_database;         /* some field has @sql */
 };
 
 typedef struct cc_t {
@@ -674,6 +675,7 @@ static void compile_field(cc_t *c, const gql_type_t *t,
     if (c->m != NULL) {
         apr_hash_set(c->out->fields, apr_pmemdup(c->p, &f, sizeof(f)),
                      sizeof(f), c->m);
+        c->out->needs_database |= c->m->kind == GQL_MAP_SQL;
     }
 }
 
@@ -709,4 +711,9 @@ const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
                                           const gql_field_t *f)
 {
     return apr_hash_get(m->fields, &f, sizeof(f));
+}
+
+int gql_sql_needs_database(const gql_sql_mapping_t *m)
+{
+    return m->needs_database;
 }

@@ -156,6 +156,14 @@ static void test_mapping(apr_pool_t *p)
        && gql_sql_mapping_find(m2, gql_type_field(gql_schema_type(s2,
                                "Query"), "a")) != NULL,
        "a table knows the fields of its own schema only");
+    ok(gql_sql_needs_database(m), "a schema with @sql needs a database");
+    compile(p, "t", "type Query { b: B }\n"
+            "type B { x: Int, y: Int @column(name: \"x\"), t: String @jwt }\n",
+            &s, &m);
+    ok(m && !gql_sql_needs_database(m),
+       "with @column and @jwt only it does not");
+    compile(p, "t", "type Query { a: Int }\n", &s, &m);
+    ok(m && !gql_sql_needs_database(m), "nor with no mapping at all");
     ok(strcmp(compile(p, "t", "type Query { a: Int @sql(query: \"$1\") }\n",
                       &s, &m), "") != 0 && m == NULL,
        "no table when the mapping has errors");
