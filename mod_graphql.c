@@ -43,6 +43,7 @@
 
 #include "gql_error.h"
 #include "gql_execute.h"
+#include "gql_graphiql.h"
 #include "gql_json.h"
 #include "gql_jwt.h"
 #include "gql_parser.h"          /* GQL_MAX_DEPTH */
@@ -446,97 +447,6 @@ static int graphql_map_to_storage(request_rec *r)
     return DECLINED;
 }
 
-/*
- * The GraphiQL page: React, ReactDOM and GraphiQL from a CDN, at pinned
- * versions, each with the Subresource Integrity hash of the file that the
- * npm package of that version holds (the CDN serves it byte for byte).  It
- * holds no request data: its fetcher POSTs to the page's own path, which
- * the browser knows (so it works behind a proxy that moves the endpoint),
- * with the headers typed in GraphiQL's headers editor (Authorization).
- *
- * The Content-Security-Policy allows the CDN's origin for scripts and
- * styles, the one inline script by its SHA-256 (GRAPHIQL_SCRIPT_HASH: change
- * it with the script; t/http/graphiql.t checks that they agree), GraphiQL's
- * fonts and icons as data: URLs, and requests to this origin only.
- */
-#define GRAPHIQL_CDN "https://cdn.jsdelivr.net"
-#define GRAPHIQL_NPM GRAPHIQL_CDN "/npm/"
-
-#define GRAPHIQL_SCRIPT \
-    "\n" \
-    "(function () {\n" \
-    "  var endpoint = window.location.pathname;\n" \
-    "\n" \
-    "  function fetcher(params, opts) {\n" \
-    "    var headers = {\n" \
-    "      'Content-Type': 'application/json',\n" \
-    "      'Accept': 'application/graphql-response+json, application/json'\n" \
-    "    };\n" \
-    "    var typed = (opts && opts.headers) || {};\n" \
-    "\n" \
-    "    Object.keys(typed).forEach(function (k) {\n" \
-    "      headers[k] = typed[k];\n" \
-    "    });\n" \
-    "    return fetch(endpoint, {\n" \
-    "      method: 'POST', headers: headers, credentials: 'same-origin',\n" \
-    "      body: JSON.stringify(params)\n" \
-    "    }).then(function (res) { return res.json(); });\n" \
-    "  }\n" \
-    "\n" \
-    "  var root = document.getElementById('graphiql');\n" \
-    "\n" \
-    "  document.body.style.margin = '0';\n" \
-    "  root.style.height = '100vh';\n" \
-    "  ReactDOM.createRoot(root).render(\n" \
-    "    React.createElement(GraphiQL, {\n" \
-    "      fetcher: fetcher,\n" \
-    "      defaultEditorToolsVisibility: 'headers'\n" \
-    "    }));\n" \
-    "})();\n"
-
-#define GRAPHIQL_SCRIPT_HASH \
-    "sha256-bX8NxbBG0W3KEGosSzgVJc0kDDUOU05HEFkHjeHOJD4="
-
-#define GRAPHIQL_CSP \
-    "default-src 'none'; script-src " GRAPHIQL_CDN " '" \
-    GRAPHIQL_SCRIPT_HASH "'; style-src " GRAPHIQL_CDN "; font-src data:; " \
-    "img-src data:; connect-src 'self'; base-uri 'none'; " \
-    "form-action 'none'; frame-ancestors 'self'"
-
-static const char graphiql_page[] =
-    "<!DOCTYPE html>\n"
-    "<html lang=\"en\">\n"
-    "<head>\n"
-    "<meta charset=\"utf-8\">\n"
-    "<meta name=\"viewport\" content=\"width=device-width, "
-    "initial-scale=1\">\n"
-    "<meta name=\"robots\" content=\"noindex\">\n"
-    "<title>GraphiQL</title>\n"
-    "<link rel=\"stylesheet\" crossorigin=\"anonymous\"\n"
-    " href=\"" GRAPHIQL_NPM "graphiql@3.8.3/graphiql.min.css\"\n"
-    " integrity=\"sha384-Mq3vbRBY71jfjQAt/DcjxUIYY33ksal4cgdRt9U/hNPvHBCaT2J"
-    "fJ/PTRiPKf0aM\">\n"
-    "</head>\n"
-    "<body>\n"
-    "<div id=\"graphiql\">Loading GraphiQL&hellip;</div>\n"
-    "<noscript>GraphiQL needs JavaScript.</noscript>\n"
-    "<script crossorigin=\"anonymous\"\n"
-    " src=\"" GRAPHIQL_NPM "react@18.3.1/umd/react.production.min.js\"\n"
-    " integrity=\"sha384-DGyLxAyjq0f9SPpVevD6IgztCFlnMF6oW/XQGmfe+IsZ8TqEiDr"
-    "cHkMLKI6fiB/Z\"></script>\n"
-    "<script crossorigin=\"anonymous\"\n"
-    " src=\"" GRAPHIQL_NPM "react-dom@18.3.1/umd/"
-    "react-dom.production.min.js\"\n"
-    " integrity=\"sha384-gTGxhz21lVGYNMcdJOyq01Edg0jhn/c22nsx0kyqP0TxaV5WVds"
-    "SH1fSDUf5YJj1\"></script>\n"
-    "<script crossorigin=\"anonymous\"\n"
-    " src=\"" GRAPHIQL_NPM "graphiql@3.8.3/graphiql.min.js\"\n"
-    " integrity=\"sha384-HbRVEFG0JGJZeAHCJ9Xm2+tpknBQ7QZmNlO/DgZtkZ0aJSypT96"
-    "YYGRNod99l9Ie\"></script>\n"
-    "<script>" GRAPHIQL_SCRIPT "</script>\n"
-    "</body>\n"
-    "</html>\n";
-
 /* Write a response and finish the request: returning OK with r->status
  * set keeps httpd from replacing the body with its HTML error page
  * (FIELD-NOTES.md).  Responses vary with Accept and may depend on the
@@ -567,11 +477,14 @@ static int respond(request_rec *r, int status, gql_media_e media,
 /* The GraphiQL page, for a browser's GET of the endpoint. */
 static int graphiql(request_rec *r)
 {
-    apr_table_setn(r->headers_out, "Content-Security-Policy", GRAPHIQL_CSP);
+    apr_size_t len;
+    const char *page = gql_graphiql_page(&len);
+
+    apr_table_setn(r->headers_out, "Content-Security-Policy",
+                   gql_graphiql_csp());
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
-    return send_body(r, HTTP_OK, "text/html; charset=utf-8", graphiql_page,
-                     sizeof(graphiql_page) - 1);
+    return send_body(r, HTTP_OK, "text/html; charset=utf-8", page, len);
 }
 
 /* Whether a URL query string (NULL: none) has a parameter named query,
