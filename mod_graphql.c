@@ -403,8 +403,17 @@ static int graphql_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
-/* The handler SetHandler gives this location, or NULL.  SetHandler keeps
- * an expression, evaluated here as core's fixup would. */
+/*
+ * The handler SetHandler gives this location, or NULL, before r->handler
+ * has it.  Core copies SetHandler into r->handler only in its fixups hook
+ * (core_override_type), which runs after map_to_storage, and httpd 2.4 has
+ * no call that gives it sooner; yet translate_name must know it, to claim
+ * the URI before the directory walk.  So the <Location>'s core config is
+ * read here: SetHandler keeps an expression (expr_handler, since 2.4.19),
+ * evaluated as the fixup will evaluate it ("none", core's word for no
+ * handler, is not "graphql").  Core also lowercases the value, which this
+ * does not: a "SetHandler GraphQL" request is answered but not claimed.
+ */
 static const char *location_handler(request_rec *r)
 {
     core_dir_config *cd = ap_get_core_module_config(r->per_dir_config);
