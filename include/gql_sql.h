@@ -9,9 +9,9 @@
  *
  * Configuration time: the schema is built with gql_sql_vocab, the
  * mapping's directives; gql_sql_compile() then reads them, checks them and
- * compiles each @sql into a statement (placeholders -> parameters) kept in
- * the configuration pool.  Request
- * time: gql_sql_begin() makes a per-request context whose resolvers
+ * compiles each @sql into a statement (placeholders -> parameters), into a
+ * table kept in the configuration pool beside the schema.  Request time:
+ * gql_sql_begin() makes a per-request context whose resolvers
  * (gql_sql_resolvers) the executor calls level by level; gql_sql_finish()
  * commits or rolls back.  The glue gives the context a way to get the
  * connection (lazily: no database work for requests that need none) and
