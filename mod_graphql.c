@@ -22,7 +22,8 @@
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
- * is resolved; the PGconn underneath the pooled handle is what they use.
+ * is resolved; libpq's connection under the pooled handle is what they
+ * use.
  */
 
 #include "httpd.h"
@@ -39,7 +40,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 
 #include "gql_error.h"
 #include "gql_execute.h"
@@ -109,7 +109,8 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *graphql_dbd_acquire;
 /* What the SQL stage's callbacks need of one request. */
 typedef struct graphql_req {
     request_rec *r;
-    PGconn *conn;                   /* once acquired */
+    void *conn;                     /* libpq's, once acquired */
+    apr_pool_t *conn_pool;          /* lives as long as conn */
     const char *failed;             /* why acquiring failed, once it has */
     int misconfigured;              /* a DBDriver other than pgsql */
 } graphql_req;
@@ -638,58 +639,22 @@ static int post_params(request_rec *r, graphql_dir_conf *conf,
     return st ? request_error(r, st, media, msg) : OK;
 }
 
-/* A pooled connection that the server closed while it sat in the pool
- * (PostgreSQL restarted) still says CONNECTION_OK until libpq reads from
- * it.  An idle connection is sent nothing, so a readable socket means the
- * server's goodbye: read it, and libpq notices the connection is gone.
- * One poll(2) with no wait when all is well. */
-static int still_alive(PGconn *conn)
-{
-    int i;
-
-    for (i = 0; i < 2 && PQstatus(conn) == CONNECTION_OK; i++) {
-        struct pollfd pfd;
-
-        pfd.fd = PQsocket(conn);
-        pfd.events = POLLIN;
-        pfd.revents = 0;
-        if (pfd.fd < 0 || poll(&pfd, 1, 0) == 0) {
-            break;
-        }
-        PQconsumeInput(conn);
-    }
-    return PQstatus(conn) == CONNECTION_OK;
-}
-
-/* Make conn usable: NULL, or why it is not.  PQreset reconnects with the
- * connection's own parameters (DBDParams; connect_timeout bounds it). */
-static const char *revive(request_rec *r, PGconn *conn)
-{
-    if (!still_alive(conn)) {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00003: a pooled "
-                      "connection was closed by the server: reconnecting");
-        PQreset(conn);
-    }
-    if (PQstatus(conn) != CONNECTION_OK) {
-        return apr_pstrcat(r->pool, "the connection is lost: ",
-                           PQerrorMessage(conn), NULL);
-    }
-    return NULL;
-}
-
-/* gql_sql_env_t.acquire: the request's PGconn, from mod_dbd's pool on
- * first use.  A failure is remembered: the other fields of the request
+/* gql_sql_env_t.acquire: the request's connection (libpq's, under the
+ * pooled handle), from mod_dbd's pool on first use, with the pool that
+ * lives as long as that connection.  A failure is remembered: the other fields of the request
  * do not try again.  mod_dbd gives the connection back at r->pool's
  * cleanup; gql_sql_begin() registers, after this returns, the cleanup
  * that rolls back a transaction still open then, which therefore runs
  * first: the one place that ends transactions is the SQL stage. */
-static PGconn *graphql_acquire(void *baton, const char **why)
+static void *graphql_acquire(void *baton, apr_pool_t **conn_pool,
+                             const char **why)
 {
     graphql_req *q = baton;
     ap_dbd_t *dbd;
 
     if (q->conn != NULL || q->failed != NULL) {
         *why = q->failed;
+        *conn_pool = q->conn_pool;
         return q->conn;
     }
     dbd = graphql_dbd_acquire ? graphql_dbd_acquire(q->r) : NULL;
@@ -705,12 +670,11 @@ static PGconn *graphql_acquire(void *baton, const char **why)
         q->failed = "DBDriver is not pgsql";
     }
     else {
-        PGconn *conn = apr_dbd_native_handle(dbd->driver, dbd->handle);
-
-        q->failed = revive(q->r, conn);
-        q->conn = q->failed ? NULL : conn;
+        q->conn = apr_dbd_native_handle(dbd->driver, dbd->handle);
+        q->conn_pool = dbd->pool;
     }
     *why = q->failed;
+    *conn_pool = q->conn_pool;
     return q->conn;
 }
 

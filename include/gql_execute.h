@@ -65,6 +65,10 @@ typedef struct gql_resolve_t {
     const gql_field_t *field;
     const gql_selection_t *node;        /* the first field node merged into
                                          * this response key */
+    const apr_array_header_t *nodes;    /* every one (gql_selection_t *),
+                                         * node first */
+    apr_hash_t *fragments;              /* the document's fragments: name
+                                         * -> gql_definition_t *; only read */
     json_object *args;                  /* coerced arguments (an object) */
     json_object *variables;             /* coerced variables (an object) */
     int count;

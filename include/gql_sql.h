@@ -23,18 +23,20 @@
  * cleanup runs before the release that ap_dbd_acquire registered).
  * Field errors carry extensions.code: UNAUTHENTICATED, DATABASE_UNAVAILABLE,
  * RESULT_TOO_LARGE, BAD_USER_INPUT (a list nested too deeply),
- * INTERNAL_SERVER_ERROR or an @sqlError's code.  Log tags: GQL00030 (a
+ * INTERNAL_SERVER_ERROR or an @sqlError's code.  Log tags: GQL00003 (a
+ * pooled connection the server closed, reconnected), GQL00030 (a
  * statement failed: field, SQLSTATE, driver text), GQL00031 (database
- * unavailable), GQL00032 (BEGIN/COMMIT/ROLLBACK failed), GQL00034 (a
- * result that cannot be read), GQL00035 (@jwt with no secret), GQL00037
- * (an @jwt subject that is not a scalar), GQL00038 (a request's results
- * reached GraphQLMaxResultSize).
+ * unavailable), GQL00032 (BEGIN, SET or SAVEPOINT failed), GQL00033
+ * (COMMIT or ROLLBACK failed), GQL00034 (a result that cannot be read),
+ * GQL00035 (@jwt with no secret), GQL00036 (an @sqlError answered, at
+ * info level), GQL00037 (an @jwt subject that is not a scalar),
+ * GQL00038 (a request's results reached GraphQLMaxResultSize), GQL00039
+ * (ROLLBACK TO SAVEPOINT failed).
  */
 
 #ifndef GQL_SQL_H
 #define GQL_SQL_H
 
-#include <libpq-fe.h>
 #include "gql_execute.h"
 
 /* The mapping's directives (@table, @column, @sql, @sqlError, @jwt), for
@@ -69,9 +71,14 @@ const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
 int gql_sql_needs_database(const gql_sql_mapping_t *m);
 
 typedef struct gql_sql_env_t {
-    /* The connection, acquired on first use; NULL when the database is
-     * unavailable (then *why says what happened, for the log). */
-    PGconn *(*acquire)(void *baton, const char **why);
+    /* The connection (libpq's PGconn), acquired on first use; NULL when
+     * the database is unavailable (then *why says what happened, for the
+     * log).  *conn_pool may be set to a pool that lives exactly as long
+     * as that connection: what the SQL stage learns of the connection
+     * (what it has prepared, whether it is alive) is kept there, with no
+     * lock, since a pooled connection serves one request at a time.  Left
+     * NULL, nothing is kept beyond the request. */
+    void *(*acquire)(void *baton, apr_pool_t **conn_pool, const char **why);
     /* A log line for the server's error log: tag ("GQL00010"), message
      * (may hold SQLSTATE and driver text; never shown to clients). */
     void (*log)(void *baton, int is_error, const char *tag,

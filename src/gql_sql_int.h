@@ -13,6 +13,7 @@
 #ifndef GQL_SQL_INT_H
 #define GQL_SQL_INT_H
 
+#include <libpq-fe.h>
 #include "gql_sql.h"
 
 /* ORDER MAP */
@@ -69,5 +70,46 @@ struct gql_sql_map_t {
     const char *single_name;
     const char *batch_name;
 };
+
+/* How a statement's single form describes itself on one backend: its
+ * result columns, and (for the batch form) its parameters' types. */
+typedef struct gql_sql_desc_t {
+    int ncols;
+    const char **names;         /* PQfname */
+    Oid *types;                 /* PQftype */
+    int nparams;
+    Oid *ptypes;                /* PQparamtype */
+    const char **pnames;        /* format_type of each; NULL until asked */
+} gql_sql_desc_t;
+
+/* One pooled connection as the SQL stage knows it (gql_sql_conn.c). */
+typedef struct gql_sql_conn_t {
+    PGconn *pg;
+    apr_pool_t *pool;           /* lives as long as the connection */
+    apr_pool_t *cache_pool;     /* prepared and described, below */
+    int pid;                    /* the backend they hold for */
+    int timeout_ms;             /* the session's statement_timeout; -1:
+                                 * not set by us */
+    apr_hash_t *prepared;       /* statement name -> "" */
+    apr_hash_t *described;      /* single form's name -> gql_sql_desc_t */
+    int nprepared;
+} gql_sql_conn_t;
+
+/* The state of pg kept in conn_pool, made on first use and forgotten when
+ * the backend changed.  Checks that the connection is alive first and
+ * reconnects it when the server closed it (*reconnected is then 1).
+ * NULL when the connection cannot be used. */
+gql_sql_conn_t *gql_sql_conn_attach(apr_pool_t *conn_pool, PGconn *pg,
+                                    int *reconnected);
+
+/* The backend lost its statements (SQLSTATE 26000): forget them all. */
+void gql_sql_conn_forget(gql_sql_conn_t *k);
+
+int gql_sql_conn_is_prepared(const gql_sql_conn_t *k, const char *name);
+
+/* PREPARE name AS sql, remembered.  NULL, or the failed result (which
+ * the caller clears). */
+PGresult *gql_sql_conn_prepare(gql_sql_conn_t *k, const char *name,
+                               const char *sql);
 
 #endif /* GQL_SQL_INT_H */

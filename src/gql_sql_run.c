@@ -10,13 +10,13 @@
  * a mutation); prepared statements, re-prepared on a new backend; @column,
  * @jwt, @sqlError and the generic error whose detail only the log gets.
  *
- * Which statements the backend has prepared is read in the same round
- * trip as BEGIN (pg_prepared_statements), so a restarted PostgreSQL, a
- * reconnected pool or a DEALLOCATE ALL never leaves a stale name behind,
- * and no process-wide cache needs a lock.
+ * Which statements the backend has prepared is kept with the pooled
+ * connection (gql_sql_conn.c), so a request asks the server nothing but
+ * its own statements.  The first statement travels with BEGIN in one
+ * pipeline (one round trip); the others each take one, and COMMIT one.
  *
- * A failing statement of a query fails its own field only: BEGIN's round
- * trip also sets one savepoint, and a failure rolls back to it (which
+ * A failing statement of a query fails its own field only: BEGIN's
+ * pipeline also sets one savepoint, and a failure rolls back to it (which
  * keeps it for the next one), so the later statements run in the same
  * snapshot.  One savepoint for the whole query is enough because a
  * read-only transaction has nothing of the earlier statements to lose;
@@ -45,7 +45,15 @@
 /* Nesting of list arguments written as array literals. */
 #define MAX_NEST 32
 
-typedef enum { S_IDLE, S_OPEN, S_FAILED, S_DOWN, S_DONE } state_e;
+typedef enum {
+    S_IDLE,                     /* no connection yet */
+    S_READY,                    /* a connection; BEGIN goes with the first
+                                 * statement */
+    S_OPEN,                     /* in the transaction */
+    S_FAILED,                   /* in a failed transaction */
+    S_DOWN,
+    S_DONE
+} state_e;
 
 struct gql_sql_ctx_t {
     apr_pool_t *p;
@@ -54,12 +62,14 @@ struct gql_sql_ctx_t {
     gql_sql_env_t env;
     gql_operation_e kind;
     PGconn *conn;
+    gql_sql_conn_t *k;          /* what is known of conn */
     state_e state;
-    apr_hash_t *prepared;       /* statement names the backend has */
     int statements;
     int unavailable;
+    int retried;                /* a statement was run again after 26000 */
     apr_size_t bytes;           /* JSON text the statements returned */
     int over;                   /* bytes passed env.max_result_size */
+    json_tokener *tok;          /* reused for every JSON value read */
 };
 
 static void note(gql_sql_ctx_t *c, int is_error, const char *tag,
@@ -83,14 +93,25 @@ static const char *why(gql_sql_ctx_t *c, const PGresult *r)
 
 /* ---- the connection and the transaction ---------------------------- */
 
-/* Never hand a connection back to the pool inside a transaction: this
- * runs before the pool's release (cleanups run in reverse order). */
+/* Never hand a connection back to the pool inside a transaction, or in
+ * the middle of a pipeline: this runs before the pool's release
+ * (cleanups run in reverse order). */
 static apr_status_t rollback_cleanup(void *data)
 {
     gql_sql_ctx_t *c = data;
 
-    if (c->conn != NULL && PQstatus(c->conn) == CONNECTION_OK
-        && PQtransactionStatus(c->conn) != PQTRANS_IDLE) {
+    if (c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK) {
+        return APR_SUCCESS;
+    }
+    if (PQpipelineStatus(c->conn) != PQ_PIPELINE_OFF) {
+        while (PQgetResult(c->conn) != NULL
+               || PQpipelineStatus(c->conn) != PQ_PIPELINE_OFF) {
+            if (PQexitPipelineMode(c->conn)) {
+                break;
+            }
+        }
+    }
+    if (PQtransactionStatus(c->conn) != PQTRANS_IDLE) {
         PQclear(PQexec(c->conn, "ROLLBACK"));
     }
     return APR_SUCCESS;
@@ -104,54 +125,125 @@ static void down(gql_sql_ctx_t *c, const char *what)
                                         " %s", what ? what : "no connection"));
 }
 
-static void remember(gql_sql_ctx_t *c, const char *name)
+/* The connection, alive, and what is known of it. */
+static int connect_db(gql_sql_ctx_t *c)
 {
-    apr_hash_set(c->prepared, apr_pstrdup(c->p, name), APR_HASH_KEY_STRING,
-                 "");
-}
+    const char *why_not = NULL;
+    apr_pool_t *conn_pool = NULL;
+    int reconnected;
 
-/* BEGIN, the timeout and what is prepared, in one round trip. */
-static int start(gql_sql_ctx_t *c)
-{
-    const char *why_not = NULL, *sql;
-    PGresult *r;
-    int i;
-
-    c->conn = c->env.acquire ? c->env.acquire(c->env.baton, &why_not) : NULL;
-    if (c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK) {
-        down(c, c->conn ? PQerrorMessage(c->conn) : why_not);
+    c->conn = c->env.acquire ? c->env.acquire(c->env.baton, &conn_pool,
+                                              &why_not) : NULL;
+    if (c->conn == NULL) {
+        down(c, why_not);
+        return 0;
+    }
+    c->k = gql_sql_conn_attach(conn_pool ? conn_pool : c->p, c->conn,
+                               &reconnected);
+    if (reconnected) {
+        note(c, 0, "GQL00003", "a pooled connection was closed by the "
+             "server: reconnecting");
+    }
+    if (c->k == NULL) {
+        down(c, apr_pstrcat(c->p, "the connection is lost: ",
+                            PQerrorMessage(c->conn), NULL));
         return 0;
     }
     apr_pool_cleanup_register(c->p, c, rollback_cleanup,
                               apr_pool_cleanup_null);
-    sql = apr_psprintf(c->p, "%s; SET LOCAL statement_timeout = %d; %s"
-                       "SELECT name FROM pg_prepared_statements "
-                       "WHERE name LIKE 'gql\\_%%'",
-                       c->kind == GQL_OP_MUTATION ? "BEGIN"
-                       : "BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ",
-                       c->env.statement_timeout_ms,
-                       c->kind == GQL_OP_MUTATION ? ""
-                       : "SAVEPOINT " SAVEPOINT "; ");
-    r = PQexec(c->conn, sql);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        if (PQstatus(c->conn) != CONNECTION_OK) {
-            down(c, PQerrorMessage(c->conn));
-        }
-        else {
-            note(c, 1, "GQL00032", apr_pstrcat(c->p, "BEGIN failed: ",
-                                               why(c, r), NULL));
-            c->state = S_FAILED;
-        }
-        PQclear(r);
-        return 0;
+    c->state = S_READY;
+    return 1;
+}
+
+/* Into the pipeline, ahead of the first statement: the session's
+ * statement_timeout when it is not the one wanted (committed on its own,
+ * so that a rolled-back request never undoes it), BEGIN, and for a query
+ * the savepoint that a failing statement rolls back to. */
+static int send_begin(gql_sql_ctx_t *c)
+{
+    int ok = PQenterPipelineMode(c->conn);
+
+    if (ok && c->k->timeout_ms != c->env.statement_timeout_ms) {
+        ok = PQsendQueryParams(c->conn, apr_psprintf(c->p, "SET "
+                               "statement_timeout = %d",
+                               c->env.statement_timeout_ms), 0, NULL, NULL,
+                               NULL, NULL, 0)
+             && PQpipelineSync(c->conn);
     }
-    c->prepared = apr_hash_make(c->p);
-    for (i = 0; i < PQntuples(r); i++) {
-        remember(c, PQgetvalue(r, i, 0));
+    ok = ok && PQsendQueryParams(c->conn, c->kind == GQL_OP_MUTATION
+                                 ? "BEGIN" : "BEGIN READ ONLY ISOLATION "
+                                 "LEVEL REPEATABLE READ", 0, NULL, NULL,
+                                 NULL, NULL, 0);
+    if (ok && c->kind != GQL_OP_MUTATION) {
+        ok = PQsendQueryParams(c->conn, "SAVEPOINT " SAVEPOINT, 0, NULL,
+                               NULL, NULL, NULL, 0);
+    }
+    return ok;
+}
+
+/* One command's result in the pipeline: 1 when it succeeded. */
+static int command_ok(gql_sql_ctx_t *c, const char *what)
+{
+    PGresult *r = PQgetResult(c->conn);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+
+    if (r == NULL) {
+        return 0;                       /* the connection broke */
+    }
+    if (!ok && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
+        note(c, 1, "GQL00032", apr_psprintf(c->p, "%s failed: %s", what,
+                                            why(c, r)));
     }
     PQclear(r);
-    c->state = S_OPEN;
-    return 1;
+    while ((r = PQgetResult(c->conn)) != NULL) {
+        PQclear(r);
+    }
+    return ok;
+}
+
+/* The results of what send_begin sent: 1 when the transaction is open. */
+static int begun(gql_sql_ctx_t *c)
+{
+    int ok = 1;
+
+    if (c->k->timeout_ms != c->env.statement_timeout_ms) {
+        PGresult *r;
+
+        ok = command_ok(c, "SET statement_timeout");
+        r = PQgetResult(c->conn);           /* its sync */
+        PQclear(r);
+        c->k->timeout_ms = ok ? c->env.statement_timeout_ms : -1;
+    }
+    ok = command_ok(c, "BEGIN") && ok;
+    if (c->kind != GQL_OP_MUTATION) {
+        ok = command_ok(c, "SAVEPOINT") && ok;
+    }
+    return ok;
+}
+
+/* The pipeline's end: its sync, then out of pipeline mode.  Between
+ * two commands' results libpq gives one NULL; more in a row mean that
+ * nothing is left (a broken connection). */
+static void end_pipeline(gql_sql_ctx_t *c)
+{
+    PGresult *r;
+    int nulls = 0;
+
+    while (nulls < 2) {
+        ExecStatusType st;
+
+        if ((r = PQgetResult(c->conn)) == NULL) {
+            nulls++;
+            continue;
+        }
+        nulls = 0;
+        st = PQresultStatus(r);
+        PQclear(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            break;
+        }
+    }
+    PQexitPipelineMode(c->conn);
 }
 
 gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
@@ -180,7 +272,7 @@ static int end(gql_sql_ctx_t *c, const char *sql)
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 
     if (!ok) {
-        note(c, 1, "GQL00032", apr_psprintf(c->p, "%s failed: %s", sql,
+        note(c, 1, "GQL00033", apr_psprintf(c->p, "%s failed: %s", sql,
                                             why(c, r)));
     }
     PQclear(r);
@@ -372,63 +464,69 @@ static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
     return t.buf;
 }
 
-/* ---- statements ---------------------------------------------------- */
+/* ---- statements ----------------------------------------------------
+ *
+ * A field's statement runs in one of two forms, chosen by whether it has
+ * $parent columns: once (the root form) or batch (every parent at once,
+ * the statement in a LATERAL subquery over the parents' columns,
+ * unnested in parent order).  Either form returns rows, not JSON: only
+ * the columns that the selection (and its children's $parent references)
+ * reads, each as its own text, which becomes a json-c value here.  Types
+ * whose text is not their JSON (timestamps, arrays, composites...) are
+ * turned into JSON by PostgreSQL, column by column (to_json), so a value
+ * reads exactly as row_to_json would have written it.
+ *
+ * Which columns a statement returns, and of which types, is asked once
+ * per backend: the single form (every placeholder as $n) is prepared and
+ * described, and the description kept with the connection
+ * (gql_sql_conn.c).  A projection is named after the statement and the
+ * set of columns it keeps, so each shape is prepared once per backend.
+ */
 
-static int prepare(gql_sql_ctx_t *c, const char *name, const char *sql,
-                   PGresult **fail)
+/* Columns a projection can name one by one; past that, all of them. */
+#define MAX_PICK 64
+
+/* ORDER CELL */
+typedef enum {
+    K_TEXT,                     /* a JSON string of the text */
+    K_BOOL,                     /* t, f */
+    K_INT,                      /* int2, int4, int8 */
+    K_NUMBER,                   /* float4, float8, numeric: a JSON number
+                                 * unless NaN or infinite */
+    K_JSON,                     /* json, jsonb, or to_json's text */
+    K_WRAPPED                   /* any other type: to_json in the SQL,
+                                 * then as K_JSON */
+} cell_e;
+
+static cell_e cell_kind(Oid t)
 {
-    PGresult *r = PQprepare(c->conn, name, sql, 0, NULL);
-
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        *fail = r;
-        return 0;
+    switch (t) {
+    case 16:                            /* bool */
+        return K_BOOL;
+    case 20: case 21: case 23:          /* int8, int2, int4 */
+        return K_INT;
+    case 700: case 701: case 1700:      /* float4, float8, numeric */
+        return K_NUMBER;
+    case 114: case 3802:                /* json, jsonb */
+        return K_JSON;
+    case 18: case 19: case 25: case 1042: case 1043: case 2950:
+        return K_TEXT;                  /* char, name, text, bpchar,
+                                         * varchar, uuid */
+    default:
+        return K_WRAPPED;
     }
-    PQclear(r);
-    remember(c, name);
-    return 1;
 }
 
-/* The element types of the parent columns, as PostgreSQL infers them in
- * the one-parent form of the statement. */
-static const char **parent_types(gql_sql_ctx_t *c, const gql_sql_map_t *m,
-                                 PGresult **fail)
-{
-    const char **types = apr_pcalloc(c->p, sizeof(char *)
-                                     * (m->params->nelts + 1));
-    const char *oids = "{";
-    const char *vals[1];
-    PGresult *d, *r;
-    int i;
-
-    if (!apr_hash_get(c->prepared, m->single_name, APR_HASH_KEY_STRING)
-        && !prepare(c, m->single_name, m->single, fail)) {
-        return NULL;
-    }
-    d = PQdescribePrepared(c->conn, m->single_name);
-    if (PQresultStatus(d) != PGRES_COMMAND_OK) {
-        *fail = d;
-        return NULL;
-    }
-    for (i = 0; i < m->params->nelts; i++) {
-        oids = apr_psprintf(c->p, "%s%s%u", oids, i ? "," : "",
-                            PQparamtype(d, i));
-    }
-    PQclear(d);
-    vals[0] = apr_pstrcat(c->p, oids, "}", NULL);
-    r = PQexecParams(c->conn, "SELECT format_type(t, NULL) FROM "
-                     "unnest($1::oid[]) WITH ORDINALITY u(t, n) ORDER BY n",
-                     1, NULL, vals, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_TUPLES_OK
-        || PQntuples(r) != m->params->nelts) {
-        *fail = r;
-        return NULL;
-    }
-    for (i = 0; i < m->params->nelts; i++) {
-        types[i] = apr_pstrdup(c->p, PQgetvalue(r, i, 0));
-    }
-    PQclear(r);
-    return types;
-}
+/* What a run of a field's statement reads. */
+typedef struct plan_t {
+    const char *name;           /* the prepared statement */
+    const gql_sql_desc_t *d;
+    int n;                      /* columns kept */
+    int *pos;                   /* their positions in d */
+    int leaf;                   /* one value per row, not a row object */
+    int all;                    /* every column kept */
+    int batch;                  /* rows lead with their parent's ordinal */
+} plan_t;
 
 static int is_array(const char *type)
 {
@@ -437,14 +535,278 @@ static int is_array(const char *type)
     return n > 2 && strcmp(type + n - 2, "[]") == 0;
 }
 
-/* One JSON array per parent: the statement inside a correlated subquery
- * over the parents' columns, unnested in parent order.  A parent column
+/* The single form of m described on this backend (prepared if need
+ * be); NULL with *fail set when it cannot be. */
+static const gql_sql_desc_t *described(gql_sql_ctx_t *c,
+                                       const gql_sql_map_t *m,
+                                       PGresult **fail)
+{
+    gql_sql_conn_t *k = c->k;
+    gql_sql_desc_t *d = apr_hash_get(k->described, m->single_name,
+                                     APR_HASH_KEY_STRING);
+    PGresult *r;
+    int i;
+
+    if (d != NULL) {
+        return d;
+    }
+    if (!gql_sql_conn_is_prepared(k, m->single_name)
+        && (*fail = gql_sql_conn_prepare(k, m->single_name, m->single))) {
+        return NULL;
+    }
+    r = PQdescribePrepared(c->conn, m->single_name);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        *fail = r;
+        return NULL;
+    }
+    d = apr_pcalloc(k->cache_pool, sizeof(*d));
+    d->ncols = PQnfields(r);
+    d->names = apr_palloc(k->cache_pool, sizeof(char *) * (d->ncols + 1));
+    d->types = apr_palloc(k->cache_pool, sizeof(Oid) * (d->ncols + 1));
+    for (i = 0; i < d->ncols; i++) {
+        d->names[i] = apr_pstrdup(k->cache_pool, PQfname(r, i));
+        d->types[i] = PQftype(r, i);
+    }
+    d->nparams = PQnparams(r);
+    d->ptypes = apr_palloc(k->cache_pool, sizeof(Oid) * (d->nparams + 1));
+    for (i = 0; i < d->nparams; i++) {
+        d->ptypes[i] = PQparamtype(r, i);
+    }
+    PQclear(r);
+    apr_hash_set(k->described, apr_pstrdup(k->cache_pool, m->single_name),
+                 APR_HASH_KEY_STRING, d);
+    return d;
+}
+
+/* The parameters' types as SQL names (the batch form casts the parents'
+ * arrays to them), asked once per backend. */
+static const char **param_types(gql_sql_ctx_t *c, gql_sql_desc_t *d,
+                                PGresult **fail)
+{
+    const char *oids = "{";
+    const char *vals[1];
+    const char **names;
+    PGresult *r;
+    int i;
+
+    if (d->pnames != NULL) {
+        return d->pnames;
+    }
+    for (i = 0; i < d->nparams; i++) {
+        oids = apr_psprintf(c->p, "%s%s%u", oids, i ? "," : "",
+                            d->ptypes[i]);
+    }
+    vals[0] = apr_pstrcat(c->p, oids, "}", NULL);
+    r = PQexecParams(c->conn, "SELECT format_type(t, NULL) FROM "
+                     "unnest($1::oid[]) WITH ORDINALITY u(t, n) ORDER BY n",
+                     1, NULL, vals, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != d->nparams) {
+        *fail = r;
+        return NULL;
+    }
+    names = apr_pcalloc(c->k->cache_pool, sizeof(char *) * (d->nparams + 1));
+    for (i = 0; i < d->nparams; i++) {
+        names[i] = apr_pstrdup(c->k->cache_pool, PQgetvalue(r, i, 0));
+    }
+    PQclear(r);
+    d->pnames = names;
+    return names;
+}
+
+/* ---- which columns a selection reads ------------------------------- */
+
+typedef struct want_t {
+    gql_sql_ctx_t *c;
+    const gql_type_t *type;     /* the rows' object type */
+    apr_hash_t *names;          /* column -> "" */
+    apr_hash_t *fragments;
+    int depth;
+} want_t;
+
+static const gql_sql_map_t *map_of(const gql_sql_ctx_t *c,
+                                   const gql_field_t *f)
+{
+    return gql_sql_mapping_find(c->maps, f);
+}
+
+static void want_field(want_t *w, const gql_selection_t *s)
+{
+    const gql_field_t *f = gql_schema_field_def(w->c->s, w->type,
+                                                s->name.value);
+    const gql_sql_map_t *m = f ? map_of(w->c, f) : NULL;
+    int i;
+
+    if (f == NULL) {
+        return;                         /* __typename, or another type's */
+    }
+    if (m == NULL) {
+        apr_hash_set(w->names, f->name, APR_HASH_KEY_STRING, "");
+    }
+    else if (m->kind != GQL_MAP_SQL) {
+        apr_hash_set(w->names, m->column, APR_HASH_KEY_STRING, "");
+    }
+    else {
+        for (i = 0; i < m->params->nelts; i++) {
+            const gql_sql_param_t *pm = &APR_ARRAY_IDX(m->params, i,
+                                                       gql_sql_param_t);
+
+            if (pm->kind == GQL_PARAM_PARENT) {
+                apr_hash_set(w->names, pm->path[0], APR_HASH_KEY_STRING, "");
+            }
+        }
+    }
+}
+
+/* Every field a selection set may ask of the rows, fragments included
+ * (a superset is harmless: @skip and type conditions are not weighed). */
+static void want_set(want_t *w, const gql_selection_set_t *ss)
+{
+    int i;
+
+    if (ss == NULL || w->depth > 64) {
+        return;
+    }
+    w->depth++;
+    for (i = 0; i < ss->selections->nelts; i++) {
+        const gql_selection_t *s = APR_ARRAY_IDX(ss->selections, i,
+                                                 const gql_selection_t *);
+        const gql_definition_t *fd;
+
+        switch (s->kind) {
+        case GQL_SEL_FIELD:
+            want_field(w, s);
+            break;
+        case GQL_SEL_INLINE_FRAGMENT:
+            want_set(w, s->selection_set);
+            break;
+        default:
+            fd = w->fragments ? apr_hash_get(w->fragments, s->name.value,
+                                             APR_HASH_KEY_STRING) : NULL;
+            if (fd != NULL) {
+                want_set(w, fd->selection_set);
+            }
+            break;
+        }
+    }
+    w->depth--;
+}
+
+static const gql_type_t *named_of(const gql_tref_t *t)
+{
+    while (t->kind != GQL_TYPE_NAMED) {
+        t = t->of_type;
+    }
+    return t->named;
+}
+
+/* The columns of d that the field's selection reads: their positions
+ * into p->pos (every one, p->all, when the type is abstract). */
+static void pick(gql_sql_ctx_t *c, const gql_resolve_t *b,
+                 const gql_sql_desc_t *d, plan_t *p)
+{
+    const gql_type_t *t = named_of(b->field->type);
+    want_t w;
+    int i, j;
+
+    p->pos = apr_palloc(c->p, sizeof(int) * (d->ncols + 1));
+    p->n = 0;
+    p->leaf = t->kind == GQL_KIND_SCALAR || t->kind == GQL_KIND_ENUM;
+    if (p->leaf) {
+        /* The first column; where its name comes again, the last one of
+         * that name, as an object of the row would have held it. */
+        for (j = d->ncols - 1; j > 0
+             && strcmp(d->names[j], d->names[0]) != 0; j--) {
+        }
+        p->pos[p->n++] = j;
+        p->n = d->ncols ? 1 : 0;
+        return;
+    }
+    if (t->kind != GQL_KIND_OBJECT || d->ncols > MAX_PICK) {
+        p->all = 1;                     /* abstract: __typename and all */
+        for (i = 0; i < d->ncols; i++) {
+            p->pos[i] = i;
+        }
+        p->n = d->ncols;
+        return;
+    }
+    memset(&w, 0, sizeof(w));
+    w.c = c;
+    w.type = t;
+    w.names = apr_hash_make(c->p);
+    w.fragments = b->fragments;
+    for (i = 0; b->nodes && i < b->nodes->nelts; i++) {
+        want_set(&w, APR_ARRAY_IDX(b->nodes, i,
+                                   const gql_selection_t *)->selection_set);
+    }
+    for (i = 0; i < d->ncols; i++) {
+        if (!apr_hash_get(w.names, d->names[i], APR_HASH_KEY_STRING)) {
+            continue;
+        }
+        for (j = d->ncols - 1; strcmp(d->names[j], d->names[i]) != 0; j--) {
+        }
+        if (j == i) {                   /* the last of its name */
+            p->pos[p->n++] = i;
+        }
+    }
+}
+
+/* ---- statement texts ----------------------------------------------- */
+
+/* The kept columns as a select list over alias, each as it reads. */
+static const char *select_list(gql_sql_ctx_t *c, const plan_t *p,
+                               const char *alias, int as)
+{
+    const char *list = "";
+    int i;
+
+    for (i = 0; i < p->n; i++) {
+        int at = p->pos[i] + 1;
+
+        list = cell_kind(p->d->types[p->pos[i]]) == K_WRAPPED
+            ? apr_psprintf(c->p, "%s%sto_json(%s.gql_%d)::text%s", list,
+                           i ? ", " : "", alias, at,
+                           as ? apr_psprintf(c->p, " AS gql_%d", at) : "")
+            : apr_psprintf(c->p, "%s%s%s.gql_%d", list, i ? ", " : "",
+                           alias, at);
+    }
+    return list;
+}
+
+/* "(gql_1, ..., gql_K)": the first K columns renamed by position, K the
+ * last one kept, so that duplicate or odd names never matter. */
+static const char *renamed(gql_sql_ctx_t *c, const plan_t *p)
+{
+    const char *s = "";
+    int i, k = 0;
+
+    for (i = 0; i < p->n; i++) {
+        k = p->pos[i] + 1 > k ? p->pos[i] + 1 : k;
+    }
+    for (i = 1; i <= k; i++) {
+        s = apr_psprintf(c->p, "%s%sgql_%d", s, i > 1 ? ", " : "(", i);
+    }
+    return k ? apr_pstrcat(c->p, s, ")", NULL) : "";
+}
+
+/* The root form: the statement as a CTE (which may modify data), the
+ * kept columns out of it. */
+static const char *once_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
+                             const plan_t *p)
+{
+    return apr_psprintf(c->p, "WITH gql_c%s AS (%s) SELECT %s FROM gql_c",
+                        renamed(c, p), m->single,
+                        select_list(c, p, "gql_c", 0));
+}
+
+/* The batch form: the statement once per parent, in a LATERAL subquery
+ * over the parents' columns unnested in parent order; its rows numbered
+ * in their own order and led by their parent's ordinal.  A parent column
  * of an array type travels as the text of each parent's array, cast back
  * where the statement uses it. */
 static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
-                              const char **types)
+                              const char **types, const plan_t *p)
 {
-    const char *body = "", *from = "", *cols = "";
+    const char *body = "", *from = "", *cols = "", *inner, *outer;
     int i;
 
     for (i = 0; i < m->segs->nelts; i++) {
@@ -477,79 +839,63 @@ static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
             cols = apr_psprintf(c->p, "%sc%d, ", cols, i + 1);
         }
     }
-    return apr_psprintf(c->p, "SELECT coalesce((SELECT json_agg(c) FROM (%s)"
-                        " c), '[]')::text FROM unnest(%.*s) WITH ORDINALITY "
-                        "AS gql_p(%sord) ORDER BY gql_p.ord", body,
-                        (int)strlen(from) - 2, from, cols);
+    inner = p->n ? apr_pstrcat(c->p, select_list(c, p, "gql_b", 1), ", ",
+                               NULL) : "";
+    outer = p->n ? apr_pstrcat(c->p, ", ", select_list(c, p, "gql_r", 0),
+                               NULL) : "";
+    return apr_psprintf(c->p, "SELECT gql_p.ord%s FROM unnest(%.*s) WITH "
+                        "ORDINALITY AS gql_p(%sord) CROSS JOIN LATERAL "
+                        "(SELECT %srow_number() OVER () AS gql_n FROM (%s) "
+                        "AS gql_b%s) gql_r ORDER BY gql_p.ord, gql_r.gql_n",
+                        outer, (int)strlen(from) - 2, from, cols, inner, body,
+                        renamed(c, p));
 }
 
-/* Prepares what the field needs on this backend; its name, or NULL. */
-static const char *ready(gql_sql_ctx_t *c, const gql_sql_map_t *m,
-                         int batch, PGresult **fail)
+/* The name of a projection: the statement's, and the columns kept. */
+static const char *plan_name(gql_sql_ctx_t *c, const char *base,
+                             const plan_t *p)
 {
-    const char *name = batch ? m->batch_name : m->once_name;
-    const char **types;
+    apr_uint64_t mask = 0;
+    int i;
 
-    if (apr_hash_get(c->prepared, name, APR_HASH_KEY_STRING)) {
-        return name;
+    if (p->all) {
+        return apr_pstrcat(c->p, base, "_a", NULL);
     }
-    if (!batch) {
-        return prepare(c, name, m->once, fail) ? name : NULL;
+    for (i = 0; i < p->n; i++) {
+        mask |= APR_UINT64_C(1) << p->pos[i];
     }
-    types = parent_types(c, m, fail);
-    if (types == NULL) {
-        return NULL;
+    return apr_psprintf(c->p, "%s_%" APR_UINT64_T_HEX_FMT, base, mask);
+}
+
+/* What the field's run reads, prepared on this backend; 0 with *fail
+ * set when it cannot be. */
+static int plan(gql_sql_ctx_t *c, const gql_resolve_t *b,
+                const gql_sql_map_t *m, plan_t *p, PGresult **fail)
+{
+    gql_sql_desc_t *d = (gql_sql_desc_t *)described(c, m, fail);
+    const char **types = NULL;
+
+    if (d == NULL) {
+        return 0;
     }
-    return prepare(c, name, batch_text(c, m, types), fail) ? name : NULL;
+    memset(p, 0, sizeof(*p));
+    p->d = d;
+    p->batch = m->nparent > 0;
+    pick(c, b, d, p);
+    p->name = plan_name(c, p->batch ? m->batch_name : m->once_name, p);
+    if (gql_sql_conn_is_prepared(c->k, p->name)) {
+        return 1;
+    }
+    if (p->batch && (types = param_types(c, d, fail)) == NULL) {
+        return 0;
+    }
+    *fail = gql_sql_conn_prepare(c->k, p->name, p->batch
+                                 ? batch_text(c, m, types, p)
+                                 : once_text(c, m, p));
+    return *fail == NULL;
 }
 
 /* ---- results ------------------------------------------------------- */
-
-static json_object *first_column(json_object *row)
-{
-    struct json_object_iterator it, e;
-
-    if (row == NULL || !json_object_is_type(row, json_type_object)) {
-        return NULL;
-    }
-    it = json_object_iter_begin(row);
-    e = json_object_iter_end(row);
-    return json_object_iter_equal(&it, &e) ? NULL
-                                           : json_object_iter_peek_value(&it);
-}
-
-/* The rows (a JSON array) as the field's type wants them; a new
- * reference for the executor. */
-static json_object *shape(const gql_tref_t *t, json_object *rows)
-{
-    const gql_tref_t *u = t->kind == GQL_TYPE_NON_NULL ? t->of_type : t;
-    size_t i, n = json_object_array_length(rows);
-    json_object *out, *first = n ? json_object_array_get_idx(rows, 0) : NULL;
-
-    if (u->kind == GQL_TYPE_LIST) {
-        const gql_tref_t *e = u->of_type;
-        int leaf;
-
-        while (e->kind != GQL_TYPE_NAMED) {
-            e = e->of_type;
-        }
-        leaf = e->named->kind == GQL_KIND_SCALAR
-               || e->named->kind == GQL_KIND_ENUM;
-        if (!leaf) {
-            return json_object_get(rows);
-        }
-        out = json_object_new_array_ext((int)n);
-        for (i = 0; i < n; i++) {
-            json_object_array_add(out, json_object_get(first_column(
-                json_object_array_get_idx(rows, i))));
-        }
-        return out;
-    }
-    if (u->named->kind == GQL_KIND_SCALAR || u->named->kind == GQL_KIND_ENUM) {
-        return json_object_get(first_column(first));
-    }
-    return json_object_get(first);
-}
 
 /* An integer token of n digits (sign apart) past int64's range. */
 static int too_big(const char *t, apr_size_t n, int neg)
@@ -609,26 +955,122 @@ static const char *wide_ints(apr_pool_t *p, const char *text)
     return out;
 }
 
-/* Strict parse of the whole text; the tree is tied to p. */
-static json_object *parse(apr_pool_t *p, const char *text)
+static apr_status_t free_tokener(void *data)
 {
-    json_tokener *tok = json_tokener_new();
+    json_tokener_free(data);
+    return APR_SUCCESS;
+}
+
+/* A whole JSON text (a json or jsonb value, to_json's text, a number) as
+ * json-c reads it strictly; *bad set when it is not JSON. */
+static json_object *json_of(gql_sql_ctx_t *c, const char *text, int *bad)
+{
     json_object *o;
     size_t len;
 
-    text = wide_ints(p, text);
-    len = strlen(text);
-
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    o = json_tokener_parse_ex(tok, text, (int)len);
-    if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success
-                      || json_tokener_get_parse_end(tok) != len
-                      || !json_object_is_type(o, json_type_array))) {
-        json_object_put(o);
-        o = NULL;
+    if (c->tok == NULL) {
+        c->tok = json_tokener_new();
+        json_tokener_set_flags(c->tok, JSON_TOKENER_STRICT);
+        apr_pool_cleanup_register(c->p, c->tok, free_tokener,
+                                  apr_pool_cleanup_null);
     }
-    json_tokener_free(tok);
-    return gql_json_own(p, o);
+    json_tokener_reset(c->tok);
+    text = wide_ints(c->p, text);
+    len = strlen(text);
+    /* With its NUL: a number is not known to end before it. */
+    o = json_tokener_parse_ex(c->tok, text, (int)len + 1);
+    if (json_tokener_get_error(c->tok) != json_tokener_success
+        || json_tokener_get_parse_end(c->tok) != len) {
+        json_object_put(o);
+        *bad = 1;
+        return NULL;
+    }
+    return o;
+}
+
+/* One column of one row as a new json-c value (NULL: null). */
+static json_object *cell(gql_sql_ctx_t *c, const PGresult *r, int col,
+                         Oid type, int *bad)
+{
+    const char *v = PQgetvalue(r, 0, col);
+
+    if (PQgetisnull(r, 0, col)) {
+        return NULL;
+    }
+    switch (cell_kind(type)) {
+    case K_TEXT:
+        return json_object_new_string_len(v, PQgetlength(r, 0, col));
+    case K_BOOL:
+        return json_object_new_boolean(v[0] == 't');
+    case K_INT:
+        return json_object_new_int64(strtoll(v, NULL, 10));
+    case K_NUMBER:
+        if (!apr_isdigit(v[v[0] == '-']))   /* NaN, Infinity, -Infinity */
+            return json_object_new_string(v);
+        return json_of(c, v, bad);
+    default:
+        return json_of(c, v, bad);
+    }
+}
+
+/* What a row counts against GraphQLMaxResultSize: its text as a JSON
+ * object of the columns kept. */
+static apr_size_t row_bytes(const PGresult *r, const plan_t *p,
+                            const char **names)
+{
+    apr_size_t n = 2;
+    int i;
+
+    for (i = 0; i < p->n; i++) {
+        n += (apr_size_t)PQgetlength(r, 0, i + p->batch) + 6
+             + (p->leaf ? 0 : strlen(names[i]));
+    }
+    return n;
+}
+
+/* One row into the list of its parent (lists[0] for the root form). */
+static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
+                    const PGresult *r, json_object **lists, int want,
+                    int *bad)
+{
+    int at = p->batch ? atoi(PQgetvalue(r, 0, 0)) - 1 : 0, i;
+    unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY
+                     | (p->all ? 0 : JSON_C_OBJECT_ADD_KEY_IS_NEW);
+    json_object *row;
+
+    if (at < 0 || at >= want) {
+        *bad = 1;
+        return;
+    }
+    if (lists[at] == NULL) {
+        lists[at] = json_object_new_array();
+    }
+    if (p->leaf) {
+        json_object_array_add(lists[at], p->n ? cell(c, r, p->batch,
+                              p->d->types[p->pos[0]], bad) : NULL);
+        return;
+    }
+    row = json_object_new_object();
+    for (i = 0; i < p->n; i++) {
+        json_object_object_add_ex(row, names[i], cell(c, r, i + p->batch,
+                                  p->d->types[p->pos[i]], bad), flags);
+    }
+    json_object_array_add(lists[at], row);
+}
+
+/* The rows of one parent as the field's type wants them; takes rows. */
+static json_object *shape(const gql_tref_t *t, json_object *rows)
+{
+    const gql_tref_t *u = t->kind == GQL_TYPE_NON_NULL ? t->of_type : t;
+    json_object *first;
+
+    if (u->kind == GQL_TYPE_LIST) {
+        return rows;
+    }
+    first = json_object_array_length(rows)
+            ? json_object_get(json_object_array_get_idx(rows, 0)) : NULL;
+    json_object_put(rows);
+    return first;
 }
 
 static const gql_sql_catch_t *caught(const gql_sql_map_t *m,
@@ -649,11 +1091,16 @@ static const gql_sql_catch_t *caught(const gql_sql_map_t *m,
 }
 
 /* After a failed statement of a query, the transaction as it was after
- * BEGIN; a mutation stays failed: all or nothing. */
+ * BEGIN; a mutation stays failed: all or nothing.  Outside a
+ * transaction (a statement that failed to prepare before BEGIN was
+ * sent) there is nothing to undo. */
 static void recover(gql_sql_ctx_t *c)
 {
     PGresult *r;
 
+    if (c->state == S_READY) {
+        return;
+    }
     c->state = S_FAILED;
     if (c->kind == GQL_OP_MUTATION) {
         return;
@@ -666,7 +1113,7 @@ static void recover(gql_sql_ctx_t *c)
         down(c, PQerrorMessage(c->conn));
     }
     else {
-        note(c, 1, "GQL00032", apr_pstrcat(c->p, "ROLLBACK TO SAVEPOINT "
+        note(c, 1, "GQL00039", apr_pstrcat(c->p, "ROLLBACK TO SAVEPOINT "
                                            "failed: ", why(c, r), NULL));
     }
     PQclear(r);
@@ -706,41 +1153,6 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
     return msg;
 }
 
-/* One row: the JSON array of rows for parent i. */
-static void take(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m,
-                 int i, const char *text)
-{
-    const gql_sql_catch_t *empty = caught(m, "empty", NULL);
-    json_object *rows = parse(c->p, text);
-
-    if (rows == NULL) {
-        b->errors[i] = INTERNAL;
-        b->codes[i] = INTERNAL_CODE;
-        note(c, 1, "GQL00034", apr_pstrcat(c->p, m->label, ": the "
-                                           "result is not JSON", NULL));
-    }
-    else if (empty && json_object_array_length(rows) == 0) {
-        b->errors[i] = empty->message;
-        b->codes[i] = empty->code;
-    }
-    else {
-        b->results[i] = shape(b->field->type, rows);
-    }
-}
-
-/* The field fails as a whole: what take() gave some parents goes. */
-static void drop(gql_resolve_t *b)
-{
-    int i;
-
-    for (i = 0; i < b->count; i++) {
-        json_object_put(b->results[i]);
-        b->results[i] = NULL;
-        b->errors[i] = NULL;
-        b->codes[i] = NULL;
-    }
-}
-
 /* Past the budget: the backend stops producing rows. */
 static void stop(gql_sql_ctx_t *c, const gql_sql_map_t *m)
 {
@@ -766,27 +1178,67 @@ static const char *too_large(gql_sql_ctx_t *c, gql_resolve_t *b)
                         "database.", c->env.max_result_size);
 }
 
-/* The statement's rows one at a time (libpq's single-row mode), so that
- * no more than one row past the budget is ever held. */
-static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
-                           const gql_sql_map_t *m, int batch)
+static void drop_lists(json_object **lists, int n)
 {
-    int want = batch ? b->count : 1, n = 0;
-    PGresult *r, *fail = NULL;
+    int i;
 
+    for (i = 0; i < n; i++) {
+        json_object_put(lists[i]);
+        lists[i] = NULL;
+    }
+}
+
+/* Every parent's rows, shaped, into b. */
+static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
+                    json_object **lists, int want)
+{
+    const gql_sql_catch_t *empty = caught(m, "empty", NULL);
+    int i;
+
+    for (i = 0; i < want; i++) {
+        json_object *rows = lists[i] ? lists[i] : json_object_new_array();
+
+        if (empty && json_object_array_length(rows) == 0) {
+            json_object_put(rows);
+            b->errors[i] = empty->message;
+            b->codes[i] = empty->code;
+        }
+        else {
+            b->results[i] = shape(b->field->type, rows);
+        }
+    }
+}
+
+/* The statement's rows one at a time (libpq's single-row mode), so that
+ * no more than one row past the budget is ever held.  *retry is set when
+ * the backend no longer has the statement (SQLSTATE 26000). */
+static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
+                           const gql_sql_map_t *m, const plan_t *p,
+                           int piped, int *retry)
+{
+    int want = p->batch ? b->count : 1, bad = 0, i;
+    json_object **lists = apr_pcalloc(c->p, sizeof(*lists) * (want + 1));
+    const char **names = apr_palloc(c->p, sizeof(char *) * (p->n + 1));
+    PGresult *r, *fail = NULL;
+    const char *state;
+
+    for (i = 0; i < p->n; i++) {
+        /* The request's own copy: rows outlive nothing of the request,
+         * while the connection's cache may be dropped before it ends. */
+        names[i] = apr_pstrdup(c->p, p->d->names[p->pos[i]]);
+    }
     PQsetSingleRowMode(c->conn);
     while ((r = PQgetResult(c->conn)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
 
         if (st == PGRES_SINGLE_TUPLE && fail == NULL && !c->over) {
-            c->bytes += (apr_size_t)PQgetlength(r, 0, 0);
+            c->bytes += row_bytes(r, p, names);
             if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
                 stop(c, m);
             }
-            else if (n < want && PQnfields(r) == 1) {
-                take(c, b, m, n, PQgetvalue(r, 0, 0));
+            else {
+                add_row(c, p, names, r, lists, want, &bad);
             }
-            n++;
         }
         else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
                  && fail == NULL) {
@@ -795,36 +1247,65 @@ static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
         }
         PQclear(r);
     }
+    if (piped) {
+        end_pipeline(c);
+    }
+    if (c->over || fail != NULL || bad) {
+        drop_lists(lists, want);
+    }
     if (c->over) {
-        drop(b);
         if (fail != NULL) {             /* the cancel, most likely */
             PQclear(fail);
             recover(c);
         }
         return too_large(c, b);
     }
+    state = fail ? PQresultErrorField(fail, PG_DIAG_SQLSTATE) : NULL;
+    if (state != NULL && strcmp(state, "26000") == 0 && !c->retried) {
+        PQclear(fail);
+        gql_sql_conn_forget(c->k);
+        *retry = 1;
+        return NULL;
+    }
     if (fail != NULL) {
-        drop(b);
         return failed(c, b, m, fail);
     }
-    if (n != want) {
-        drop(b);
-        note(c, 1, "GQL00034", apr_psprintf(c->p, "%s: %d rows for %d "
-                                            "parents", m->label, n,
-                                            b->count));
+    if (bad) {
+        note(c, 1, "GQL00034", apr_pstrcat(c->p, m->label, ": a value of "
+                                           "the result is not JSON", NULL));
         b->code = INTERNAL_CODE;
         return INTERNAL;
     }
+    deliver(b, m, lists, want);
     return NULL;
+}
+
+/* Send the field's statement: with BEGIN ahead of it in one pipeline
+ * when it is the first, else on its own. */
+static int send_stmt(gql_sql_ctx_t *c, const plan_t *p, int n, const char **vals,
+                int *piped)
+{
+    *piped = c->state == S_READY;
+    if (*piped) {
+        if (!send_begin(c)
+            || !PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0)
+            || !PQpipelineSync(c->conn)) {
+            return 0;
+        }
+        c->state = begun(c) ? S_OPEN : S_FAILED;
+        return 1;
+    }
+    return PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0);
 }
 
 static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
                            const gql_sql_map_t *m)
 {
-    int batch = m->nparent > 0, n = m->params->nelts, i;
+    int n = m->params->nelts, i, piped = 0, retry = 0;
     const char **vals = apr_pcalloc(c->p, sizeof(char *) * (n + 1));
-    const char *name;
+    const char *msg;
     PGresult *r = NULL;
+    plan_t p;
 
     if (m->uses_viewer && c->env.claims == NULL) {
         if (m->optional_viewer) {
@@ -837,14 +1318,13 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
         return too_large(c, b);         /* no statement after the budget */
     }
     if (c->state == S_IDLE) {
-        start(c);
+        connect_db(c);
     }
-    if (c->state != S_OPEN) {
+    if (c->state != S_OPEN && c->state != S_READY) {
         b->code = c->state == S_DOWN ? UNAVAILABLE_CODE : INTERNAL_CODE;
         return c->state == S_DOWN ? UNAVAILABLE : INTERNAL;
     }
-    name = ready(c, m, batch, &r);
-    if (name == NULL) {
+    if (!plan(c, b, m, &p, &r)) {
         return failed(c, b, m, r);
     }
     for (i = 0; i < n; i++) {
@@ -860,11 +1340,35 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
                                 MAX_NEST);
         }
     }
-    c->statements++;
-    if (!PQsendQueryPrepared(c->conn, name, n, vals, NULL, NULL, 0)) {
+    if (!c->retried) {
+        c->statements++;
+    }
+    if (!send_stmt(c, &p, n, vals, &piped)) {
+        if (piped) {
+            end_pipeline(c);
+        }
         return failed(c, b, m, NULL);
     }
-    return receive(c, b, m, batch);
+    msg = receive(c, b, m, &p, piped, &retry);
+    if (retry) {
+        /* The backend lost its statements (DEALLOCATE ALL): back to where
+         * the statement started, and once more. */
+        if (c->kind == GQL_OP_MUTATION && c->statements == 1) {
+            end(c, "ROLLBACK");
+            c->state = S_READY;
+        }
+        else {
+            recover(c);
+        }
+        if (c->state != S_OPEN && c->state != S_READY) {
+            b->code = INTERNAL_CODE;
+            return INTERNAL;
+        }
+        c->retried = 1;
+        msg = run_sql(c, b, m);
+        c->retried = 0;
+    }
+    return msg;
 }
 
 /* ---- @column, @jwt and the resolver -------------------------------- */
@@ -907,7 +1411,7 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
 static const char *resolve(gql_resolve_t *b)
 {
     gql_sql_ctx_t *c = b->ctx;
-    const gql_sql_map_t *m = gql_sql_mapping_find(c->maps, b->field);
+    const gql_sql_map_t *m = map_of(c, b->field);
     int i;
 
     if (m == NULL) {
