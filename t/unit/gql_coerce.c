@@ -181,7 +181,7 @@ int main(int argc, const char *const *argv)
     cases = gql_json_own(pool, json_tokener_parse(slurp(pool, DIR
                                                         "/cases.json",
                                                         NULL)));
-    ok(s != NULL && cases != NULL, "the schema and the cases load");
+    setup_ok(s != NULL && cases != NULL, "the schema and the cases load");
     for (i = 0; s && cases && i < json_object_array_length(cases); i++) {
         json_object *c = json_object_array_get_idx(cases, i), *kind, *want;
         apr_pool_t *p;

@@ -461,7 +461,8 @@ static void run_case(apr_pool_t *parent, const char *dir)
     query = slurp(p, apr_pstrcat(p, dir, "/query.graphql", NULL), NULL);
     want = slurp(p, apr_pstrcat(p, dir, "/expected.json", NULL), NULL);
     s = load(p, dir);
-    if (!ok(s && query && want, apr_pstrcat(p, name, ": case loads", NULL))) {
+    if (!setup_ok(s && query && want,
+                  apr_pstrcat(p, name, ": case loads", NULL))) {
         apr_pool_destroy(p);
         return;
     }
@@ -489,7 +490,7 @@ static void run_cases(apr_pool_t *p, int argc, const char *const *argv)
     }
     names = list(p, CASES, NULL);
     if (names == NULL) {
-        ok(0, "open " CASES);
+        setup_ok(0, "open " CASES);
         return;
     }
     for (i = 0; i < names->nelts; i++) {
@@ -589,7 +590,7 @@ static void test_server_side(apr_pool_t *p)
                               NULL);
     const char *got, *want;
 
-    if (!ok(s && query, "server-side schema builds")) {
+    if (!setup_ok(s && query, "server-side schema builds")) {
         return;
     }
     ok(gql_schema_hide_directive(s, p, "hidden") != NULL

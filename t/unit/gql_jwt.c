@@ -212,7 +212,7 @@ static int cases(void)
     char *tok;
     int n = 0;
 
-    if (!ok(f != NULL, TOKENS " opens")) {
+    if (!setup_ok(f != NULL, TOKENS " opens")) {
         return 0;
     }
     while (fgets(line, sizeof(line), f) != NULL) {
@@ -236,7 +236,7 @@ static int cases(void)
         }
     }
     fclose(f);
-    return ok(n >= 40, "tokens: at least 40 cases read");
+    return setup_ok(n >= 40, "tokens: at least 40 cases read");
 }
 
 /* The "basic" token of the case file. */

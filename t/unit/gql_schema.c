@@ -226,7 +226,7 @@ static void run_case(apr_pool_t *parent, const char *root, const char *name,
     }
     errors = gql_errors_make(p);
     if (files == NULL || apr_filepath_set(dir, p) != APR_SUCCESS) {
-        ok(0, name);
+        setup_ok(0, name);
         apr_pool_destroy(p);
         return;
     }
@@ -408,7 +408,7 @@ static void type_map_checks(apr_pool_t *p)
                                "type B { f(x: Float): ID }\n");
     int i, n = 0;
 
-    if (!ok(s != NULL, "type map schema builds")) {
+    if (!setup_ok(s != NULL, "type map schema builds")) {
         return;
     }
     is_str(map_names(p, s), "Query String B ID Float Boolean __Schema __Type"
@@ -446,7 +446,8 @@ int main(int argc, const char *const *argv)
     apr_filepath_get(&cwd, 0, p);
     apr_filepath_merge((char **)&root, cwd, root, 0, p);
     cases = list(p, root, NULL);
-    if (!ok(cases != NULL && cases->nelts > 0, "there are schema cases")) {
+    if (!setup_ok(cases != NULL && cases->nelts > 0,
+                  "there are schema cases")) {
         return tap_done();
     }
     for (i = 0; i < cases->nelts; i++) {

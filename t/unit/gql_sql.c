@@ -87,7 +87,7 @@ static void run_cases(apr_pool_t *p)
     apr_array_header_t *names = list(p, CASES, NULL);
     int i, n = 0;
 
-    if (!ok(names != NULL, "cases directory")) {
+    if (!setup_ok(names != NULL, "cases directory")) {
         return;
     }
     for (i = 0; i < names->nelts; i++) {
@@ -97,14 +97,15 @@ static void run_cases(apr_pool_t *p)
 
         sdl = slurp(p, apr_pstrcat(p, dir, "/schema.graphql", NULL), NULL);
         want = slurp(p, apr_pstrcat(p, dir, "/errors", NULL), NULL);
-        if (!ok(sdl && want, apr_pstrcat(p, name, ": case loads", NULL))) {
+        if (!setup_ok(sdl && want,
+                      apr_pstrcat(p, name, ": case loads", NULL))) {
             continue;
         }
         is_str(compile(p, "schema.graphql", sdl, NULL, NULL), want,
                apr_pstrcat(p, name, ": mapping errors", NULL));
         n++;
     }
-    ok(n >= 10, "at least ten mapping cases");
+    setup_ok(n >= 10, "at least ten mapping cases");
 }
 
 /* The mapping's directives: in every schema built with gql_sql_vocab,
@@ -768,12 +769,12 @@ int main(void)
     test_mapping(p);
     apr_pool_create(&conn_pool, p);
     conn = PQconnectdb("");
-    if (!ok(PQstatus(conn) == CONNECTION_OK, "connects (PGHOST...)")) {
+    if (!setup_ok(PQstatus(conn) == CONNECTION_OK, "connects (PGHOST...)")) {
         diag("%s", PQerrorMessage(conn));
         return tap_done();
     }
     r = PQexec(conn, setup);
-    ok(PQresultStatus(r) == PGRES_COMMAND_OK, "tables made");
+    setup_ok(PQresultStatus(r) == PGRES_COMMAND_OK, "tables made");
     PQclear(r);
     other = PQconnectdb("");
     is_str(compile(p, "t", sdl, &schema, &maps), "",

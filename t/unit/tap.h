@@ -8,6 +8,11 @@
  * Every check prints "ok N - name" or "not ok N - name" with a diagnostic;
  * tap_done() prints the plan and returns the exit status.  t/run counts
  * the lines of every test program and prints the closing tally.
+ *
+ * ok() and is_str() check behaviour.  setup_ok() is a guard on what the
+ * checks need (the case directory is there, a case loads, the database
+ * connects): its line ends in " # setup", and t/run counts it apart from
+ * the checks of behaviour, a failing one as a failure of the program.
  */
 
 #ifndef GQL_TAP_H
@@ -19,10 +24,12 @@
 static int tap_count;
 static int tap_failed;
 
-static int tap_ok(int cond, const char *name, const char *file, int line)
+static int tap_ok(int cond, const char *name, const char *directive,
+                  const char *file, int line)
 {
     ++tap_count;
-    printf("%sok %d - %s\n", cond ? "" : "not ", tap_count, name);
+    printf("%sok %d - %s%s\n", cond ? "" : "not ", tap_count, name,
+           directive);
     if (!cond) {
         ++tap_failed;
         printf("#   Failed test '%s'\n#   at %s line %d.\n", name, file,
@@ -38,7 +45,7 @@ static int tap_is_str(const char *got, const char *want, const char *name,
     int cond = (got == NULL && want == NULL)
                || (got != NULL && want != NULL && strcmp(got, want) == 0);
 
-    if (!tap_ok(cond, name, file, line)) {
+    if (!tap_ok(cond, name, "", file, line)) {
         printf("#          got: '%s'\n#     expected: '%s'\n",
                got ? got : "(null)", want ? want : "(null)");
     }
@@ -51,7 +58,9 @@ static int tap_done(void)
     return tap_failed ? 1 : 0;
 }
 
-#define ok(cond, name) tap_ok(!!(cond), (name), __FILE__, __LINE__)
+#define ok(cond, name) tap_ok(!!(cond), (name), "", __FILE__, __LINE__)
+#define setup_ok(cond, name) \
+    tap_ok(!!(cond), (name), " # setup", __FILE__, __LINE__)
 #define is_str(got, want, name) \
     tap_is_str((got), (want), (name), __FILE__, __LINE__)
 #define diag(...) (printf("# "), printf(__VA_ARGS__), printf("\n"))
