@@ -131,7 +131,7 @@ typedef struct gql_variable_def_t {
     gql_type_ref_t *type;
     gql_value_t *default_value; /* NULL when absent */
     apr_array_header_t *directives;
-    gql_loc_t loc;              /* of the '$' */
+    gql_loc_t loc;              /* first token, description included */
 } gql_variable_def_t;
 
 /* ORDER OPERATION */

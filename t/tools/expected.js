@@ -53,9 +53,8 @@ function convert(source, root) {
           directives: all(n.directives),
           selectionSet: conv(n.selectionSet) }));
       case 'VariableDefinition':
-        // the C AST places a variable definition at its '$'
         return keep(Object.assign(o, {
-          loc: at(n.variable), description: conv(n.description),
+          description: conv(n.description),
           variable: nm(n.variable.name), type: conv(n.type),
           defaultValue: conv(n.defaultValue),
           directives: all(n.directives) }));
