@@ -38,7 +38,7 @@ typedef struct gql_string_t {
     gql_loc_t loc;
 } gql_string_t;
 
-/* ORDER VALUE: value_names[] in gql_ast.c follows this order */
+/* ORDER VALUE: value_names[] in t/unit/ast_dump.c follows this order */
 typedef enum {
     GQL_VALUE_VARIABLE,
     GQL_VALUE_INT,

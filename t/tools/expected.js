@@ -6,7 +6,7 @@
 // t/tools/expected.js: lets graphql-js 16.13.2 (the reference)
 // decide what each parser case expects.  For every case directory it
 // parses input.graphql and writes either `error` ("LINE:COL: message") or
-// `expected.json` (the AST in the form of gql_ast_dump.h: graphql-js kinds
+// `expected.json` (the AST in the form of t/unit/ast_dump.h: graphql-js kinds
 // and member names, "loc" as "LINE:COL", names as "value@LINE:COL", absent
 // members left out).  The files are then kept as data; the C tests never
 // run node.
