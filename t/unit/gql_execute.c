@@ -24,6 +24,7 @@
 #include "gql_execute.h"
 #include "gql_json.h"
 #include "gql_parser.h"
+#include "operation.h"
 #include "tap.h"
 #include "util.h"
 
@@ -68,16 +69,10 @@ static const char *execute(apr_pool_t *p, const gql_schema_t *s,
                            json_object *vars, json_object *root,
                            const gql_resolvers_t *rs)
 {
-    gql_request_t req;
     gql_result_t res;
-    gql_operation_t *op;
+    gql_operation_t *op = operation(p, s, query, strlen(query), NULL,
+                                    opname, vars, &res);
 
-    memset(&req, 0, sizeof(req));
-    req.query = query;
-    req.query_len = strlen(query);
-    req.operation_name = opname;
-    req.variables = vars;
-    op = gql_execute_prepare(p, s, &req, NULL, &res);
     if (op != NULL) {
         gql_execute_run(p, op, rs, root, &res);
     }
