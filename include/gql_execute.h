@@ -60,6 +60,12 @@ typedef struct gql_resolve_t {
     const gql_field_t *field;
     const gql_selection_t *node;        /* the first field node merged into
                                          * this response key */
+    const apr_array_header_t *nodes;    /* gql_selection_t *: every field
+                                         * node merged into it, node first,
+                                         * in the order CollectFields meets
+                                         * them (fragments expanded); their
+                                         * selection sets together are the
+                                         * field's sub-selection */
     json_object *args;                  /* coerced arguments (an object) */
     json_object *variables;             /* coerced variables (an object) */
     int count;

@@ -582,6 +582,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
     b.parent_type = os->type;
     b.field = field;
     b.node = s;
+    b.nodes = g->fields;
     b.variables = x->variables;
     b.count = os->objs->nelts;
     b.parents = apr_palloc(x->p, sizeof(json_object *) * (b.count + 1));
