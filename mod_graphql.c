@@ -41,6 +41,7 @@
 #include <errno.h>
 #include <limits.h>
 
+#include "gql_document.h"
 #include "gql_error.h"
 #include "gql_execute.h"
 #include "gql_graphiql.h"
@@ -782,8 +783,9 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
                   gql_media_e media, const gql_request_t *req)
 {
     gql_validate_opts_t opts;
-    gql_result_t res;
-    gql_operation_t *op;
+    gql_result_t res = { NULL, NULL, 0 };
+    const gql_prepared_t *doc;
+    gql_operation_t *op = NULL;
     json_object *claims;
     const char *why = caller(r, conf, &claims);
     int failed, st = 0;
@@ -795,7 +797,13 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     opts.introspection = conf->introspection != 0;
     opts.max_depth = conf->max_depth != -1 ? conf->max_depth
                                            : DEFAULT_MAX_DEPTH;
-    op = gql_execute_prepare(r->pool, conf->schema, req, &opts, &res);
+    res.errors = gql_errors_make(r->pool);
+    doc = gql_document_prepare(r->pool, r->pool, conf->schema, req->query,
+                               req->query_len, &opts, res.errors);
+    if (doc != NULL) {
+        op = gql_document_select(r->pool, doc, req->operation_name,
+                                 req->variables, res.errors);
+    }
     if (op != NULL && r->method_number == M_GET
         && gql_execute_kind(op) != GQL_OP_QUERY) {
         apr_table_setn(r->headers_out, "Allow", "POST");

@@ -25,6 +25,7 @@
 #include <apr_general.h>
 #include <apr_strings.h>
 #include <apr_file_io.h>
+#include "gql_document.h"
 #include "gql_execute.h"
 #include "gql_json.h"
 #include "gql_parser.h"
@@ -71,27 +72,28 @@ static const char *slurp(apr_pool_t *p, const char *path)
  * parse, validate, execute (run + the response's JSON text), total. */
 static int once(apr_pool_t *p, const bench_t *b, double *times)
 {
-    gql_request_t req;
-    gql_result_t res;
-    gql_operation_t *op;
+    gql_result_t res = { NULL, NULL, 0 };
+    const gql_prepared_t *prep;
+    gql_operation_t *op = NULL;
     gql_error_t *err = NULL;
     gql_document_t *doc;
     const char *body;
+    apr_size_t len = strlen(b->query);
     double t0, t1, t2, t3;
 
-    memset(&req, 0, sizeof(req));
-    req.query = b->query;
-    req.query_len = strlen(b->query);
-    req.variables = b->variables;
     t0 = now();
-    doc = gql_parse(p, b->query, req.query_len, NULL, &err);
+    doc = gql_parse(p, b->query, len, NULL, &err);
     t1 = now();
     if (doc == NULL
         || gql_validate(p, b->s, doc, NULL, gql_errors_make(p)) != 0) {
         return 0;
     }
     t2 = now();
-    op = gql_execute_prepare(p, b->s, &req, NULL, &res);
+    res.errors = gql_errors_make(p);
+    prep = gql_document_prepare(p, p, b->s, b->query, len, NULL, res.errors);
+    if (prep != NULL) {
+        op = gql_document_select(p, prep, NULL, b->variables, res.errors);
+    }
     t3 = now();
     if (op == NULL) {
         return 0;

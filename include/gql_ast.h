@@ -38,7 +38,7 @@ typedef struct gql_string_t {
     gql_loc_t loc;
 } gql_string_t;
 
-/* ORDER VALUE: value_names[] in gql_ast.c follows this order */
+/* ORDER VALUE: value_names[] in t/unit/ast_dump.c follows this order */
 typedef enum {
     GQL_VALUE_VARIABLE,
     GQL_VALUE_INT,
@@ -131,7 +131,7 @@ typedef struct gql_variable_def_t {
     gql_type_ref_t *type;
     gql_value_t *default_value; /* NULL when absent */
     apr_array_header_t *directives;
-    gql_loc_t loc;              /* of the '$' */
+    gql_loc_t loc;              /* first token, description included */
 } gql_variable_def_t;
 
 /* ORDER OPERATION */

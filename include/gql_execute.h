@@ -4,16 +4,13 @@
  */
 
 /*
- * gql_execute.h: from a request's document to a GraphQL result (spec
- * section 6).
+ * gql_execute.h: from an operation to a GraphQL result (spec section 6).
  *
- * Two steps, so that the HTTP glue can refuse a mutation sent with GET
- * (405) after the operation is known and before anything runs:
- *
- *   gql_execute_prepare()  parse, validate (gql_validate.h), select the
- *                          operation
- *   gql_execute_run()      coerce the variables, execute the operation
- *                          with the resolvers given
+ * The operation comes from the document stage (gql_document.h), which
+ * parsed and validated its document and selected it; gql_execute_run()
+ * coerces its variables and executes it with the resolvers given.  The
+ * prepared document is only read, so several requests may execute
+ * operations of one document at once.
  *
  * Resolvers work on batches: the executor completes the result one level
  * of the selection at a time and hands a resolver every parent of a field
@@ -36,19 +33,17 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 #include <json-c/json.h>
-#include "gql_request.h"
+#include "gql_document.h"
 #include "gql_schema.h"
-#include "gql_validate.h"
 
 typedef struct gql_result_t {
-    apr_array_header_t *errors; /* gql_error_t *, in the order found */
+    apr_array_header_t *errors; /* gql_error_t *, in the order found; the
+                                 * caller's list, which may already hold
+                                 * the document stage's */
     json_object *data;          /* the "data" value; NULL is JSON null */
     int has_data;               /* 0: the request failed before execution
                                  * began and the response has no "data" */
 } gql_result_t;
-
-/* A parsed, validated document with its operation selected. */
-typedef struct gql_operation_t gql_operation_t;
 
 /*
  * One batch: a field (one response key of one selection set) asked of
@@ -65,10 +60,14 @@ typedef struct gql_resolve_t {
     const gql_field_t *field;
     const gql_selection_t *node;        /* the first field node merged into
                                          * this response key */
-    const apr_array_header_t *nodes;    /* every one (gql_selection_t *),
-                                         * node first */
-    apr_hash_t *fragments;              /* the document's fragments: name
-                                         * -> gql_definition_t *; only read */
+    const apr_array_header_t *nodes;    /* gql_selection_t *: every field
+                                         * node merged into it, node first,
+                                         * in the order CollectFields meets
+                                         * them (fragments expanded); their
+                                         * selection sets together are the
+                                         * field's sub-selection */
+    const gql_prepared_t *doc;          /* the document: its fragments
+                                         * (gql_document_fragment) */
     json_object *args;                  /* coerced arguments (an object) */
     json_object *variables;             /* coerced variables (an object) */
     int count;
@@ -113,24 +112,17 @@ const char *gql_execute_type_of_typename(void *ctx, const gql_schema_t *schema,
                                          const gql_type_t *abstract,
                                          json_object *value);
 
-/*
- * Parse and validate req->query against schema and select the operation
- * that req->operation_name names.  Initialises *res.  Returns the
- * operation, or NULL with res->errors set and res->has_data 0 when the
- * document does not parse, is not valid, or names no operation to run.
- */
-gql_operation_t *gql_execute_prepare(apr_pool_t *p, const gql_schema_t *schema,
-                                     const gql_request_t *req,
-                                     const gql_validate_opts_t *opts,
-                                     gql_result_t *res);
-
 /* query, mutation or subscription. */
 gql_operation_e gql_execute_kind(const gql_operation_t *op);
 
 /*
- * Execute a prepared operation into res.  On return res->has_data is 1
- * unless the operation could not start (no root type for its kind, a
- * variable that cannot be used), in which case res->errors says why.
+ * Execute op (gql_document_select()) into res: coerce op->variables
+ * against its variable definitions, then run it with root_value as the
+ * root fields' parent.  res->errors must be an error list, which the
+ * executor appends to; it sets res->data and res->has_data.  On return
+ * res->has_data is 1 unless the operation could not start (no root type
+ * for its kind, a variable that cannot be used), in which case the
+ * errors say why.  Everything is allocated in p, the request's pool.
  */
 void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
                      const gql_resolvers_t *resolvers,

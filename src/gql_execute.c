@@ -40,14 +40,6 @@
 #include "gql_execute.h"
 #include "gql_introspect.h"
 #include "gql_json.h"
-#include "gql_parser.h"
-
-struct gql_operation_t {
-    const gql_schema_t *schema;
-    const gql_definition_t *def;        /* the selected operation */
-    apr_hash_t *fragments;              /* name -> gql_definition_t * */
-    json_object *inputs;                /* the request's, not coerced */
-};
 
 /* ORDER NODE */
 typedef enum {
@@ -154,82 +146,6 @@ const char *gql_execute_type_of_typename(void *ctx, const gql_schema_t *schema,
         return json_object_get_string(t);
     }
     return NULL;
-}
-
-/* ---- prepare */
-
-/* The operation the request names (graphql-js buildExecutionContext). */
-static const gql_definition_t *select_operation(apr_pool_t *p,
-                                                const gql_document_t *doc,
-                                                const char *name,
-                                                apr_array_header_t *errors)
-{
-    const gql_definition_t *found = NULL;
-    int i;
-
-    for (i = 0; i < doc->definitions->nelts; i++) {
-        const gql_definition_t *d = GQL_AST_ITEM(doc->definitions, i,
-                                                 gql_definition_t);
-
-        if (d->kind != GQL_DEF_OPERATION) {
-            continue;
-        }
-        if (name == NULL) {
-            if (found != NULL) {
-                gql_error_add(p, errors, NULL, "Must provide operation name "
-                              "if query contains multiple operations.");
-                return NULL;
-            }
-            found = d;
-        }
-        else if (d->name.value != NULL && strcmp(d->name.value, name) == 0) {
-            found = d;
-        }
-    }
-    if (found == NULL && name != NULL) {
-        gql_error_add(p, errors, NULL, "Unknown operation named \"%s\".",
-                      name);
-    }
-    else if (found == NULL) {
-        gql_error_add(p, errors, NULL, "Must provide an operation.");
-    }
-    return found;
-}
-
-gql_operation_t *gql_execute_prepare(apr_pool_t *p, const gql_schema_t *schema,
-                                     const gql_request_t *req,
-                                     const gql_validate_opts_t *opts,
-                                     gql_result_t *res)
-{
-    gql_operation_t *op = apr_pcalloc(p, sizeof(*op));
-    gql_error_t *err = NULL;
-    gql_document_t *doc;
-    int i;
-
-    res->errors = gql_errors_make(p);
-    res->data = NULL;
-    res->has_data = 0;
-    doc = gql_parse(p, req->query, req->query_len, NULL, &err);
-    if (doc == NULL) {
-        APR_ARRAY_PUSH(res->errors, gql_error_t *) = err;
-        return NULL;
-    }
-    if (gql_validate(p, schema, doc, opts, res->errors) > 0) {
-        return NULL;
-    }
-    op->schema = schema;
-    op->fragments = apr_hash_make(p);
-    for (i = 0; i < doc->definitions->nelts; i++) {
-        const gql_definition_t *d = GQL_AST_ITEM(doc->definitions, i,
-                                                 gql_definition_t);
-
-        if (d->kind == GQL_DEF_FRAGMENT) {
-            apr_hash_set(op->fragments, d->name.value, APR_HASH_KEY_STRING, d);
-        }
-    }
-    op->def = select_operation(p, doc, req->operation_name, res->errors);
-    op->inputs = req->variables;
-    return op->def != NULL ? op : NULL;
 }
 
 gql_operation_e gql_execute_kind(const gql_operation_t *op)
@@ -355,8 +271,7 @@ static void collect(run_t *x, collect_t *c, const gql_selection_set_t *ss)
         else if (!apr_hash_get(c->visited, s->name.value,
                                APR_HASH_KEY_STRING)) {
             apr_hash_set(c->visited, s->name.value, APR_HASH_KEY_STRING, s);
-            f = apr_hash_get(x->op->fragments, s->name.value,
-                             APR_HASH_KEY_STRING);
+            f = gql_document_fragment(x->op->doc, s->name.value);
             if (f != NULL && applies(x, f->type_condition.value, c->type)) {
                 collect(x, c, f->selection_set);
             }
@@ -668,7 +583,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
     b.field = field;
     b.node = s;
     b.nodes = g->fields;
-    b.fragments = x->op->fragments;
+    b.doc = x->op->doc;
     b.variables = x->variables;
     b.count = os->objs->nelts;
     b.parents = apr_palloc(x->p, sizeof(json_object *) * (b.count + 1));
@@ -855,13 +770,14 @@ void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
                      const gql_resolvers_t *resolvers,
                      json_object *root_value, gql_result_t *res)
 {
-    const gql_type_t *root = gql_schema_root(op->schema, op->def->operation);
+    const gql_schema_t *schema = op->doc->schema;
+    const gql_type_t *root = gql_schema_root(schema, op->def->operation);
     run_t x;
 
     memset(&x, 0, sizeof(x));
     x.p = p;
     x.op = op;
-    x.schema = op->schema;
+    x.schema = schema;
     x.errors = res->errors;
     x.resolve = resolvers && resolvers->field ? resolvers->field
                 : gql_execute_resolve_property;
@@ -870,9 +786,10 @@ void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
     x.ctx = resolvers ? resolvers->ctx : NULL;
     x.queue = apr_array_make(p, 16, sizeof(objset_t *));
     res->data = NULL;
-    /* Variables are coerced here, not in prepare, so that the glue can
-     * refuse a mutation over GET (405) whatever its variables hold. */
-    x.variables = gql_coerce_variables(p, op->schema, op->def, op->inputs,
+    /* Variables are coerced here, not when the operation is selected, so
+     * that the glue can refuse a mutation over GET (405) whatever its
+     * variables hold. */
+    x.variables = gql_coerce_variables(p, schema, op->def, op->variables,
                                        res->errors);
     res->has_data = x.variables != NULL;
     if (x.variables == NULL) {

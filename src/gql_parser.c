@@ -603,8 +603,8 @@ static void *variable_def(parser_t *P)
 {
     gql_variable_def_t *v = apr_pcalloc(P->pool, sizeof(*v));
 
-    v->description = description(P);
     v->loc = P->tok.loc;
+    v->description = description(P);
     if (expect(P, GQL_TOK_DOLLAR) < 0 || name(P, &v->name) < 0
         || expect(P, GQL_TOK_COLON) < 0
         || (v->type = type_ref(P)) == NULL) {

@@ -619,7 +619,7 @@ typedef struct want_t {
     gql_sql_ctx_t *c;
     const gql_type_t *type;     /* the rows' object type */
     apr_hash_t *names;          /* column -> "" */
-    apr_hash_t *fragments;
+    const gql_prepared_t *doc;
     int depth;
 } want_t;
 
@@ -680,8 +680,8 @@ static void want_set(want_t *w, const gql_selection_set_t *ss)
             want_set(w, s->selection_set);
             break;
         default:
-            fd = w->fragments ? apr_hash_get(w->fragments, s->name.value,
-                                             APR_HASH_KEY_STRING) : NULL;
+            fd = w->doc ? gql_document_fragment(w->doc, s->name.value)
+                        : NULL;
             if (fd != NULL) {
                 want_set(w, fd->selection_set);
             }
@@ -733,7 +733,7 @@ static void pick(gql_sql_ctx_t *c, const gql_resolve_t *b,
     w.c = c;
     w.type = t;
     w.names = apr_hash_make(c->p);
-    w.fragments = b->fragments;
+    w.doc = b->doc;
     for (i = 0; b->nodes && i < b->nodes->nelts; i++) {
         want_set(&w, APR_ARRAY_IDX(b->nodes, i,
                                    const gql_selection_t *)->selection_set);

@@ -22,6 +22,7 @@
 #include "gql_json.h"
 #include "gql_request.h"
 #include "gql_schema.h"
+#include "../unit/operation.h"
 
 #define SCHEMA_FILE "t/fuzz/execute/schema.graphql"
 #define ROOT_FILE "t/fuzz/execute/root.json"
@@ -94,7 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         req = &one;
     }
     opts.introspection = size % 2;
-    op = gql_execute_prepare(p, schema, req, &opts, &res);
+    op = operation(p, schema, req->query, req->query_len, &opts,
+                   req->operation_name, req->variables, &res);
     if (op != NULL) {
         gql_execute_run(p, op, NULL, root, &res);
     }

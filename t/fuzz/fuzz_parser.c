@@ -14,7 +14,7 @@
 #include <string.h>
 #include <apr_general.h>
 #include "gql_parser.h"
-#include "gql_ast_dump.h"
+#include "../unit/ast_dump.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 // t/tools/expected.js: lets graphql-js 16.13.2 (the reference)
 // decide what each parser case expects.  For every case directory it
 // parses input.graphql and writes either `error` ("LINE:COL: message") or
-// `expected.json` (the AST in the form of gql_ast_dump.h: graphql-js kinds
+// `expected.json` (the AST in the form of t/unit/ast_dump.h: graphql-js kinds
 // and member names, "loc" as "LINE:COL", names as "value@LINE:COL", absent
 // members left out).  The files are then kept as data; the C tests never
 // run node.
@@ -53,9 +53,8 @@ function convert(source, root) {
           directives: all(n.directives),
           selectionSet: conv(n.selectionSet) }));
       case 'VariableDefinition':
-        // the C AST places a variable definition at its '$'
         return keep(Object.assign(o, {
-          loc: at(n.variable), description: conv(n.description),
+          description: conv(n.description),
           variable: nm(n.variable.name), type: conv(n.type),
           defaultValue: conv(n.defaultValue),
           directives: all(n.directives) }));

@@ -24,6 +24,7 @@
 #include "gql_execute.h"
 #include "gql_json.h"
 #include "gql_parser.h"
+#include "operation.h"
 #include "tap.h"
 #include "util.h"
 
@@ -68,16 +69,10 @@ static const char *execute(apr_pool_t *p, const gql_schema_t *s,
                            json_object *vars, json_object *root,
                            const gql_resolvers_t *rs)
 {
-    gql_request_t req;
     gql_result_t res;
-    gql_operation_t *op;
+    gql_operation_t *op = operation(p, s, query, strlen(query), NULL,
+                                    opname, vars, &res);
 
-    memset(&req, 0, sizeof(req));
-    req.query = query;
-    req.query_len = strlen(query);
-    req.operation_name = opname;
-    req.variables = vars;
-    op = gql_execute_prepare(p, s, &req, NULL, &res);
     if (op != NULL) {
         gql_execute_run(p, op, rs, root, &res);
     }
@@ -296,6 +291,47 @@ static void resolver_errors(void)
            "resolver errors: per batch and per parent, in response order");
 }
 
+/* The field nodes merged into each response key of field "a", as its
+ * resolver sees them. */
+static const char *merged_log;
+
+static const char *merging(gql_resolve_t *b)
+{
+    int i;
+
+    if (strcmp(b->field->name, "a") == 0) {
+        merged_log = apr_pstrcat(b->pool, merged_log, "[",
+                                 APR_ARRAY_IDX(b->nodes, 0,
+                                               const gql_selection_t *)
+                                 == b->node ? "node" : "other", NULL);
+        for (i = 0; i < b->nodes->nelts; i++) {
+            const gql_selection_t *s = APR_ARRAY_IDX(b->nodes, i,
+                                                     const gql_selection_t *);
+
+            merged_log = apr_psprintf(b->pool, "%s %u:%u", merged_log,
+                                      s->loc.line, s->loc.column);
+        }
+        merged_log = apr_pstrcat(b->pool, merged_log, "]", NULL);
+    }
+    return gql_execute_resolve_property(b);
+}
+
+static void merged_nodes(void)
+{
+    static const char *const sdl =
+        "type Query { a: T }\n type T { x: Int y: Int }\n";
+    gql_resolvers_t rs = {merging, NULL, NULL};
+
+    merged_log = "";
+    execute(pool, schema_of(pool, sdl),
+            "{ a { x } ... on Query { a { y } } ...F b: a { x } }\n"
+            "fragment F on Query { a { x y } }", NULL, NULL,
+            parse_json(pool, "{\"a\":{\"x\":1,\"y\":2}}"), &rs);
+    is_str(merged_log, "[node 1:3 1:26 2:23][node 1:41]",
+           "nodes: every field node merged into the response key, node "
+           "first");
+}
+
 int main(int argc, const char *const *argv)
 {
     int i;
@@ -305,6 +341,7 @@ int main(int argc, const char *const *argv)
     batch_property();
     mutation_serial();
     resolver_errors();
+    merged_nodes();
     if (argc > 1) {
         for (i = 1; i < argc; i++) {
             run_case(argv[i], argv[i]);

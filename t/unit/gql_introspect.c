@@ -14,7 +14,7 @@
  *
  *   - through a small walker below that hands gql_introspect_resolve()
  *     one parent at a time, which tests this stage alone;
- *   - end to end, through gql_execute_prepare() and gql_execute_run(),
+ *   - end to end, through the document stage and gql_execute_run(),
  *     whose batches hold every parent of a level at once.
  *
  * With GQL_INTROSPECT_OUT=DIR set, each case's end-to-end response is
@@ -30,6 +30,7 @@
 #include "gql_introspect.h"
 #include "gql_json.h"
 #include "gql_parser.h"
+#include "operation.h"
 #include "tap.h"
 #include "util.h"
 
@@ -392,18 +393,15 @@ static const char *resolve(gql_resolve_t *b)
 static const char *execute(apr_pool_t *p, const gql_schema_t *s,
                            const char *query, const char *vars)
 {
-    gql_request_t req;
     gql_result_t res;
     gql_resolvers_t rs;
     gql_operation_t *op;
 
-    memset(&req, 0, sizeof(req));
     memset(&rs, 0, sizeof(rs));
     rs.field = resolve;
-    req.query = query;
-    req.query_len = strlen(query);
-    req.variables = vars ? gql_json_own(p, json_tokener_parse(vars)) : NULL;
-    op = gql_execute_prepare(p, s, &req, NULL, &res);
+    op = operation(p, s, query, strlen(query), NULL, NULL,
+                   vars ? gql_json_own(p, json_tokener_parse(vars)) : NULL,
+                   &res);
     if (op != NULL) {
         gql_execute_run(p, op, &rs, NULL, &res);
     }

@@ -22,7 +22,7 @@
 #include <apr_file_io.h>
 #include <apr_strings.h>
 #include "gql_parser.h"
-#include "gql_ast_dump.h"
+#include "ast_dump.h"
 #include "tap.h"
 #include "util.h"
 

@@ -19,6 +19,7 @@
 #include "gql_json.h"
 #include "gql_parser.h"
 #include "gql_sql.h"
+#include "operation.h"
 #include "tap.h"
 #include "util.h"
 
@@ -319,7 +320,6 @@ static const char *spy(gql_resolve_t *b)
 
 static out_t run(apr_pool_t *p, const char *query, json_object *claims)
 {
-    gql_request_t req;
     gql_result_t res;
     gql_sql_env_t env;
     gql_resolvers_t rs;
@@ -328,10 +328,7 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     out_t o = { NULL, 0, 0 };
     static const unsigned char key[] = "0123456789abcdef0123456789abcdef";
 
-    memset(&req, 0, sizeof(req));
-    req.query = query;
-    req.query_len = strlen(query);
-    op = gql_execute_prepare(p, schema, &req, NULL, &res);
+    op = operation(p, schema, query, strlen(query), NULL, NULL, NULL, &res);
     if (op == NULL) {
         o.body = gql_json_response(p, res.errors, NULL, 0);
         return o;

@@ -4,7 +4,7 @@
  */
 
 /*
- * gql_ast_dump.h: a document as JSON, for tests and debugging.
+ * ast_dump.h: a document as JSON, for the tests (t/unit/ast_dump.c).
  *
  * The dump follows graphql-js's AST (same "kind" names and member names)
  * so that a reference tree made by graphql-js can be compared with it:
@@ -13,8 +13,8 @@
  * empty list) are left out.  t/tools/expected.js writes the same form.
  */
 
-#ifndef GQL_AST_DUMP_H
-#define GQL_AST_DUMP_H
+#ifndef AST_DUMP_H
+#define AST_DUMP_H
 
 #include <json-c/json.h>
 #include "gql_ast.h"
@@ -23,4 +23,4 @@
  * the caller never calls json_object_put on it. */
 json_object *gql_ast_dump(apr_pool_t *p, const gql_document_t *doc);
 
-#endif /* GQL_AST_DUMP_H */
+#endif /* AST_DUMP_H */

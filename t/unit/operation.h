@@ -1,0 +1,44 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * operation.h: a query text to the operation to execute, as the glue
+ * gets it (gql_document.h), for the tests and the fuzzer that execute.
+ * Header-only like tap.h.
+ */
+
+#ifndef OPERATION_H
+#define OPERATION_H
+
+#include "gql_document.h"
+#include "gql_execute.h"
+
+/*
+ * Prepare query[0..len) against s with opts (NULL: the defaults) and
+ * select the operation opname names (NULL: the only one) with the raw
+ * variables vars (NULL: none), all in p.  Initialises *res (no data yet).
+ * Returns the operation for gql_execute_run(), or NULL with res->errors
+ * saying why.
+ */
+static APR_INLINE gql_operation_t *operation(apr_pool_t *p,
+                                             const gql_schema_t *s,
+                                             const char *query,
+                                             apr_size_t len,
+                                             const gql_validate_opts_t *opts,
+                                             const char *opname,
+                                             json_object *vars,
+                                             gql_result_t *res)
+{
+    const gql_prepared_t *doc;
+
+    res->errors = gql_errors_make(p);
+    res->data = NULL;
+    res->has_data = 0;
+    doc = gql_document_prepare(p, p, s, query, len, opts, res->errors);
+    return doc ? gql_document_select(p, doc, opname, vars, res->errors)
+               : NULL;
+}
+
+#endif /* OPERATION_H */
