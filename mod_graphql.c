@@ -19,6 +19,7 @@
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
  *   GraphQLMaxDepth N              deepest operation accepted (default 20)
  *   GraphQLMaxResultSize BYTES     SQL result text per request (4 MiB)
+ *   GraphQLDocumentCache N         prepared documents per child (128)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -42,6 +43,7 @@
 #include <limits.h>
 
 #include "gql_document.h"
+#include "gql_cache.h"
 #include "gql_error.h"
 #include "gql_execute.h"
 #include "gql_graphiql.h"
@@ -74,6 +76,14 @@ extern module __attribute__((visibility("default"))) graphql_module;
 /* The r->notes entry with the number of SQL statements a request ran, for
  * LogFormat's %{graphql-sql-statements}n. */
 #define STATEMENTS_NOTE "graphql-sql-statements"
+/* "cached" when the request's document came from the document cache,
+ * "prepared" when it was parsed and validated for it. */
+#define DOCUMENT_NOTE "graphql-document"
+
+/* Prepared documents per child process (gql_cache.h): at most this many,
+ * of texts of at most DOC_CACHE_TEXT bytes. */
+#define DEFAULT_DOC_CACHE 128
+#define DOC_CACHE_TEXT (8 * 1024)
 
 /* pconf userdata: resolved file list -> graphql_schema *, so that every
  * <Location> naming the same files shares one schema per generation. */
@@ -106,6 +116,10 @@ typedef struct graphql_dir_conf {
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *graphql_dbd_acquire;
+
+/* GraphQLDocumentCache (server-wide; -1: unset) and the child's cache. */
+static int graphql_doc_cache_size = -1;
+static gql_cache_t *graphql_doc_cache;
 
 /* What the SQL stage's callbacks need of one request. */
 typedef struct graphql_req {
@@ -381,6 +395,45 @@ static const char *graphql_set_max_result(cmd_parms *cmd, void *dconf,
                            arg, NULL);
     }
     return NULL;
+}
+
+static const char *graphql_set_doc_cache(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    apr_int64_t n = number(arg, 0, 1000000);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dconf;
+    if (err != NULL) {
+        return err;
+    }
+    if (n == -1) {
+        return apr_pstrcat(cmd->pool, "GraphQLDocumentCache: value must be "
+                           "a number of documents from 0 (no cache) to "
+                           "1000000, not ", arg, NULL);
+    }
+    graphql_doc_cache_size = (int)n;
+    return NULL;
+}
+
+/* pre_config: each configuration starts from the default. */
+static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp)
+{
+    (void)pconf;
+    (void)plog;
+    (void)ptemp;
+    graphql_doc_cache_size = -1;
+    return OK;
+}
+
+/* child_init: the child's document cache, shared by its threads. */
+static void graphql_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    (void)s;
+    graphql_doc_cache = gql_cache_make(pchild, graphql_doc_cache_size != -1
+                                       ? graphql_doc_cache_size
+                                       : DEFAULT_DOC_CACHE, DOC_CACHE_TEXT);
 }
 
 /* check_config: every module is loaded now, whatever the order of the
@@ -788,7 +841,7 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     gql_operation_t *op = NULL;
     json_object *claims;
     const char *why = caller(r, conf, &claims);
-    int failed, st = 0;
+    int failed, hit, st = 0;
 
     apr_table_setn(r->notes, STATEMENTS_NOTE, "0");
     if (why != NULL) {
@@ -798,8 +851,9 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     opts.max_depth = conf->max_depth != -1 ? conf->max_depth
                                            : DEFAULT_MAX_DEPTH;
     res.errors = gql_errors_make(r->pool);
-    doc = gql_document_prepare(r->pool, r->pool, conf->schema, req->query,
-                               req->query_len, &opts, res.errors);
+    doc = gql_cache_prepare(graphql_doc_cache, r->pool, conf->schema, &opts,
+                            req->query, req->query_len, res.errors, &hit);
+    apr_table_setn(r->notes, DOCUMENT_NOTE, hit ? "cached" : "prepared");
     if (doc != NULL) {
         op = gql_document_select(r->pool, doc, req->operation_name,
                                  req->variables, res.errors);
@@ -877,6 +931,8 @@ static int graphql_handler(request_rec *r)
 static void graphql_hooks(apr_pool_t *p)
 {
     (void)p;
+    /* Forget the previous configuration's server-wide settings. */
+    ap_hook_pre_config(graphql_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* Find mod_dbd, and refuse to start without it when a schema needs
      * it. */
     ap_hook_check_config(graphql_check_config, NULL, NULL, APR_HOOK_MIDDLE);
@@ -888,6 +944,8 @@ static void graphql_hooks(apr_pool_t *p)
                            APR_HOOK_FIRST);
     /* Answer them. */
     ap_hook_handler(graphql_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    /* Each child's document cache. */
+    ap_hook_child_init(graphql_child_init, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 static const command_rec graphql_cmds[] = {
@@ -927,6 +985,10 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "BYTES: the most JSON text one request's SQL statements "
                   "may return (default 4194304; 0: no limit)"),
+    AP_INIT_TAKE1("GraphQLDocumentCache", graphql_set_doc_cache, NULL,
+                  RSRC_CONF,
+                  "N: prepared documents each child keeps for requests that "
+                  "send the same text again (default 128; 0: none)"),
     {NULL}
 };
 

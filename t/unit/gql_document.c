@@ -38,7 +38,7 @@ static gql_schema_t *build(apr_pool_t *p)
     gql_error_t *err = NULL;
     const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "t", &err);
 
-    return doc ? gql_schema_build(p, p, &doc, 1, errors) : NULL;
+    return doc ? gql_schema_build(p, p, NULL, &doc, 1, errors) : NULL;
 }
 
 /* The response key "b" answers its argument x. */

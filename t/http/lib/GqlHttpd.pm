@@ -125,7 +125,7 @@ LoadModule alias_module $mods/mod_alias.so
 ${dbd}LoadModule dbd_module $mods/mod_dbd.so
 LoadModule graphql_module $self->{module}
 
-LogFormat "%{X-Gql-Test}i %>s %{graphql-sql-statements}n %m %U" gqltest
+LogFormat "%{X-Gql-Test}i %>s %{graphql-sql-statements}n %m %U %{graphql-document}n" gqltest
 CustomLog logs/access_log gqltest
 
 StartServers 1

@@ -20,7 +20,8 @@ use Time::HiRes qw(sleep time);
 use GqlPg;
 
 our @EXPORT = qw(gql_post gql_get gql_request json_body qs url GR JSONT
-                 sql_statements_of_last_request error_log_mark
+                 sql_statements_of_last_request document_of_last_request
+                 error_log_mark
                  error_log_since jwt_secret jwt_token psql stop_pg start_pg
                  bearer);
 
@@ -59,6 +60,23 @@ sub sql_statements_of_last_request {
                 next unless $line =~ /^\Q$last_label\E \d+ (\S+) /;
                 my $n = $1;
                 return $n =~ /^\d+$/ ? $n : undef;
+            }
+        }
+        sleep 0.02;
+    }
+    return undef;
+}
+
+# Where the last request's document came from, as its access log line
+# says: "cached" or "prepared" (undef: none, or the line never came).
+sub document_of_last_request {
+    my $f = $ENV{GQL_ACCESS_LOG} || die "GQL_ACCESS_LOG is not set\n";
+    my $until = time + 5;
+    while (time < $until) {
+        if (open(my $fh, '<', $f)) {
+            while (my $line = <$fh>) {
+                next unless $line =~ /^\Q$last_label\E \d+ \S+ \S+ \S+ (\S+)$/;
+                return $1 eq '-' ? undef : $1;
             }
         }
         sleep 0.02;
