@@ -24,6 +24,7 @@
 #include <apr_strings.h>
 #include "gql_coerce.h"
 #include "gql_json.h"
+#include "gql_print.h"
 #include "gql_schema.h"
 #include "gql_value_check.h"
 
@@ -341,7 +342,7 @@ static const char *enum_suggest(apr_pool_t *p, const gql_type_t *t,
         APR_ARRAY_PUSH(names, const char *) =
             APR_ARRAY_IDX(t->enum_values, i, const gql_enum_value_t *)->name;
     }
-    return gql_schema_suggest(p, "the enum value", input, names);
+    return gql_print_suggest(p, "the enum value", input, names);
 }
 
 static json_object *new_int(double d)
@@ -559,7 +560,7 @@ static json_object *cin_object(vctx_t *v, json_object *val,
             else if (f->type->kind == GQL_TYPE_NON_NULL && room(v)) {
                 verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" of "
                      "required type \"%s\" was not provided.", f->name,
-                     gql_schema_print_type(v->p, f->type)));
+                     gql_print_type(v->p, f->type)));
             }
             continue;
         }
@@ -583,7 +584,7 @@ static json_object *cin_object(vctx_t *v, json_object *val,
         if (!known) {
             verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" is not "
                  "defined by type \"%s\".%s", key, t->name,
-                 gql_schema_suggest(v->p, NULL, key, names)));
+                 gql_print_suggest(v->p, NULL, key, names)));
         }
     }
     if (t->one_of) {
@@ -605,7 +606,7 @@ static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
         }
         verr(v, path, NULL, apr_psprintf(v->p, "Expected non-nullable type "
                                          "\"%s\" not to be null.",
-                                         gql_schema_print_type(v->p, t)));
+                                         gql_print_type(v->p, t)));
         return NULL;
     }
     if (val == NULL) {
@@ -677,7 +678,7 @@ static void coerce_one(vctx_t *v, const gql_schema_t *schema,
             gql_error_add(v->p, v->errors, &d->type->loc, "Variable \"$%s\" "
                           "expected value of type \"%s\" which cannot be "
                           "used as an input type.", v->name,
-                          gql_schema_print_ast_type(v->p, d->type));
+                          gql_print_ast_type(v->p, d->type));
         }
         return;
     }
@@ -690,7 +691,7 @@ static void coerce_one(vctx_t *v, const gql_schema_t *schema,
         else if (t->kind == GQL_TYPE_NON_NULL && room(v)) {
             gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
                           "required type \"%s\" was not provided.", v->name,
-                          gql_schema_print_type(v->p, t));
+                          gql_print_type(v->p, t));
         }
         return;
     }
@@ -698,7 +699,7 @@ static void coerce_one(vctx_t *v, const gql_schema_t *schema,
         if (room(v)) {
             gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
                           "non-null type \"%s\" must not be null.", v->name,
-                          gql_schema_print_type(v->p, t));
+                          gql_print_type(v->p, t));
         }
         return;
     }
@@ -971,7 +972,7 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
         const gql_input_value_t *d = APR_ARRAY_IDX(defs, i,
                                                    const gql_input_value_t *);
         const gql_argument_t *a = arg_named(args, d->name);
-        const char *ty = gql_schema_print_type(p, d->type);
+        const char *ty = gql_print_type(p, d->type);
         int nn = d->type->kind == GQL_TYPE_NON_NULL, isnull;
 
         if (a == NULL || missing_var(a->value, variables)) {
@@ -1004,7 +1005,7 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
         if (!gql_coerce_literal(p, d->type, a->value, variables, &v)) {
             return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
                             "Argument \"%s\" has invalid value %s.", d->name,
-                            gql_schema_print_value(p, a->value)));
+                            gql_print_value(p, a->value)));
         }
         json_object_object_add(out, d->name, ref(v));
     }
