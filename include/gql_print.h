@@ -7,11 +7,12 @@
  * gql_print.h: values, types and names as graphql-js 16 writes them in its
  * messages, for every stage that words one (the schema's rules, validation,
  * coercion, introspection, the SQL mapping): print() of literals and type
- * references, and the suggestion sentence (suggestionList, didYouMean,
- * naturalCompare).
+ * references, inspect() of values, JavaScript's numbers, and the
+ * suggestion sentence (suggestionList, didYouMean, naturalCompare).
  *
- * It sits below every stage: it reads the syntax tree and the layout of a
- * schema type reference and calls nothing of the other stages.
+ * It sits below every stage: it reads the syntax tree, json-c values and
+ * the layout of a schema type reference, and calls nothing of the other
+ * stages.
  *
  * Every function is pure.  A string returned is allocated in the pool
  * passed, or is a constant or a name from the argument, which lives at
@@ -24,6 +25,7 @@
 
 #include <apr_pools.h>
 #include <apr_tables.h>
+#include <json-c/json.h>
 #include "gql_ast.h"
 
 /* gql_schema.h defines it; printing needs only its layout. */
@@ -50,6 +52,22 @@ const char *gql_print_value(apr_pool_t *p, const gql_value_t *v);
  * control characters.
  */
 const char *gql_print_string(apr_pool_t *p, const char *s, apr_size_t len);
+
+/*
+ * Number.prototype.toString(): the shortest digits that read back as d,
+ * in fixed notation from 1e-6 to below 1e21, else with an exponent: 1.5,
+ * 0.000001, 1e-7, 1e+21, "NaN", "-Infinity"; -0 prints "0".
+ */
+const char *gql_print_number(apr_pool_t *p, double d);
+
+/*
+ * inspect(): a runtime value as graphql-js quotes it in messages: strings
+ * as JSON.stringify writes them, numbers by gql_print_number, [1, 2],
+ * { a: 1 }.  A non-empty list or object inside two others prints as
+ * "[Array]" or "[Object]", a list's items past ten as ", ... N more
+ * items".  v is read, not kept; NULL is JSON null.
+ */
+const char *gql_print_inspect(apr_pool_t *p, json_object *v);
 
 /*
  * Suggestions, as graphql-js words them.

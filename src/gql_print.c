@@ -4,11 +4,14 @@
  */
 
 /*
- * gql_print.c: how graphql-js 16 writes values, types and suggestions in
- * its messages, once for every stage.  Clients compare messages, so each
- * piece follows the graphql-js function it is named after.
+ * gql_print.c: how graphql-js 16 writes values, types, numbers and
+ * suggestions in its messages, once for every stage.  Clients compare
+ * messages, so each piece follows the graphql-js function it is named
+ * after.
  */
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_lib.h>
@@ -18,6 +21,8 @@
 #include "gql_schema.h"         /* the layout of gql_tref_t */
 
 #define MAX_SUGGESTIONS 5       /* didYouMean's MAX_SUGGESTIONS */
+#define INSPECT_ITEMS 10        /* inspect()'s MAX_ARRAY_LENGTH */
+#define INSPECT_DEPTH 2         /* inspect()'s MAX_RECURSIVE_DEPTH */
 
 /* ---- Types and literals, as print() writes them ---- */
 
@@ -125,6 +130,179 @@ static const char *print_value(apr_pool_t *p, const gql_value_t *v,
 const char *gql_print_value(apr_pool_t *p, const gql_value_t *v)
 {
     return print_value(p, v, 0);
+}
+
+/* ---- Numbers, as JavaScript writes them ---- */
+
+static const char *zeros(apr_pool_t *p, int n)
+{
+    char *z = apr_palloc(p, n + 1);
+
+    memset(z, '0', n);
+    z[n] = '\0';
+    return z;
+}
+
+/* The shortest digits that read back as d, placed as ECMA-262's
+ * Number::toString places them. */
+const char *gql_print_number(apr_pool_t *p, double d)
+{
+    char buf[40], digits[20];
+    int prec, n, k, i, e;
+    const char *sign = d < 0 ? "-" : "";
+
+    if (isnan(d)) {
+        return "NaN";
+    }
+    if (isinf(d)) {
+        return d < 0 ? "-Infinity" : "Infinity";
+    }
+    if (d == 0) {
+        return "0";
+    }
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof(buf), "%.*e", prec - 1, fabs(d));
+        if (strtod(buf, NULL) == fabs(d)) {
+            break;
+        }
+    }
+    for (i = 0, k = 0; buf[i] != 'e'; i++) {
+        if (apr_isdigit(buf[i])) {
+            digits[k++] = buf[i];
+        }
+    }
+    while (k > 1 && digits[k - 1] == '0') {
+        k--;
+    }
+    digits[k] = '\0';
+    e = atoi(buf + i + 1);
+    n = e + 1;
+    if (k <= n && n <= 21) {
+        return apr_pstrcat(p, sign, digits, zeros(p, n - k), NULL);
+    }
+    if (0 < n && n <= 21) {
+        return apr_psprintf(p, "%s%.*s.%s", sign, n, digits, digits + n);
+    }
+    if (-6 < n && n <= 0) {
+        return apr_pstrcat(p, sign, "0.", zeros(p, -n), digits, NULL);
+    }
+    return apr_psprintf(p, "%s%c%s%se%c%d", sign, digits[0],
+                        k > 1 ? "." : "", digits + 1, e < 0 ? '-' : '+',
+                        e < 0 ? -e : e);
+}
+
+/* ---- inspect() ---- */
+
+/* JSON.stringify() of a string. */
+static const char *stringify(apr_pool_t *p, const char *s, size_t len)
+{
+    char *out = apr_palloc(p, len * 6 + 3), *o = out;
+    size_t i;
+
+    *o++ = '"';
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        }
+        else if (c < 0x20) {
+            const char *esc = c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                              : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                              : c == '\t' ? "\\t" : NULL;
+
+            if (esc != NULL) {
+                memcpy(o, esc, 2);
+                o += 2;
+            }
+            else {
+                o += sprintf(o, "\\u%04x", c);
+            }
+        }
+        else {
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+/* seen counts the lists and objects around v and v itself, as inspect()'s
+ * seenValues does; the limits bound the recursion. */
+static const char *inspect_at(apr_pool_t *p, json_object *v, int seen);
+
+static const char *inspect_array(apr_pool_t *p, json_object *v, int seen)
+{
+    size_t n = json_object_array_length(v), i;
+    const char *out = "[";
+
+    if (n == 0) {
+        return "[]";
+    }
+    if (seen > INSPECT_DEPTH) {
+        return "[Array]";
+    }
+    for (i = 0; i < n && i < INSPECT_ITEMS; i++) {
+        out = apr_pstrcat(p, out, i ? ", " : "",
+                          inspect_at(p, json_object_array_get_idx(v, i),
+                                     seen), NULL);
+    }
+    if (n == INSPECT_ITEMS + 1) {
+        out = apr_pstrcat(p, out, ", ... 1 more item", NULL);
+    }
+    else if (n > INSPECT_ITEMS) {
+        out = apr_psprintf(p, "%s, ... %d more items", out,
+                           (int)(n - INSPECT_ITEMS));
+    }
+    return apr_pstrcat(p, out, "]", NULL);
+}
+
+static const char *inspect_object(apr_pool_t *p, json_object *v, int seen)
+{
+    const char *out = NULL;
+    struct lh_entry *e;
+
+    if (json_object_object_length(v) == 0) {
+        return "{}";
+    }
+    if (seen > INSPECT_DEPTH) {
+        return "[Object]";
+    }
+    for (e = json_object_get_object(v)->head; e != NULL; e = e->next) {
+        out = apr_pstrcat(p, out ? out : "{ ", out ? ", " : "",
+                          (const char *)lh_entry_k(e), ": ",
+                          inspect_at(p, (json_object *)lh_entry_v(e), seen),
+                          NULL);
+    }
+    return apr_pstrcat(p, out, " }", NULL);
+}
+
+static const char *inspect_at(apr_pool_t *p, json_object *v, int seen)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? "true" : "false";
+    case json_type_int:
+        return apr_psprintf(p, "%" APR_INT64_T_FMT, json_object_get_int64(v));
+    case json_type_double:
+        return gql_print_number(p, json_object_get_double(v));
+    case json_type_string:
+        return stringify(p, json_object_get_string(v),
+                         json_object_get_string_len(v));
+    case json_type_array:
+        return inspect_array(p, v, seen + 1);
+    default:
+        return inspect_object(p, v, seen + 1);
+    }
+}
+
+const char *gql_print_inspect(apr_pool_t *p, json_object *v)
+{
+    return inspect_at(p, v, 0);
 }
 
 /* ---- Suggestions ("Did you mean ...?") ---- */

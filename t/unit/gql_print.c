@@ -6,10 +6,12 @@
 /*
  * t/unit/gql_print.c: the printing helpers alone, linked with nothing of
  * the engine but src/gql_print.c.  Each expected string is what graphql-js
- * 16 gives for the same input (print, printString, suggestionList,
- * didYouMean, naturalCompare); the syntax trees are built by hand.
+ * 16 gives for the same input (print, printString, inspect, Number's
+ * toString, suggestionList, didYouMean, naturalCompare); the syntax trees
+ * are built by hand.
  */
 
+#include <math.h>
 #include <apr_general.h>
 #include <apr_strings.h>
 #include "gql_print.h"
@@ -171,6 +173,84 @@ static void test_string(void)
            "U+00A0, U+2028, U+2029 and other text unescaped");
 }
 
+/* ---- Number.prototype.toString ---- */
+
+static void test_number(void)
+{
+    static const struct {
+        double d;
+        const char *js;
+    } cases[] = {
+        { 0.1, "0.1" },
+        { -0.0, "0" },
+        { 1.5, "1.5" },
+        { -42, "-42" },
+        { 0.1 + 0.2, "0.30000000000000004" },
+        { 1e21, "1e+21" },
+        { 1e20, "100000000000000000000" },
+        { 123456789012345680000.0, "123456789012345680000" },
+        { 1e-7, "1e-7" },
+        { 1e-6, "0.000001" },
+        { -2.5e-7, "-2.5e-7" },
+        { 1.2345e-5, "0.000012345" },
+        { 5e-324, "5e-324" },
+        { 1.7976931348623157e308, "1.7976931348623157e+308" },
+        { 9007199254740993.0, "9007199254740992" },
+        { 123.456, "123.456" }
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        is_str(gql_print_number(pool, cases[i].d), cases[i].js,
+               apr_psprintf(pool, "Number toString: %s", cases[i].js));
+    }
+    is_str(gql_print_number(pool, NAN), "NaN", "Number toString: NaN");
+    is_str(gql_print_number(pool, -INFINITY), "-Infinity",
+           "Number toString: -Infinity");
+}
+
+/* ---- inspect ---- */
+
+static const char *insp(const char *json)
+{
+    json_object *v = json_tokener_parse(json);
+    const char *s = gql_print_inspect(pool, v);
+
+    json_object_put(v);
+    return s;
+}
+
+static void test_inspect(void)
+{
+    is_str(gql_print_inspect(pool, NULL), "null", "inspect: NULL is null");
+    is_str(insp("[1, 2.5, 1e21, true, null, \"x\"]"),
+           "[1, 2.5, 1e+21, true, null, \"x\"]", "inspect: scalars");
+    is_str(insp("\"q\\\"b\\\\\\n\\u0001\\u001f\\u007f\\u0085\\u2028\""),
+           "\"q\\\"b\\\\\\n\\u0001\\u001f\x7f\xc2\x85\xe2\x80\xa8\"",
+           "inspect: strings as JSON.stringify writes them");
+    is_str(insp("{\"a\": 1, \"b\": {\"c\": 2}}"), "{ a: 1, b: { c: 2 } }",
+           "inspect: objects with spaces inside the braces");
+    is_str(insp("{\"a\": 1, \"b\": {\"c\": [2]}}"),
+           "{ a: 1, b: { c: [Array] } }",
+           "inspect: a list past two levels in objects");
+    is_str(insp("[1, [2, [3, [4]]]]"), "[1, [2, [Array]]]",
+           "inspect: lists past two levels");
+    is_str(insp("{\"a\": {\"b\": {\"c\": 1}}}"), "{ a: { b: [Object] } }",
+           "inspect: objects past two levels");
+    is_str(insp("[[{\"a\": [1]}]]"), "[[[Object]]]",
+           "inspect: an object past two levels in lists");
+    is_str(insp("[[[]], [{}]]"), "[[[]], [{}]]",
+           "inspect: empty lists and objects past two levels");
+    is_str(insp("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"),
+           "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]", "inspect: ten items");
+    is_str(insp("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"),
+           "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, ... 1 more item]",
+           "inspect: eleven items");
+    is_str(insp("[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]"),
+           "[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, ... 2 more items]]",
+           "inspect: twelve items, nested");
+}
+
 /* ---- suggestionList, didYouMean, naturalCompare ---- */
 
 static void test_suggestions(void)
@@ -233,6 +313,8 @@ int main(void)
     test_types();
     test_values();
     test_string();
+    test_number();
+    test_inspect();
     test_suggestions();
     test_natcmp();
     apr_pool_destroy(pool);
