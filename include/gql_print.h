@@ -49,7 +49,8 @@ const char *gql_print_value(apr_pool_t *p, const gql_value_t *v);
 /*
  * printString: s[0..len) (UTF-8, may hold NULs) quoted as a GraphQL
  * string, with \" \\ \b \t \n \f \r and \u00XX (upper case) for the other
- * control characters.
+ * control characters, U+007F..U+009F included.  Everything else, U+00A0
+ * and U+2028 too, stays as it is.
  */
 const char *gql_print_string(apr_pool_t *p, const char *s, apr_size_t len);
 

@@ -430,45 +430,6 @@ static void puts0(pbuf_t *b, const char *s)
     put(b, s, strlen(s));
 }
 
-/* printString(): JSON-like, but U+007F..U+009F escaped too and every
- * \u escape in upper case. */
-static void print_string(pbuf_t *b, const char *s, apr_size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    apr_size_t i;
-    char esc[8];
-
-    put(b, "\"", 1);
-    for (i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        unsigned int cp = ch;
-
-        if (ch == 0xC2 && i + 1 < len
-            && (unsigned char)s[i + 1] >= 0x80
-            && (unsigned char)s[i + 1] <= 0x9F) {
-            cp = (unsigned char)s[++i];
-        }
-        else if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0x7F) {
-            put(b, s + i, 1);
-            continue;
-        }
-        switch (cp) {
-        case '\b': puts0(b, "\\b"); break;
-        case '\t': puts0(b, "\\t"); break;
-        case '\n': puts0(b, "\\n"); break;
-        case '\f': puts0(b, "\\f"); break;
-        case '\r': puts0(b, "\\r"); break;
-        case '"': puts0(b, "\\\""); break;
-        case '\\': puts0(b, "\\\\"); break;
-        default:
-            apr_snprintf(esc, sizeof(esc), "\\u00%c%c", hex[cp >> 4],
-                         hex[cp & 15]);
-            puts0(b, esc);
-        }
-    }
-    put(b, "\"", 1);
-}
-
 /* graphql-js's integerStringRegExp: /^-?(?:0|[1-9][0-9]*)$/ */
 static int integer_string(const char *s, apr_size_t len)
 {
@@ -503,7 +464,7 @@ static void custom_scalar(pbuf_t *b, const gql_type_t *t, const gql_value_t *v)
         return;
     case GQL_VALUE_STRING:
     case GQL_VALUE_ENUM:
-        print_string(b, v->text, v->len);
+        puts0(b, gql_print_string(b->p, v->text, v->len));
         return;
     case GQL_VALUE_BOOLEAN:
         puts0(b, v->text);
@@ -540,7 +501,7 @@ static void scalar(pbuf_t *b, const gql_type_t *t, const gql_value_t *v)
     else if (v->kind == GQL_VALUE_STRING
              && (strcmp(t->name, "String") == 0
                  || !integer_string(v->text, v->len))) {
-        print_string(b, v->text, v->len);
+        puts0(b, gql_print_string(b->p, v->text, v->len));
     }
     else {
         puts0(b, v->text);

@@ -55,30 +55,41 @@ const char *gql_print_ast_type(apr_pool_t *p, const gql_type_ref_t *t)
     }
 }
 
+/* The control characters are U+0000..U+001F and U+007F..U+009F; the last
+ * thirty-two are two bytes in UTF-8, C2 80..C2 9F. */
 const char *gql_print_string(apr_pool_t *p, const char *s, apr_size_t len)
 {
+    static const char hex[] = "0123456789ABCDEF";
     char *out = apr_palloc(p, len * 6 + 3), *o = out;
     apr_size_t i;
 
     *o++ = '"';
     for (i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
+        unsigned int c = (unsigned char)s[i];
 
-        switch (ch) {
-        case '"': *o++ = '\\'; *o++ = '"'; break;
-        case '\\': *o++ = '\\'; *o++ = '\\'; break;
-        case '\b': *o++ = '\\'; *o++ = 'b'; break;
-        case '\f': *o++ = '\\'; *o++ = 'f'; break;
-        case '\n': *o++ = '\\'; *o++ = 'n'; break;
-        case '\r': *o++ = '\\'; *o++ = 'r'; break;
-        case '\t': *o++ = '\\'; *o++ = 't'; break;
+        if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80
+            && (unsigned char)s[i + 1] <= 0x9F) {
+            c = (unsigned char)s[++i];
+        }
+        else if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '\b': *o++ = 'b'; break;
+        case '\t': *o++ = 't'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\r': *o++ = 'r'; break;
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
         default:
-            if (ch < 0x20 || ch == 0x7f) {
-                o += apr_snprintf(o, 7, "\\u%04X", ch);
-            }
-            else {
-                *o++ = (char)ch;
-            }
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
         }
     }
     *o++ = '"';

@@ -7,8 +7,8 @@
  * t/unit/gql_print.c: the printing helpers alone, linked with nothing of
  * the engine but src/gql_print.c.  Each expected string is what graphql-js
  * 16 gives for the same input (print, printString, inspect, Number's
- * toString, suggestionList, didYouMean, naturalCompare); the syntax trees
- * are built by hand.
+ * toString, suggestionList, didYouMean, naturalCompare), wherever
+ * JavaScript can hold the input; the syntax trees are built by hand.
  */
 
 #include <math.h>
@@ -168,6 +168,11 @@ static void test_string(void)
     is_str(pstr("\x01\x0b\x1f\x7f", 4), "\"\\u0001\\u000B\\u001F\\u007F\"",
            "other C0 controls and DEL as \\u00XX, upper case");
     is_str(pstr("a\0b", 3), "\"a\\u0000b\"", "U+0000 inside the text");
+    is_str(pstr("\xc2\x80\xc2\x85\xc2\x9f", 6),
+           "\"\\u0080\\u0085\\u009F\"",
+           "U+0080..U+009F as \\u00XX, U+0085 (NEL) among them");
+    is_str(pstr("x\xc2", 2), "\"x\xc2\"",
+           "a lead byte at the end, not UTF-8, as it is (nothing read past)");
     is_str(pstr("\xc2\xa0\xe2\x80\xa8\xe2\x80\xa9\xc3\xa9", 10),
            "\"\xc2\xa0\xe2\x80\xa8\xe2\x80\xa9\xc3\xa9\"",
            "U+00A0, U+2028, U+2029 and other text unescaped");
