@@ -4,37 +4,21 @@
  */
 
 /*
- * gql_schema.c: SDL documents -> one checked, immutable schema.
- *
- * Building runs in two phases, as graphql-js's buildASTSchema does:
- *
- *   1. SDL validation on the syntax trees alone (unique names, known types
- *      and directives, directive locations and arguments, type extensions).
- *      Its problems make every later step meaningless, so when it reports
- *      anything the build stops there, with all of them.
- *   2. Build the types, then check the type-system rules of the
- *      specification on them (root types, fields and arguments, interfaces,
- *      unions, enums, input objects, values of defaults and of applied
- *      directive arguments).
+ * gql_schema.c: the schema's types, made from SDL definitions, and the
+ * look-ups that every later stage uses.
  *
  * The built-in scalars, directives and introspection types are themselves
  * written in SDL below and parsed with the user's documents: they form the
  * schema the user's documents extend, so redefining them is an error.
  *
- * Errors are reported in a stable order: by file (in the order given),
- * line, column, then message.
- *
- * This file owns the built-ins, the build and the entry points; the rules
- * of both phases are in gql_schema_check.c.
+ * gql_schema_load.c runs the build: it gathers the definitions here, has
+ * gql_schema_check.c check them, makes the types here, has them checked,
+ * and maps them.  This file calls neither of the two.
  */
 
-#include <errno.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 #include <apr_strings.h>
-#include <apr_file_io.h>
-#include <apr_file_info.h>
 #include "gql_parser.h"
 #include "gql_schema.h"
 #include "gql_schema_int.h"
@@ -401,6 +385,16 @@ gql_error_t *gql_schema_fail(gql_build_t *c, const char *src,
     return e;
 }
 
+/* The type a reference names, under its lists and non-nulls. */
+const gql_type_t *gql_schema_named(const gql_tref_t *t)
+{
+    while (t && t->kind != GQL_TYPE_NAMED) {
+        t = t->of_type;
+    }
+    return t ? t->named : NULL;
+}
+
+/* ---- Phase 1's input: the definitions and their indexes ---- */
 
 static void add_items(gql_build_t *c, const gql_document_t *doc,
                       apr_array_header_t *to)
@@ -466,7 +460,38 @@ static void index_items(gql_build_t *c)
     }
 }
 
-/* ---- Phase 2: build the types ---- */
+/* The built-in definitions, parsed as a document of their own. */
+static int prelude(gql_build_t *c)
+{
+    gql_error_t *err = NULL;
+    const gql_document_t *d;
+
+    d = gql_parse(c->p, builtin_sdl, sizeof(builtin_sdl) - 1, BUILTIN_SOURCE,
+                  &err);
+    if (d == NULL) {
+        APR_ARRAY_PUSH(c->errs, gql_error_t *) = err;
+        return 0;
+    }
+    add_items(c, d, c->bitems);
+    return 1;
+}
+
+int gql_schema_gather(gql_build_t *c, const gql_document_t *const *docs,
+                      int ndocs)
+{
+    int i;
+
+    if (!prelude(c)) {
+        return 0;
+    }
+    for (i = 0; i < ndocs; i++) {
+        add_items(c, docs[i], c->items);
+    }
+    index_items(c);
+    return 1;
+}
+
+/* ---- Phase 2's input: the types ---- */
 
 static const gql_type_t *lookup(gql_build_t *c, const char *name)
 {
@@ -887,6 +912,25 @@ static void build(gql_build_t *c)
     take_meta_fields(c);
 }
 
+/* Empty tables, in the schema's pool. */
+static gql_schema_t *new_schema(apr_pool_t *p, int ntypes)
+{
+    gql_schema_t *s = apr_pcalloc(p, sizeof(*s));
+
+    s->types = apr_array_make(p, ntypes, sizeof(gql_type_t *));
+    s->type_index = apr_hash_make(p);
+    s->directives = apr_array_make(p, 8, sizeof(gql_directive_def_t *));
+    s->directive_index = apr_hash_make(p);
+    s->type_map = apr_array_make(p, ntypes, sizeof(gql_type_t *));
+    return s;
+}
+
+void gql_schema_make(gql_build_t *c)
+{
+    c->s = new_schema(c->p, c->items->nelts + 16);
+    build(c);
+}
+
 /* ---- The type map ---- */
 
 /*
@@ -905,21 +949,15 @@ typedef struct tmap_t {
 
 static void reach(tmap_t *m, const gql_type_t *t);
 
-static const gql_type_t *named_of(const gql_tref_t *r)
-{
-    while (r->kind != GQL_TYPE_NAMED) {
-        r = r->of_type;
-    }
-    return r->named;
-}
-
 static void reach_inputs(tmap_t *m, const apr_array_header_t *ivs)
 {
     int i;
 
     for (i = 0; ivs && i < ivs->nelts; i++) {
-        reach(m, named_of(APR_ARRAY_IDX(ivs, i,
-                                        const gql_input_value_t *)->type));
+        const gql_input_value_t *v = APR_ARRAY_IDX(ivs, i,
+                                                   const gql_input_value_t *);
+
+        reach(m, gql_schema_named(v->type));
     }
 }
 
@@ -940,7 +978,7 @@ static void reach_children(tmap_t *m, const gql_type_t *t)
         for (i = 0; i < t->fields->nelts; i++) {
             const gql_field_t *f = APR_ARRAY_IDX(t->fields, i, gql_field_t *);
 
-            reach(m, named_of(f->type));
+            reach(m, gql_schema_named(f->type));
             reach_inputs(m, f->arguments);
         }
     }
@@ -979,7 +1017,7 @@ static void reach_directives(tmap_t *m, const gql_schema_t *s)
     }
 }
 
-static void map_types(gql_schema_t *s, apr_pool_t *tp)
+void gql_schema_map_types(gql_schema_t *s, apr_pool_t *tp)
 {
     tmap_t m;
     int i;
@@ -1021,199 +1059,13 @@ gql_directive_def_t *gql_schema_hide_directive(gql_schema_t *s,
 
     if (d != NULL && !d->builtin) {
         d->server_side = 1;
-        map_types(s, ptemp);
+        gql_schema_map_types(s, ptemp);
         return d;
     }
     return NULL;
 }
 
-/* ---- Entry points ---- */
-
-typedef struct sorted_t {
-    gql_error_t *e;
-    int file;
-    unsigned int line, column;
-    int seq;
-} sorted_t;
-
-static int sortcmp(const void *x, const void *y)
-{
-    const sorted_t *a = x, *b = y;
-    int m;
-
-    if (a->file != b->file) {
-        return a->file < b->file ? -1 : 1;
-    }
-    if (a->line != b->line) {
-        return a->line < b->line ? -1 : 1;
-    }
-    if (a->column != b->column) {
-        return a->column < b->column ? -1 : 1;
-    }
-    m = strcmp(a->e->message, b->e->message);
-    return m ? m : a->seq - b->seq;
-}
-
-/* Errors by file (in the order given), line, column, message. */
-static void flush_errors(gql_build_t *c, const gql_document_t *const *docs,
-                         int ndocs, apr_array_header_t *errors)
-{
-    apr_hash_t *order = apr_hash_make(c->tp);
-    sorted_t *s;
-    int i, n = c->errs->nelts;
-
-    for (i = ndocs - 1; i >= 0; i--) {
-        if (docs[i]->source) {
-            apr_hash_set(order, docs[i]->source, APR_HASH_KEY_STRING,
-                         (void *)(apr_uintptr_t)(i + 1));
-        }
-    }
-    s = apr_palloc(c->tp, sizeof(*s) * (n + 1));
-    for (i = 0; i < n; i++) {
-        gql_error_t *e = APR_ARRAY_IDX(c->errs, i, gql_error_t *);
-        const gql_loc_t *loc = e->locations->nelts
-            ? &APR_ARRAY_IDX(e->locations, 0, gql_loc_t) : NULL;
-
-        s[i].e = e;
-        s[i].file = e->source && loc ? (int)(apr_uintptr_t)apr_hash_get(
-            order, e->source, APR_HASH_KEY_STRING) : 0;
-        s[i].line = loc ? loc->line : 0;
-        s[i].column = loc ? loc->column : 0;
-        s[i].seq = i;
-    }
-    qsort(s, n, sizeof(*s), sortcmp);
-    for (i = 0; i < n; i++) {
-        APR_ARRAY_PUSH(errors, gql_error_t *) = s[i].e;
-    }
-}
-
-static int prelude(gql_build_t *c)
-{
-    gql_error_t *err = NULL;
-    const gql_document_t *d;
-
-    d = gql_parse(c->p, builtin_sdl, sizeof(builtin_sdl) - 1, BUILTIN_SOURCE,
-                  &err);
-    if (d == NULL) {
-        APR_ARRAY_PUSH(c->errs, gql_error_t *) = err;
-        return 0;
-    }
-    add_items(c, d, c->bitems);
-    return 1;
-}
-
-gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
-                               const gql_document_t *const *docs, int ndocs,
-                               apr_array_header_t *errors)
-{
-    gql_build_t ctx, *c = &ctx;
-    int i;
-
-    memset(c, 0, sizeof(*c));
-    c->p = p;
-    c->tp = ptemp;
-    c->errs = gql_errors_make(ptemp);
-    c->src0 = ndocs > 0 ? docs[0]->source : NULL;
-    c->items = apr_array_make(ptemp, 64, sizeof(gql_item_t *));
-    c->bitems = apr_array_make(ptemp, 32, sizeof(gql_item_t *));
-    c->btypes = apr_hash_make(ptemp);
-    c->bdirs = apr_hash_make(ptemp);
-    c->deftypes = apr_hash_make(ptemp);
-    c->dirs = apr_hash_make(ptemp);
-    c->knownnames = apr_array_make(ptemp, 64, sizeof(const char *));
-    c->typedirs = apr_hash_make(ptemp);
-    c->schemadirs = apr_hash_make(ptemp);
-    c->tinfo = apr_hash_make(ptemp);
-    if (prelude(c)) {
-        for (i = 0; i < ndocs; i++) {
-            add_items(c, docs[i], c->items);
-        }
-        index_items(c);
-        gql_schema_check_sdl(c);
-    }
-    if (c->errs->nelts == 0) {
-        c->s = apr_pcalloc(p, sizeof(*c->s));
-        c->s->types = apr_array_make(p, c->items->nelts + 16,
-                                     sizeof(gql_type_t *));
-        c->s->type_index = apr_hash_make(p);
-        c->s->directives = apr_array_make(p, 8,
-                                          sizeof(gql_directive_def_t *));
-        c->s->directive_index = apr_hash_make(p);
-        c->s->type_map = apr_array_make(p, c->s->types->nelts,
-                                        sizeof(gql_type_t *));
-        build(c);
-        gql_schema_check_types(c);
-        if (c->errs->nelts == 0) {
-            map_types(c->s, ptemp);
-        }
-    }
-    flush_errors(c, docs, ndocs, errors);
-    return c->errs->nelts ? NULL : c->s;
-}
-
-/* Reads a whole file into p; NULL and *rv on failure. */
-static char *slurp(apr_pool_t *p, const char *file, apr_size_t *len,
-                   apr_status_t *rv)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    char *buf = NULL;
-
-    *rv = apr_file_open(&f, file, APR_FOPEN_READ | APR_FOPEN_BINARY,
-                        APR_FPROT_OS_DEFAULT, p);
-    if (*rv != APR_SUCCESS) {
-        return NULL;
-    }
-    *rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
-    if (*rv == APR_SUCCESS && fi.filetype == APR_DIR) {
-        *rv = APR_FROM_OS_ERROR(EISDIR);
-    }
-    if (*rv == APR_SUCCESS) {
-        buf = apr_palloc(p, (apr_size_t)fi.size + 1);
-        *len = 0;
-        if (fi.size > 0) {
-            *rv = apr_file_read_full(f, buf, (apr_size_t)fi.size, len);
-        }
-        buf[*len] = '\0';
-    }
-    apr_file_close(f);
-    return *rv == APR_SUCCESS ? buf : NULL;
-}
-
-gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
-                              const char *const *files, int nfiles,
-                              apr_array_header_t *errors)
-{
-    const gql_document_t **docs = apr_palloc(ptemp, sizeof(*docs)
-                                             * (nfiles + 1));
-    int i, bad = 0;
-
-    for (i = 0; i < nfiles; i++) {
-        apr_size_t len;
-        apr_status_t rv;
-        gql_error_t *err = NULL;
-        char msg[256];
-        /* the schema points into the tree, so text and tree live in p */
-        const char *text = slurp(p, files[i], &len, &rv);
-
-        if (text == NULL) {
-            gql_error_add(p, errors, NULL, "cannot read: %s",
-                          apr_strerror(rv, msg, sizeof(msg)))->source =
-                files[i];
-            bad = 1;
-            continue;
-        }
-        docs[i] = gql_parse(p, text, len, files[i], &err);
-        if (docs[i] == NULL) {
-            if (err->source == NULL) {
-                err->source = files[i];
-            }
-            APR_ARRAY_PUSH(errors, gql_error_t *) = err;
-            bad = 1;
-        }
-    }
-    return bad ? NULL : gql_schema_build(p, ptemp, docs, nfiles, errors);
-}
+/* ---- Look-ups ---- */
 
 const gql_type_t *gql_schema_type(const gql_schema_t *s, const char *name)
 {

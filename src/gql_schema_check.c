@@ -577,17 +577,9 @@ void gql_schema_check_sdl(gql_build_t *c)
 /* Only type-system definitions and extensions belong in a schema. */
 /* ---- Phase 2: the type-system rules ---- */
 
-static const gql_type_t *named(const gql_tref_t *t)
-{
-    while (t && t->kind != GQL_TYPE_NAMED) {
-        t = t->of_type;
-    }
-    return t ? t->named : NULL;
-}
-
 static int is_input(const gql_tref_t *t)
 {
-    const gql_type_t *n = named(t);
+    const gql_type_t *n = gql_schema_named(t);
 
     return n && (n->kind == GQL_KIND_SCALAR || n->kind == GQL_KIND_ENUM
                  || n->kind == GQL_KIND_INPUT_OBJECT);
@@ -595,7 +587,7 @@ static int is_input(const gql_tref_t *t)
 
 static int is_output(const gql_tref_t *t)
 {
-    const gql_type_t *n = named(t);
+    const gql_type_t *n = gql_schema_named(t);
 
     return n && n->kind != GQL_KIND_INPUT_OBJECT;
 }
@@ -1096,7 +1088,8 @@ static int reaches_type(gql_build_t *c, apr_hash_t *seen,
                                                    const gql_input_value_t *);
 
         if (reaches(c, seen, to, f->directives, depth)
-            || reaches_type(c, seen, to, named(f->type), depth + 1)) {
+            || reaches_type(c, seen, to, gql_schema_named(f->type),
+                            depth + 1)) {
             return 1;
         }
     }
@@ -1120,7 +1113,8 @@ static int reaches_dir(gql_build_t *c, apr_hash_t *seen,
                                                    const gql_input_value_t *);
 
         if (reaches(c, seen, to, a->directives, depth)
-            || reaches_type(c, seen, to, named(a->type), depth + 1)) {
+            || reaches_type(c, seen, to, gql_schema_named(a->type),
+                            depth + 1)) {
             return 1;
         }
     }
