@@ -23,6 +23,7 @@
 
 #include <json-c/json.h>
 #include "gql_ast.h"
+#include "gql_print.h"
 #include "gql_schema.h"
 
 /*
@@ -71,13 +72,5 @@ int gql_coerce_literal(apr_pool_t *p, const gql_tref_t *t,
  */
 int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
                       json_object **out, const char **msg);
-
-/* A value as graphql-js's inspect() prints it in messages ("abc" quoted,
- * { a: 1 }, [1, 2], numbers as JavaScript writes them), in p. */
-const char *gql_coerce_inspect(apr_pool_t *p, json_object *v);
-
-/* A number as JavaScript's Number.prototype.toString() writes it: the
- * shortest digits that read back the same (1.5, 1e+21, 0.000001), in p. */
-const char *gql_coerce_js_number(apr_pool_t *p, double d);
 
 #endif /* GQL_COERCE_H */

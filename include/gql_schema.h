@@ -207,30 +207,4 @@ const gql_directive_def_t *gql_schema_directive(const gql_schema_t *s,
 /* The root type for an operation kind, or NULL when the schema has none. */
 const gql_type_t *gql_schema_root(const gql_schema_t *s, gql_operation_e op);
 
-/* A type as GraphQL writes it ("[Int!]!") and a literal value as
- * graphql-js's print() writes it ("{a: [1, 2]}"), in p; the first for a
- * type of the schema, the second for one as a document writes it. */
-const char *gql_schema_print_type(apr_pool_t *p, const gql_tref_t *t);
-const char *gql_schema_print_ast_type(apr_pool_t *p,
-                                      const gql_type_ref_t *t);
-const char *gql_schema_print_value(apr_pool_t *p, const gql_value_t *v);
-
-/*
- * Suggestions, in graphql-js's words, for the schema's, validation's and
- * coercion's messages.
- *
- * gql_schema_suggest: " Did you mean [sub ]"A", "B", or "C"?" for the
- * options (const char *, each once) near input, as suggestionList and
- * didYouMean make it; "" when none is.
- * gql_schema_did_you_mean: the same sentence for names (const char *) as
- * given, at most five of them; "" for none.
- * gql_schema_natcmp: naturalCompare, runs of digits compared by value.
- */
-const char *gql_schema_suggest(apr_pool_t *p, const char *sub,
-                               const char *input,
-                               const apr_array_header_t *options);
-const char *gql_schema_did_you_mean(apr_pool_t *p, const char *sub,
-                                    const apr_array_header_t *names);
-int gql_schema_natcmp(const char *a, const char *b);
-
 #endif /* GQL_SCHEMA_H */

@@ -17,21 +17,19 @@
  */
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include "gql_coerce.h"
 #include "gql_json.h"
+#include "gql_print.h"
 #include "gql_schema.h"
 #include "gql_value_check.h"
 
 #define MAX_INT 2147483647.0
 #define MIN_INT -2147483648.0
 #define MAX_VAR_ERRORS 50       /* graphql-js's maxErrors for variables */
-#define INSPECT_ITEMS 10        /* inspect()'s MAX_ARRAY_LENGTH */
-#define INSPECT_DEPTH 2         /* inspect()'s MAX_RECURSIVE_DEPTH */
 
 /* A reference for a parent to take. */
 static json_object *ref(json_object *o)
@@ -56,63 +54,6 @@ static int is_integer(double d)
     }
     return d >= 9007199254740992.0 || d <= -9007199254740992.0
            || (double)(int64_t)d == d;
-}
-
-static const char *zeros(apr_pool_t *p, int n)
-{
-    char *z = apr_palloc(p, n + 1);
-
-    memset(z, '0', n);
-    z[n] = '\0';
-    return z;
-}
-
-/* Number.prototype.toString(): the shortest digits that read back as d,
- * in fixed notation from 1e-7 to 1e21, else exponent notation. */
-const char *gql_coerce_js_number(apr_pool_t *p, double d)
-{
-    char buf[40], digits[20];
-    int prec, n, k, i, e;
-    const char *sign = d < 0 ? "-" : "";
-
-    if (isnan(d)) {
-        return "NaN";
-    }
-    if (isinf(d)) {
-        return d < 0 ? "-Infinity" : "Infinity";
-    }
-    if (d == 0) {
-        return "0";
-    }
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof(buf), "%.*e", prec - 1, fabs(d));
-        if (strtod(buf, NULL) == fabs(d)) {
-            break;
-        }
-    }
-    for (i = 0, k = 0; buf[i] != 'e'; i++) {
-        if (apr_isdigit(buf[i])) {
-            digits[k++] = buf[i];
-        }
-    }
-    while (k > 1 && digits[k - 1] == '0') {
-        k--;
-    }
-    digits[k] = '\0';
-    e = atoi(buf + i + 1);
-    n = e + 1;
-    if (k <= n && n <= 21) {
-        return apr_pstrcat(p, sign, digits, zeros(p, n - k), NULL);
-    }
-    if (0 < n && n <= 21) {
-        return apr_psprintf(p, "%s%.*s.%s", sign, n, digits, digits + n);
-    }
-    if (-6 < n && n <= 0) {
-        return apr_pstrcat(p, sign, "0.", zeros(p, -n), digits, NULL);
-    }
-    return apr_psprintf(p, "%s%c%s%se%c%d", sign, digits[0],
-                        k > 1 ? "." : "", digits + 1, e < 0 ? '-' : '+',
-                        e < 0 ? -e : e);
 }
 
 /* The number a JSON value holds as JavaScript has it. */
@@ -196,117 +137,6 @@ static double js_to_number(const char *s)
     return sign * d;
 }
 
-/* ---- inspect(): how graphql-js prints a value in a message */
-
-static const char *quote(apr_pool_t *p, const char *s, size_t len)
-{
-    char *out = apr_palloc(p, len * 6 + 3), *o = out;
-    size_t i;
-
-    *o++ = '"';
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c == '"' || c == '\\') {
-            *o++ = '\\';
-            *o++ = (char)c;
-        }
-        else if (c < 0x20) {
-            const char *esc = c == '\b' ? "\\b" : c == '\f' ? "\\f"
-                              : c == '\n' ? "\\n" : c == '\r' ? "\\r"
-                              : c == '\t' ? "\\t" : NULL;
-
-            if (esc != NULL) {
-                memcpy(o, esc, 2);
-                o += 2;
-            }
-            else {
-                o += sprintf(o, "\\u%04x", c);
-            }
-        }
-        else {
-            *o++ = (char)c;
-        }
-    }
-    *o++ = '"';
-    *o = '\0';
-    return out;
-}
-
-static const char *inspect_at(apr_pool_t *p, json_object *v, int seen);
-
-static const char *inspect_array(apr_pool_t *p, json_object *v, int seen)
-{
-    size_t n = json_object_array_length(v), i;
-    const char *out = "[";
-
-    if (n == 0) {
-        return "[]";
-    }
-    if (seen > INSPECT_DEPTH) {
-        return "[Array]";
-    }
-    for (i = 0; i < n && i < INSPECT_ITEMS; i++) {
-        out = apr_pstrcat(p, out, i ? ", " : "",
-                          inspect_at(p, json_object_array_get_idx(v, i),
-                                     seen), NULL);
-    }
-    if (n == INSPECT_ITEMS + 1) {
-        out = apr_pstrcat(p, out, ", ... 1 more item", NULL);
-    }
-    else if (n > INSPECT_ITEMS) {
-        out = apr_psprintf(p, "%s, ... %d more items", out,
-                           (int)(n - INSPECT_ITEMS));
-    }
-    return apr_pstrcat(p, out, "]", NULL);
-}
-
-static const char *inspect_object(apr_pool_t *p, json_object *v, int seen)
-{
-    const char *out = NULL;
-    struct lh_entry *e;
-
-    if (json_object_object_length(v) == 0) {
-        return "{}";
-    }
-    if (seen > INSPECT_DEPTH) {
-        return "[Object]";
-    }
-    for (e = json_object_get_object(v)->head; e != NULL; e = e->next) {
-        out = apr_pstrcat(p, out ? out : "{ ", out ? ", " : "",
-                          (const char *)lh_entry_k(e), ": ",
-                          inspect_at(p, (json_object *)lh_entry_v(e), seen),
-                          NULL);
-    }
-    return apr_pstrcat(p, out, " }", NULL);
-}
-
-static const char *inspect_at(apr_pool_t *p, json_object *v, int seen)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_null:
-        return "null";
-    case json_type_boolean:
-        return json_object_get_boolean(v) ? "true" : "false";
-    case json_type_int:
-        return apr_psprintf(p, "%" APR_INT64_T_FMT, json_object_get_int64(v));
-    case json_type_double:
-        return gql_coerce_js_number(p, num(v));
-    case json_type_string:
-        return quote(p, json_object_get_string(v),
-                     json_object_get_string_len(v));
-    case json_type_array:
-        return inspect_array(p, v, seen + 1);
-    default:
-        return inspect_object(p, v, seen + 1);
-    }
-}
-
-const char *gql_coerce_inspect(apr_pool_t *p, json_object *v)
-{
-    return inspect_at(p, v, 0);
-}
-
 /* ---- leaves */
 
 static int is_builtin(const gql_type_t *t, const char *name)
@@ -341,7 +171,7 @@ static const char *enum_suggest(apr_pool_t *p, const gql_type_t *t,
         APR_ARRAY_PUSH(names, const char *) =
             APR_ARRAY_IDX(t->enum_values, i, const gql_enum_value_t *)->name;
     }
-    return gql_schema_suggest(p, "the enum value", input, names);
+    return gql_print_suggest(p, "the enum value", input, names);
 }
 
 static json_object *new_int(double d)
@@ -354,14 +184,14 @@ static json_object *new_float(apr_pool_t *p, double d)
     if (is_integer(d) && fabs(d) < 1e15) {
         return new_int(d);
     }
-    return json_object_new_double_s(d, gql_coerce_js_number(p, d));
+    return json_object_new_double_s(d, gql_print_number(p, d));
 }
 
 /* parseValue of a leaf type: 1 with *out, or 0 with *msg. */
 static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
                        json_object **out, const char **msg)
 {
-    const char *s = gql_coerce_inspect(p, v);
+    const char *s = gql_print_inspect(p, v);
 
     *out = NULL;
     if (t->kind == GQL_KIND_ENUM) {
@@ -420,7 +250,7 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
         if (is_number(v) && is_integer(num(v))) {
             *out = gql_json_keep(p, json_object_new_string(
                 json_object_is_type(v, json_type_int) ? s
-                : gql_coerce_js_number(p, num(v))));
+                : gql_print_number(p, num(v))));
         }
         else if (!json_object_is_type(v, json_type_string)) {
             *msg = apr_psprintf(p, "ID cannot represent value: %s", s);
@@ -494,7 +324,7 @@ static void verr(vctx_t *v, const gql_path_t *path, json_object *invalid,
         return;
     }
     prefix = apr_psprintf(v->p, "Variable \"$%s\" got invalid value %s",
-                          v->name, gql_coerce_inspect(v->p, invalid));
+                          v->name, gql_print_inspect(v->p, invalid));
     if (path != NULL) {
         prefix = apr_pstrcat(v->p, prefix, " at \"", v->name,
                              path_text(v->p, path), "\"", NULL);
@@ -559,7 +389,7 @@ static json_object *cin_object(vctx_t *v, json_object *val,
             else if (f->type->kind == GQL_TYPE_NON_NULL && room(v)) {
                 verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" of "
                      "required type \"%s\" was not provided.", f->name,
-                     gql_schema_print_type(v->p, f->type)));
+                     gql_print_type(v->p, f->type)));
             }
             continue;
         }
@@ -583,7 +413,7 @@ static json_object *cin_object(vctx_t *v, json_object *val,
         if (!known) {
             verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" is not "
                  "defined by type \"%s\".%s", key, t->name,
-                 gql_schema_suggest(v->p, NULL, key, names)));
+                 gql_print_suggest(v->p, NULL, key, names)));
         }
     }
     if (t->one_of) {
@@ -605,7 +435,7 @@ static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
         }
         verr(v, path, NULL, apr_psprintf(v->p, "Expected non-nullable type "
                                          "\"%s\" not to be null.",
-                                         gql_schema_print_type(v->p, t)));
+                                         gql_print_type(v->p, t)));
         return NULL;
     }
     if (val == NULL) {
@@ -677,7 +507,7 @@ static void coerce_one(vctx_t *v, const gql_schema_t *schema,
             gql_error_add(v->p, v->errors, &d->type->loc, "Variable \"$%s\" "
                           "expected value of type \"%s\" which cannot be "
                           "used as an input type.", v->name,
-                          gql_schema_print_ast_type(v->p, d->type));
+                          gql_print_ast_type(v->p, d->type));
         }
         return;
     }
@@ -690,7 +520,7 @@ static void coerce_one(vctx_t *v, const gql_schema_t *schema,
         else if (t->kind == GQL_TYPE_NON_NULL && room(v)) {
             gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
                           "required type \"%s\" was not provided.", v->name,
-                          gql_schema_print_type(v->p, t));
+                          gql_print_type(v->p, t));
         }
         return;
     }
@@ -698,7 +528,7 @@ static void coerce_one(vctx_t *v, const gql_schema_t *schema,
         if (room(v)) {
             gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
                           "non-null type \"%s\" must not be null.", v->name,
-                          gql_schema_print_type(v->p, t));
+                          gql_print_type(v->p, t));
         }
         return;
     }
@@ -971,7 +801,7 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
         const gql_input_value_t *d = APR_ARRAY_IDX(defs, i,
                                                    const gql_input_value_t *);
         const gql_argument_t *a = arg_named(args, d->name);
-        const char *ty = gql_schema_print_type(p, d->type);
+        const char *ty = gql_print_type(p, d->type);
         int nn = d->type->kind == GQL_TYPE_NON_NULL, isnull;
 
         if (a == NULL || missing_var(a->value, variables)) {
@@ -1004,7 +834,7 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
         if (!gql_coerce_literal(p, d->type, a->value, variables, &v)) {
             return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
                             "Argument \"%s\" has invalid value %s.", d->name,
-                            gql_schema_print_value(p, a->value)));
+                            gql_print_value(p, a->value)));
         }
         json_object_object_add(out, d->name, ref(v));
     }
@@ -1034,12 +864,12 @@ static int ser_int(apr_pool_t *p, json_object *raw, json_object **out,
 
     if (!is_integer(d)) {
         *msg = apr_pstrcat(p, "Int cannot represent non-integer value: ",
-                           gql_coerce_inspect(p, raw), NULL);
+                           gql_print_inspect(p, raw), NULL);
         return 0;
     }
     if (d > MAX_INT || d < MIN_INT) {
         *msg = apr_pstrcat(p, "Int cannot represent non 32-bit signed "
-                           "integer value: ", gql_coerce_inspect(p, raw),
+                           "integer value: ", gql_print_inspect(p, raw),
                            NULL);
         return 0;
     }
@@ -1054,7 +884,7 @@ static int ser_float(apr_pool_t *p, json_object *raw, json_object **out,
 
     if (!isfinite(d)) {
         *msg = apr_pstrcat(p, "Float cannot represent non numeric value: ",
-                           gql_coerce_inspect(p, raw), NULL);
+                           gql_print_inspect(p, raw), NULL);
         return 0;
     }
     *out = gql_json_keep(p, json_object_is_type(raw, json_type_int)
@@ -1076,7 +906,7 @@ static int ser_text(apr_pool_t *p, const gql_type_t *t, json_object *raw,
             return 1;
         }
         *msg = apr_pstrcat(p, "Boolean cannot represent a non boolean "
-                           "value: ", gql_coerce_inspect(p, raw), NULL);
+                           "value: ", gql_print_inspect(p, raw), NULL);
         return 0;
     }
     if (isstr) {
@@ -1092,11 +922,11 @@ static int ser_text(apr_pool_t *p, const gql_type_t *t, json_object *raw,
     if (is_number(raw) && (t->name[0] == 'S' ? isfinite(num(raw))
                            : is_integer(num(raw)))) {
         *out = gql_json_keep(p, json_object_new_string(
-                                    gql_coerce_inspect(p, raw)));
+                                    gql_print_inspect(p, raw)));
         return 1;
     }
     *msg = apr_pstrcat(p, t->name[0] == 'S' ? "String" : "ID", " cannot "
-                       "represent value: ", gql_coerce_inspect(p, raw), NULL);
+                       "represent value: ", gql_print_inspect(p, raw), NULL);
     return 0;
 }
 
@@ -1111,7 +941,7 @@ int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
             return 1;
         }
         *msg = apr_psprintf(p, "Enum \"%s\" cannot represent value: %s",
-                            leaf->name, gql_coerce_inspect(p, raw));
+                            leaf->name, gql_print_inspect(p, raw));
         return 0;
     }
     if (is_builtin(leaf, "Int")) {

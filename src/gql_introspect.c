@@ -27,18 +27,14 @@
  */
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
+#include "gql_coerce.h"
 #include "gql_introspect.h"
 #include "gql_parser.h"
-
-/* graphql-js's inspect() gives up below this many nested lists or
- * objects, and after this many list items. */
-#define INSPECT_DEPTH 2
-#define INSPECT_ITEMS 10
+#include "gql_print.h"
 
 typedef struct rctx_t {
     gql_resolve_t *b;
@@ -434,185 +430,6 @@ static void puts0(pbuf_t *b, const char *s)
     put(b, s, strlen(s));
 }
 
-/* digits (k of them) times 10^(n - k), as ECMA-262 Number::toString
- * writes it. */
-static const char *jsplace(char *out, apr_size_t size, int neg,
-                           const char *digits, int k, int n)
-{
-    const char *sign = neg ? "-" : "";
-
-    if (k <= n && n <= 21) {
-        apr_snprintf(out, size, "%s%s%0*d", sign, digits, n - k, 0);
-        if (n == k) {
-            out[strlen(out) - 1] = '\0';
-        }
-    }
-    else if (0 < n && n <= 21) {
-        apr_snprintf(out, size, "%s%.*s.%s", sign, n, digits, digits + n);
-    }
-    else if (-6 < n && n <= 0) {
-        apr_snprintf(out, size, "%s0.%0*d%s", sign, -n + 1, 0, digits);
-        memmove(out + strlen(sign) + 2, out + strlen(sign) + 3,
-                strlen(out + strlen(sign) + 3) + 1);
-    }
-    else {
-        apr_snprintf(out, size, "%s%c%s%se%c%d", sign, digits[0],
-                     k > 1 ? "." : "", digits + 1, n - 1 < 0 ? '-' : '+',
-                     abs(n - 1));
-    }
-    return out;
-}
-
-/* Number.prototype.toString(): the shortest digits that read back as the
- * same double, placed as ECMA-262 Number::toString places them. */
-static const char *jsnum(char *out, apr_size_t size, double d)
-{
-    char tmp[40], digits[24];
-    int prec, k = 0, n;
-    const char *p;
-
-    if (d == 0) {
-        return "0";
-    }
-    if (isnan(d)) {
-        return "NaN";
-    }
-    if (isinf(d)) {
-        return d < 0 ? "-Infinity" : "Infinity";
-    }
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, fabs(d));
-        if (strtod(tmp, NULL) == fabs(d)) {
-            break;
-        }
-    }
-    for (p = tmp; *p != 'e'; p++) {
-        if (*p != '.') {
-            digits[k++] = *p;
-        }
-    }
-    while (k > 1 && digits[k - 1] == '0') {
-        k--;
-    }
-    digits[k] = '\0';
-    n = atoi(p + 1) + 1;
-    return jsplace(out, size, d < 0, digits, k, n);
-}
-
-
-/* printString(): JSON-like, but U+007F..U+009F escaped too and every
- * \u escape in upper case. */
-static void print_string(pbuf_t *b, const char *s, apr_size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    apr_size_t i;
-    char esc[8];
-
-    put(b, "\"", 1);
-    for (i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        unsigned int cp = ch;
-
-        if (ch == 0xC2 && i + 1 < len
-            && (unsigned char)s[i + 1] >= 0x80
-            && (unsigned char)s[i + 1] <= 0x9F) {
-            cp = (unsigned char)s[++i];
-        }
-        else if (ch >= 0x20 && ch != '"' && ch != '\\' && ch != 0x7F) {
-            put(b, s + i, 1);
-            continue;
-        }
-        switch (cp) {
-        case '\b': puts0(b, "\\b"); break;
-        case '\t': puts0(b, "\\t"); break;
-        case '\n': puts0(b, "\\n"); break;
-        case '\f': puts0(b, "\\f"); break;
-        case '\r': puts0(b, "\\r"); break;
-        case '"': puts0(b, "\\\""); break;
-        case '\\': puts0(b, "\\\\"); break;
-        default:
-            apr_snprintf(esc, sizeof(esc), "\\u00%c%c", hex[cp >> 4],
-                         hex[cp & 15]);
-            puts0(b, esc);
-        }
-    }
-    put(b, "\"", 1);
-}
-
-/* JSON.stringify() of a string, as inspect() quotes one. */
-static void json_string(pbuf_t *b, const char *s, apr_size_t len)
-{
-    json_object *o = json_object_new_string_len(s, (int)len);
-
-    puts0(b, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN
-                                            | JSON_C_TO_STRING_NOSLASHESCAPE));
-    json_object_put(o);
-}
-
-static void number(pbuf_t *b, const gql_value_t *v)
-{
-    char out[40];
-
-    puts0(b, jsnum(out, sizeof(out), strtod(v->text, NULL)));
-}
-
-/* inspect() of what valueFromASTUntyped makes of a literal; level counts
- * the lists and objects around it. */
-static void inspect(pbuf_t *b, const gql_value_t *v, int level)
-{
-    const apr_array_header_t *xs = v->kind == GQL_VALUE_LIST ? v->items
-                                                             : v->fields;
-    int i, n;
-
-    switch (v->kind) {
-    case GQL_VALUE_INT:
-    case GQL_VALUE_FLOAT:
-        number(b, v);
-        return;
-    case GQL_VALUE_STRING:
-    case GQL_VALUE_ENUM:
-        json_string(b, v->text, v->len);
-        return;
-    case GQL_VALUE_LIST:
-    case GQL_VALUE_OBJECT:
-        break;
-    default:
-        puts0(b, v->text);
-        return;
-    }
-    if (xs->nelts == 0) {
-        puts0(b, v->kind == GQL_VALUE_LIST ? "[]" : "{}");
-        return;
-    }
-    if (level >= INSPECT_DEPTH) {
-        puts0(b, v->kind == GQL_VALUE_LIST ? "[Array]" : "[Object]");
-        return;
-    }
-    puts0(b, v->kind == GQL_VALUE_LIST ? "[" : "{ ");
-    n = v->kind == GQL_VALUE_LIST && xs->nelts > INSPECT_ITEMS
-        ? INSPECT_ITEMS : xs->nelts;
-    for (i = 0; i < n; i++) {
-        if (i) {
-            puts0(b, ", ");
-        }
-        if (v->kind == GQL_VALUE_LIST) {
-            inspect(b, GQL_AST_ITEM(xs, i, gql_value_t), level + 1);
-        }
-        else {
-            const gql_object_field_t *f = GQL_AST_ITEM(xs, i,
-                                                       gql_object_field_t);
-
-            puts0(b, apr_pstrcat(b->p, f->name.value, ": ", NULL));
-            inspect(b, f->value, level + 1);
-        }
-    }
-    if (xs->nelts > n) {
-        puts0(b, apr_psprintf(b->p, ", ... %d more item%s", xs->nelts - n,
-                              xs->nelts - n == 1 ? "" : "s"));
-    }
-    puts0(b, v->kind == GQL_VALUE_LIST ? "]" : " }");
-}
-
 /* graphql-js's integerStringRegExp: /^-?(?:0|[1-9][0-9]*)$/ */
 static int integer_string(const char *s, apr_size_t len)
 {
@@ -629,9 +446,13 @@ static int integer_string(const char *s, apr_size_t len)
     return 1;
 }
 
-static void custom_scalar(pbuf_t *b, const gql_value_t *v)
+/* parseLiteral of a custom scalar (valueFromASTUntyped), then printed
+ * back: a value that is no string, number or boolean cannot be, and
+ * graphql-js says so with inspect() of it. */
+static void custom_scalar(pbuf_t *b, const gql_type_t *t, const gql_value_t *v)
 {
-    pbuf_t in;
+    gql_tref_t named = { GQL_TYPE_NAMED, NULL, NULL };
+    json_object *value = NULL;
 
     switch (v->kind) {
     case GQL_VALUE_INT:
@@ -639,11 +460,11 @@ static void custom_scalar(pbuf_t *b, const gql_value_t *v)
         if (!isfinite(strtod(v->text, NULL))) {
             break;
         }
-        number(b, v);
+        puts0(b, gql_print_number(b->p, strtod(v->text, NULL)));
         return;
     case GQL_VALUE_STRING:
     case GQL_VALUE_ENUM:
-        print_string(b, v->text, v->len);
+        puts0(b, gql_print_string(b->p, v->text, v->len));
         return;
     case GQL_VALUE_BOOLEAN:
         puts0(b, v->text);
@@ -651,29 +472,27 @@ static void custom_scalar(pbuf_t *b, const gql_value_t *v)
     default:
         break;
     }
-    memset(&in, 0, sizeof(in));
-    in.p = b->p;
-    inspect(&in, v, 0);
+    named.named = t;
+    gql_coerce_literal(b->p, &named, v, NULL, &value);
     b->err = apr_pstrcat(b->p, "Cannot convert value to AST: ",
-                         in.s ? in.s : "", ".", NULL);
+                         gql_print_inspect(b->p, value), ".", NULL);
 }
 
 static void scalar(pbuf_t *b, const gql_type_t *t, const gql_value_t *v)
 {
-    char out[40];
     double d;
 
     if (!t->builtin) {
-        custom_scalar(b, v);
+        custom_scalar(b, t, v);
     }
     else if (strcmp(t->name, "Float") == 0) {
         d = strtod(v->text, NULL);
         if (isfinite(d)) {
-            puts0(b, jsnum(out, sizeof(out), d));
+            puts0(b, gql_print_number(b->p, d));
         }
         else {
             b->err = apr_pstrcat(b->p, "Float cannot represent non numeric "
-                                 "value: ", jsnum(out, sizeof(out), d), NULL);
+                                 "value: ", gql_print_number(b->p, d), NULL);
         }
     }
     else if (strcmp(t->name, "Int") == 0) {
@@ -682,7 +501,7 @@ static void scalar(pbuf_t *b, const gql_type_t *t, const gql_value_t *v)
     else if (v->kind == GQL_VALUE_STRING
              && (strcmp(t->name, "String") == 0
                  || !integer_string(v->text, v->len))) {
-        print_string(b, v->text, v->len);
+        puts0(b, gql_print_string(b->p, v->text, v->len));
     }
     else {
         puts0(b, v->text);

@@ -4,38 +4,21 @@
  */
 
 /*
- * gql_schema.c: SDL documents -> one checked, immutable schema.
- *
- * Building runs in two phases, as graphql-js's buildASTSchema does:
- *
- *   1. SDL validation on the syntax trees alone (unique names, known types
- *      and directives, directive locations and arguments, type extensions).
- *      Its problems make every later step meaningless, so when it reports
- *      anything the build stops there, with all of them.
- *   2. Build the types, then check the type-system rules of the
- *      specification on them (root types, fields and arguments, interfaces,
- *      unions, enums, input objects, values of defaults and of applied
- *      directive arguments).
+ * gql_schema.c: the schema's types, made from SDL definitions, and the
+ * look-ups that every later stage uses.
  *
  * The built-in scalars, directives and introspection types are themselves
  * written in SDL below and parsed with the user's documents: they form the
  * schema the user's documents extend, so redefining them is an error.
  *
- * Errors are reported in a stable order: by file (in the order given),
- * line, column, then message.
- *
- * This file owns the built-ins, the build and the entry points; the rules
- * of both phases are in gql_schema_check.c.
+ * gql_schema_load.c runs the build: it gathers the definitions here, has
+ * gql_schema_check.c check them, makes the types here, has them checked,
+ * and maps them.  This file calls neither of the two.
  */
 
-#include <errno.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
-#include <apr_lib.h>
 #include <apr_strings.h>
-#include <apr_file_io.h>
-#include <apr_file_info.h>
 #include "gql_parser.h"
 #include "gql_schema.h"
 #include "gql_schema_int.h"
@@ -47,7 +30,6 @@ const char *const gql_type_kind_names[] = {
 
 #define BUILTIN_SOURCE "<built-in>"
 #define DEFAULT_DEPRECATION "No longer supported"
-#define MAX_SUGGESTIONS 5
 #define META_CARRIER "__MetaFields"
 
 /* The built-ins, with the descriptions graphql-js gives them, since
@@ -394,287 +376,16 @@ gql_error_t *gql_schema_fail(gql_build_t *c, const char *src,
     return e;
 }
 
-
-/* ---- Suggestions ("Did you mean ...?"), as graphql-js makes them ---- */
-
-/* Optimal string alignment distance, case-insensitive, where a change of
- * case alone counts as one edit; -1 when over threshold.  rows are three
- * rows of strlen(input) + 1 cells: the shorter string indexes them. */
-static int lexdist(int **rows, const char *input, const char *option,
-                   int threshold)
+/* The type a reference names, under its lists and non-nulls. */
+const gql_type_t *gql_schema_named(const gql_tref_t *t)
 {
-    const char *a, *b;
-    int alen, blen, i, j, d;
-
-    if (strcmp(input, option) == 0) {
-        return 0;
+    while (t && t->kind != GQL_TYPE_NAMED) {
+        t = t->of_type;
     }
-    if (strcasecmp(input, option) == 0) {
-        return 1;
-    }
-    a = option;
-    b = input;
-    if (strlen(a) < strlen(b)) {
-        a = input;
-        b = option;
-    }
-    alen = (int)strlen(a);
-    blen = (int)strlen(b);
-    if (alen - blen > threshold) {
-        return -1;
-    }
-    for (j = 0; j <= blen; j++) {
-        rows[0][j] = j;
-    }
-    for (i = 1; i <= alen; i++) {
-        int *up = rows[(i - 1) % 3], *cur = rows[i % 3];
-        int smallest = cur[0] = i;
-
-        for (j = 1; j <= blen; j++) {
-            int ca = apr_tolower(a[i - 1]), cb = apr_tolower(b[j - 1]);
-            int cell = up[j] + 1;
-
-            if (cur[j - 1] + 1 < cell) {
-                cell = cur[j - 1] + 1;
-            }
-            if (up[j - 1] + (ca != cb) < cell) {
-                cell = up[j - 1] + (ca != cb);
-            }
-            if (i > 1 && j > 1 && ca == apr_tolower(b[j - 2])
-                && apr_tolower(a[i - 2]) == cb
-                && rows[(i - 2) % 3][j - 2] + 1 < cell) {
-                cell = rows[(i - 2) % 3][j - 2] + 1;
-            }
-            if (cell < smallest) {
-                smallest = cell;
-            }
-            cur[j] = cell;
-        }
-        if (smallest > threshold) {
-            return -1;
-        }
-    }
-    d = rows[alen % 3][blen];
-    return d <= threshold ? d : -1;
+    return t ? t->named : NULL;
 }
 
-/* naturalCompare's numbers are JavaScript's: doubles, which a long run
- * of digits cannot overflow. */
-int gql_schema_natcmp(const char *a, const char *b)
-{
-    while (*a && *b) {
-        if (apr_isdigit(*a) && apr_isdigit(*b)) {
-            double an = 0, bn = 0;
-
-            do {
-                an = an * 10 + (*a++ - '0');
-            } while (apr_isdigit(*a) && an > 0);
-            do {
-                bn = bn * 10 + (*b++ - '0');
-            } while (apr_isdigit(*b) && bn > 0);
-            if (an != bn) {
-                return an < bn ? -1 : 1;
-            }
-        }
-        else {
-            if (*a != *b) {
-                return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-            }
-            a++;
-            b++;
-        }
-    }
-    return (int)strlen(a) - (int)strlen(b);
-}
-
-typedef struct sugg_t {
-    const char *name;
-    int dist;
-} sugg_t;
-
-static int suggcmp(const void *x, const void *y)
-{
-    const sugg_t *a = x, *b = y;
-
-    if (a->dist != b->dist) {
-        return a->dist - b->dist;
-    }
-    return gql_schema_natcmp(a->name, b->name);
-}
-
-const char *gql_schema_did_you_mean(apr_pool_t *p, const char *sub,
-                                    const apr_array_header_t *names)
-{
-    const char *msg = "";
-    int i, n = names->nelts;
-
-    if (n > MAX_SUGGESTIONS) {
-        n = MAX_SUGGESTIONS;
-    }
-    for (i = 0; i < n; i++) {
-        /* "A" / "A" or "B" / "A", "B", or "C" */
-        msg = apr_pstrcat(p, msg, i == 0 ? "" : n == 2 ? " or "
-                          : i == n - 1 ? ", or " : ", ", "\"",
-                          APR_ARRAY_IDX(names, i, const char *), "\"", NULL);
-    }
-    if (n == 0) {
-        return "";
-    }
-    return apr_pstrcat(p, " Did you mean ", sub ? sub : "", sub ? " " : "",
-                       msg, "?", NULL);
-}
-
-/* Scratch in a subpool: a broken schema may ask this for every one of
- * thousands of names. */
-const char *gql_schema_suggest(apr_pool_t *p, const char *sub,
-                               const char *input,
-                               const apr_array_header_t *options)
-{
-    apr_pool_t *sp;
-    apr_array_header_t *found, *names;
-    int threshold = (int)(strlen(input) * 4 / 10) + 1;
-    const char *msg;
-    int *rows[3];
-    sugg_t *s;
-    int i;
-
-    apr_pool_create(&sp, p);
-    found = apr_array_make(sp, 4, sizeof(sugg_t));
-    for (i = 0; i < 3; i++) {
-        rows[i] = apr_palloc(sp, sizeof(int) * (strlen(input) + 1));
-    }
-    for (i = 0; i < options->nelts; i++) {
-        const char *o = APR_ARRAY_IDX(options, i, const char *);
-        int d = lexdist(rows, input, o, threshold);
-
-        if (d >= 0) {
-            s = apr_array_push(found);
-            s->name = o;
-            s->dist = d;
-        }
-    }
-    s = (sugg_t *)found->elts;
-    qsort(s, found->nelts, sizeof(sugg_t), suggcmp);
-    names = apr_array_make(sp, found->nelts, sizeof(const char *));
-    for (i = 0; i < found->nelts; i++) {
-        APR_ARRAY_PUSH(names, const char *) = s[i].name;
-    }
-    msg = apr_pstrdup(p, gql_schema_did_you_mean(sp, sub, names));
-    apr_pool_destroy(sp);
-    return msg;
-}
-
-/* ---- Printing types and values, as graphql-js's print() does ---- */
-
-const char *gql_schema_print_ast_type(apr_pool_t *p,
-                                      const gql_type_ref_t *t)
-{
-    /* the parser bounds the nesting of type references */
-    switch (t->kind) {
-    case GQL_TYPE_LIST:
-        return apr_pstrcat(p, "[", gql_schema_print_ast_type(p, t->of_type),
-                           "]", NULL);
-    case GQL_TYPE_NON_NULL:
-        return apr_pstrcat(p, gql_schema_print_ast_type(p, t->of_type), "!",
-                           NULL);
-    default:
-        return t->name.value;
-    }
-}
-
-const char *gql_schema_print_type(apr_pool_t *p, const gql_tref_t *t)
-{
-    if (t == NULL) {
-        return "";
-    }
-    switch (t->kind) {
-    case GQL_TYPE_LIST:
-        return apr_pstrcat(p, "[", gql_schema_print_type(p, t->of_type), "]",
-                           NULL);
-    case GQL_TYPE_NON_NULL:
-        return apr_pstrcat(p, gql_schema_print_type(p, t->of_type), "!",
-                           NULL);
-    default:
-        return t->named ? t->named->name : "";
-    }
-}
-
-static const char *print_string(apr_pool_t *p, const char *s, apr_size_t len)
-{
-    char *out = apr_palloc(p, len * 6 + 3), *o = out;
-    apr_size_t i;
-
-    *o++ = '"';
-    for (i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-
-        switch (ch) {
-        case '"': *o++ = '\\'; *o++ = '"'; break;
-        case '\\': *o++ = '\\'; *o++ = '\\'; break;
-        case '\b': *o++ = '\\'; *o++ = 'b'; break;
-        case '\f': *o++ = '\\'; *o++ = 'f'; break;
-        case '\n': *o++ = '\\'; *o++ = 'n'; break;
-        case '\r': *o++ = '\\'; *o++ = 'r'; break;
-        case '\t': *o++ = '\\'; *o++ = 't'; break;
-        default:
-            if (ch < 0x20 || ch == 0x7f) {
-                o += apr_snprintf(o, 7, "\\u%04X", ch);
-            }
-            else {
-                *o++ = (char)ch;
-            }
-        }
-    }
-    *o++ = '"';
-    *o = '\0';
-    return out;
-}
-
-static const char *print_value(apr_pool_t *p, const gql_value_t *v,
-                               int depth)
-{
-    const char *out;
-    int i;
-
-    if (depth > GQL_MAX_DEPTH) {
-        return "...";
-    }
-    switch (v->kind) {
-    case GQL_VALUE_VARIABLE:
-        return apr_pstrcat(p, "$", v->text, NULL);
-    case GQL_VALUE_STRING:
-        if (v->block) {
-            return apr_pstrcat(p, "\"\"\"", v->text, "\"\"\"", NULL);
-        }
-        return print_string(p, v->text, v->len);
-    case GQL_VALUE_LIST:
-        out = "[";
-        for (i = 0; i < v->items->nelts; i++) {
-            out = apr_pstrcat(p, out, i ? ", " : "",
-                              print_value(p, GQL_AST_ITEM(v->items, i,
-                                                          gql_value_t),
-                                          depth + 1), NULL);
-        }
-        return apr_pstrcat(p, out, "]", NULL);
-    case GQL_VALUE_OBJECT:
-        out = "{";
-        for (i = 0; i < v->fields->nelts; i++) {
-            const gql_object_field_t *f = GQL_AST_ITEM(v->fields, i,
-                                                       gql_object_field_t);
-
-            out = apr_pstrcat(p, out, i ? ", " : "", f->name.value, ": ",
-                              print_value(p, f->value, depth + 1), NULL);
-        }
-        return apr_pstrcat(p, out, "}", NULL);
-    default:
-        return v->text;
-    }
-}
-
-const char *gql_schema_print_value(apr_pool_t *p, const gql_value_t *v)
-{
-    return print_value(p, v, 0);
-}
+/* ---- Phase 1's input: the definitions and their indexes ---- */
 
 static void add_items(gql_build_t *c, const gql_document_t *doc,
                       apr_array_header_t *to, int hidden)
@@ -741,7 +452,47 @@ static void index_items(gql_build_t *c)
     }
 }
 
-/* ---- Phase 2: build the types ---- */
+/* Parses built-in SDL into c->bitems; 0 after an error. */
+static int add_builtin(gql_build_t *c, const char *sdl, apr_size_t len,
+                       const char *source, int hidden)
+{
+    gql_error_t *err = NULL;
+    const gql_document_t *d = gql_parse(c->p, sdl, len, source, &err);
+
+    if (d == NULL) {
+        APR_ARRAY_PUSH(c->errs, gql_error_t *) = err;
+        return 0;
+    }
+    add_items(c, d, c->bitems, hidden);
+    return 1;
+}
+
+/* The built-ins, then the vocabulary's definitions (NULL: none). */
+static int prelude(gql_build_t *c, const gql_schema_vocab_t *vocab)
+{
+    return add_builtin(c, builtin_sdl, sizeof(builtin_sdl) - 1,
+                       BUILTIN_SOURCE, 0)
+           && (vocab == NULL
+               || add_builtin(c, vocab->sdl, strlen(vocab->sdl),
+                              vocab->source, vocab->hidden));
+}
+
+int gql_schema_gather(gql_build_t *c, const gql_schema_vocab_t *vocab,
+                      const gql_document_t *const *docs, int ndocs)
+{
+    int i;
+
+    if (!prelude(c, vocab)) {
+        return 0;
+    }
+    for (i = 0; i < ndocs; i++) {
+        add_items(c, docs[i], c->items, 0);
+    }
+    index_items(c);
+    return 1;
+}
+
+/* ---- Phase 2's input: the types ---- */
 
 static const gql_type_t *lookup(gql_build_t *c, const char *name)
 {
@@ -1146,6 +897,25 @@ static void build(gql_build_t *c)
     take_meta_fields(c);
 }
 
+/* Empty tables, in the schema's pool. */
+static gql_schema_t *new_schema(apr_pool_t *p, int ntypes)
+{
+    gql_schema_t *s = apr_pcalloc(p, sizeof(*s));
+
+    s->types = apr_array_make(p, ntypes, sizeof(gql_type_t *));
+    s->type_index = apr_hash_make(p);
+    s->directives = apr_array_make(p, 8, sizeof(gql_directive_def_t *));
+    s->directive_index = apr_hash_make(p);
+    s->type_map = apr_array_make(p, ntypes, sizeof(gql_type_t *));
+    return s;
+}
+
+void gql_schema_make(gql_build_t *c)
+{
+    c->s = new_schema(c->p, c->items->nelts + 16);
+    build(c);
+}
+
 /* ---- The type map ---- */
 
 /*
@@ -1164,21 +934,15 @@ typedef struct tmap_t {
 
 static void reach(tmap_t *m, const gql_type_t *t);
 
-static const gql_type_t *named_of(const gql_tref_t *r)
-{
-    while (r->kind != GQL_TYPE_NAMED) {
-        r = r->of_type;
-    }
-    return r->named;
-}
-
 static void reach_inputs(tmap_t *m, const apr_array_header_t *ivs)
 {
     int i;
 
     for (i = 0; ivs && i < ivs->nelts; i++) {
-        reach(m, named_of(APR_ARRAY_IDX(ivs, i,
-                                        const gql_input_value_t *)->type));
+        const gql_input_value_t *v = APR_ARRAY_IDX(ivs, i,
+                                                   const gql_input_value_t *);
+
+        reach(m, gql_schema_named(v->type));
     }
 }
 
@@ -1199,7 +963,7 @@ static void reach_children(tmap_t *m, const gql_type_t *t)
         for (i = 0; i < t->fields->nelts; i++) {
             const gql_field_t *f = APR_ARRAY_IDX(t->fields, i, gql_field_t *);
 
-            reach(m, named_of(f->type));
+            reach(m, gql_schema_named(f->type));
             reach_inputs(m, f->arguments);
         }
     }
@@ -1238,7 +1002,7 @@ static void reach_directives(tmap_t *m, const gql_schema_t *s)
     }
 }
 
-static void map_types(gql_schema_t *s, apr_pool_t *tp)
+void gql_schema_map_types(gql_schema_t *s, apr_pool_t *tp)
 {
     tmap_t m;
     int i;
@@ -1280,212 +1044,13 @@ gql_directive_def_t *gql_schema_hide_directive(gql_schema_t *s,
 
     if (d != NULL && !d->builtin) {
         d->server_side = 1;
-        map_types(s, ptemp);
+        gql_schema_map_types(s, ptemp);
         return d;
     }
     return NULL;
 }
 
-/* ---- Entry points ---- */
-
-typedef struct sorted_t {
-    gql_error_t *e;
-    int file;
-    unsigned int line, column;
-    int seq;
-} sorted_t;
-
-static int sortcmp(const void *x, const void *y)
-{
-    const sorted_t *a = x, *b = y;
-    int m;
-
-    if (a->file != b->file) {
-        return a->file < b->file ? -1 : 1;
-    }
-    if (a->line != b->line) {
-        return a->line < b->line ? -1 : 1;
-    }
-    if (a->column != b->column) {
-        return a->column < b->column ? -1 : 1;
-    }
-    m = strcmp(a->e->message, b->e->message);
-    return m ? m : a->seq - b->seq;
-}
-
-/* Errors by file (in the order given), line, column, message. */
-static void flush_errors(gql_build_t *c, const gql_document_t *const *docs,
-                         int ndocs, apr_array_header_t *errors)
-{
-    apr_hash_t *order = apr_hash_make(c->tp);
-    sorted_t *s;
-    int i, n = c->errs->nelts;
-
-    for (i = ndocs - 1; i >= 0; i--) {
-        if (docs[i]->source) {
-            apr_hash_set(order, docs[i]->source, APR_HASH_KEY_STRING,
-                         (void *)(apr_uintptr_t)(i + 1));
-        }
-    }
-    s = apr_palloc(c->tp, sizeof(*s) * (n + 1));
-    for (i = 0; i < n; i++) {
-        gql_error_t *e = APR_ARRAY_IDX(c->errs, i, gql_error_t *);
-        const gql_loc_t *loc = e->locations->nelts
-            ? &APR_ARRAY_IDX(e->locations, 0, gql_loc_t) : NULL;
-
-        s[i].e = e;
-        s[i].file = e->source && loc ? (int)(apr_uintptr_t)apr_hash_get(
-            order, e->source, APR_HASH_KEY_STRING) : 0;
-        s[i].line = loc ? loc->line : 0;
-        s[i].column = loc ? loc->column : 0;
-        s[i].seq = i;
-    }
-    qsort(s, n, sizeof(*s), sortcmp);
-    for (i = 0; i < n; i++) {
-        APR_ARRAY_PUSH(errors, gql_error_t *) = s[i].e;
-    }
-}
-
-/* Parses built-in SDL into c->bitems; 0 after an error. */
-static int add_builtin(gql_build_t *c, const char *sdl, apr_size_t len,
-                       const char *source, int hidden)
-{
-    gql_error_t *err = NULL;
-    const gql_document_t *d = gql_parse(c->p, sdl, len, source, &err);
-
-    if (d == NULL) {
-        APR_ARRAY_PUSH(c->errs, gql_error_t *) = err;
-        return 0;
-    }
-    add_items(c, d, c->bitems, hidden);
-    return 1;
-}
-
-/* The built-ins, then the vocabulary's definitions (NULL: none). */
-static int prelude(gql_build_t *c, const gql_schema_vocab_t *vocab)
-{
-    return add_builtin(c, builtin_sdl, sizeof(builtin_sdl) - 1,
-                       BUILTIN_SOURCE, 0)
-           && (vocab == NULL
-               || add_builtin(c, vocab->sdl, strlen(vocab->sdl),
-                              vocab->source, vocab->hidden));
-}
-
-gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
-                               const gql_schema_vocab_t *vocab,
-                               const gql_document_t *const *docs, int ndocs,
-                               apr_array_header_t *errors)
-{
-    gql_build_t ctx, *c = &ctx;
-    int i;
-
-    memset(c, 0, sizeof(*c));
-    c->p = p;
-    c->tp = ptemp;
-    c->errs = gql_errors_make(ptemp);
-    c->src0 = ndocs > 0 ? docs[0]->source : NULL;
-    c->items = apr_array_make(ptemp, 64, sizeof(gql_item_t *));
-    c->bitems = apr_array_make(ptemp, 32, sizeof(gql_item_t *));
-    c->btypes = apr_hash_make(ptemp);
-    c->bdirs = apr_hash_make(ptemp);
-    c->deftypes = apr_hash_make(ptemp);
-    c->dirs = apr_hash_make(ptemp);
-    c->knownnames = apr_array_make(ptemp, 64, sizeof(const char *));
-    c->typedirs = apr_hash_make(ptemp);
-    c->schemadirs = apr_hash_make(ptemp);
-    c->tinfo = apr_hash_make(ptemp);
-    if (prelude(c, vocab)) {
-        for (i = 0; i < ndocs; i++) {
-            add_items(c, docs[i], c->items, 0);
-        }
-        index_items(c);
-        gql_schema_check_sdl(c);
-    }
-    if (c->errs->nelts == 0) {
-        c->s = apr_pcalloc(p, sizeof(*c->s));
-        c->s->types = apr_array_make(p, c->items->nelts + 16,
-                                     sizeof(gql_type_t *));
-        c->s->type_index = apr_hash_make(p);
-        c->s->directives = apr_array_make(p, 8,
-                                          sizeof(gql_directive_def_t *));
-        c->s->directive_index = apr_hash_make(p);
-        c->s->type_map = apr_array_make(p, c->s->types->nelts,
-                                        sizeof(gql_type_t *));
-        build(c);
-        gql_schema_check_types(c);
-        if (c->errs->nelts == 0) {
-            map_types(c->s, ptemp);
-        }
-    }
-    flush_errors(c, docs, ndocs, errors);
-    return c->errs->nelts ? NULL : c->s;
-}
-
-/* Reads a whole file into p; NULL and *rv on failure. */
-static char *slurp(apr_pool_t *p, const char *file, apr_size_t *len,
-                   apr_status_t *rv)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    char *buf = NULL;
-
-    *rv = apr_file_open(&f, file, APR_FOPEN_READ | APR_FOPEN_BINARY,
-                        APR_FPROT_OS_DEFAULT, p);
-    if (*rv != APR_SUCCESS) {
-        return NULL;
-    }
-    *rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_TYPE, f);
-    if (*rv == APR_SUCCESS && fi.filetype == APR_DIR) {
-        *rv = APR_FROM_OS_ERROR(EISDIR);
-    }
-    if (*rv == APR_SUCCESS) {
-        buf = apr_palloc(p, (apr_size_t)fi.size + 1);
-        *len = 0;
-        if (fi.size > 0) {
-            *rv = apr_file_read_full(f, buf, (apr_size_t)fi.size, len);
-        }
-        buf[*len] = '\0';
-    }
-    apr_file_close(f);
-    return *rv == APR_SUCCESS ? buf : NULL;
-}
-
-gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
-                              const gql_schema_vocab_t *vocab,
-                              const char *const *files, int nfiles,
-                              apr_array_header_t *errors)
-{
-    const gql_document_t **docs = apr_palloc(ptemp, sizeof(*docs)
-                                             * (nfiles + 1));
-    int i, bad = 0;
-
-    for (i = 0; i < nfiles; i++) {
-        apr_size_t len;
-        apr_status_t rv;
-        gql_error_t *err = NULL;
-        char msg[256];
-        /* the schema points into the tree, so text and tree live in p */
-        const char *text = slurp(p, files[i], &len, &rv);
-
-        if (text == NULL) {
-            gql_error_add(p, errors, NULL, "cannot read: %s",
-                          apr_strerror(rv, msg, sizeof(msg)))->source =
-                files[i];
-            bad = 1;
-            continue;
-        }
-        docs[i] = gql_parse(p, text, len, files[i], &err);
-        if (docs[i] == NULL) {
-            if (err->source == NULL) {
-                err->source = files[i];
-            }
-            APR_ARRAY_PUSH(errors, gql_error_t *) = err;
-            bad = 1;
-        }
-    }
-    return bad ? NULL : gql_schema_build(p, ptemp, vocab, docs, nfiles,
-                                         errors);
-}
+/* ---- Look-ups ---- */
 
 const gql_type_t *gql_schema_type(const gql_schema_t *s, const char *name)
 {

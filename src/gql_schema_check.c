@@ -16,6 +16,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "gql_parser.h"
+#include "gql_print.h"
 #include "gql_schema_int.h"
 #include "gql_value_check.h"
 
@@ -194,7 +195,7 @@ static void check_directive_args(gql_build_t *c, const char *src,
         }
         fail(c, src, &a->loc, "Unknown argument \"%s\" on directive "
              "\"@%s\".%s", a->name.value, d->name.value,
-             gql_schema_suggest(c->tp, NULL, a->name.value, known));
+             gql_print_suggest(c->tp, NULL, a->name.value, known));
     }
     g = dups(c, names);
     for (i = 0; i < g->nelts; i++) {
@@ -224,7 +225,7 @@ static void check_directive_args(gql_build_t *c, const char *src,
             fail(c, src, &d->loc, "Directive \"@%s\" argument \"%s\" of type "
                  "\"%s\" is required, but it was not provided.",
                  d->name.value, iv->name.value,
-                 gql_schema_print_ast_type(c->tp, iv->type));
+                 gql_print_ast_type(c->tp, iv->type));
         }
     }
 }
@@ -281,7 +282,7 @@ static void unknown_type(gql_build_t *c, const char *src, const gql_name_t *n)
         return;
     }
     fail(c, src, &n->loc, "Unknown type \"%s\".%s", n->value,
-         gql_schema_suggest(c->tp, NULL, n->value, c->knownnames));
+         gql_print_suggest(c->tp, NULL, n->value, c->knownnames));
 }
 
 static const gql_name_t *named_of(const gql_type_ref_t *t)
@@ -405,7 +406,7 @@ static void check_extension(gql_build_t *c, const gql_item_t *it)
     /* knownnames holds the built-in names and the defined ones */
     fail(c, it->src, &d->name.loc, "Cannot extend type \"%s\" because it is "
          "not defined.%s", d->name.value,
-         gql_schema_suggest(c->tp, NULL, d->name.value, c->knownnames));
+         gql_print_suggest(c->tp, NULL, d->name.value, c->knownnames));
 }
 
 static void check_schema_def(gql_build_t *c, const gql_item_t *it,
@@ -576,17 +577,9 @@ void gql_schema_check_sdl(gql_build_t *c)
 /* Only type-system definitions and extensions belong in a schema. */
 /* ---- Phase 2: the type-system rules ---- */
 
-static const gql_type_t *named(const gql_tref_t *t)
-{
-    while (t && t->kind != GQL_TYPE_NAMED) {
-        t = t->of_type;
-    }
-    return t ? t->named : NULL;
-}
-
 static int is_input(const gql_tref_t *t)
 {
-    const gql_type_t *n = named(t);
+    const gql_type_t *n = gql_schema_named(t);
 
     return n && (n->kind == GQL_KIND_SCALAR || n->kind == GQL_KIND_ENUM
                  || n->kind == GQL_KIND_INPUT_OBJECT);
@@ -594,14 +587,14 @@ static int is_input(const gql_tref_t *t)
 
 static int is_output(const gql_tref_t *t)
 {
-    const gql_type_t *n = named(t);
+    const gql_type_t *n = gql_schema_named(t);
 
     return n && n->kind != GQL_KIND_INPUT_OBJECT;
 }
 
 static const char *tstr(gql_build_t *c, const gql_tref_t *t)
 {
-    return gql_schema_print_type(c->tp, t);
+    return gql_print_type(c->tp, t);
 }
 
 static int required(const gql_input_value_t *v)
@@ -1095,7 +1088,8 @@ static int reaches_type(gql_build_t *c, apr_hash_t *seen,
                                                    const gql_input_value_t *);
 
         if (reaches(c, seen, to, f->directives, depth)
-            || reaches_type(c, seen, to, named(f->type), depth + 1)) {
+            || reaches_type(c, seen, to, gql_schema_named(f->type),
+                            depth + 1)) {
             return 1;
         }
     }
@@ -1119,7 +1113,8 @@ static int reaches_dir(gql_build_t *c, apr_hash_t *seen,
                                                    const gql_input_value_t *);
 
         if (reaches(c, seen, to, a->directives, depth)
-            || reaches_type(c, seen, to, named(a->type), depth + 1)) {
+            || reaches_type(c, seen, to, gql_schema_named(a->type),
+                            depth + 1)) {
             return 1;
         }
     }
@@ -1247,7 +1242,7 @@ static void check_object(gql_build_t *c, const char *src, const gql_value_t *v,
         }
         fail(c, src, &f->loc, "Field \"%s\" is not defined by type \"%s\".%s",
              f->name.value, t->name,
-             gql_schema_suggest(c->tp, NULL, f->name.value, names));
+             gql_print_suggest(c->tp, NULL, f->name.value, names));
     }
     for (i = 0; i < t->input_fields->nelts; i++) {
         const gql_input_value_t *fd = APR_ARRAY_IDX(t->input_fields, i,
@@ -1315,7 +1310,7 @@ static void check_value(gql_build_t *c, const char *src, const gql_value_t *v,
         }
         else {
             fail(c, src, &v->loc, "Expected value of type \"%s\", found %s.",
-                 where, gql_schema_print_value(c->tp, v));
+                 where, gql_print_value(c->tp, v));
         }
         return;
     }

@@ -4,9 +4,10 @@
  */
 
 /*
- * gql_schema_int.h: what gql_schema.c (building) and gql_schema_check.c
- * (the rules) share while one schema is built.  Private to the two; all
- * memory from the build's pools (p for the schema, tp for scratch).
+ * gql_schema_int.h: what gql_schema_load.c (the order of the build),
+ * gql_schema.c (the types) and gql_schema_check.c (the rules) share while
+ * one schema is built.  Private to the three; all memory from the build's
+ * pools (p for the schema, tp for scratch).
  */
 
 #ifndef GQL_SCHEMA_INT_H
@@ -71,10 +72,36 @@ gql_error_t *gql_schema_fail(gql_build_t *c, const char *src,
 const gql_directive_t *gql_schema_find_dir(const apr_array_header_t *dirs,
                                            const char *name);
 
-/* Phase 1, on the syntax trees: c->items and the indexes. */
+/* The named type under t's lists and non-nulls; NULL when t is NULL or
+ * names no type. */
+const gql_type_t *gql_schema_named(const gql_tref_t *t);
+
+/*
+ * The builder (gql_schema.c), in the order gql_schema_build() calls it.
+ *
+ * gql_schema_gather: the built-in definitions, the vocabulary's (NULL:
+ * none; gql_schema_vocab_t), then those of docs in
+ * order, into c->bitems and c->items, and phase 1's indexes (c->btypes,
+ * c->dirs, c->knownnames, ...).  Returns 0, with the error in c->errs,
+ * when the built-ins do not parse.
+ *
+ * gql_schema_make: c->s, with every type, directive and root type of the
+ * gathered definitions; run only when phase 1 found nothing.
+ *
+ * gql_schema_map_types: s->type_map and each type's referenced; run only
+ * on a schema that passed both phases (gql_schema_hide_directive() runs it
+ * again).
+ */
+int gql_schema_gather(gql_build_t *c, const gql_schema_vocab_t *vocab,
+                      const gql_document_t *const *docs, int ndocs);
+void gql_schema_make(gql_build_t *c);
+void gql_schema_map_types(gql_schema_t *s, apr_pool_t *tp);
+
+/* The rules (gql_schema_check.c).  Phase 1, on the syntax trees: c->items
+ * and the indexes. */
 void gql_schema_check_sdl(gql_build_t *c);
 
-/* Phase 2, on the built c->s. */
+/* Phase 2, on the made c->s. */
 void gql_schema_check_types(gql_build_t *c);
 
 #endif /* GQL_SCHEMA_INT_H */

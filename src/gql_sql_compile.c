@@ -19,6 +19,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include "gql_jwt.h"
+#include "gql_print.h"
 #include "gql_sql_int.h"
 
 /* Placeholder parts ($a.b.c) and input nesting followed. */
@@ -643,8 +644,7 @@ static void compile_field(cc_t *c, const gql_type_t *t,
                         && f->type->of_type->kind == GQL_TYPE_LIST)) {
                     fail(c, f->source, &d->loc, apr_psprintf(c->tp, "@jwt "
                          "on \"%s\": the field's type must be String, not "
-                         "%s.", c->label, gql_schema_print_type(c->tp,
-                                                                f->type)));
+                         "%s.", c->label, gql_print_type(c->tp, f->type)));
                 }
             }
         }

@@ -34,6 +34,7 @@
 #include "gql_coerce.h"
 #include "gql_json.h"
 #include "gql_jwt.h"
+#include "gql_print.h"
 #include "gql_sql_int.h"
 
 #define INTERNAL "Internal server error."
@@ -940,7 +941,7 @@ static const char *wide_ints(apr_pool_t *p, const char *text)
             if (out == NULL) {
                 w = out = apr_palloc(p, 2 * strlen(text) + 32);
             }
-            js = gql_coerce_js_number(p, strtod(s, NULL));
+            js = gql_print_number(p, strtod(s, NULL));
             memcpy(w, from, (apr_size_t)(s - from));
             w = apr_cpystrn(w + (s - from), js, 32);
             w = apr_cpystrn(w, strchr(js, 'e') ? "" : "e0", 3);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
+#include "gql_print.h"
 #include "gql_validate_int.h"
 
 /* ---- the rules, in graphql-js's specifiedRules order */
@@ -331,8 +332,8 @@ int gql_vknown_type_names(vctx_t *c, const node_t *n, int leave)
         }
     }
     gql_vreport(c, &name->loc, "Unknown type \"%s\".%s", name->value,
-                gql_schema_suggest(c->p, NULL, name->value,
-                                   distinct(c, names)));
+                gql_print_suggest(c->p, NULL, name->value,
+                                  distinct(c, names)));
     return 0;
 }
 
@@ -380,7 +381,7 @@ int gql_vvariables_are_input_types(vctx_t *c, const node_t *n, int leave)
     if (t != NULL && !gql_vis_input(gql_vnamed(t))) {
         gql_vreport(c, &v->type->loc, "Variable \"$%s\" cannot be non-input "
                     "type \"%s\".", v->name.value,
-                    gql_schema_print_ast_type(c->p, v->type));
+                    gql_print_ast_type(c->p, v->type));
     }
     return 0;
 }
@@ -399,13 +400,13 @@ int gql_vscalar_leafs(vctx_t *c, const node_t *n, int leave)
             gql_vreport(c, &f->selection_set->loc, "Field \"%s\" must not "
                         "have a selection since type \"%s\" has no "
                         "subfields.", f->name.value,
-                        gql_schema_print_type(c->p, t));
+                        gql_print_type(c->p, t));
         }
     }
     else if (f->selection_set == NULL) {
         gql_vreport(c, &f->loc, "Field \"%s\" of type \"%s\" must have a "
                     "selection of subfields. Did you mean \"%s { ... }\"?",
-                    f->name.value, gql_schema_print_type(c->p, t),
+                    f->name.value, gql_print_type(c->p, t),
                     f->name.value);
     }
     return 0;
@@ -461,7 +462,7 @@ static int tc_before(const gql_schema_t *s, const tcount_t *a,
     if (b->t->kind == GQL_KIND_INTERFACE && gql_vis_sub_type(b->t, a->t)) {
         return 0;
     }
-    return gql_schema_natcmp(a->t->name, b->t->name) < 0;
+    return gql_print_natcmp(a->t->name, b->t->name) < 0;
 }
 
 /* The count of t in a, a new one at 0 when t has none yet. */
@@ -548,11 +549,11 @@ int gql_vfields_on_correct_type(vctx_t *c, const node_t *n, int leave)
     if (leave || n->kind != N_FIELD || t == NULL || c->ti.field_def) {
         return 0;
     }
-    sugg = gql_schema_did_you_mean(c->p, "to use an inline fragment on",
-                                   suggested_types(c, t, f->name.value));
+    sugg = gql_print_did_you_mean(c->p, "to use an inline fragment on",
+                                  suggested_types(c, t, f->name.value));
     if (*sugg == '\0' && t->kind != GQL_KIND_UNION) {
-        sugg = gql_schema_suggest(c->p, NULL, f->name.value,
-                                  field_names(c, t));
+        sugg = gql_print_suggest(c->p, NULL, f->name.value,
+                                 field_names(c, t));
     }
     gql_vreport(c, &f->loc, "Cannot query field \"%s\" on type \"%s\".%s",
                 f->name.value, t->name, sugg);

@@ -24,6 +24,7 @@
 #include <apr_hash.h>
 #include <apr_strings.h>
 #include "gql_parser.h"         /* GQL_MAX_DEPTH */
+#include "gql_print.h"
 #include "gql_validate_int.h"
 
 /* Comparisons a document may cost.  graphql-js 16.13 has no such bound;
@@ -404,8 +405,8 @@ static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
     if (t1 && t2 && types_conflict(o, t1, t2)) {
         return make_conflict(c, name, apr_psprintf(c->p, "they return "
                              "conflicting types \"%s\" and \"%s\"",
-                             gql_schema_print_type(c->p, t1),
-                             gql_schema_print_type(c->p, t2)),
+                             gql_print_type(c->p, t1),
+                             gql_print_type(c->p, t2)),
                              f1->node, f2->node);
     }
     if (f1->node->selection_set && f2->node->selection_set) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
+#include "gql_print.h"
 #include "gql_validate_int.h"
 
 /* graphql-js's groupBy over names, then one error per name given more
@@ -403,8 +404,8 @@ int gql_vknown_argument_names(vctx_t *c, const node_t *n, int leave)
                 gql_vreport(c, &a->loc, "Unknown argument \"%s\" on "
                             "directive \"@%s\".%s", a->name.value,
                             d->name.value,
-                            gql_schema_suggest(c->p, NULL, a->name.value,
-                                               known));
+                            gql_print_suggest(c->p, NULL, a->name.value,
+                                              known));
             }
         }
         return SKIP;
@@ -414,9 +415,9 @@ int gql_vknown_argument_names(vctx_t *c, const node_t *n, int leave)
         gql_vreport(c, &a->loc, "Unknown argument \"%s\" on field "
                     "\"%s.%s\".%s", a->name.value, c->ti.parent_type->name,
                     c->ti.field_def->name,
-                    gql_schema_suggest(c->p, NULL, a->name.value,
-                                       arg_names(c, c->ti.field_def
-                                                 ->arguments)));
+                    gql_print_suggest(c->p, NULL, a->name.value,
+                                      arg_names(c, c->ti.field_def
+                                                ->arguments)));
     }
     return 0;
 }
@@ -453,8 +454,8 @@ static void valid_value(vctx_t *c, const gql_value_t *v)
     }
     if (!gql_vis_leaf(t)) {
         gql_vreport(c, &v->loc, "Expected value of type \"%s\", found %s.",
-                    gql_schema_print_type(c->p, lt),
-                    gql_schema_print_value(c->p, v));
+                    gql_print_type(c->p, lt),
+                    gql_print_value(c->p, v));
         return;
     }
     if ((problem = gql_value_leaf_problem(c->p, v, t)) != NULL) {
@@ -524,7 +525,7 @@ static int object_value(vctx_t *c, const gql_value_t *v)
             && given_field(v, f->name) == NULL) {
             gql_vreport(c, &v->loc, "Field \"%s.%s\" of required type \"%s\" "
                         "was not provided.", t->name, f->name,
-                        gql_schema_print_type(c->p, f->type));
+                        gql_print_type(c->p, f->type));
         }
     }
     if (t->one_of) {
@@ -554,8 +555,8 @@ int gql_vvalues_of_correct_type(vctx_t *c, const node_t *n, int leave)
         if (c->ti.input == NULL && pt && pt->kind == GQL_KIND_INPUT_OBJECT) {
             gql_vreport(c, &f->loc, "Field \"%s\" is not defined by type "
                         "\"%s\".%s", f->name.value, pt->name,
-                        gql_schema_suggest(c->p, NULL, f->name.value,
-                                           input_field_names(c, pt)));
+                        gql_print_suggest(c->p, NULL, f->name.value,
+                                          input_field_names(c, pt)));
         }
         return 0;
     }
@@ -578,7 +579,7 @@ int gql_vvalues_of_correct_type(vctx_t *c, const node_t *n, int leave)
     case GQL_VALUE_NULL:
         if (c->ti.input && c->ti.input->kind == GQL_TYPE_NON_NULL) {
             gql_vreport(c, &v->loc, "Expected value of type \"%s\", found "
-                        "null.", gql_schema_print_type(c->p, c->ti.input));
+                        "null.", gql_print_type(c->p, c->ti.input));
         }
         return 0;
     case GQL_VALUE_VARIABLE:
@@ -622,7 +623,7 @@ static void required_directive_args(vctx_t *c, const gql_directive_t *d)
             gql_vreport(c, &d->loc, "Directive \"@%s\" argument \"%s\" of "
                         "type \"%s\" is required, but it was not provided.",
                         d->name.value, a->name.value,
-                        gql_schema_print_ast_type(c->p, a->type));
+                        gql_print_ast_type(c->p, a->type));
         }
     }
     for (i = 0; dd == NULL && sd != NULL && i < sd->arguments->nelts; i++) {
@@ -633,7 +634,7 @@ static void required_directive_args(vctx_t *c, const gql_directive_t *d)
             gql_vreport(c, &d->loc, "Directive \"@%s\" argument \"%s\" of "
                         "type \"%s\" is required, but it was not provided.",
                         d->name.value, a->name,
-                        gql_schema_print_type(c->p, a->type));
+                        gql_print_type(c->p, a->type));
         }
     }
 }
@@ -664,7 +665,7 @@ int gql_vprovided_required_arguments(vctx_t *c, const node_t *n,
             gql_vreport(c, &s->loc, "Field \"%s\" argument \"%s\" of type "
                         "\"%s\" is required, but it was not provided.",
                         fd->name, a->name,
-                        gql_schema_print_type(c->p, a->type));
+                        gql_print_type(c->p, a->type));
         }
     }
     return 0;
@@ -733,8 +734,8 @@ static void allowed_position(vctx_t *c, const gql_variable_def_t *vd,
         gql_vloc(c, gql_vreport(c, &vd->loc, "Variable \"$%s\" of type "
                                 "\"%s\" used in position expecting type "
                                 "\"%s\".", name,
-                                gql_schema_print_type(c->p, vt),
-                                gql_schema_print_type(c->p, u->type)),
+                                gql_print_type(c->p, vt),
+                                gql_print_type(c->p, u->type)),
                  &u->node->loc);
     }
     if (pt != NULL && pt->kind == GQL_KIND_INPUT_OBJECT && pt->one_of
@@ -742,7 +743,7 @@ static void allowed_position(vctx_t *c, const gql_variable_def_t *vd,
         gql_vloc(c, gql_vreport(c, &vd->loc, "Variable \"$%s\" is of type "
                                 "\"%s\" but must be non-nullable to be used "
                                 "for OneOf Input Object \"%s\".", name,
-                                vt ? gql_schema_print_type(c->p, vt)
+                                vt ? gql_print_type(c->p, vt)
                                    : "undefined", pt->name),
                  &u->node->loc);
     }

@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <apr_strings.h>
+#include "gql_print.h"
 #include "gql_value_check.h"
 
 static const char *enum_problem(apr_pool_t *p, const gql_value_t *v,
@@ -32,8 +33,8 @@ static const char *enum_problem(apr_pool_t *p, const gql_value_t *v,
         APR_ARRAY_PUSH(names, const char *) = APR_ARRAY_IDX(
             t->enum_values, i, const gql_enum_value_t *)->name;
     }
-    pv = gql_schema_print_value(p, v);
-    sugg = gql_schema_suggest(p, "the enum value", pv, names);
+    pv = gql_print_value(p, v);
+    sugg = gql_print_suggest(p, "the enum value", pv, names);
     if (v->kind == GQL_VALUE_ENUM) {
         return apr_psprintf(p, "Value \"%s\" does not exist in \"%s\" "
                             "enum.%s", pv, t->name, sugg);
@@ -92,7 +93,7 @@ const char *gql_value_leaf_problem(apr_pool_t *p, const gql_value_t *v,
     }
     fmt = scalar_problem(t->name, v->kind);
     if (fmt != NULL) {
-        return apr_psprintf(p, fmt, gql_schema_print_value(p, v));
+        return apr_psprintf(p, fmt, gql_print_value(p, v));
     }
     if (v->kind == GQL_VALUE_INT && !strcmp(t->name, "Int")
         && !int32(v->text)) {

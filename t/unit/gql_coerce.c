@@ -41,7 +41,7 @@ static const char *js(apr_pool_t *p, json_object *o)
     case json_type_int:
         return apr_psprintf(p, "%" APR_INT64_T_FMT, json_object_get_int64(o));
     case json_type_double:
-        return gql_coerce_js_number(p, json_object_get_double(o));
+        return gql_print_number(p, json_object_get_double(o));
     case json_type_string:
         return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     case json_type_array:

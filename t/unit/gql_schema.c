@@ -27,6 +27,7 @@
 #include <apr_file_io.h>
 #include <apr_file_info.h>
 #include "gql_parser.h"
+#include "gql_print.h"
 #include "gql_schema.h"
 #include "tap.h"
 #include "util.h"
@@ -74,10 +75,10 @@ static const char *description(apr_pool_t *p, const char *indent,
 
 static const char *input_value(apr_pool_t *p, const gql_input_value_t *v)
 {
-    return apr_pstrcat(p, v->name, ": ", gql_schema_print_type(p, v->type),
+    return apr_pstrcat(p, v->name, ": ", gql_print_type(p, v->type),
                        v->default_value ? " = " : "",
                        v->default_value
-                           ? gql_schema_print_value(p, v->default_value) : "",
+                           ? gql_print_value(p, v->default_value) : "",
                        deprecated(p, v->deprecation_reason), NULL);
 }
 
@@ -128,7 +129,7 @@ static const char *dump_type(apr_pool_t *p, const gql_type_t *t)
                                              const gql_field_t *);
 
         out = apr_pstrcat(p, out, "  field ", f->name, args(p, f->arguments),
-                          ": ", gql_schema_print_type(p, f->type),
+                          ": ", gql_print_type(p, f->type),
                           deprecated(p, f->deprecation_reason), "\n",
                           description(p, "    ", f->description), NULL);
     }
@@ -298,9 +299,9 @@ static void api_checks(apr_pool_t *p, const char *root)
        && s->meta_schema != NULL && s->meta_type != NULL
        && gql_schema_field_def(s, t, "__type") == s->meta_type
        && gql_schema_field_def(s, t, "__typename") == s->meta_typename
-       && !strcmp(gql_schema_print_type(p, s->meta_type->type), "__Type")
+       && !strcmp(gql_print_type(p, s->meta_type->type), "__Type")
        && s->meta_type->arguments->nelts == 1
-       && !strcmp(gql_schema_print_type(p, s->meta_schema->type),
+       && !strcmp(gql_print_type(p, s->meta_schema->type),
                   "__Schema!"),
        "meta-fields of the query root");
     t = gql_schema_type(s, "__Type");
@@ -312,7 +313,7 @@ static void api_checks(apr_pool_t *p, const char *root)
        "__typename on every composite type only, the carrier hidden");
     d = gql_schema_directive(s, "deprecated");
     ok(d && d->builtin && d->arguments->nelts == 1
-       && !strcmp(gql_schema_print_value(p, APR_ARRAY_IDX(d->arguments, 0,
+       && !strcmp(gql_print_value(p, APR_ARRAY_IDX(d->arguments, 0,
                   const gql_input_value_t *)->default_value),
                   "\"No longer supported\""),
        "@deprecated(reason: String = \"No longer supported\")");
