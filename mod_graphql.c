@@ -818,8 +818,7 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     env.max_result_size = (apr_size_t)(conf->max_result != -1
                                        ? conf->max_result
                                        : DEFAULT_MAX_RESULT);
-    ctx = gql_sql_begin(r->pool, conf->schema, conf->sql, &env,
-                        gql_execute_kind(op));
+    ctx = gql_sql_begin(r->pool, conf->schema, conf->sql, &env, op);
     gql_sql_resolvers(ctx, &resolvers);
     gql_execute_run(r->pool, op, &resolvers, NULL, res);
     st = gql_sql_finish(ctx, res);

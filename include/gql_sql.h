@@ -97,11 +97,13 @@ typedef struct gql_sql_env_t {
 
 typedef struct gql_sql_ctx_t gql_sql_ctx_t;
 
-/* A request's context, in p, for an operation of kind on s, whose
- * mapping (gql_sql_compile()) is maps. */
+/* A request's context, in p, for the operation op (which it reads, to
+ * tell which statement is a query's last) on s, whose mapping
+ * (gql_sql_compile()) is maps. */
 gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
                              const gql_sql_mapping_t *maps,
-                             const gql_sql_env_t *env, gql_operation_e kind);
+                             const gql_sql_env_t *env,
+                             const gql_operation_t *op);
 
 /* The resolvers to give gql_execute_run. */
 void gql_sql_resolvers(gql_sql_ctx_t *c, gql_resolvers_t *out);

@@ -88,8 +88,8 @@ typedef struct gql_sql_conn_t {
     apr_pool_t *pool;           /* lives as long as the connection */
     apr_pool_t *cache_pool;     /* prepared and described, below */
     int pid;                    /* the backend they hold for */
-    int timeout_ms;             /* the session's statement_timeout; -1:
-                                 * not set by us */
+    int timeout_ms;             /* the session's statement_timeout, and
+                                 * generic plans set; -1: not set by us */
     apr_hash_t *prepared;       /* statement name -> "" */
     apr_hash_t *described;      /* single form's name -> gql_sql_desc_t */
     int nprepared;

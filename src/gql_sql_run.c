@@ -61,7 +61,14 @@ struct gql_sql_ctx_t {
     const gql_schema_t *s;
     const gql_sql_mapping_t *maps;
     gql_sql_env_t env;
+    const gql_operation_t *op;
     gql_operation_e kind;
+    int pending;                /* SQL fields the query may still run, as
+                                 * counted (count_op): -2 not yet counted,
+                                 * -1 cannot tell */
+    int ended;                  /* the transaction ended with the last
+                                 * statement (its COMMIT pipelined) */
+    int commit_failed;
     PGconn *conn;
     gql_sql_conn_t *k;          /* what is known of conn */
     state_e state;
@@ -118,6 +125,8 @@ static apr_status_t rollback_cleanup(void *data)
     return APR_SUCCESS;
 }
 
+static void ended(gql_sql_ctx_t *c);
+
 static void down(gql_sql_ctx_t *c, const char *what)
 {
     c->state = S_DOWN;
@@ -157,18 +166,27 @@ static int connect_db(gql_sql_ctx_t *c)
 }
 
 /* Into the pipeline, ahead of the first statement: the session's
- * statement_timeout when it is not the one wanted (committed on its own,
- * so that a rolled-back request never undoes it), BEGIN, and for a query
- * the savepoint that a failing statement rolls back to. */
+ * settings when they are not the ones wanted (committed on their own, so
+ * that a rolled-back request never undoes them), BEGIN, and for a query
+ * the savepoint that a failing statement rolls back to.
+ *
+ * The settings: the statement_timeout, and generic plans.  Every
+ * statement of the mapping is prepared once per connection and then run
+ * many times; PostgreSQL's default would plan a batch statement afresh at
+ * every run (its unnested parents make a generic plan look dearer than
+ * it is), which costs more than running it. */
 static int send_begin(gql_sql_ctx_t *c)
 {
-    int ok = PQenterPipelineMode(c->conn);
+    int ok = 1;
 
     if (ok && c->k->timeout_ms != c->env.statement_timeout_ms) {
         ok = PQsendQueryParams(c->conn, apr_psprintf(c->p, "SET "
                                "statement_timeout = %d",
                                c->env.statement_timeout_ms), 0, NULL, NULL,
                                NULL, NULL, 0)
+             && PQsendQueryParams(c->conn, "SET plan_cache_mode = "
+                                  "force_generic_plan", 0, NULL, NULL, NULL,
+                                  NULL, 0)
              && PQpipelineSync(c->conn);
     }
     ok = ok && PQsendQueryParams(c->conn, c->kind == GQL_OP_MUTATION
@@ -182,8 +200,10 @@ static int send_begin(gql_sql_ctx_t *c)
     return ok;
 }
 
-/* One command's result in the pipeline: 1 when it succeeded. */
-static int command_ok(gql_sql_ctx_t *c, const char *what)
+/* One command's result in the pipeline: 1 when it succeeded (*aborted
+ * set, when not NULL, if it was skipped after an earlier failure). */
+static int command_ok(gql_sql_ctx_t *c, const char *tag, const char *what,
+                      int *aborted)
 {
     PGresult *r = PQgetResult(c->conn);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -191,9 +211,12 @@ static int command_ok(gql_sql_ctx_t *c, const char *what)
     if (r == NULL) {
         return 0;                       /* the connection broke */
     }
+    if (aborted != NULL) {
+        *aborted = PQresultStatus(r) == PGRES_PIPELINE_ABORTED;
+    }
     if (!ok && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
-        note(c, 1, "GQL00032", apr_psprintf(c->p, "%s failed: %s", what,
-                                            why(c, r)));
+        note(c, 1, tag, apr_psprintf(c->p, "%s failed: %s", what,
+                                     why(c, r)));
     }
     PQclear(r);
     while ((r = PQgetResult(c->conn)) != NULL) {
@@ -210,14 +233,15 @@ static int begun(gql_sql_ctx_t *c)
     if (c->k->timeout_ms != c->env.statement_timeout_ms) {
         PGresult *r;
 
-        ok = command_ok(c, "SET statement_timeout");
-        r = PQgetResult(c->conn);           /* its sync */
+        ok = command_ok(c, "GQL00032", "SET statement_timeout", NULL);
+        ok = command_ok(c, "GQL00032", "SET plan_cache_mode", NULL) && ok;
+        r = PQgetResult(c->conn);           /* their sync */
         PQclear(r);
         c->k->timeout_ms = ok ? c->env.statement_timeout_ms : -1;
     }
-    ok = command_ok(c, "BEGIN") && ok;
+    ok = command_ok(c, "GQL00032", "BEGIN", NULL) && ok;
     if (c->kind != GQL_OP_MUTATION) {
-        ok = command_ok(c, "SAVEPOINT") && ok;
+        ok = command_ok(c, "GQL00032", "SAVEPOINT", NULL) && ok;
     }
     return ok;
 }
@@ -249,7 +273,8 @@ static void end_pipeline(gql_sql_ctx_t *c)
 
 gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
                              const gql_sql_mapping_t *maps,
-                             const gql_sql_env_t *env, gql_operation_e kind)
+                             const gql_sql_env_t *env,
+                             const gql_operation_t *op)
 {
     gql_sql_ctx_t *c = apr_pcalloc(p, sizeof(*c));
 
@@ -257,7 +282,9 @@ gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
     c->s = s;
     c->maps = maps;
     c->env = *env;
-    c->kind = kind;
+    c->op = op;
+    c->kind = gql_execute_kind(op);
+    c->pending = -2;
     c->state = S_IDLE;
     return c;
 }
@@ -284,6 +311,10 @@ int gql_sql_finish(gql_sql_ctx_t *c, gql_result_t *res)
 {
     int failed = res->errors != NULL && res->errors->nelts > 0;
 
+    if (c->commit_failed) {
+        gql_error_add(c->p, res->errors, NULL, INTERNAL)->code
+            = INTERNAL_CODE;
+    }
     if (c->state == S_OPEN || c->state == S_FAILED) {
         if (c->state == S_FAILED
             || (failed && c->kind == GQL_OP_MUTATION)) {
@@ -1215,7 +1246,7 @@ static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
  * the backend no longer has the statement (SQLSTATE 26000). */
 static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
                            const gql_sql_map_t *m, const plan_t *p,
-                           int piped, int *retry)
+                           int piped, int last, int *retry)
 {
     int want = p->batch ? b->count : 1, bad = 0, i;
     json_object **lists = apr_pcalloc(c->p, sizeof(*lists) * (want + 1));
@@ -1247,6 +1278,9 @@ static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
             continue;
         }
         PQclear(r);
+    }
+    if (last) {
+        ended(c);
     }
     if (piped) {
         end_pipeline(c);
@@ -1281,28 +1315,157 @@ static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
     return NULL;
 }
 
-/* Send the field's statement: with BEGIN ahead of it in one pipeline
- * when it is the first, else on its own. */
-static int send_stmt(gql_sql_ctx_t *c, const plan_t *p, int n, const char **vals,
-                int *piped)
+/* Send the field's statement: in one pipeline with BEGIN ahead of it
+ * when it is the first, and with COMMIT after it when it is the last of
+ * a query; else on its own. */
+static int send_stmt(gql_sql_ctx_t *c, const plan_t *p, int n,
+                     const char **vals, int last, int *piped)
 {
-    *piped = c->state == S_READY;
-    if (*piped) {
-        if (!send_begin(c)
-            || !PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0)
-            || !PQpipelineSync(c->conn)) {
-            return 0;
-        }
-        c->state = begun(c) ? S_OPEN : S_FAILED;
-        return 1;
+    int first = c->state == S_READY;
+
+    *piped = first || last;
+    if (!*piped) {
+        return PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0);
     }
-    return PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0);
+    if (!PQenterPipelineMode(c->conn) || (first && !send_begin(c))
+        || !PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0)
+        || (last && !PQsendQueryParams(c->conn, "COMMIT", 0, NULL, NULL,
+                                       NULL, NULL, 0))
+        || !PQpipelineSync(c->conn)) {
+        return 0;
+    }
+    if (first) {
+        c->state = begun(c) ? S_OPEN : S_FAILED;
+    }
+    return 1;
+}
+
+/* After the statement's rows: the pipelined COMMIT's result, when one
+ * was sent (skipped after a failed statement: the transaction is then
+ * still open, and recovered or rolled back as usual). */
+static void ended(gql_sql_ctx_t *c)
+{
+    int aborted = 0;
+
+    if (command_ok(c, "GQL00033", "COMMIT", &aborted)) {
+        c->ended = 1;
+        c->state = S_READY;
+    }
+    else if (!aborted) {
+        c->commit_failed = 1;
+        c->state = S_READY;
+    }
+}
+
+/* ---- how many statements a query may still run ---------------------
+ *
+ * The SQL fields of the operation's selection, fragments expanded where
+ * they are spread, @skip and @include not weighed: never fewer than the
+ * batches that will run (a batch that several field nodes merge into
+ * counts for all of them), so the statement that brings the count to 0
+ * is the last one, and its COMMIT can travel with it.  A selection on an
+ * interface or a union (one field node, a batch per type) or too large a
+ * tree to count cannot tell (-1). */
+
+#define MAX_COUNT 10000
+
+typedef struct count_t {
+    gql_sql_ctx_t *c;
+    int n;
+    int visits;
+    int unknown;
+} count_t;
+
+static void count_set(count_t *k, const gql_type_t *t,
+                      const gql_selection_set_t *ss, int depth);
+
+static void count_field(count_t *k, const gql_type_t *t,
+                        const gql_selection_t *s, int depth)
+{
+    const gql_field_t *f = gql_schema_field_def(k->c->s, t, s->name.value);
+    const gql_sql_map_t *m = f ? map_of(k->c, f) : NULL;
+    const gql_type_t *nt;
+
+    if (f == NULL) {
+        return;
+    }
+    if (m != NULL && m->kind == GQL_MAP_SQL) {
+        k->n++;
+    }
+    if (s->selection_set == NULL) {
+        return;
+    }
+    nt = named_of(f->type);
+    if (nt->kind != GQL_KIND_OBJECT) {
+        k->unknown = 1;
+        return;
+    }
+    count_set(k, nt, s->selection_set, depth + 1);
+}
+
+static void count_set(count_t *k, const gql_type_t *t,
+                      const gql_selection_set_t *ss, int depth)
+{
+    int i;
+
+    if (depth > 64) {
+        k->unknown = 1;
+    }
+    for (i = 0; !k->unknown && i < ss->selections->nelts; i++) {
+        const gql_selection_t *s = APR_ARRAY_IDX(ss->selections, i,
+                                                 const gql_selection_t *);
+        const gql_definition_t *fd;
+
+        if (++k->visits > MAX_COUNT) {
+            k->unknown = 1;
+        }
+        else if (s->kind == GQL_SEL_FIELD) {
+            count_field(k, t, s, depth);
+        }
+        else if (s->kind == GQL_SEL_INLINE_FRAGMENT) {
+            count_set(k, t, s->selection_set, depth + 1);
+        }
+        else if ((fd = gql_document_fragment(k->c->op->doc, s->name.value))
+                 != NULL) {
+            count_set(k, t, fd->selection_set, depth + 1);
+        }
+    }
+}
+
+static int count_op(gql_sql_ctx_t *c)
+{
+    const gql_type_t *root = gql_schema_root(c->s, c->kind);
+    count_t k;
+
+    memset(&k, 0, sizeof(k));
+    k.c = c;
+    if (root == NULL || c->op == NULL || c->op->def == NULL) {
+        return -1;
+    }
+    count_set(&k, root, c->op->def->selection_set, 0);
+    return k.unknown ? -1 : k.n;
+}
+
+/* Whether b's statement is the query's last. */
+static int is_last(gql_sql_ctx_t *c, const gql_resolve_t *b)
+{
+    if (c->kind != GQL_OP_QUERY || c->retried) {
+        return 0;
+    }
+    if (c->pending == -2) {
+        c->pending = count_op(c);
+    }
+    if (c->pending < 0) {
+        return 0;
+    }
+    c->pending -= b->nodes && b->nodes->nelts ? b->nodes->nelts : 1;
+    return c->pending <= 0;
 }
 
 static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
                            const gql_sql_map_t *m)
 {
-    int n = m->params->nelts, i, piped = 0, retry = 0;
+    int n = m->params->nelts, i, piped = 0, retry = 0, last;
     const char **vals = apr_pcalloc(c->p, sizeof(char *) * (n + 1));
     const char *msg;
     PGresult *r = NULL;
@@ -1344,13 +1507,14 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
     if (!c->retried) {
         c->statements++;
     }
-    if (!send_stmt(c, &p, n, vals, &piped)) {
+    last = is_last(c, b);
+    if (!send_stmt(c, &p, n, vals, last, &piped)) {
         if (piped) {
             end_pipeline(c);
         }
         return failed(c, b, m, NULL);
     }
-    msg = receive(c, b, m, &p, piped, &retry);
+    msg = receive(c, b, m, &p, piped, last, &retry);
     if (retry) {
         /* The backend lost its statements (DEALLOCATE ALL): back to where
          * the statement started, and once more. */

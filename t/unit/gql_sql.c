@@ -307,9 +307,21 @@ static PGconn *other;
 static const char *after_field, *other_sql;
 static gql_resolve_fn sql_resolve;
 
+/* After each field that ran a statement: its name and whether the
+ * connection was still in the transaction ("in") or not ("idle"). */
+static char txlog[512];
+
 static const char *spy(gql_resolve_t *b)
 {
     const char *msg = sql_resolve(b);
+    apr_size_t n = strlen(txlog);
+
+    if (strcmp(b->parent_type->name, "Query") == 0
+        || strcmp(b->field->name, "childCount") == 0) {
+        apr_snprintf(txlog + n, sizeof(txlog) - n, "%s:%s ", b->field->name,
+                     PQtransactionStatus(conn) == PQTRANS_IDLE ? "idle"
+                                                               : "in");
+    }
 
     if (after_field != NULL && strcmp(b->field->name, after_field) == 0) {
         PQclear(PQexec(other, other_sql));
@@ -343,7 +355,7 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     env.jwt_lifetime = 3600;
     env.statement_timeout_ms = (int)timeout_ms;
     env.max_result_size = max_result;
-    c = gql_sql_begin(p, schema, maps, &env, gql_execute_kind(op));
+    c = gql_sql_begin(p, schema, maps, &env, op);
     gql_sql_resolvers(c, &rs);
     sql_resolve = rs.field;
     rs.field = spy;
@@ -730,6 +742,42 @@ static void test_mutation(apr_pool_t *p)
            "and it is committed");
 }
 
+/* The last statement of a query carries its COMMIT: the transaction has
+ * ended when that field returns; earlier ones run inside it. */
+static void test_last(apr_pool_t *p)
+{
+    out_t o;
+
+    txlog[0] = '\0';
+    o = run(p, "{ count }", NULL);
+    is_str(txlog, "count:idle ", "one SQL field: its COMMIT went with it");
+    ok(strstr(o.body, "{\"data\":{\"count\":") == o.body, "with its data");
+    txlog[0] = '\0';
+    run(p, "{ a: count b: count }", NULL);
+    is_str(txlog, "count:in count:idle ", "two: the second is the last");
+    txlog[0] = '\0';
+    run(p, "{ a: count b: count @skip(if: true) }", NULL);
+    is_str(txlog, "count:in ", "a skipped field is not weighed: COMMIT at the "
+           "end");
+    ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "and then committed");
+    txlog[0] = '\0';
+    run(p, "{ parent(id: 4) { id childCount } }", NULL);
+    is_str(txlog, "parent:in childCount:idle ", "nested: the deeper level "
+           "is the last");
+    txlog[0] = '\0';
+    o = run(p, "{ count broken }", NULL);
+    ok(strstr(o.body, "\"broken\":null}}") && strstr(o.body, "\"path\":"
+              "[\"broken\"]") && !strstr(o.body, "\"count\":null"),
+       "a failing last statement: its field fails alone");
+    ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "and nothing is left "
+       "open");
+    o = run(p, "mutation { a: add(id: 150, name: \"p150\") { id } }", NULL);
+    ok(strstr(o.body, "\"id\":150") != NULL
+       && PQtransactionStatus(conn) == PQTRANS_IDLE, "a mutation commits at "
+       "the end, as before");
+    PQclear(PQexec(conn, "DELETE FROM gt_parent WHERE id = 150"));
+}
+
 static void test_backend(apr_pool_t *p)
 {
     out_t o;
@@ -785,6 +833,7 @@ int main(void)
         test_savepoint(p);
         test_mutation(p);
         test_budget(p);
+        test_last(p);
         test_backend(p);
     }
     PQfinish(other);
