@@ -468,8 +468,8 @@ static int scan(cc_t *c, const char *s, apr_size_t len)
 
 /* FNV-1a, 64 bits: a statement's name follows from its text, so two
  * schemas sharing a connection never mean different things by one name. */
-static const char *stmt_name(apr_pool_t *p, const char *prefix,
-                             const char *text)
+const char *gql_sql_stmt_name(apr_pool_t *p, const char *prefix,
+                              const char *text)
 {
     apr_uint64_t h = APR_UINT64_C(14695981039346656037);
 
@@ -523,9 +523,9 @@ static void texts(cc_t *c)
     m->single = single;
     m->once = apr_psprintf(c->p, "WITH c AS (%s) SELECT coalesce(json_agg(c),"
                            " '[]')::text FROM c", single);
-    m->once_name = stmt_name(c->p, "o", m->once);
-    m->single_name = stmt_name(c->p, "s", single);
-    m->batch_name = stmt_name(c->p, "b", batch_key(c, single));
+    m->once_name = gql_sql_stmt_name(c->p, "o", m->once);
+    m->single_name = gql_sql_stmt_name(c->p, "s", single);
+    m->batch_name = gql_sql_stmt_name(c->p, "b", batch_key(c, single));
 }
 
 /* ---- the directives of a field ------------------------------------- */

@@ -107,9 +107,26 @@ void gql_sql_conn_forget(gql_sql_conn_t *k)
     fresh_cache(k);
 }
 
+/* In k->prepared: "" prepared, "!" refused. */
 int gql_sql_conn_is_prepared(const gql_sql_conn_t *k, const char *name)
 {
-    return apr_hash_get(k->prepared, name, APR_HASH_KEY_STRING) != NULL;
+    const char *v = apr_hash_get(k->prepared, name, APR_HASH_KEY_STRING);
+
+    return v != NULL && *v == '\0';
+}
+
+void gql_sql_conn_refuse(gql_sql_conn_t *k, const char *name)
+{
+    apr_hash_set(k->prepared, apr_pstrdup(k->cache_pool, name),
+                 APR_HASH_KEY_STRING, "!");
+    k->nprepared++;
+}
+
+int gql_sql_conn_refused(const gql_sql_conn_t *k, const char *name)
+{
+    const char *v = apr_hash_get(k->prepared, name, APR_HASH_KEY_STRING);
+
+    return v != NULL && *v == '!';
 }
 
 PGresult *gql_sql_conn_prepare(gql_sql_conn_t *k, const char *name,

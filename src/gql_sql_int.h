@@ -71,6 +71,11 @@ struct gql_sql_map_t {
     const char *batch_name;
 };
 
+/* A statement's name that follows from its text (FNV-1a, 64 bits):
+ * "gql_" PREFIX and 16 hex digits, in p. */
+const char *gql_sql_stmt_name(apr_pool_t *p, const char *prefix,
+                              const char *text);
+
 /* How a statement's single form describes itself on one backend: its
  * result columns, and (for the batch form) its parameters' types. */
 typedef struct gql_sql_desc_t {
@@ -106,6 +111,11 @@ gql_sql_conn_t *gql_sql_conn_attach(apr_pool_t *conn_pool, PGconn *pg,
 void gql_sql_conn_forget(gql_sql_conn_t *k);
 
 int gql_sql_conn_is_prepared(const gql_sql_conn_t *k, const char *name);
+
+/* A statement that this backend refused to prepare, remembered so that
+ * an optional form (a joined statement) is not tried at every request. */
+void gql_sql_conn_refuse(gql_sql_conn_t *k, const char *name);
+int gql_sql_conn_refused(const gql_sql_conn_t *k, const char *name);
 
 /* PREPARE name AS sql, remembered.  NULL, or the failed result (which
  * the caller clears). */

@@ -69,6 +69,8 @@ struct gql_sql_ctx_t {
     int ended;                  /* the transaction ended with the last
                                  * statement (its COMMIT pipelined) */
     int commit_failed;
+    apr_hash_t *kept;           /* parent row -> kept_t: a joined child's
+                                 * rows, until its batch asks */
     PGconn *conn;
     gql_sql_conn_t *k;          /* what is known of conn */
     state_e state;
@@ -1060,15 +1062,35 @@ static apr_size_t row_bytes(const PGresult *r, const plan_t *p,
     return n;
 }
 
+/* One row (an object of the kept columns, or for a leaf the first) from
+ * the columns of r from off on, appended to list. */
+static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
+                      const PGresult *r, int off, json_object *list, int *bad)
+{
+    unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY
+                     | (p->all ? 0 : JSON_C_OBJECT_ADD_KEY_IS_NEW);
+    json_object *row;
+    int i;
+
+    if (p->leaf) {
+        json_object_array_add(list, p->n ? cell(c, r, off,
+                              p->d->types[p->pos[0]], bad) : NULL);
+        return;
+    }
+    row = json_object_new_object();
+    for (i = 0; i < p->n; i++) {
+        json_object_object_add_ex(row, names[i], cell(c, r, off + i,
+                                  p->d->types[p->pos[i]], bad), flags);
+    }
+    json_object_array_add(list, row);
+}
+
 /* One row into the list of its parent (lists[0] for the root form). */
 static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
                     const PGresult *r, json_object **lists, int want,
                     int *bad)
 {
-    int at = p->batch ? atoi(PQgetvalue(r, 0, 0)) - 1 : 0, i;
-    unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY
-                     | (p->all ? 0 : JSON_C_OBJECT_ADD_KEY_IS_NEW);
-    json_object *row;
+    int at = p->batch ? atoi(PQgetvalue(r, 0, 0)) - 1 : 0;
 
     if (at < 0 || at >= want) {
         *bad = 1;
@@ -1077,17 +1099,21 @@ static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
     if (lists[at] == NULL) {
         lists[at] = json_object_new_array();
     }
-    if (p->leaf) {
-        json_object_array_add(lists[at], p->n ? cell(c, r, p->batch,
-                              p->d->types[p->pos[0]], bad) : NULL);
-        return;
-    }
-    row = json_object_new_object();
+    add_cells(c, p, names, r, p->batch, lists[at], bad);
+}
+
+/* The names of the kept columns, the request's own copies: rows outlive
+ * nothing of the request, while the connection's cache may be dropped
+ * before it ends. */
+static const char **kept_names(gql_sql_ctx_t *c, const plan_t *p)
+{
+    const char **names = apr_palloc(c->p, sizeof(char *) * (p->n + 1));
+    int i;
+
     for (i = 0; i < p->n; i++) {
-        json_object_object_add_ex(row, names[i], cell(c, r, i + p->batch,
-                                  p->d->types[p->pos[i]], bad), flags);
+        names[i] = apr_pstrdup(c->p, p->d->names[p->pos[i]]);
     }
-    json_object_array_add(lists[at], row);
+    return names;
 }
 
 /* The rows of one parent as the field's type wants them; takes rows. */
@@ -1248,17 +1274,11 @@ static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
                            const gql_sql_map_t *m, const plan_t *p,
                            int piped, int last, int *retry)
 {
-    int want = p->batch ? b->count : 1, bad = 0, i;
+    int want = p->batch ? b->count : 1, bad = 0;
     json_object **lists = apr_pcalloc(c->p, sizeof(*lists) * (want + 1));
-    const char **names = apr_palloc(c->p, sizeof(char *) * (p->n + 1));
+    const char **names = kept_names(c, p);
     PGresult *r, *fail = NULL;
     const char *state;
-
-    for (i = 0; i < p->n; i++) {
-        /* The request's own copy: rows outlive nothing of the request,
-         * while the connection's cache may be dropped before it ends. */
-        names[i] = apr_pstrdup(c->p, p->d->names[p->pos[i]]);
-    }
     PQsetSingleRowMode(c->conn);
     while ((r = PQgetResult(c->conn)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
@@ -1446,8 +1466,8 @@ static int count_op(gql_sql_ctx_t *c)
     return k.unknown ? -1 : k.n;
 }
 
-/* Whether b's statement is the query's last. */
-static int is_last(gql_sql_ctx_t *c, const gql_resolve_t *b)
+/* Whether a statement for nodes more field nodes is the query's last. */
+static int is_last(gql_sql_ctx_t *c, int nodes)
 {
     if (c->kind != GQL_OP_QUERY || c->retried) {
         return 0;
@@ -1458,8 +1478,442 @@ static int is_last(gql_sql_ctx_t *c, const gql_resolve_t *b)
     if (c->pending < 0) {
         return 0;
     }
-    c->pending -= b->nodes && b->nodes->nelts ? b->nodes->nelts : 1;
+    c->pending -= nodes;
     return c->pending <= 0;
+}
+
+/* ---- a field and its one SQL child in one statement -----------------
+ *
+ * A root field of a query whose object type's selection asks exactly one
+ * field backed by SQL (C), with no arguments, reading only its parent's
+ * columns and the caller's claims: the child's statement joins the
+ * field's as a LATERAL subquery, so the two levels cost one statement and
+ * one round trip.  The field's rows come with its children's, numbered
+ * to keep both orders; the children wait in the context for C's batch,
+ * which then runs nothing.  Whenever the joined statement cannot be used
+ * (it does not prepare, as a statement that modifies data does not in a
+ * subquery, or it fails, or passes the budget), the field runs on its
+ * own, as without it, and the child later in its own batch: errors and
+ * results are those of the two statements apart.
+ */
+
+/* C's rows for one parent row, kept until C's batch asks for them. */
+typedef struct kept_t {
+    const gql_field_t *field;
+    json_object *rows;          /* owned here until delivered */
+} kept_t;
+
+static apr_status_t drop_kept(void *data)
+{
+    gql_sql_ctx_t *c = data;
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(NULL, c->kept); hi; hi = apr_hash_next(hi)) {
+        kept_t *k = apr_hash_this_val(hi);
+
+        json_object_put(k->rows);
+    }
+    return APR_SUCCESS;
+}
+
+/* The field nodes of C (the one SQL field of t's selection in nodes),
+ * or NULL when there is not exactly one such field, or it may not join. */
+typedef struct child_t {
+    const gql_field_t *field;
+    const gql_sql_map_t *m;
+    apr_array_header_t *nodes;  /* gql_selection_t * */
+    int bad;
+} child_t;
+
+static void child_set(gql_sql_ctx_t *c, child_t *ch, const gql_type_t *t,
+                      const gql_selection_set_t *ss, int depth);
+
+static void child_field(gql_sql_ctx_t *c, child_t *ch, const gql_type_t *t,
+                        const gql_selection_t *s)
+{
+    const gql_field_t *f = gql_schema_field_def(c->s, t, s->name.value);
+    const gql_sql_map_t *m = f ? map_of(c, f) : NULL;
+    const gql_selection_t *first;
+    int i;
+
+    if (m == NULL || m->kind != GQL_MAP_SQL) {
+        return;
+    }
+    if (ch->field != NULL) {
+        first = APR_ARRAY_IDX(ch->nodes, 0, const gql_selection_t *);
+        if (ch->field != f || strcmp(first->alias.value ? first->alias.value
+                                     : first->name.value, s->alias.value
+                                     ? s->alias.value : s->name.value)) {
+            ch->bad = 1;                /* a second SQL field, or key */
+        }
+    }
+    ch->field = f;
+    ch->m = m;
+    APR_ARRAY_PUSH(ch->nodes, const gql_selection_t *) = s;
+    if ((s->arguments && s->arguments->nelts) || (s->directives
+        && s->directives->nelts) || (f->arguments && f->arguments->nelts)
+        || m->nparent == 0 || (m->uses_viewer && c->env.claims == NULL)) {
+        ch->bad = 1;
+    }
+    for (i = 0; i < m->params->nelts; i++) {
+        if (APR_ARRAY_IDX(m->params, i, gql_sql_param_t).kind
+            == GQL_PARAM_ARG) {
+            ch->bad = 1;
+        }
+    }
+}
+
+static void child_set(gql_sql_ctx_t *c, child_t *ch, const gql_type_t *t,
+                      const gql_selection_set_t *ss, int depth)
+{
+    int i;
+
+    if (ss == NULL || depth > 64) {
+        ch->bad = 1;
+        return;
+    }
+    for (i = 0; !ch->bad && i < ss->selections->nelts; i++) {
+        const gql_selection_t *s = APR_ARRAY_IDX(ss->selections, i,
+                                                 const gql_selection_t *);
+        const gql_definition_t *fd = NULL;
+        const char *cond = s->type_condition.value;
+
+        if (s->kind == GQL_SEL_FIELD) {
+            child_field(c, ch, t, s);
+            continue;
+        }
+        if (s->kind == GQL_SEL_FRAGMENT_SPREAD) {
+            fd = gql_document_fragment(c->op->doc, s->name.value);
+            cond = fd ? fd->type_condition.value : NULL;
+        }
+        if ((s->directives && s->directives->nelts)
+            || (cond && strcmp(cond, t->name) != 0)) {
+            ch->bad = 1;                /* only plain fragments on t */
+        }
+        else {
+            child_set(c, ch, t, fd ? fd->selection_set : s->selection_set,
+                      depth + 1);
+        }
+    }
+}
+
+static int joinable(gql_sql_ctx_t *c, const gql_resolve_t *b,
+                    const gql_sql_map_t *m, child_t *ch)
+{
+    const gql_type_t *t = named_of(b->field->type);
+    int i;
+
+    if (c->kind != GQL_OP_QUERY || m->nparent != 0 || c->retried
+        || t->kind != GQL_KIND_OBJECT || b->nodes == NULL) {
+        return 0;
+    }
+    memset(ch, 0, sizeof(*ch));
+    ch->nodes = apr_array_make(c->p, 2, sizeof(gql_selection_t *));
+    for (i = 0; !ch->bad && i < b->nodes->nelts; i++) {
+        child_set(c, ch, t, APR_ARRAY_IDX(b->nodes, i, const gql_selection_t *)
+                  ->selection_set, 0);
+    }
+    return ch->field != NULL && !ch->bad;
+}
+
+/* C's body, its $parent columns read off the field's row (gql_f) and
+ * cast through text to the types the child's own form gives them (as
+ * its batch form does), its other placeholders numbered after the
+ * field's. */
+static const char *child_body(gql_sql_ctx_t *c, const gql_sql_map_t *cm,
+                              const char **ptypes, const plan_t *pf,
+                              int first)
+{
+    const char *body = "";
+    int i, j, *num = apr_pcalloc(c->p, sizeof(int) * (cm->params->nelts + 1));
+
+    for (i = 0, j = first; i < cm->params->nelts; i++) {
+        if (APR_ARRAY_IDX(cm->params, i, gql_sql_param_t).kind
+            != GQL_PARAM_PARENT) {
+            num[i] = ++j;
+        }
+    }
+    for (i = 0; i < cm->segs->nelts; i++) {
+        const gql_sql_seg_t *g = &APR_ARRAY_IDX(cm->segs, i, gql_sql_seg_t);
+        const gql_sql_param_t *pm;
+        int at;
+
+        if (g->param < 0) {
+            body = apr_pstrcat(c->p, body, apr_pstrmemdup(c->p, g->text,
+                                                          g->len), NULL);
+            continue;
+        }
+        pm = &APR_ARRAY_IDX(cm->params, g->param, gql_sql_param_t);
+        if (pm->kind != GQL_PARAM_PARENT) {
+            body = apr_psprintf(c->p, "%s$%d", body, num[g->param]);
+            continue;
+        }
+        for (at = pf->d->ncols - 1; at >= 0
+             && strcmp(pf->d->names[at], pm->path[0]) != 0; at--) {
+        }
+        body = apr_psprintf(c->p, "%s(%s::text%s%s)", body, at < 0 ? "NULL"
+                            : apr_psprintf(c->p, "gql_f.gql_%d", at + 1),
+                            strcmp(ptypes[g->param], "unknown") ? "::" : "",
+                            strcmp(ptypes[g->param], "unknown")
+                            ? ptypes[g->param] : "");
+    }
+    return body;
+}
+
+/* The field's kept columns, raw (the child reads them), as gql_K. */
+static const char *raw_list(gql_sql_ctx_t *c, const plan_t *p)
+{
+    const char *list = "";
+    int i;
+
+    for (i = 0; i < p->n; i++) {
+        list = apr_psprintf(c->p, "%sgql_a.gql_%d AS gql_%d, ", list,
+                            p->pos[i] + 1, p->pos[i] + 1);
+    }
+    return list;
+}
+
+static const char *joined_text(gql_sql_ctx_t *c, const gql_sql_map_t *fm,
+                               const gql_sql_map_t *cm, const char **ptypes,
+                               plan_t *pf, const plan_t *pc)
+{
+    const char *fo = select_list(c, pf, "gql_f", 0);
+    const char *co = select_list(c, pc, "gql_r", 0);
+    const char *ci = select_list(c, pc, "gql_b", 1);
+
+    return apr_psprintf(c->p, "SELECT gql_f.gql_o%s%s, gql_r.gql_n%s%s FROM "
+                        "(SELECT %srow_number() OVER () AS gql_o FROM (%s) "
+                        "AS gql_a%s) gql_f LEFT JOIN LATERAL (SELECT %s%s"
+                        "row_number() OVER () AS gql_n FROM (%s) AS gql_b%s) "
+                        "gql_r ON true ORDER BY gql_f.gql_o, gql_r.gql_n",
+                        pf->n ? ", " : "", fo, pc->n ? ", " : "", co,
+                        raw_list(c, pf), fm->single, renamed(c, pf), ci,
+                        pc->n ? ", " : "", child_body(c, cm, ptypes, pf,
+                        fm->params->nelts), renamed(c, pc));
+}
+
+/* The joined statement's name: the two statements' and their columns. */
+static const char *joined_name(gql_sql_ctx_t *c, const gql_sql_map_t *fm,
+                               const gql_sql_map_t *cm, const plan_t *pf,
+                               const plan_t *pc)
+{
+    return gql_sql_stmt_name(c->p, "j", apr_pstrcat(c->p, fm->once_name, " ",
+                             plan_name(c, cm->batch_name, pc), " ",
+                             plan_name(c, "f", pf), NULL));
+}
+
+/* The kept rows of read_joined into the context, for C's batch. */
+static void keep_children(gql_sql_ctx_t *c, const gql_field_t *cf,
+                          apr_hash_t *rows)
+{
+    apr_hash_index_t *hi;
+
+    if (c->kept == NULL) {
+        c->kept = apr_hash_make(c->p);
+        apr_pool_cleanup_register(c->p, c, drop_kept, apr_pool_cleanup_null);
+    }
+    for (hi = apr_hash_first(c->p, rows); hi; hi = apr_hash_next(hi)) {
+        const void *key;
+        void *val;
+        kept_t *k = apr_palloc(c->p, sizeof(*k));
+
+        apr_hash_this(hi, &key, NULL, &val);
+        k->field = cf;
+        k->rows = val;
+        apr_hash_set(c->kept, key, sizeof(json_object *), k);
+    }
+}
+
+/* Reads the joined rows: the field's into f[0], each row's children into
+ * the kept table.  0 when the rows cannot be used (then nothing is
+ * kept). */
+static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
+                       const gql_field_t *cf, const char **fnames,
+                       const char **cnames, json_object **f)
+{
+    PGresult *r, *fail = NULL;
+    json_object *rows = NULL;
+    apr_hash_t *kept = apr_hash_make(c->p);
+    const char *o = NULL;
+    int bad = 0, at = 1 + pf->n;
+
+    *f = json_object_new_array();
+    PQsetSingleRowMode(c->conn);
+    while ((r = PQgetResult(c->conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+
+        if (st == PGRES_SINGLE_TUPLE && fail == NULL && !bad) {
+            c->bytes += row_bytes(r, pf, fnames) + row_bytes(r, pc, cnames);
+            if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
+                bad = 1;                /* the fields apart will say */
+            }
+            else if (o == NULL || strcmp(o, PQgetvalue(r, 0, 0)) != 0) {
+                json_object **key = apr_palloc(c->p, sizeof(*key));
+
+                o = apr_pstrdup(c->p, PQgetvalue(r, 0, 0));
+                add_cells(c, pf, fnames, r, 1, *f, &bad);
+                *key = json_object_array_get_idx(*f, json_object_array_length(
+                                                 *f) - 1);
+                rows = json_object_new_array();
+                apr_hash_set(kept, key, sizeof(*key), rows);
+            }
+            if (!bad && !PQgetisnull(r, 0, at)) {
+                add_cells(c, pc, cnames, r, at + 1, rows, &bad);
+            }
+        }
+        else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
+                 && fail == NULL) {
+            fail = r;
+            continue;
+        }
+        PQclear(r);
+    }
+    if (fail != NULL || bad) {
+        apr_hash_index_t *hi;
+
+        PQclear(fail);
+        for (hi = apr_hash_first(c->p, kept); hi; hi = apr_hash_next(hi)) {
+            json_object_put(apr_hash_this_val(hi));
+        }
+        json_object_put(*f);
+        *f = NULL;
+        return 0;
+    }
+    keep_children(c, cf, kept);
+    return 1;
+}
+
+/* C's batch from what the joined statement kept: 1 when every parent's
+ * rows were there (and are now b's). */
+static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m)
+{
+    json_object **lists;
+    int i;
+
+    if (c->kept == NULL) {
+        return 0;
+    }
+    for (i = 0; i < b->count; i++) {
+        kept_t *k = apr_hash_get(c->kept, &b->parents[i],
+                                 sizeof(json_object *));
+
+        if (k == NULL || k->field != b->field) {
+            return 0;
+        }
+    }
+    lists = apr_palloc(c->p, sizeof(*lists) * (b->count + 1));
+    for (i = 0; i < b->count; i++) {
+        kept_t *k = apr_hash_get(c->kept, &b->parents[i],
+                                 sizeof(json_object *));
+
+        lists[i] = k->rows;
+        apr_hash_set(c->kept, &b->parents[i], sizeof(json_object *), NULL);
+    }
+    deliver(b, m, lists, b->count);
+    return 1;
+}
+
+/* Runs the field b with its one SQL child in one statement: 1 when b
+ * is answered (*msg NULL, the children kept), 0 when it must run apart
+ * (nothing of this attempt remains, the transaction as before). */
+static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
+                      const gql_sql_map_t *m)
+{
+    int nf = m->params->nelts, nv = 0, i, piped = 0, last;
+    int pending = c->pending;
+    apr_size_t bytes = c->bytes;
+    const char **vals, **ptypes, **fnames, **cnames;
+    PGresult *fail = NULL;
+    gql_sql_desc_t *dc;
+    gql_resolve_t cb;
+    json_object *f = NULL;
+    plan_t pf, pc, pj;
+    child_t ch;
+
+    if (!joinable(c, b, m, &ch)) {
+        return 0;
+    }
+    memset(&pf, 0, sizeof(pf));
+    memset(&pj, 0, sizeof(pj));
+    cb = *b;
+    cb.field = ch.field;
+    cb.nodes = ch.nodes;
+    pf.d = described(c, m, &fail);
+    dc = pf.d ? (gql_sql_desc_t *)described(c, ch.m, &fail) : NULL;
+    ptypes = dc ? param_types(c, dc, &fail) : NULL;
+    if (ptypes == NULL) {
+        PQclear(fail);
+        if (c->state != S_READY) {
+            recover(c);                 /* the field apart will say */
+        }
+        return 0;
+    }
+    pick(c, b, pf.d, &pf);
+    memset(&pc, 0, sizeof(pc));
+    pc.d = dc;
+    pick(c, &cb, dc, &pc);
+    pj.name = joined_name(c, m, ch.m, &pf, &pc);
+    if (gql_sql_conn_refused(c->k, pj.name)) {
+        return 0;
+    }
+    if (!gql_sql_conn_is_prepared(c->k, pj.name)) {
+        fail = gql_sql_conn_prepare(c->k, pj.name, joined_text(c, m, ch.m,
+                                    ptypes, &pf, &pc));
+        if (fail != NULL) {
+            PQclear(fail);
+            gql_sql_conn_refuse(c->k, pj.name);
+            if (c->state != S_READY) {
+                recover(c);
+            }
+            return 0;
+        }
+    }
+    vals = apr_pcalloc(c->p, sizeof(char *) * (nf + ch.m->params->nelts + 1));
+    for (i = 0; i < nf; i++) {
+        vals[i] = param_text(c, b, &APR_ARRAY_IDX(m->params, i,
+                                                  gql_sql_param_t));
+        if (vals[i] == too_deep) {
+            return 0;
+        }
+    }
+    for (i = 0; i < ch.m->params->nelts; i++) {
+        const gql_sql_param_t *pm = &APR_ARRAY_IDX(ch.m->params, i,
+                                                   gql_sql_param_t);
+
+        if (pm->kind != GQL_PARAM_PARENT) {
+            vals[nf + nv++] = param_text(c, &cb, pm);
+        }
+    }
+    fnames = kept_names(c, &pf);
+    cnames = kept_names(c, &pc);
+    last = is_last(c, b->nodes->nelts + ch.nodes->nelts);
+    c->statements++;
+    if (!send_stmt(c, &pj, nf + nv, vals, last, &piped)) {
+        if (piped) {
+            end_pipeline(c);
+        }
+        c->statements--;
+        c->pending = pending;
+        return 0;
+    }
+    i = read_joined(c, &pf, &pc, ch.field, fnames, cnames, &f);
+    if (last) {
+        ended(c);
+    }
+    if (piped) {
+        end_pipeline(c);
+    }
+    if (!i) {
+        c->statements--;
+        c->pending = pending;
+        c->bytes = bytes;
+        if (c->state != S_READY) {
+            recover(c);
+        }
+        return 0;
+    }
+    deliver(b, m, &f, 1);
+    return 1;
 }
 
 static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
@@ -1488,6 +1942,9 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
         b->code = c->state == S_DOWN ? UNAVAILABLE_CODE : INTERNAL_CODE;
         return c->state == S_DOWN ? UNAVAILABLE : INTERNAL;
     }
+    if (served(c, b, m) || run_joined(c, b, m)) {
+        return NULL;
+    }
     if (!plan(c, b, m, &p, &r)) {
         return failed(c, b, m, r);
     }
@@ -1507,7 +1964,7 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
     if (!c->retried) {
         c->statements++;
     }
-    last = is_last(c, b);
+    last = is_last(c, b->nodes && b->nodes->nelts ? b->nodes->nelts : 1);
     if (!send_stmt(c, &p, n, vals, last, &piped)) {
         if (piped) {
             end_pipeline(c);

@@ -505,9 +505,10 @@ static void test_batch(apr_pool_t *p)
                                        "(%d)", o.statements));
     o = run(p, "{ parents(first: 40) { best { parent { best { parent {"
             " id } } } } } }", NULL);
-    ok(o.statements == 5 && strstr(o.body, "\"parent\":{\"id\":39}")
+    ok(o.statements == 4 && strstr(o.body, "\"parent\":{\"id\":39}")
        && strstr(o.body, "{\"best\":null}"),
-       apr_psprintf(p, "depth 5: 5 statements (%d)", o.statements));
+       apr_psprintf(p, "depth 5: 4 statements, the root joined with its "
+                    "one SQL child (%d)", o.statements));
     o = run(p, "{ parent(id: 3) { scores } }", NULL);
     is_str(o.body, "{\"data\":{\"parent\":{\"scores\":[34,47,10]}}}",
            "a list of leaves per parent; one column used twice");
@@ -761,7 +762,7 @@ static void test_last(apr_pool_t *p)
            "end");
     ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "and then committed");
     txlog[0] = '\0';
-    run(p, "{ parent(id: 4) { id childCount } }", NULL);
+    run(p, "{ parent(id: 4) { id childCount @include(if: true) } }", NULL);
     is_str(txlog, "parent:in childCount:idle ", "nested: the deeper level "
            "is the last");
     txlog[0] = '\0';
@@ -776,6 +777,47 @@ static void test_last(apr_pool_t *p)
        && PQtransactionStatus(conn) == PQTRANS_IDLE, "a mutation commits at "
        "the end, as before");
     PQclear(PQexec(conn, "DELETE FROM gt_parent WHERE id = 150"));
+}
+
+/* A root field whose selection has one SQL field (no arguments, its
+ * parent's columns only): one statement for both levels, and the same
+ * answer as the two statements apart (a directive on the child keeps it
+ * apart). */
+static void test_joined(apr_pool_t *p)
+{
+    static const char *const shapes[][2] = {
+        { "{ parent(id: 4) { id childCount } }",
+          "{ parent(id: 4) { id childCount @include(if: true) } }" },
+        { "{ parents(first: 12) { id scores name } }",
+          "{ parents(first: 12) { id scores @include(if: true) name } }" },
+        { "{ parents(first: 6) { label best { id score } } }",
+          "{ parents(first: 6) { label best @include(if: true) { id score }"
+          " } }" },
+        { "{ parents(first: 6) { ...F } } fragment F on Parent { id scores }",
+          "{ parents(first: 6) { ...F } } fragment F on Parent { id scores"
+          " @include(if: true) }" },
+        { "{ parents(first: 5) { id ratio } }",
+          "{ parents(first: 5) { id ratio @include(if: true) } }" },
+        { "{ parent(id: 999) { id scores } }",
+          "{ parent(id: 999) { id scores @include(if: true) } }" },
+    };
+    static const int joined[] = { 1, 1, 1, 1, 2, 1 };
+    static const int apart[] = { 2, 2, 2, 2, 2, 1 };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+        out_t a, b;
+
+        txlog[0] = '\0';
+        a = run(p, shapes[i][0], NULL);
+        b = run(p, shapes[i][1], NULL);
+        is_str(a.body, b.body, apr_psprintf(p, "joined, as apart: %s",
+                                            shapes[i][0]));
+        ok(a.statements == joined[i] && b.statements == apart[i],
+           apr_psprintf(p, "%d statement(s) joined, %d apart (%d, %d)",
+                        joined[i], apart[i], a.statements, b.statements));
+    }
+    ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "nothing left open");
 }
 
 static void test_backend(apr_pool_t *p)
@@ -834,6 +876,7 @@ int main(void)
         test_mutation(p);
         test_budget(p);
         test_last(p);
+        test_joined(p);
         test_backend(p);
     }
     PQfinish(other);
