@@ -40,7 +40,9 @@ typedef struct gql_result_t {
     apr_array_header_t *errors; /* gql_error_t *, in the order found; the
                                  * caller's list, which may already hold
                                  * the document stage's */
-    json_object *data;          /* the "data" value; NULL is JSON null */
+    const char *data;           /* the "data" value as JSON text (in the
+                                 * pool given to the executor); NULL is
+                                 * JSON null */
     int has_data;               /* 0: the request failed before execution
                                  * began and the response has no "data" */
 } gql_result_t;

@@ -44,11 +44,11 @@ json_object *gql_json_error(const gql_error_t *e);
  * graphql-js writes them.  errors (gql_error_t *) may be NULL or empty
  * (then there is no "errors" member).  has_data says whether "data" is
  * present at all (it is not when the request failed before execution);
- * data is its value (NULL means JSON null) and stays owned by its owner.
- * The text is allocated in p.
+ * data is its value as JSON text (NULL means JSON null), as the executor
+ * writes it.  The text is allocated in p.
  */
 const char *gql_json_response(apr_pool_t *p, const apr_array_header_t *errors,
-                              json_object *data, int has_data);
+                              const char *data, int has_data);
 
 /* {"errors":[{"message":"MESSAGE"}]}: the body of a request error. */
 const char *gql_json_request_error(apr_pool_t *p, const char *message);

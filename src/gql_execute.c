@@ -40,6 +40,7 @@
 #include "gql_execute.h"
 #include "gql_introspect.h"
 #include "gql_json.h"
+#include "gql_writer.h"
 
 /* ORDER NODE */
 typedef enum {
@@ -686,60 +687,86 @@ static void report(run_t *x, const node_t *n)
     e->code = n->code;
 }
 
-/* The JSON of a node into *out; returns 1 when it throws, i.e. its null
- * must propagate to the parent (graphql-js rethrows a non-null failure
- * and completes nothing more of that parent). */
-static int build(run_t *x, const node_t *n, json_object **out)
+/* The JSON text of a node into w; returns 1 when it throws, i.e. its
+ * null must propagate to the parent (graphql-js rethrows a non-null
+ * failure and completes nothing more of that parent), having written
+ * nothing. */
+static int build(run_t *x, const node_t *n, gql_writer_t *w)
 {
-    json_object *o, *kid;
-    int i;
+    apr_size_t start = gql_writer_len(w);
+    int i, first = 1;
 
-    *out = NULL;
     switch (n->kind) {
     case N_NULL:
+        gql_writer_put(w, "null", 4);
         return 0;
     case N_LEAF:
-        *out = n->leaf;
+        gql_writer_value(w, n->leaf);
         return 0;
     case N_ERROR:
         report(x, n);
+        if (!n->nonnull) {
+            gql_writer_put(w, "null", 4);
+        }
         return n->nonnull;
     case N_LIST:
-        o = gql_json_keep(x->p, json_object_new_array());
+        gql_writer_put(w, "[", 1);
         for (i = 0; i < n->n; i++) {
-            if (build(x, n->kids[i], &kid)) {
-                return n->nonnull;
+            if (i) {
+                gql_writer_put(w, ",", 1);
             }
-            json_object_array_add(o, ref(kid));
+            if (build(x, n->kids[i], w)) {
+                break;
+            }
         }
-        break;
+        if (i < n->n) {
+            break;                      /* an item's null propagates */
+        }
+        gql_writer_put(w, "]", 1);
+        return 0;
     default:
-        o = gql_json_keep(x->p, json_object_new_object());
+        gql_writer_put(w, "{", 1);
         for (i = 0; i < n->n; i++) {
             if (n->kids[i] == NULL) {
                 continue;
             }
-            if (build(x, n->kids[i], &kid)) {
-                return n->nonnull;
+            if (!first) {
+                gql_writer_put(w, ",", 1);
             }
-            json_object_object_add(o, n->keys[i], ref(kid));
+            first = 0;
+            gql_writer_put(w, "\"", 1);
+            gql_writer_puts(w, n->keys[i]);
+            gql_writer_put(w, "\":", 2);
+            if (build(x, n->kids[i], w)) {
+                break;
+            }
         }
+        if (i < n->n) {
+            break;                      /* a member's null propagates */
+        }
+        gql_writer_put(w, "}", 1);
+        return 0;
     }
-    *out = o;
-    return 0;
+    /* What was written of this value goes: it is null, or its own null
+     * propagates further. */
+    gql_writer_cut(w, start);
+    if (!n->nonnull) {
+        gql_writer_put(w, "null", 4);
+    }
+    return n->nonnull;
 }
 
 /* ---- run */
 
-static json_object *run_root(run_t *x, const gql_type_t *root,
-                             json_object *root_value)
+static const char *run_root(run_t *x, const gql_type_t *root,
+                            json_object *root_value)
 {
-    json_object *data = gql_json_keep(x->p, json_object_new_object()), *v;
+    gql_writer_t *w = gql_writer_make(x->p, 4096);
     objset_t *os = apr_pcalloc(x->p, sizeof(*os));
     gql_error_t *err;
     apr_array_header_t *groups;
     obj_t *o;
-    int i;
+    int i, first = 1;
 
     os->type = root;
     os->objs = apr_array_make(x->p, 1, sizeof(obj_t));
@@ -752,18 +779,26 @@ static json_object *run_root(run_t *x, const gql_type_t *root,
         return NULL;
     }
     object_nodes(x, os, groups);
+    gql_writer_put(w, "{", 1);
     for (i = 0; i < groups->nelts; i++) {
         run_group(x, os, i, APR_ARRAY_IDX(groups, i, group_t *));
         drain(x);
         if (o->node->kids[i] == NULL) {
             continue;
         }
-        if (build(x, o->node->kids[i], &v)) {
+        if (!first) {
+            gql_writer_put(w, ",", 1);
+        }
+        first = 0;
+        gql_writer_put(w, "\"", 1);
+        gql_writer_puts(w, o->node->keys[i]);
+        gql_writer_put(w, "\":", 2);
+        if (build(x, o->node->kids[i], w)) {
             return NULL;
         }
-        json_object_object_add(data, o->node->keys[i], ref(v));
     }
-    return data;
+    gql_writer_put(w, "}", 1);
+    return gql_writer_text(w);
 }
 
 void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,

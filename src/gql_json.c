@@ -115,11 +115,10 @@ json_object *gql_json_error(const gql_error_t *e)
 }
 
 const char *gql_json_response(apr_pool_t *p, const apr_array_header_t *errors,
-                              json_object *data, int has_data)
+                              const char *data, int has_data)
 {
     const char *etext = NULL;
-    const char *dtext = has_data ? (data ? gql_json_text(data) : "null")
-                                 : NULL;
+    const char *dtext = has_data ? (data ? data : "null") : NULL;
 
     if (errors != NULL && errors->nelts > 0) {
         json_object *arr = gql_json_own(p, json_object_new_array());

@@ -1,0 +1,152 @@
+/* Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
+ */
+
+/*
+ * gql_writer.c: JSON text into a growing buffer (gql_writer.h).  The
+ * buffer doubles in the pool when full; what it outgrew stays in the
+ * pool until the request ends, so the pool holds at most twice the text.
+ */
+
+#include <string.h>
+#include <apr_strings.h>
+#include "gql_writer.h"
+
+#define TEXT_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+struct gql_writer_t {
+    apr_pool_t *p;
+    char *buf;
+    apr_size_t len, cap;
+};
+
+gql_writer_t *gql_writer_make(apr_pool_t *p, apr_size_t size_hint)
+{
+    gql_writer_t *w = apr_palloc(p, sizeof(*w));
+
+    w->p = p;
+    w->cap = size_hint > 64 ? size_hint : 64;
+    w->buf = apr_palloc(p, w->cap);
+    w->len = 0;
+    return w;
+}
+
+/* Room for n more bytes and a NUL. */
+static char *room(gql_writer_t *w, apr_size_t n)
+{
+    if (w->len + n + 1 > w->cap) {
+        apr_size_t cap = w->cap * 2;
+        char *b;
+
+        while (cap < w->len + n + 1) {
+            cap *= 2;
+        }
+        b = apr_palloc(w->p, cap);
+        memcpy(b, w->buf, w->len);
+        w->buf = b;
+        w->cap = cap;
+    }
+    return w->buf + w->len;
+}
+
+void gql_writer_put(gql_writer_t *w, const char *s, apr_size_t n)
+{
+    memcpy(room(w, n), s, n);
+    w->len += n;
+}
+
+void gql_writer_puts(gql_writer_t *w, const char *s)
+{
+    gql_writer_put(w, s, strlen(s));
+}
+
+/* json-c's escapes: the C0 controls, '"' and '\\'; '/' is left alone
+ * (JSON_C_TO_STRING_NOSLASHESCAPE), and so is everything from 0x20 up. */
+void gql_writer_string(gql_writer_t *w, const char *s, apr_size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    apr_size_t i, from = 0;
+    char *o;
+
+    room(w, n + 2);
+    w->buf[w->len++] = '"';
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[7];
+        apr_size_t k = 2;
+
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        esc[0] = '\\';
+        switch (c) {
+        case '\b': esc[1] = 'b'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 0xf];
+            k = 6;
+        }
+        gql_writer_put(w, s + from, i - from);
+        gql_writer_put(w, esc, k);
+        from = i + 1;
+    }
+    gql_writer_put(w, s + from, n - from);
+    o = room(w, 1);
+    *o = '"';
+    w->len++;
+}
+
+void gql_writer_value(gql_writer_t *w, json_object *v)
+{
+    char num[24];
+    int64_t i;
+
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        gql_writer_put(w, "null", 4);
+        return;
+    case json_type_boolean:
+        gql_writer_puts(w, json_object_get_boolean(v) ? "true" : "false");
+        return;
+    case json_type_string:
+        gql_writer_string(w, json_object_get_string(v),
+                          (apr_size_t)json_object_get_string_len(v));
+        return;
+    case json_type_int:
+        i = json_object_get_int64(v);
+        if (i != INT64_MAX) {           /* a uint64 past it: json-c's own */
+            gql_writer_put(w, num, (apr_size_t)apr_snprintf(num, sizeof(num),
+                           "%" APR_INT64_T_FMT, (apr_int64_t)i));
+            return;
+        }
+        /* fall through */
+    default:
+        gql_writer_puts(w, json_object_to_json_string_ext(v, TEXT_FLAGS));
+    }
+}
+
+apr_size_t gql_writer_len(const gql_writer_t *w)
+{
+    return w->len;
+}
+
+void gql_writer_cut(gql_writer_t *w, apr_size_t len)
+{
+    if (len < w->len) {
+        w->len = len;
+    }
+}
+
+const char *gql_writer_text(gql_writer_t *w)
+{
+    *room(w, 0) = '\0';
+    return w->buf;
+}
