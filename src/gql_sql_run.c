@@ -435,12 +435,49 @@ static const char *text_of(apr_pool_t *p, json_object *v, int depth)
     }
 }
 
+/*
+ * A row of an object type's statement is not a JSON object but a JSON
+ * array of its kept columns, whose json-c user data is the row's shape
+ * (the columns' names, shared by every row of the statement): a row then
+ * costs one array, not a hash table, and only this stage reads rows (the
+ * executor passes them back as parents).  Rows of an abstract type stay
+ * objects: the type is told by their "__typename" member.
+ */
+typedef struct shape_t {
+    const char *magic;          /* shape_magic: the user data is ours */
+    int n;
+    const char **names;
+} shape_t;
+
+static const char shape_magic[] = "gql_row";
+
+static const shape_t *shape_of(json_object *o)
+{
+    const shape_t *sh;
+
+    if (!json_object_is_type(o, json_type_array)) {
+        return NULL;
+    }
+    sh = json_object_get_userdata(o);
+    return sh != NULL && sh->magic == shape_magic ? sh : NULL;
+}
+
+/* The column or member name of a row or an object (NULL: none). */
 static json_object *member(json_object *o, const char *name)
 {
+    const shape_t *sh;
     json_object *v = NULL;
+    int i;
 
     if (o != NULL && json_object_is_type(o, json_type_object)) {
         json_object_object_get_ex(o, name, &v);
+    }
+    else if ((sh = shape_of(o)) != NULL) {
+        for (i = sh->n - 1; i >= 0; i--) {
+            if (strcmp(sh->names[i], name) == 0) {
+                return json_object_array_get_idx(o, (size_t)i);
+            }
+        }
     }
     return v;
 }
@@ -559,6 +596,7 @@ typedef struct plan_t {
     int *pos;                   /* their positions in d */
     int leaf;                   /* one value per row, not a row object */
     int all;                    /* every column kept */
+    struct shape_t *shape;      /* of its rows, made with the first */
     int batch;                  /* rows lead with their parent's ordinal */
 } plan_t;
 
@@ -1062,19 +1100,40 @@ static apr_size_t row_bytes(const PGresult *r, const plan_t *p,
     return n;
 }
 
-/* One row (an object of the kept columns, or for a leaf the first) from
- * the columns of r from off on, appended to list. */
+/* The shape of the rows of p, whose kept columns are names. */
+static shape_t *new_shape(gql_sql_ctx_t *c, const plan_t *p,
+                          const char **names)
+{
+    shape_t *sh = apr_palloc(c->p, sizeof(*sh));
+
+    sh->magic = shape_magic;
+    sh->n = p->n;
+    sh->names = names;
+    return sh;
+}
+
+/* One row (a row of the kept columns, or for a leaf the first) from the
+ * columns of r from off on, appended to list. */
 static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
                       const PGresult *r, int off, json_object *list, int *bad)
 {
-    unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY
-                     | (p->all ? 0 : JSON_C_OBJECT_ADD_KEY_IS_NEW);
+    unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY;
     json_object *row;
     int i;
 
     if (p->leaf) {
         json_object_array_add(list, p->n ? cell(c, r, off,
                               p->d->types[p->pos[0]], bad) : NULL);
+        return;
+    }
+    if (!p->all) {
+        row = json_object_new_array_ext(p->n ? p->n : 1);
+        json_object_set_userdata(row, p->shape, NULL);
+        for (i = 0; i < p->n; i++) {
+            json_object_array_add(row, cell(c, r, off + i,
+                                            p->d->types[p->pos[i]], bad));
+        }
+        json_object_array_add(list, row);
         return;
     }
     row = json_object_new_object();
@@ -1105,7 +1164,7 @@ static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
 /* The names of the kept columns, the request's own copies: rows outlive
  * nothing of the request, while the connection's cache may be dropped
  * before it ends. */
-static const char **kept_names(gql_sql_ctx_t *c, const plan_t *p)
+static const char **kept_names(gql_sql_ctx_t *c, plan_t *p)
 {
     const char **names = apr_palloc(c->p, sizeof(char *) * (p->n + 1));
     int i;
@@ -1113,6 +1172,7 @@ static const char **kept_names(gql_sql_ctx_t *c, const plan_t *p)
     for (i = 0; i < p->n; i++) {
         names[i] = apr_pstrdup(c->p, p->d->names[p->pos[i]]);
     }
+    p->shape = new_shape(c, p, names);
     return names;
 }
 
@@ -1271,7 +1331,7 @@ static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
  * no more than one row past the budget is ever held.  *retry is set when
  * the backend no longer has the statement (SQLSTATE 26000). */
 static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
-                           const gql_sql_map_t *m, const plan_t *p,
+                           const gql_sql_map_t *m, plan_t *p,
                            int piped, int last, int *retry)
 {
     int want = p->batch ? b->count : 1, bad = 0;
@@ -2037,7 +2097,12 @@ static const char *resolve(gql_resolve_t *b)
     int i;
 
     if (m == NULL) {
-        return gql_execute_resolve_property(b);
+        /* gql_execute_resolve_property, rows included */
+        for (i = 0; i < b->count; i++) {
+            b->results[i] = json_object_get(member(b->parents[i],
+                                                   b->field->name));
+        }
+        return NULL;
     }
     switch (m->kind) {
     case GQL_MAP_COLUMN:
