@@ -22,9 +22,12 @@
  * ancestor.
  *
  * Values are json-c values as gql_coerce.h describes them; an object row
- * is a JSON object whose members are the row's columns.  Everything is
- * allocated in the pool passed; the result's json-c tree is tied to that
- * pool.  The schema is only read.
+ * is a JSON object whose members are the row's columns.  Ownership
+ * follows gql_json.h: a resolver borrows the values of its batch
+ * (parents, args, variables) and returns new references in results[],
+ * which the executor takes; the result's data is borrowed from the pool
+ * passed.  Everything is allocated in that pool.  The schema is only
+ * read.
  */
 
 #ifndef GQL_EXECUTE_H
@@ -40,7 +43,8 @@ typedef struct gql_result_t {
     apr_array_header_t *errors; /* gql_error_t *, in the order found; the
                                  * caller's list, which may already hold
                                  * the document stage's */
-    json_object *data;          /* the "data" value; NULL is JSON null */
+    json_object *data;          /* the "data" value, borrowed from the
+                                 * pool; NULL is JSON null */
     int has_data;               /* 0: the request failed before execution
                                  * began and the response has no "data" */
 } gql_result_t;
@@ -49,8 +53,8 @@ typedef struct gql_result_t {
  * One batch: a field (one response key of one selection set) asked of
  * count parent values of the same parent type.  The resolver sets
  * results[i] for every parent (NULL is null; a new reference that the
- * executor takes over) or errors[i] (a message for a field error at that
- * parent's path; results[i] is then ignored).
+ * executor takes, even where errors[i] is set) or errors[i] (a message for
+ * a field error at that parent's path; results[i] is then ignored).
  */
 typedef struct gql_resolve_t {
     apr_pool_t *pool;                   /* the request's */

@@ -30,6 +30,14 @@
  *     v
  *   node_t tree  -- objects of the results --> next objsets
  *
+ * Values follow gql_json.h.  What the resolvers return (new references)
+ * and the leaves completed from it (gql_coerce_result_new) go to the
+ * request pool's keeper at once: they are the parents of the next level,
+ * and whether the response holds a leaf is known only when the tree is
+ * read.  The response is made from new references bottom up, its root
+ * owned by the pool; a null that propagates drops the part of a list or
+ * object made before it.
+ *
  * Messages follow graphql-js 16 word for word.
  */
 
@@ -55,7 +63,7 @@ typedef struct node_t node_t;
 struct node_t {
     nkind_e kind;
     int nonnull;                        /* its type is T! */
-    json_object *leaf;                  /* LEAF */
+    json_object *leaf;                  /* LEAF: kept by the pool */
     const char *msg;                    /* ERROR */
     const char *code;                   /* ERROR: extensions.code or NULL */
     const apr_array_header_t *locs;     /* ERROR: gql_loc_t */
@@ -107,13 +115,6 @@ typedef struct run_t {
     apr_array_header_t *errors;
 } run_t;
 
-/* ---- values: kept alive by their pool (gql_json_keep) */
-
-static json_object *ref(json_object *o)
-{
-    return o != NULL ? json_object_get(o) : NULL;
-}
-
 /* ---- the default resolvers */
 
 const char *gql_execute_resolve_property(gql_resolve_t *b)
@@ -126,7 +127,7 @@ const char *gql_execute_resolve_property(gql_resolve_t *b)
         if (json_object_is_type(b->parents[i], json_type_object)) {
             json_object_object_get_ex(b->parents[i], b->field->name, &v);
         }
-        b->results[i] = ref(v);
+        b->results[i] = gql_json_ref(v);
     }
     return NULL;
 }
@@ -467,11 +468,11 @@ static node_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
         return complete_list(x, f, t, v, path);
     }
     if (t->named->kind == GQL_KIND_SCALAR || t->named->kind == GQL_KIND_ENUM) {
-        if (!gql_coerce_result(x->p, t->named, v, &out, &msg)) {
+        if (!gql_coerce_result_new(x->p, t->named, v, &out, &msg)) {
             return error_node(x, path, f->locs, msg);
         }
         n = new_node(x, N_LEAF, path);
-        n->leaf = out;
+        n->leaf = gql_json_keep(x->p, out);
         return n;
     }
     return complete_object(x, f, t->named, v, path);
@@ -686,10 +687,10 @@ static void report(run_t *x, const node_t *n)
     e->code = n->code;
 }
 
-/* The JSON of a node into *out; returns 1 when it throws, i.e. its null
- * must propagate to the parent (graphql-js rethrows a non-null failure
- * and completes nothing more of that parent). */
-static int build(run_t *x, const node_t *n, json_object **out)
+/* The JSON of a node into *out, a new reference; returns 1 when it
+ * throws, i.e. its null must propagate to the parent (graphql-js rethrows
+ * a non-null failure and completes nothing more of that parent). */
+static int build_new(run_t *x, const node_t *n, json_object **out)
 {
     json_object *o, *kid;
     int i;
@@ -699,30 +700,32 @@ static int build(run_t *x, const node_t *n, json_object **out)
     case N_NULL:
         return 0;
     case N_LEAF:
-        *out = n->leaf;
+        *out = gql_json_ref(n->leaf);
         return 0;
     case N_ERROR:
         report(x, n);
         return n->nonnull;
     case N_LIST:
-        o = gql_json_keep(x->p, json_object_new_array());
+        o = json_object_new_array();
         for (i = 0; i < n->n; i++) {
-            if (build(x, n->kids[i], &kid)) {
+            if (build_new(x, n->kids[i], &kid)) {
+                gql_json_drop(o);
                 return n->nonnull;
             }
-            json_object_array_add(o, ref(kid));
+            json_object_array_add(o, kid);
         }
         break;
     default:
-        o = gql_json_keep(x->p, json_object_new_object());
+        o = json_object_new_object();
         for (i = 0; i < n->n; i++) {
             if (n->kids[i] == NULL) {
                 continue;
             }
-            if (build(x, n->kids[i], &kid)) {
+            if (build_new(x, n->kids[i], &kid)) {
+                gql_json_drop(o);
                 return n->nonnull;
             }
-            json_object_object_add(o, n->keys[i], ref(kid));
+            json_object_object_add(o, n->keys[i], kid);
         }
     }
     *out = o;
@@ -734,7 +737,7 @@ static int build(run_t *x, const node_t *n, json_object **out)
 static json_object *run_root(run_t *x, const gql_type_t *root,
                              json_object *root_value)
 {
-    json_object *data = gql_json_keep(x->p, json_object_new_object()), *v;
+    json_object *data = gql_json_own(x->p, json_object_new_object()), *v;
     objset_t *os = apr_pcalloc(x->p, sizeof(*os));
     gql_error_t *err;
     apr_array_header_t *groups;
@@ -758,10 +761,10 @@ static json_object *run_root(run_t *x, const gql_type_t *root,
         if (o->node->kids[i] == NULL) {
             continue;
         }
-        if (build(x, o->node->kids[i], &v)) {
+        if (build_new(x, o->node->kids[i], &v)) {
             return NULL;
         }
-        json_object_object_add(data, o->node->keys[i], ref(v));
+        json_object_object_add(data, o->node->keys[i], v);
     }
     return data;
 }
