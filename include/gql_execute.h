@@ -102,19 +102,15 @@ typedef const char *(*gql_type_of_fn)(void *ctx, const gql_schema_t *schema,
 typedef struct gql_resolvers_t {
     gql_resolve_fn field;       /* every field but introspection's; NULL:
                                  * gql_execute_resolve_property */
-    gql_type_of_fn type_of;     /* NULL: gql_execute_type_of_typename */
+    gql_type_of_fn type_of;     /* NULL: the value's "__typename" member
+                                 * when it is a string (graphql-js's
+                                 * typeResolver v => v.__typename) */
     void *ctx;
 } gql_resolvers_t;
 
 /* The default field resolver: each parent's member named after the field
  * (null when absent or when the parent is NULL). */
 const char *gql_execute_resolve_property(gql_resolve_t *batch);
-
-/* The default type resolver: the value's "__typename" member when it is
- * a string (graphql-js's typeResolver v => v.__typename). */
-const char *gql_execute_type_of_typename(void *ctx, const gql_schema_t *schema,
-                                         const gql_type_t *abstract,
-                                         json_object *value);
 
 /* query, mutation or subscription. */
 gql_operation_e gql_execute_kind(const gql_operation_t *op);

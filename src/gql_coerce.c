@@ -264,14 +264,14 @@ static int parse_value_new(apr_pool_t *p, const gql_type_t *t, json_object *v,
 
 /* ---- variables: coerceInputValue over JSON */
 
-typedef struct vctx_t {
+typedef struct varctx_t {
     apr_pool_t *p;
     const char *name;           /* the variable's, without '$' */
     const gql_loc_t *loc;       /* its definition */
     apr_array_header_t *errors;
     int first;                  /* errors->nelts before this operation */
     int stop;                   /* too many errors: abort */
-} vctx_t;
+} varctx_t;
 
 static const char *path_text(apr_pool_t *p, const gql_path_t *path)
 {
@@ -297,7 +297,7 @@ static const gql_path_t *path_add(apr_pool_t *p, const gql_path_t *prev,
 
 /* Whether another error may be added; the one past the limit is
  * graphql-js's "Too many errors" and ends the coercion. */
-static int room(vctx_t *v)
+static int room(varctx_t *v)
 {
     if (v->stop) {
         return 0;
@@ -311,7 +311,7 @@ static int room(vctx_t *v)
     return 1;
 }
 
-static void verr(vctx_t *v, const gql_path_t *path, json_object *invalid,
+static void verr(varctx_t *v, const gql_path_t *path, json_object *invalid,
                  const char *msg)
 {
     const char *prefix;
@@ -328,7 +328,7 @@ static void verr(vctx_t *v, const gql_path_t *path, json_object *invalid,
     gql_error_add(v->p, v->errors, v->loc, "%s; %s", prefix, msg);
 }
 
-static json_object *cin_new(vctx_t *v, json_object *val,
+static json_object *cin_new(varctx_t *v, json_object *val,
                             const gql_tref_t *t, const gql_path_t *path);
 
 static int literal_new(apr_pool_t *p, const gql_tref_t *t,
@@ -346,7 +346,7 @@ static int default_new(apr_pool_t *p, const gql_input_value_t *f,
 
 /* The @oneOf rules.  first_bad: the first member failed to coerce, so
  * graphql-js holds undefined there, not null. */
-static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
+static void cin_oneof(varctx_t *v, const gql_type_t *t, json_object *out,
                       const gql_path_t *path, json_object *val, int first_bad)
 {
     const char *key = NULL;
@@ -369,7 +369,7 @@ static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
 }
 
 /* An input object from a JSON object. */
-static json_object *cin_object_new(vctx_t *v, json_object *val,
+static json_object *cin_object_new(varctx_t *v, json_object *val,
                                    const gql_type_t *t,
                                    const gql_path_t *path)
 {
@@ -423,7 +423,7 @@ static json_object *cin_object_new(vctx_t *v, json_object *val,
     return out;
 }
 
-static json_object *cin_new(vctx_t *v, json_object *val,
+static json_object *cin_new(varctx_t *v, json_object *val,
                             const gql_tref_t *t, const gql_path_t *path)
 {
     json_object *out;
@@ -494,7 +494,7 @@ static const gql_type_t *named_of(const gql_tref_t *t)
     return t->named;
 }
 
-static void coerce_one(vctx_t *v, const gql_schema_t *schema,
+static void coerce_one(varctx_t *v, const gql_schema_t *schema,
                        const gql_variable_def_t *d, json_object *inputs,
                        json_object *out)
 {
@@ -542,7 +542,7 @@ json_object *gql_coerce_variables(apr_pool_t *p, const gql_schema_t *schema,
                                   apr_array_header_t *errors)
 {
     json_object *out = gql_json_own(p, json_object_new_object());
-    vctx_t v;
+    varctx_t v;
     int i;
 
     memset(&v, 0, sizeof(v));

@@ -598,9 +598,12 @@ static void print_default(pbuf_t *b, const gql_tref_t *t, const gql_value_t *v)
     }
 }
 
-const char *gql_introspect_default_value(apr_pool_t *p,
-                                         const gql_input_value_t *v,
-                                         const char **err)
+/* __InputValue.defaultValue: the default of v as graphql-js shows it,
+ * allocated in p; NULL when v has none.  A default that graphql-js cannot
+ * print back (a list or an object given to a custom scalar) gives NULL
+ * with *err set to graphql-js's message, a field error. */
+static const char *default_text(apr_pool_t *p, const gql_input_value_t *v,
+                                const char **err)
 {
     pbuf_t b;
 
@@ -639,7 +642,7 @@ static json_object *input_type(rctx_t *c, const void *o)
 
 static json_object *input_default(rctx_t *c, const void *o)
 {
-    return str_new(gql_introspect_default_value(c->b->pool, o, &c->err));
+    return str_new(default_text(c->b->pool, o, &c->err));
 }
 
 static json_object *input_is_deprecated(rctx_t *c, const void *o)

@@ -77,7 +77,7 @@ int gql_vis_input(const gql_type_t *t)
                          || t->kind == GQL_KIND_INPUT_OBJECT);
 }
 
-int gql_vis_output(const gql_type_t *t)
+static int is_output(const gql_type_t *t)
 {
     return t != NULL && t->kind != GQL_KIND_INPUT_OBJECT;
 }
@@ -143,6 +143,23 @@ const gql_tref_t *gql_vtype_from_ast(vctx_t *c, const gql_type_ref_t *a)
     return r;
 }
 
+
+/* The argument or input field definition named name, or NULL. */
+static const gql_input_value_t *find_input(const apr_array_header_t *defs,
+                                           const char *name)
+{
+    int i;
+
+    for (i = 0; defs != NULL && i < defs->nelts; i++) {
+        const gql_input_value_t *v = APR_ARRAY_IDX(defs, i,
+                                                   const gql_input_value_t *);
+
+        if (strcmp(v->name, name) == 0) {
+            return v;
+        }
+    }
+    return NULL;
+}
 
 /* MaxIntrospectionDepth's checkDepth: 1 when a path of list fields of
  * the introspection types reaches 3.  Fragments are cached by the entry
@@ -405,6 +422,8 @@ static void visit(vctx_t *c, const node_t *n, int leave)
 static void walk_value(vctx_t *c, const gql_value_t *v, const node_t *up);
 static void walk_selection_set(vctx_t *c, const gql_selection_set_t *ss,
                                const node_t *up);
+static void walk_type_system(vctx_t *c, const gql_definition_t *d,
+                             const node_t *up);
 
 static void walk_named_type(vctx_t *c, const gql_name_t *name,
                             const node_t *up)
@@ -446,7 +465,7 @@ static void walk_object_field(vctx_t *c, const gql_object_field_t *f,
     node_t n;
 
     if (ot != NULL && ot->kind == GQL_KIND_INPUT_OBJECT) {
-        iv = gql_vinput_field(ot, f->name.value);
+        iv = find_input(ot->input_fields, f->name.value);
     }
     push_input(c, iv ? iv->type : NULL, iv ? iv->default_value : NULL);
     NODE(n, N_OBJECT_FIELD, f, up);
@@ -509,7 +528,7 @@ static void walk_argument(vctx_t *c, const gql_argument_t *a,
         defs = c->ti.field_def->arguments;
     }
     if (defs != NULL) {
-        ad = gql_vfind_input(defs, a->name.value);
+        ad = find_input(defs, a->name.value);
     }
     c->ti.argument = ad;
     push_input(c, ad ? ad->type : NULL, ad ? ad->default_value : NULL);
@@ -553,7 +572,7 @@ static void walk_directives(vctx_t *c, const apr_array_header_t *dirs,
 
 static void set_output_type(vctx_t *c, const gql_tref_t *t)
 {
-    c->ti.type = t != NULL && gql_vis_output(gql_vnamed(t)) ? t : NULL;
+    c->ti.type = t != NULL && is_output(gql_vnamed(t)) ? t : NULL;
 }
 
 static void walk_field(vctx_t *c, const gql_selection_t *s, const node_t *up)
@@ -720,7 +739,7 @@ static void walk_document(vctx_t *c)
             walk_executable(c, d, &n);
         }
         else {
-            gql_vwalk_type_system(c, d, &n);
+            walk_type_system(c, d, &n);
         }
     }
     c->def = NULL;
@@ -732,28 +751,6 @@ static void walk_document(vctx_t *c)
 const gql_definition_t *gql_vfragment(vctx_t *c, const char *name)
 {
     return apr_hash_get(c->fragments, name, APR_HASH_KEY_STRING);
-}
-
-const gql_input_value_t *gql_vfind_input(const apr_array_header_t *defs,
-                                         const char *name)
-{
-    int i;
-
-    for (i = 0; defs != NULL && i < defs->nelts; i++) {
-        const gql_input_value_t *v = APR_ARRAY_IDX(defs, i,
-                                                   const gql_input_value_t *);
-
-        if (strcmp(v->name, name) == 0) {
-            return v;
-        }
-    }
-    return NULL;
-}
-
-const gql_input_value_t *gql_vinput_field(const gql_type_t *t,
-                                          const char *name)
-{
-    return gql_vfind_input(t->input_fields, name);
 }
 
 /* An argument or input field definition: type, default value (checked
@@ -818,8 +815,8 @@ static const char *const sdl_locations[] = {
 /* The type-system definitions an executable document should not hold:
  * ExecutableDefinitions reports them, and the other rules still see their
  * type names and directives, in graphql-js's key order. */
-void gql_vwalk_type_system(vctx_t *c, const gql_definition_t *d,
-                           const node_t *up)
+static void walk_type_system(vctx_t *c, const gql_definition_t *d,
+                             const node_t *up)
 {
     const char *loc = sdl_locations[d->kind];
     node_t n;

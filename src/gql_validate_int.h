@@ -124,7 +124,6 @@ void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc);
 const gql_type_t *gql_vtype(vctx_t *c, const char *name);
 const gql_type_t *gql_vnamed(const gql_tref_t *t);
 int gql_vis_input(const gql_type_t *t);
-int gql_vis_output(const gql_type_t *t);
 int gql_vis_composite(const gql_type_t *t);
 int gql_vis_leaf(const gql_type_t *t);
 int gql_vis_sub_type(const gql_type_t *abstract, const gql_type_t *maybe);
@@ -140,10 +139,6 @@ void gql_vunique_name(vctx_t *c, apr_hash_t *h, const gql_name_t *name,
  * not, each once, in discovery order (gql_validate_defs.c). */
 apr_array_header_t *gql_vreferenced(vctx_t *c,
                                     const apr_array_header_t *ops);
-const gql_input_value_t *gql_vfind_input(const apr_array_header_t *defs,
-                                         const char *name);
-const gql_input_value_t *gql_vinput_field(const gql_type_t *t,
-                                          const char *name);
 /* The rules, in graphql-js's specifiedRules order: each sees every node
  * the walk enters (leave 0) and leaves (leave 1), and returns SKIP on
  * entering a node to see nothing of what lies under it, as a graphql-js
@@ -181,8 +176,5 @@ int gql_vunique_input_field_names(vctx_t *c, const node_t *n, int leave);
 /* gql_validate_overlap.c: */
 int gql_voverlapping_fields_can_be_merged(vctx_t *c, const node_t *n,
                                           int leave);
-
-void gql_vwalk_type_system(vctx_t *c, const gql_definition_t *d,
-                           const node_t *up);
 
 #endif /* GQL_VALIDATE_INT_H */
