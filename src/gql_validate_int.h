@@ -8,6 +8,11 @@
  * one document is validated (the walk and its TypeInfo, the rules, the
  * overlapping-fields algorithm).  Private to src/gql_validate*.c; all
  * memory from the pool given to gql_validate().
+ *
+ * The files call one way only: gql_validate.c (the walk) calls the rules
+ * of gql_validate_defs.c, gql_validate_values.c and
+ * gql_validate_overlap.c; the walk and the rules call the helpers of
+ * gql_validate_ctx.c, which call none of them back.
  */
 
 #ifndef GQL_VALIDATE_INT_H
@@ -116,21 +121,27 @@ typedef struct usage_t {
     const gql_tref_t *parent_type;
 } usage_t;
 
+/* gql_validate_ctx.c.  gql_vreport: an error at loc (may be NULL), or
+ * NULL once graphql-js's limit is reached (the error past it says so and
+ * ends validation); gql_vloc: another location of e (e may be NULL). */
 gql_error_t *gql_vreport(vctx_t *c, const gql_loc_t *loc, const char *fmt,
                          ...)
     __attribute__((format(printf, 3, 4)));
 void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc);
-
+/* schema.getType(), getNamedType, isInputType, isCompositeType,
+ * isLeafType, a named type's tref (one per type), typeFromAST, and the
+ * fragment named name (NULL: none), as graphql-js has them. */
 const gql_type_t *gql_vtype(vctx_t *c, const char *name);
 const gql_type_t *gql_vnamed(const gql_tref_t *t);
 int gql_vis_input(const gql_type_t *t);
 int gql_vis_composite(const gql_type_t *t);
 int gql_vis_leaf(const gql_type_t *t);
-int gql_vis_sub_type(const gql_type_t *abstract, const gql_type_t *maybe);
 const gql_tref_t *gql_vtref(vctx_t *c, const gql_type_t *t);
 const gql_tref_t *gql_vtype_from_ast(vctx_t *c, const gql_type_ref_t *a);
-
 const gql_definition_t *gql_vfragment(vctx_t *c, const char *name);
+
+/* schema.isSubType() (gql_validate_defs.c). */
+int gql_vis_sub_type(const gql_type_t *abstract, const gql_type_t *maybe);
 /* Notes name in h, or reports "There can be only one <what> named ..."
  * at the first of that name and at name (gql_validate_defs.c). */
 void gql_vunique_name(vctx_t *c, apr_hash_t *h, const gql_name_t *name,
