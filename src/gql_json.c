@@ -110,7 +110,8 @@ json_object *gql_json_error_new(const gql_error_t *e)
 {
     json_object *o = json_object_new_object();
 
-    json_object_object_add(o, "message", json_object_new_string(e->message));
+    json_object_object_add(o, "message", json_object_new_string_len(
+                               e->message, (int)gql_error_message_len(e)));
     if (e->locations != NULL && e->locations->nelts > 0) {
         json_object_object_add(o, "locations", locations_new(e->locations));
     }
