@@ -13,9 +13,13 @@
  * null is NULL.  A coerced object has a member for a field only when the
  * field was given or has a default ("absent" and "null" differ).
  *
- * Ownership follows gql_json.h: every tree returned here is owned by the
- * pool passed (gql_json_own), so callers take a reference
- * (json_object_get) before adding it to another tree.
+ * Ownership follows gql_json.h.  What gql_coerce_variables(),
+ * gql_coerce_arguments() and gql_coerce_literal() return is borrowed from
+ * the pool passed (each tree's root is given to it once, with
+ * gql_json_own): a caller that puts it into a tree of its own takes a
+ * reference (gql_json_ref).  gql_coerce_result_new() returns a new
+ * reference.  Values passed in are only borrowed; a coerced value may
+ * share parts with them (a String input is its own coercion).
  */
 
 #ifndef GQL_COERCE_H
@@ -56,8 +60,8 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
 
 /*
  * A literal (or a default value) as a value of type t, reading variables
- * for $x.  Returns 1 with *out set (NULL for null), or 0 when the literal
- * is not a valid t.
+ * for $x.  Returns 1 with *out set (NULL for null; borrowed from p), or 0
+ * when the literal is not a valid t.
  */
 int gql_coerce_literal(apr_pool_t *p, const gql_tref_t *t,
                        const gql_value_t *literal, json_object *variables,
@@ -66,11 +70,12 @@ int gql_coerce_literal(apr_pool_t *p, const gql_tref_t *t,
 /*
  * Result coercion of a leaf (scalar or enum) value that a resolver
  * produced: Int must fit 32 bits, Float be finite, enums name a value of
- * the type, custom scalars pass through.  Returns 1 with *out set (owned by
- * p, like every value made here), or 0 with *msg set in graphql-js's wording
- * ('Int cannot represent non-integer value: "a"').
+ * the type, custom scalars pass through.  Returns 1 with *out set to a new
+ * reference, or 0 with *msg set in graphql-js's wording ('Int cannot
+ * represent non-integer value: "a"', allocated in p).
  */
-int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
-                      json_object **out, const char **msg);
+int gql_coerce_result_new(apr_pool_t *p, const gql_type_t *leaf,
+                          json_object *raw, json_object **out,
+                          const char **msg);
 
 #endif /* GQL_COERCE_H */

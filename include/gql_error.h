@@ -38,6 +38,9 @@ struct gql_path_t {
 
 typedef struct gql_error_t {
     const char *message;        /* what the client (or administrator) reads */
+    apr_size_t message_len;     /* its bytes when it holds a NUL (it quotes
+                                 * source text as graphql-js does, NULs and
+                                 * all); 0: up to the first NUL */
     const char *source;         /* file name for schema errors, else NULL */
     apr_array_header_t *locations;  /* of gql_loc_t, may be empty */
     const gql_path_t *path;     /* NULL when the error has no path */
@@ -56,10 +59,19 @@ gql_error_t *gql_error_add(apr_pool_t *p, apr_array_header_t *errors,
                            const gql_loc_t *loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* Append an error whose message is text[0..len) as it is, NULs and all
+ * (copied into p); loc as for gql_error_add(). */
+gql_error_t *gql_error_add_text(apr_pool_t *p, apr_array_header_t *errors,
+                                const gql_loc_t *loc, const char *text,
+                                apr_size_t len);
+
 void gql_error_add_loc(apr_pool_t *p, gql_error_t *e, const gql_loc_t *loc);
 
+/* The bytes of e's message (message_len, or up to its NUL). */
+apr_size_t gql_error_message_len(const gql_error_t *e);
+
 /* "SOURCE:LINE:COL: message" (or "SOURCE: message" with no location), the
- * form start-up errors take. */
+ * form start-up errors take; a message is cut at a NUL it holds. */
 const char *gql_error_format(apr_pool_t *p, const gql_error_t *e);
 
 #endif /* GQL_ERROR_H */

@@ -22,9 +22,12 @@
  * ancestor.
  *
  * Values are json-c values as gql_coerce.h describes them; an object row
- * is a JSON object whose members are the row's columns.  Everything is
- * allocated in the pool passed; the result's json-c tree is tied to that
- * pool.  The schema is only read.
+ * is a JSON object whose members are the row's columns.  Ownership
+ * follows gql_json.h: a resolver borrows the values of its batch
+ * (parents, args, variables) and returns new references in results[],
+ * which the executor takes; the result's data is borrowed from the pool
+ * passed.  Everything is allocated in that pool.  The schema is only
+ * read.
  */
 
 #ifndef GQL_EXECUTE_H
@@ -51,8 +54,8 @@ typedef struct gql_result_t {
  * One batch: a field (one response key of one selection set) asked of
  * count parent values of the same parent type.  The resolver sets
  * results[i] for every parent (NULL is null; a new reference that the
- * executor takes over) or errors[i] (a message for a field error at that
- * parent's path; results[i] is then ignored).
+ * executor takes, even where errors[i] is set) or errors[i] (a message for
+ * a field error at that parent's path; results[i] is then ignored).
  */
 typedef struct gql_resolve_t {
     apr_pool_t *pool;                   /* the request's */
@@ -100,19 +103,15 @@ typedef const char *(*gql_type_of_fn)(void *ctx, const gql_schema_t *schema,
 typedef struct gql_resolvers_t {
     gql_resolve_fn field;       /* every field but introspection's; NULL:
                                  * gql_execute_resolve_property */
-    gql_type_of_fn type_of;     /* NULL: gql_execute_type_of_typename */
+    gql_type_of_fn type_of;     /* NULL: the value's "__typename" member
+                                 * when it is a string (graphql-js's
+                                 * typeResolver v => v.__typename) */
     void *ctx;
 } gql_resolvers_t;
 
 /* The default field resolver: each parent's member named after the field
  * (null when absent or when the parent is NULL). */
 const char *gql_execute_resolve_property(gql_resolve_t *batch);
-
-/* The default type resolver: the value's "__typename" member when it is
- * a string (graphql-js's typeResolver v => v.__typename). */
-const char *gql_execute_type_of_typename(void *ctx, const gql_schema_t *schema,
-                                         const gql_type_t *abstract,
-                                         json_object *value);
 
 /* query, mutation or subscription. */
 gql_operation_e gql_execute_kind(const gql_operation_t *op);

@@ -40,15 +40,4 @@ int gql_introspect_owns(const gql_schema_t *schema,
  * type are opaque to everything but this stage. */
 const char *gql_introspect_resolve(gql_resolve_t *batch);
 
-/*
- * __InputValue.defaultValue: the default of v as graphql-js shows it,
- * print(astFromValue(coerced default, type)), allocated in p; NULL when v
- * has none.  A default that graphql-js cannot print back (a list or an
- * object given to a custom scalar) gives NULL with *err set to
- * graphql-js's message, a field error.
- */
-const char *gql_introspect_default_value(apr_pool_t *p,
-                                         const gql_input_value_t *v,
-                                         const char **err);
-
 #endif /* GQL_INTROSPECT_H */

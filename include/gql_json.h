@@ -4,13 +4,37 @@
  */
 
 /*
- * gql_json.h: json-c trees tied to pools, and the response writer.
+ * gql_json.h: json-c values tied to pools, and the response writer.
  *
- * json-c objects live on json-c's heap.  Each tree that the engine makes is
- * handed to gql_json_own() once, which registers the one pool cleanup that
- * releases it; nothing else calls json_object_put().  A tree added into
- * another with json_object_object_add() or json_object_array_add() belongs
- * to that parent and must not be owned again.
+ * json-c values live on json-c's heap, counted by reference.  One rule
+ * says who holds each reference, and the names say it, as in json-c and
+ * jansson (whose json_object_set_new() steals what json_object_set()
+ * borrows):
+ *
+ * - New references.  A function that returns a json_object *, as its
+ *   value or through an out parameter, returns a new reference when its
+ *   name says "new" (json-c's json_object_new_*(), gql_json_error_new(),
+ *   gql_coerce_result_new(), a file's new_*() and *_new() helpers) or
+ *   "ref" (gql_json_ref()); so are a resolver's results[] (gql_execute.h).
+ *   Whoever holds a new reference hands it on exactly once:
+ *     into a parent with json_object_object_add() or
+ *       json_object_array_add(), which steal it;
+ *     to a pool with gql_json_own() (the root of a tree) or
+ *       gql_json_keep() (a value that no one tree will hold), which
+ *       steal it too;
+ *     up to its own caller, as what a "new" function returns;
+ *     or, when it ends up nowhere (the part made of a value before a
+ *       failure), to gql_json_drop().
+ * - Borrowed values.  Every other json_object * that a function returns
+ *   or is passed belongs to someone else (a pool, a parent) and lives as
+ *   long as its owner, which the function's contract names.  A borrower
+ *   never releases it; to hand it on as a new reference (into a tree of
+ *   its own, or as a resolver's result) it takes one with gql_json_ref().
+ *
+ * So a tree is made bottom up from new references, and its root is given
+ * to a pool once; the keeper is for what the executor gets from its
+ * resolvers and completes, whose end is not one tree.  json_object_get()
+ * and json_object_put() are called in gql_json.c only.
  */
 
 #ifndef GQL_JSON_H
@@ -21,23 +45,32 @@
 #include <json-c/json.h>
 #include "gql_error.h"
 
-/* Release o (may be NULL) when p is cleared or destroyed.  Returns o. */
+/* Take o (a new reference; may be NULL) and release it when p is cleared
+ * or destroyed: one pool cleanup for o, the root of a tree.  Returns o,
+ * now borrowed from p. */
 json_object *gql_json_own(apr_pool_t *p, json_object *o);
 
-/* Keep o (may be NULL) alive until p is cleared or destroyed: one json-c
- * array per pool holds a reference to every value kept in it.  For values
- * that are shared between trees rather than added into one; a parent that
- * takes o must take its own reference (json_object_get).  Returns o. */
+/* Take o (a new reference; may be NULL) into p's keeper: one json-c array
+ * per pool, released when p is cleared or destroyed, holds every value
+ * kept in it.  For the many values of a request that no one tree holds
+ * and whose end is not known when they are made (a resolver's results,
+ * the leaves the executor completes); a tree's root goes to
+ * gql_json_own().  Returns o, now borrowed from p. */
 json_object *gql_json_keep(apr_pool_t *p, json_object *o);
+
+/* A new reference to o, a borrowed value (NULL stays NULL).  Returns o. */
+json_object *gql_json_ref(json_object *o);
+
+/* Give up o, a new reference that is handed to no one (NULL: nothing). */
+void gql_json_drop(json_object *o);
 
 /* o as compact JSON text (no slash escapes).  The text lives as long as
  * o does, i.e. until the owning pool goes. */
 const char *gql_json_text(json_object *o);
 
 /* One GraphQL error as {"message", "locations", "path", "extensions"},
- * members in graphql-js's order, absent ones left out.  The result is
- * not owned: add it to a tree or pass it to gql_json_own(). */
-json_object *gql_json_error(const gql_error_t *e);
+ * members in graphql-js's order, absent ones left out: a new reference. */
+json_object *gql_json_error_new(const gql_error_t *e);
 
 /*
  * The response body: {"errors":[...],"data":...}, errors first as

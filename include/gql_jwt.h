@@ -15,7 +15,9 @@
  * in constant time.
  *
  * Messages never contain the secret nor the token.  Times are seconds
- * since the epoch (NumericDate), not apr_time_t.
+ * since the epoch (NumericDate), not apr_time_t.  json-c values follow
+ * gql_json.h: the claims passed in are borrowed, and so are those that
+ * verification gives (from its pool).
  */
 
 #ifndef GQL_JWT_H
@@ -52,7 +54,7 @@ const char *gql_jwt_secret_load(apr_pool_t *p, const char *spec,
  * Verify a compact HS256 token (token_len bytes, need not be
  * NUL-terminated) with key at time now, allowing leeway seconds of clock
  * skew (GQL_JWT_LEEWAY).  Returns 1 and sets *claims to the payload, a
- * JSON object tied to p (gql_json_own), when the token is well formed,
+ * JSON object borrowed from p (gql_json.h), when the token is well formed,
  * its algorithm is HS256, its signature is right and it is within its
  * validity (exp, nbf, iat).  Otherwise returns 0 and sets *why to a
  * static sentence meant for the client, one of
@@ -78,7 +80,7 @@ void gql_jwt_hmac(const unsigned char *key, apr_size_t keylen,
 
 /*
  * A new token: header {"alg":"HS256","typ":"JWT"}, payload claims (a JSON
- * object, members in their order, serialised compactly; not consumed),
+ * object, members in their order, serialised compactly; borrowed),
  * signed with key.  The text is allocated in p.
  */
 const char *gql_jwt_sign(apr_pool_t *p, json_object *claims,

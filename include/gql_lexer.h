@@ -81,8 +81,10 @@ void gql_lexer_init(gql_lexer_t *lx, apr_pool_t *p, const char *src,
                     apr_size_t len);
 
 /* Read the next token into *tok.  Returns 0, or -1 on a syntax error with
- * lx->err set (message "Syntax Error: ...", one location).  At the end of
- * the input the token is GQL_TOK_EOF, again on every later call. */
+ * lx->err set (message "Syntax Error: ...", one location; a bad escape's
+ * message quotes the source as it is, a NUL too: gql_error_message_len).
+ * At the end of the input the token is GQL_TOK_EOF, again on every later
+ * call. */
 int gql_lexer_next(gql_lexer_t *lx, gql_token_t *tok);
 
 /* A syntax error at byte offset `at` of the lexer's source: a new error

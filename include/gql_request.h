@@ -8,8 +8,9 @@
  * decisions that need no httpd: the JSON body of a POST, the URL query
  * string of a GET, the request's Content-Type and its Accept header.
  *
- * Everything is allocated in the pool the caller passes; json-c values are
- * tied to that pool with gql_json_own().  Failures come back as an HTTP
+ * Everything is allocated in the pool the caller passes; the json-c values
+ * are borrowed from that pool (gql_json.h: the parsed tree's root is given
+ * to it once, with gql_json_own).  Failures come back as an HTTP
  * status and a message meant for the client (it names what is wrong and
  * nothing of the server).
  */

@@ -11,9 +11,13 @@
  * message, down to how it prints a value it refuses (its inspect(), with
  * JavaScript's number formatting), because clients compare them.
  *
- * Values made here are kept alive by their pool (gql_json_keep()): a
- * value put into another tree takes its own
- * reference, so nothing here ever releases a value by hand.
+ * Ownership follows gql_json.h.  The helpers make each value bottom up
+ * and return it as a new reference (their names say new), which its
+ * parent steals; a value passed through as it came (a String input, a
+ * variable's value, a custom scalar's) gets a reference of its own
+ * (gql_json_ref).  The API gives each tree's root to the pool passed,
+ * once (gql_json_own), but for gql_coerce_result_new(), whose value the
+ * executor keeps.
  */
 
 #include <math.h>
@@ -30,12 +34,6 @@
 #define MAX_INT 2147483647.0
 #define MIN_INT -2147483648.0
 #define MAX_VAR_ERRORS 50       /* graphql-js's maxErrors for variables */
-
-/* A reference for a parent to take. */
-static json_object *ref(json_object *o)
-{
-    return o != NULL ? json_object_get(o) : NULL;
-}
 
 /* ---- JavaScript's numbers, as graphql-js sees JSON values */
 
@@ -188,7 +186,7 @@ static json_object *new_float(apr_pool_t *p, double d)
 }
 
 /* parseValue of a leaf type: 1 with *out, or 0 with *msg. */
-static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
+static int parse_value_new(apr_pool_t *p, const gql_type_t *t, json_object *v,
                        json_object **out, const char **msg)
 {
     const char *s = gql_print_inspect(p, v);
@@ -208,8 +206,7 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
                                              json_object_get_string(v)));
             return 0;
         }
-        *out = gql_json_keep(p, json_object_new_string(
-                                    json_object_get_string(v)));
+        *out = json_object_new_string(json_object_get_string(v));
         return 1;
     }
     if (is_builtin(t, "Int")) {
@@ -223,7 +220,7 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
                                 "integer value: %s", s);
             return 0;
         }
-        *out = gql_json_keep(p, new_int(num(v)));
+        *out = new_int(num(v));
     }
     else if (is_builtin(t, "Float")) {
         if (!is_number(v) || !isfinite(num(v))) {
@@ -231,7 +228,7 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
                                 "value: %s", s);
             return 0;
         }
-        *out = gql_json_keep(p, new_float(p, num(v)));
+        *out = new_float(p, num(v));
     }
     else if (is_builtin(t, "String") || is_builtin(t, "Boolean")) {
         int str = t->name[0] == 'S';
@@ -243,39 +240,38 @@ static int parse_value(apr_pool_t *p, const gql_type_t *t, json_object *v,
                                 "represent a non boolean value: %s", s);
             return 0;
         }
-        *out = ref(v);
-        gql_json_keep(p, *out);
+        *out = gql_json_ref(v);
     }
     else if (is_builtin(t, "ID")) {
         if (is_number(v) && is_integer(num(v))) {
-            *out = gql_json_keep(p, json_object_new_string(
+            *out = json_object_new_string(
                 json_object_is_type(v, json_type_int) ? s
-                : gql_print_number(p, num(v))));
+                : gql_print_number(p, num(v)));
         }
         else if (!json_object_is_type(v, json_type_string)) {
             *msg = apr_psprintf(p, "ID cannot represent value: %s", s);
             return 0;
         }
         else {
-            *out = gql_json_keep(p, ref(v));
+            *out = gql_json_ref(v);
         }
     }
     else {
-        *out = gql_json_keep(p, ref(v));    /* a custom scalar: as given */
+        *out = gql_json_ref(v);             /* a custom scalar: as given */
     }
     return 1;
 }
 
 /* ---- variables: coerceInputValue over JSON */
 
-typedef struct vctx_t {
+typedef struct varctx_t {
     apr_pool_t *p;
     const char *name;           /* the variable's, without '$' */
     const gql_loc_t *loc;       /* its definition */
     apr_array_header_t *errors;
     int first;                  /* errors->nelts before this operation */
     int stop;                   /* too many errors: abort */
-} vctx_t;
+} varctx_t;
 
 static const char *path_text(apr_pool_t *p, const gql_path_t *path)
 {
@@ -301,7 +297,7 @@ static const gql_path_t *path_add(apr_pool_t *p, const gql_path_t *prev,
 
 /* Whether another error may be added; the one past the limit is
  * graphql-js's "Too many errors" and ends the coercion. */
-static int room(vctx_t *v)
+static int room(varctx_t *v)
 {
     if (v->stop) {
         return 0;
@@ -315,7 +311,7 @@ static int room(vctx_t *v)
     return 1;
 }
 
-static void verr(vctx_t *v, const gql_path_t *path, json_object *invalid,
+static void verr(varctx_t *v, const gql_path_t *path, json_object *invalid,
                  const char *msg)
 {
     const char *prefix;
@@ -332,21 +328,25 @@ static void verr(vctx_t *v, const gql_path_t *path, json_object *invalid,
     gql_error_add(v->p, v->errors, v->loc, "%s; %s", prefix, msg);
 }
 
-static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
-                        const gql_path_t *path);
+static json_object *cin_new(varctx_t *v, json_object *val,
+                            const gql_tref_t *t, const gql_path_t *path);
+
+static int literal_new(apr_pool_t *p, const gql_tref_t *t,
+                       const gql_value_t *lit, json_object *vars,
+                       json_object **out);
 
 /* A default value of an input field or argument, as valueFromAST gives
  * it; 0 when the literal is not a valid value (then there is none). */
-static int default_of(apr_pool_t *p, const gql_input_value_t *f,
-                      json_object **out)
+static int default_new(apr_pool_t *p, const gql_input_value_t *f,
+                       json_object **out)
 {
     return f->default_value != NULL
-           && gql_coerce_literal(p, f->type, f->default_value, NULL, out);
+           && literal_new(p, f->type, f->default_value, NULL, out);
 }
 
 /* The @oneOf rules.  first_bad: the first member failed to coerce, so
  * graphql-js holds undefined there, not null. */
-static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
+static void cin_oneof(varctx_t *v, const gql_type_t *t, json_object *out,
                       const gql_path_t *path, json_object *val, int first_bad)
 {
     const char *key = NULL;
@@ -369,10 +369,11 @@ static void cin_oneof(vctx_t *v, const gql_type_t *t, json_object *out,
 }
 
 /* An input object from a JSON object. */
-static json_object *cin_object(vctx_t *v, json_object *val,
-                               const gql_type_t *t, const gql_path_t *path)
+static json_object *cin_object_new(varctx_t *v, json_object *val,
+                                   const gql_type_t *t,
+                                   const gql_path_t *path)
 {
-    json_object *out = gql_json_keep(v->p, json_object_new_object()), *fv, *dv;
+    json_object *out = json_object_new_object(), *fv, *dv;
     apr_array_header_t *names = apr_array_make(v->p, 8, sizeof(const char *));
     struct lh_entry *e;
     int i, first_bad = 0;
@@ -383,8 +384,8 @@ static json_object *cin_object(vctx_t *v, json_object *val,
         int before = v->errors->nelts;
 
         if (!json_object_object_get_ex(val, f->name, &fv)) {
-            if (default_of(v->p, f, &dv)) {
-                json_object_object_add(out, f->name, ref(dv));
+            if (default_new(v->p, f, &dv)) {
+                json_object_object_add(out, f->name, dv);
             }
             else if (f->type->kind == GQL_TYPE_NON_NULL && room(v)) {
                 verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" of "
@@ -393,11 +394,11 @@ static json_object *cin_object(vctx_t *v, json_object *val,
             }
             continue;
         }
-        fv = cin(v, fv, f->type, path_add(v->p, path, f->name, 0));
+        fv = cin_new(v, fv, f->type, path_add(v->p, path, f->name, 0));
         if (json_object_object_length(out) == 0) {
             first_bad = v->errors->nelts > before;
         }
-        json_object_object_add(out, f->name, ref(fv));
+        json_object_object_add(out, f->name, fv);
     }
     for (i = 0; i < t->input_fields->nelts; i++) {
         APR_ARRAY_PUSH(names, const char *) =
@@ -422,8 +423,8 @@ static json_object *cin_object(vctx_t *v, json_object *val,
     return out;
 }
 
-static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
-                        const gql_path_t *path)
+static json_object *cin_new(varctx_t *v, json_object *val,
+                            const gql_tref_t *t, const gql_path_t *path)
 {
     json_object *out;
     const char *msg;
@@ -431,7 +432,7 @@ static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
 
     if (t->kind == GQL_TYPE_NON_NULL) {
         if (val != NULL) {
-            return cin(v, val, t->of_type, path);
+            return cin_new(v, val, t->of_type, path);
         }
         verr(v, path, NULL, apr_psprintf(v->p, "Expected non-nullable type "
                                          "\"%s\" not to be null.",
@@ -442,15 +443,15 @@ static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
         return NULL;
     }
     if (t->kind == GQL_TYPE_LIST) {
-        out = gql_json_keep(v->p, json_object_new_array());
+        out = json_object_new_array();
         if (!json_object_is_type(val, json_type_array)) {
-            json_object_array_add(out, ref(cin(v, val, t->of_type, path)));
+            json_object_array_add(out, cin_new(v, val, t->of_type, path));
             return out;
         }
         for (i = 0; i < json_object_array_length(val); i++) {
-            json_object_array_add(out, ref(cin(v,
+            json_object_array_add(out, cin_new(v,
                 json_object_array_get_idx(val, i), t->of_type,
-                path_add(v->p, path, NULL, (int)i))));
+                path_add(v->p, path, NULL, (int)i)));
         }
         return out;
     }
@@ -460,9 +461,9 @@ static json_object *cin(vctx_t *v, json_object *val, const gql_tref_t *t,
                                             "be an object.", t->named->name));
             return NULL;
         }
-        return cin_object(v, val, t->named, path);
+        return cin_object_new(v, val, t->named, path);
     }
-    if (!parse_value(v->p, t->named, val, &out, &msg)) {
+    if (!parse_value_new(v->p, t->named, val, &out, &msg)) {
         verr(v, path, val, msg);
         return NULL;
     }
@@ -493,7 +494,7 @@ static const gql_type_t *named_of(const gql_tref_t *t)
     return t->named;
 }
 
-static void coerce_one(vctx_t *v, const gql_schema_t *schema,
+static void coerce_one(varctx_t *v, const gql_schema_t *schema,
                        const gql_variable_def_t *d, json_object *inputs,
                        json_object *out)
 {
@@ -513,8 +514,8 @@ static void coerce_one(vctx_t *v, const gql_schema_t *schema,
     }
     if (inputs == NULL || !json_object_object_get_ex(inputs, v->name, &val)) {
         if (d->default_value != NULL) {
-            if (gql_coerce_literal(v->p, t, d->default_value, NULL, &val)) {
-                json_object_object_add(out, v->name, ref(val));
+            if (literal_new(v->p, t, d->default_value, NULL, &val)) {
+                json_object_object_add(out, v->name, val);
             }
         }
         else if (t->kind == GQL_TYPE_NON_NULL && room(v)) {
@@ -532,7 +533,7 @@ static void coerce_one(vctx_t *v, const gql_schema_t *schema,
         }
         return;
     }
-    json_object_object_add(out, v->name, ref(cin(v, val, t, NULL)));
+    json_object_object_add(out, v->name, cin_new(v, val, t, NULL));
 }
 
 json_object *gql_coerce_variables(apr_pool_t *p, const gql_schema_t *schema,
@@ -540,8 +541,8 @@ json_object *gql_coerce_variables(apr_pool_t *p, const gql_schema_t *schema,
                                   json_object *inputs,
                                   apr_array_header_t *errors)
 {
-    json_object *out = gql_json_keep(p, json_object_new_object());
-    vctx_t v;
+    json_object *out = gql_json_own(p, json_object_new_object());
+    varctx_t v;
     int i;
 
     memset(&v, 0, sizeof(v));
@@ -568,43 +569,50 @@ static int missing_var(const gql_value_t *lit, json_object *vars)
                || !json_object_object_get_ex(vars, lit->text, NULL));
 }
 
-/* valueFromASTUntyped: a custom scalar's literal as JSON. */
-static json_object *untyped(apr_pool_t *p, const gql_value_t *lit,
-                            json_object *vars)
+/* A variable's value, borrowed from vars (NULL: null or not given). */
+static json_object *var_value(json_object *vars, const char *name)
 {
     json_object *o = NULL;
+
+    if (vars != NULL) {
+        json_object_object_get_ex(vars, name, &o);
+    }
+    return o;
+}
+
+/* valueFromASTUntyped: a custom scalar's literal as JSON. */
+static json_object *untyped_new(apr_pool_t *p, const gql_value_t *lit,
+                                json_object *vars)
+{
+    json_object *o;
     int i;
 
     switch (lit->kind) {
     case GQL_VALUE_INT:
     case GQL_VALUE_FLOAT:
-        return gql_json_keep(p, new_float(p, strtod(lit->text, NULL)));
+        return new_float(p, strtod(lit->text, NULL));
     case GQL_VALUE_STRING:
     case GQL_VALUE_ENUM:
-        return gql_json_keep(p, json_object_new_string_len(lit->text,
-                                                           (int)lit->len));
+        return json_object_new_string_len(lit->text, (int)lit->len);
     case GQL_VALUE_BOOLEAN:
-        return gql_json_keep(p, json_object_new_boolean(lit->boolean));
+        return json_object_new_boolean(lit->boolean);
     case GQL_VALUE_VARIABLE:
-        if (vars != NULL) {
-            json_object_object_get_ex(vars, lit->text, &o);
-        }
-        return o;
+        return gql_json_ref(var_value(vars, lit->text));
     case GQL_VALUE_LIST:
-        o = gql_json_keep(p, json_object_new_array());
+        o = json_object_new_array();
         for (i = 0; i < lit->items->nelts; i++) {
-            json_object_array_add(o, ref(untyped(p, GQL_AST_ITEM(lit->items,
-                                  i, gql_value_t), vars)));
+            json_object_array_add(o, untyped_new(p, GQL_AST_ITEM(lit->items,
+                                  i, gql_value_t), vars));
         }
         return o;
     case GQL_VALUE_OBJECT:
-        o = gql_json_keep(p, json_object_new_object());
+        o = json_object_new_object();
         for (i = 0; i < lit->fields->nelts; i++) {
             const gql_object_field_t *f = GQL_AST_ITEM(lit->fields, i,
                                                        gql_object_field_t);
 
             json_object_object_add(o, f->name.value,
-                                   ref(untyped(p, f->value, vars)));
+                                   untyped_new(p, f->value, vars));
         }
         return o;
     default:
@@ -614,68 +622,67 @@ static json_object *untyped(apr_pool_t *p, const gql_value_t *lit,
 
 /* parseLiteral of a leaf type: 1 with *out, or 0 (invalid).  What the
  * type takes is what validation checks (gql_value_leaf_problem). */
-static int parse_literal(apr_pool_t *p, const gql_type_t *t,
-                         const gql_value_t *lit, json_object *vars,
-                         json_object **out)
+static int parse_literal_new(apr_pool_t *p, const gql_type_t *t,
+                             const gql_value_t *lit, json_object *vars,
+                             json_object **out)
 {
-    json_object *o;
-
     if (gql_value_leaf_problem(p, lit, t) != NULL) {
         return 0;
     }
     if (t->kind == GQL_KIND_ENUM) {
-        o = json_object_new_string(lit->text);
+        *out = json_object_new_string(lit->text);
     }
     else if (is_builtin(t, "Int")) {
-        o = new_int(strtod(lit->text, NULL));
+        *out = new_int(strtod(lit->text, NULL));
     }
     else if (is_builtin(t, "Float")) {
-        o = new_float(p, strtod(lit->text, NULL));
+        *out = new_float(p, strtod(lit->text, NULL));
     }
     else if (is_builtin(t, "String") || is_builtin(t, "ID")) {
-        o = json_object_new_string_len(lit->text, (int)lit->len);
+        *out = json_object_new_string_len(lit->text, (int)lit->len);
     }
     else if (is_builtin(t, "Boolean")) {
-        o = json_object_new_boolean(lit->boolean);
+        *out = json_object_new_boolean(lit->boolean);
     }
     else {
-        *out = untyped(p, lit, vars);
-        return 1;
+        *out = untyped_new(p, lit, vars);
     }
-    *out = gql_json_keep(p, o);
     return 1;
 }
 
-static int lit_list(apr_pool_t *p, const gql_tref_t *t,
-                    const gql_value_t *lit, json_object *vars,
-                    json_object **out)
+static int lit_list_new(apr_pool_t *p, const gql_tref_t *t,
+                        const gql_value_t *lit, json_object *vars,
+                        json_object **out)
 {
-    json_object *item;
-    int i;
+    json_object *o, *item;
+    int i, bad;
 
     if (lit->kind != GQL_VALUE_LIST) {
-        if (!gql_coerce_literal(p, t->of_type, lit, vars, &item)) {
+        if (!literal_new(p, t->of_type, lit, vars, &item)) {
             return 0;
         }
-        *out = gql_json_keep(p, json_object_new_array());
-        json_object_array_add(*out, ref(item));
+        *out = json_object_new_array();
+        json_object_array_add(*out, item);
         return 1;
     }
-    *out = gql_json_keep(p, json_object_new_array());
+    o = json_object_new_array();
     for (i = 0; i < lit->items->nelts; i++) {
         const gql_value_t *v = GQL_AST_ITEM(lit->items, i, gql_value_t);
 
         item = NULL;
         if (missing_var(v, vars)) {
-            if (t->of_type->kind == GQL_TYPE_NON_NULL) {
-                return 0;
-            }
+            bad = t->of_type->kind == GQL_TYPE_NON_NULL;
         }
-        else if (!gql_coerce_literal(p, t->of_type, v, vars, &item)) {
+        else {
+            bad = !literal_new(p, t->of_type, v, vars, &item);
+        }
+        if (bad) {
+            gql_json_drop(o);
             return 0;
         }
-        json_object_array_add(*out, ref(item));
+        json_object_array_add(o, item);
     }
+    *out = o;
     return 1;
 }
 
@@ -695,71 +702,99 @@ static const gql_value_t *lit_field(const gql_value_t *lit, const char *name)
     return found;
 }
 
-static int lit_object(apr_pool_t *p, const gql_type_t *t,
+/* The fields of an input object literal into o; 0 when one is not valid. */
+static int lit_fields(apr_pool_t *p, const gql_type_t *t,
                       const gql_value_t *lit, json_object *vars,
-                      json_object **out)
+                      json_object *o)
 {
     json_object *fv;
     int i;
 
-    if (lit->kind != GQL_VALUE_OBJECT) {
-        return 0;
-    }
-    *out = gql_json_keep(p, json_object_new_object());
     for (i = 0; i < t->input_fields->nelts; i++) {
         const gql_input_value_t *f = APR_ARRAY_IDX(t->input_fields, i,
                                                    const gql_input_value_t *);
         const gql_value_t *v = lit_field(lit, f->name);
 
         if (v == NULL || missing_var(v, vars)) {
-            if (default_of(p, f, &fv)) {
-                json_object_object_add(*out, f->name, ref(fv));
+            if (default_new(p, f, &fv)) {
+                json_object_object_add(o, f->name, fv);
             }
             else if (f->type->kind == GQL_TYPE_NON_NULL) {
                 return 0;
             }
             continue;
         }
-        if (!gql_coerce_literal(p, f->type, v, vars, &fv)) {
+        if (!literal_new(p, f->type, v, vars, &fv)) {
             return 0;
         }
-        json_object_object_add(*out, f->name, ref(fv));
-    }
-    if (t->one_of) {
-        struct lh_entry *e = json_object_get_object(*out)->head;
-
-        return json_object_object_length(*out) == 1
-               && lh_entry_v(e) != NULL;
+        json_object_object_add(o, f->name, fv);
     }
     return 1;
+}
+
+/* @oneOf: exactly one field, and not null. */
+static int one_set(json_object *o)
+{
+    return json_object_object_length(o) == 1
+           && lh_entry_v(json_object_get_object(o)->head) != NULL;
+}
+
+static int lit_object_new(apr_pool_t *p, const gql_type_t *t,
+                          const gql_value_t *lit, json_object *vars,
+                          json_object **out)
+{
+    json_object *o;
+
+    if (lit->kind != GQL_VALUE_OBJECT) {
+        return 0;
+    }
+    o = json_object_new_object();
+    if (!lit_fields(p, t, lit, vars, o) || (t->one_of && !one_set(o))) {
+        gql_json_drop(o);
+        return 0;
+    }
+    *out = o;
+    return 1;
+}
+
+/* gql_coerce_literal() with a new reference in *out (NULL when 0). */
+static int literal_new(apr_pool_t *p, const gql_tref_t *t,
+                       const gql_value_t *lit, json_object *vars,
+                       json_object **out)
+{
+    *out = NULL;
+    if (lit->kind == GQL_VALUE_VARIABLE) {
+        if (missing_var(lit, vars)) {
+            return 0;
+        }
+        *out = gql_json_ref(var_value(vars, lit->text));
+        return !(*out == NULL && t->kind == GQL_TYPE_NON_NULL);
+    }
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        return lit->kind != GQL_VALUE_NULL
+               && literal_new(p, t->of_type, lit, vars, out);
+    }
+    if (lit->kind == GQL_VALUE_NULL) {
+        return 1;
+    }
+    if (t->kind == GQL_TYPE_LIST) {
+        return lit_list_new(p, t, lit, vars, out);
+    }
+    if (t->named->kind == GQL_KIND_INPUT_OBJECT) {
+        return lit_object_new(p, t->named, lit, vars, out);
+    }
+    return parse_literal_new(p, t->named, lit, vars, out);
 }
 
 int gql_coerce_literal(apr_pool_t *p, const gql_tref_t *t,
                        const gql_value_t *lit, json_object *variables,
                        json_object **out)
 {
-    *out = NULL;
-    if (lit->kind == GQL_VALUE_VARIABLE) {
-        if (variables == NULL
-            || !json_object_object_get_ex(variables, lit->text, out)) {
-            return 0;
-        }
-        return !(*out == NULL && t->kind == GQL_TYPE_NON_NULL);
+    if (!literal_new(p, t, lit, variables, out)) {
+        return 0;
     }
-    if (t->kind == GQL_TYPE_NON_NULL) {
-        return lit->kind != GQL_VALUE_NULL
-               && gql_coerce_literal(p, t->of_type, lit, variables, out);
-    }
-    if (lit->kind == GQL_VALUE_NULL) {
-        return 1;
-    }
-    if (t->kind == GQL_TYPE_LIST) {
-        return lit_list(p, t, lit, variables, out);
-    }
-    if (t->named->kind == GQL_KIND_INPUT_OBJECT) {
-        return lit_object(p, t->named, lit, variables, out);
-    }
-    return parse_literal(p, t->named, lit, variables, out);
+    gql_json_own(p, *out);
+    return 1;
 }
 
 /* ---- arguments: CoerceArgumentValues */
@@ -794,7 +829,7 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
                                   const gql_loc_t *at,
                                   json_object *variables, gql_error_t **err)
 {
-    json_object *out = gql_json_keep(p, json_object_new_object()), *v;
+    json_object *out = gql_json_own(p, json_object_new_object()), *v;
     int i;
 
     for (i = 0; i < defs->nelts; i++) {
@@ -805,8 +840,8 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
         int nn = d->type->kind == GQL_TYPE_NON_NULL, isnull;
 
         if (a == NULL || missing_var(a->value, variables)) {
-            if (default_of(p, d, &v)) {
-                json_object_object_add(out, d->name, ref(v));
+            if (default_new(p, d, &v)) {
+                json_object_object_add(out, d->name, v);
             }
             else if (nn && a == NULL) {
                 return arg_fail(p, err, at, apr_psprintf(p, "Argument \"%s\" "
@@ -831,12 +866,12 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
                             "Argument \"%s\" of non-null type \"%s\" must "
                             "not be null.", d->name, ty));
         }
-        if (!gql_coerce_literal(p, d->type, a->value, variables, &v)) {
+        if (!literal_new(p, d->type, a->value, variables, &v)) {
             return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
                             "Argument \"%s\" has invalid value %s.", d->name,
                             gql_print_value(p, a->value)));
         }
-        json_object_object_add(out, d->name, ref(v));
+        json_object_object_add(out, d->name, v);
     }
     return out;
 }
@@ -857,8 +892,8 @@ static double ser_number(json_object *raw)
     return is_number(raw) ? num(raw) : NAN;
 }
 
-static int ser_int(apr_pool_t *p, json_object *raw, json_object **out,
-                   const char **msg)
+static int ser_int_new(apr_pool_t *p, json_object *raw, json_object **out,
+                       const char **msg)
 {
     double d = ser_number(raw);
 
@@ -873,12 +908,12 @@ static int ser_int(apr_pool_t *p, json_object *raw, json_object **out,
                            NULL);
         return 0;
     }
-    *out = gql_json_keep(p, new_int(d));
+    *out = new_int(d);
     return 1;
 }
 
-static int ser_float(apr_pool_t *p, json_object *raw, json_object **out,
-                     const char **msg)
+static int ser_float_new(apr_pool_t *p, json_object *raw, json_object **out,
+                         const char **msg)
 {
     double d = ser_number(raw);
 
@@ -887,22 +922,24 @@ static int ser_float(apr_pool_t *p, json_object *raw, json_object **out,
                            gql_print_inspect(p, raw), NULL);
         return 0;
     }
-    *out = gql_json_keep(p, json_object_is_type(raw, json_type_int)
-                            ? ref(raw) : new_float(p, d));
+    *out = json_object_is_type(raw, json_type_int) ? gql_json_ref(raw)
+                                                   : new_float(p, d);
     return 1;
 }
 
 /* String, Boolean and ID */
-static int ser_text(apr_pool_t *p, const gql_type_t *t, json_object *raw,
-                    json_object **out, const char **msg)
+static int ser_text_new(apr_pool_t *p, const gql_type_t *t,
+                        json_object *raw, json_object **out,
+                        const char **msg)
 {
     int isstr = json_object_is_type(raw, json_type_string);
     int isbool = json_object_is_type(raw, json_type_boolean);
 
     if (t->name[0] == 'B') {
         if (isbool || (is_number(raw) && isfinite(num(raw)))) {
-            *out = gql_json_keep(p, json_object_new_boolean(
-                       isbool ? json_object_get_boolean(raw) : num(raw) != 0));
+            *out = json_object_new_boolean(isbool
+                                           ? json_object_get_boolean(raw)
+                                           : num(raw) != 0);
             return 1;
         }
         *msg = apr_pstrcat(p, "Boolean cannot represent a non boolean "
@@ -910,19 +947,17 @@ static int ser_text(apr_pool_t *p, const gql_type_t *t, json_object *raw,
         return 0;
     }
     if (isstr) {
-        *out = gql_json_keep(p, ref(raw));
+        *out = gql_json_ref(raw);
         return 1;
     }
     if (t->name[0] == 'S' && isbool) {
-        *out = gql_json_keep(p, json_object_new_string(
-                                    json_object_get_boolean(raw)
-                                    ? "true" : "false"));
+        *out = json_object_new_string(json_object_get_boolean(raw)
+                                      ? "true" : "false");
         return 1;
     }
     if (is_number(raw) && (t->name[0] == 'S' ? isfinite(num(raw))
                            : is_integer(num(raw)))) {
-        *out = gql_json_keep(p, json_object_new_string(
-                                    gql_print_inspect(p, raw)));
+        *out = json_object_new_string(gql_print_inspect(p, raw));
         return 1;
     }
     *msg = apr_pstrcat(p, t->name[0] == 'S' ? "String" : "ID", " cannot "
@@ -930,14 +965,15 @@ static int ser_text(apr_pool_t *p, const gql_type_t *t, json_object *raw,
     return 0;
 }
 
-int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
-                      json_object **out, const char **msg)
+int gql_coerce_result_new(apr_pool_t *p, const gql_type_t *leaf,
+                          json_object *raw, json_object **out,
+                          const char **msg)
 {
     *out = NULL;
     if (leaf->kind == GQL_KIND_ENUM) {
         if (json_object_is_type(raw, json_type_string)
             && enum_value(leaf, json_object_get_string(raw)) != NULL) {
-            *out = gql_json_keep(p, ref(raw));
+            *out = gql_json_ref(raw);
             return 1;
         }
         *msg = apr_psprintf(p, "Enum \"%s\" cannot represent value: %s",
@@ -945,15 +981,15 @@ int gql_coerce_result(apr_pool_t *p, const gql_type_t *leaf, json_object *raw,
         return 0;
     }
     if (is_builtin(leaf, "Int")) {
-        return ser_int(p, raw, out, msg);
+        return ser_int_new(p, raw, out, msg);
     }
     if (is_builtin(leaf, "Float")) {
-        return ser_float(p, raw, out, msg);
+        return ser_float_new(p, raw, out, msg);
     }
     if (is_builtin(leaf, "String") || is_builtin(leaf, "Boolean")
         || is_builtin(leaf, "ID")) {
-        return ser_text(p, leaf, raw, out, msg);
+        return ser_text_new(p, leaf, raw, out, msg);
     }
-    *out = gql_json_keep(p, ref(raw));  /* a custom scalar: as resolved */
+    *out = gql_json_ref(raw);           /* a custom scalar: as resolved */
     return 1;
 }

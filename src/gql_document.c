@@ -47,10 +47,10 @@ const gql_prepared_t *gql_document_prepare(apr_pool_t *p, apr_pool_t *ptemp,
 
     if (doc == NULL) {
         /* gql_parse() made it in p: the caller may drop p on failure */
-        gql_error_add(ptemp, errors, err->locations != NULL
-                                     && err->locations->nelts > 0
-                      ? &APR_ARRAY_IDX(err->locations, 0, gql_loc_t) : NULL,
-                      "%s", err->message);
+        gql_error_add_text(ptemp, errors, err->locations != NULL
+                                          && err->locations->nelts > 0
+                           ? &APR_ARRAY_IDX(err->locations, 0, gql_loc_t)
+                           : NULL, err->message, gql_error_message_len(err));
         return NULL;
     }
     if (gql_validate(ptemp, schema, doc, opts, errors) > 0) {

@@ -8,6 +8,7 @@
  */
 
 #include <stdarg.h>
+#include <string.h>
 #include <apr_strings.h>
 #include "gql_error.h"
 
@@ -40,6 +41,22 @@ gql_error_t *gql_error_add(apr_pool_t *p, apr_array_header_t *errors,
     gql_error_add_loc(p, e, loc);
     APR_ARRAY_PUSH(errors, gql_error_t *) = e;
     return e;
+}
+
+gql_error_t *gql_error_add_text(apr_pool_t *p, apr_array_header_t *errors,
+                                const gql_loc_t *loc, const char *text,
+                                apr_size_t len)
+{
+    gql_error_t *e = gql_error_add(p, errors, loc, "%s", "");
+
+    e->message = apr_pstrmemdup(p, text, len);
+    e->message_len = len;
+    return e;
+}
+
+apr_size_t gql_error_message_len(const gql_error_t *e)
+{
+    return e->message_len ? e->message_len : strlen(e->message);
 }
 
 const char *gql_error_format(apr_pool_t *p, const gql_error_t *e)

@@ -12,7 +12,7 @@
  * links under "links", all the users under their "postedBy") is collected
  * once (CollectFields) and each of its response keys is resolved for all
  * of those objects in one batch; the values are completed into a result
- * tree (node_t), and the objects they hold become the objsets of the next
+ * tree (rnode_t), and the objects they hold become the objsets of the next
  * level.  So a resolver is called once per field of the query and
  * runtime type, however many rows there are.
  *
@@ -28,7 +28,15 @@
  *     |  collect -> groups (response key -> field nodes)
  *     |  for each group: one resolver call for every object
  *     v
- *   node_t tree  -- objects of the results --> next objsets
+ *   rnode_t tree  -- objects of the results --> next objsets
+ *
+ * Values follow gql_json.h.  What the resolvers return (new references)
+ * and the leaves completed from it (gql_coerce_result_new) go to the
+ * request pool's keeper at once: they are the parents of the next level,
+ * and whether the response holds a leaf is known only when the tree is
+ * read.  The response is made from new references bottom up, its root
+ * owned by the pool; a null that propagates drops the part of a list or
+ * object made before it.
  *
  * Messages follow graphql-js 16 word for word.
  */
@@ -44,37 +52,37 @@
 
 /* ORDER NODE */
 typedef enum {
-    N_NULL,
-    N_LEAF,
-    N_OBJECT,
-    N_LIST,
-    N_ERROR
-} nkind_e;
+    R_NULL,
+    R_LEAF,
+    R_OBJECT,
+    R_LIST,
+    R_ERROR
+} rkind_e;
 
 /* One position of the result. */
-typedef struct node_t node_t;
-struct node_t {
-    nkind_e kind;
+typedef struct rnode_t rnode_t;
+struct rnode_t {
+    rkind_e kind;
     int nonnull;                        /* its type is T! */
-    json_object *leaf;                  /* LEAF */
+    json_object *leaf;                  /* LEAF: kept by the pool */
     const char *msg;                    /* ERROR */
     const char *code;                   /* ERROR: extensions.code or NULL */
     const apr_array_header_t *locs;     /* ERROR: gql_loc_t */
     const gql_path_t *path;
     int n;                              /* OBJECT: members; LIST: items */
-    node_t **kids;                      /* NULL member: no such field */
+    rnode_t **kids;                     /* NULL member: no such field */
     const char **keys;                  /* OBJECT */
 };
 
 /* One response key and the field nodes merged into it. */
-typedef struct group_t {
+typedef struct rgroup_t {
     const char *key;
     apr_array_header_t *fields;         /* gql_selection_t * */
-} group_t;
+} rgroup_t;
 
 typedef struct obj_t {
     json_object *value;
-    node_t *node;
+    rnode_t *node;
 } obj_t;
 
 /* Objects of one runtime type waiting for the same selection. */
@@ -90,7 +98,7 @@ typedef struct objset_t {
 typedef struct fctx_t {
     const gql_type_t *parent;
     const gql_field_t *field;
-    const group_t *group;
+    const rgroup_t *group;
     apr_array_header_t *locs;           /* of the field nodes */
     apr_array_header_t *sets;           /* objset_t *, one per type */
 } fctx_t;
@@ -108,13 +116,6 @@ typedef struct run_t {
     apr_array_header_t *errors;
 } run_t;
 
-/* ---- values: kept alive by their pool (gql_json_keep) */
-
-static json_object *ref(json_object *o)
-{
-    return o != NULL ? json_object_get(o) : NULL;
-}
-
 /* ---- the default resolvers */
 
 const char *gql_execute_resolve_property(gql_resolve_t *b)
@@ -127,14 +128,14 @@ const char *gql_execute_resolve_property(gql_resolve_t *b)
         if (json_object_is_type(b->parents[i], json_type_object)) {
             json_object_object_get_ex(b->parents[i], b->field->name, &v);
         }
-        b->results[i] = ref(v);
+        b->results[i] = gql_json_ref(v);
     }
     return NULL;
 }
 
-const char *gql_execute_type_of_typename(void *ctx, const gql_schema_t *schema,
-                                         const gql_type_t *abstract,
-                                         json_object *value)
+/* The default type resolver (gql_resolvers_t.type_of). */
+static const char *typename_of(void *ctx, const gql_schema_t *schema,
+                               const gql_type_t *abstract, json_object *value)
 {
     json_object *t;
 
@@ -159,8 +160,8 @@ gql_operation_e gql_execute_kind(const gql_operation_t *op)
 typedef struct collect_t {
     const gql_type_t *type;
     apr_hash_t *visited;        /* fragments spread already */
-    apr_hash_t *groups;         /* key -> group_t * */
-    apr_array_header_t *order;  /* group_t * */
+    apr_hash_t *groups;         /* key -> rgroup_t * */
+    apr_array_header_t *order;  /* rgroup_t * */
     gql_error_t *err;           /* an `if` that cannot be coerced */
 } collect_t;
 
@@ -235,14 +236,14 @@ static int applies(run_t *x, const char *condition, const gql_type_t *t)
 static void add_field(run_t *x, collect_t *c, const gql_selection_t *s)
 {
     const char *key = s->alias.value ? s->alias.value : s->name.value;
-    group_t *g = apr_hash_get(c->groups, key, APR_HASH_KEY_STRING);
+    rgroup_t *g = apr_hash_get(c->groups, key, APR_HASH_KEY_STRING);
 
     if (g == NULL) {
         g = apr_pcalloc(x->p, sizeof(*g));
         g->key = key;
         g->fields = apr_array_make(x->p, 1, sizeof(gql_selection_t *));
         apr_hash_set(c->groups, key, APR_HASH_KEY_STRING, g);
-        APR_ARRAY_PUSH(c->order, group_t *) = g;
+        APR_ARRAY_PUSH(c->order, rgroup_t *) = g;
     }
     APR_ARRAY_PUSH(g->fields, const gql_selection_t *) = s;
 }
@@ -292,7 +293,7 @@ static apr_array_header_t *collect_set(run_t *x, const objset_t *os,
     c.type = os->type;
     c.visited = apr_hash_make(x->p);
     c.groups = apr_hash_make(x->p);
-    c.order = apr_array_make(x->p, 8, sizeof(group_t *));
+    c.order = apr_array_make(x->p, 8, sizeof(rgroup_t *));
     if (os->fields == NULL) {
         collect(x, &c, x->op->def->selection_set);
     }
@@ -310,19 +311,19 @@ static apr_array_header_t *collect_set(run_t *x, const objset_t *os,
 
 /* ---- completion into the result tree */
 
-static node_t *new_node(run_t *x, nkind_e kind, const gql_path_t *path)
+static rnode_t *new_node(run_t *x, rkind_e kind, const gql_path_t *path)
 {
-    node_t *n = apr_pcalloc(x->p, sizeof(*n));
+    rnode_t *n = apr_pcalloc(x->p, sizeof(*n));
 
     n->kind = kind;
     n->path = path;
     return n;
 }
 
-static node_t *error_node(run_t *x, const gql_path_t *path,
-                          const apr_array_header_t *locs, const char *msg)
+static rnode_t *error_node(run_t *x, const gql_path_t *path,
+                           const apr_array_header_t *locs, const char *msg)
 {
-    node_t *n = new_node(x, N_ERROR, path);
+    rnode_t *n = new_node(x, R_ERROR, path);
 
     n->msg = msg;
     n->locs = locs;
@@ -400,13 +401,13 @@ static const gql_type_t *runtime_type(run_t *x, fctx_t *f,
     return t;
 }
 
-static node_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
-                        json_object *v, const gql_path_t *path);
+static rnode_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
+                         json_object *v, const gql_path_t *path);
 
-static node_t *complete_list(run_t *x, fctx_t *f, const gql_tref_t *t,
-                             json_object *v, const gql_path_t *path)
+static rnode_t *complete_list(run_t *x, fctx_t *f, const gql_tref_t *t,
+                              json_object *v, const gql_path_t *path)
 {
-    node_t *n;
+    rnode_t *n;
     int i;
 
     if (!json_object_is_type(v, json_type_array)) {
@@ -414,9 +415,9 @@ static node_t *complete_list(run_t *x, fctx_t *f, const gql_tref_t *t,
                           "Iterable, but did not find one for field "
                           "\"%s.%s\".", f->parent->name, f->field->name));
     }
-    n = new_node(x, N_LIST, path);
+    n = new_node(x, R_LIST, path);
     n->n = (int)json_object_array_length(v);
-    n->kids = apr_palloc(x->p, sizeof(node_t *) * (n->n + 1));
+    n->kids = apr_palloc(x->p, sizeof(rnode_t *) * (n->n + 1));
     for (i = 0; i < n->n; i++) {
         n->kids[i] = complete(x, f, t->of_type,
                               json_object_array_get_idx(v, i),
@@ -425,8 +426,8 @@ static node_t *complete_list(run_t *x, fctx_t *f, const gql_tref_t *t,
     return n;
 }
 
-static node_t *complete_object(run_t *x, fctx_t *f, const gql_type_t *t,
-                               json_object *v, const gql_path_t *path)
+static rnode_t *complete_object(run_t *x, fctx_t *f, const gql_type_t *t,
+                                json_object *v, const gql_path_t *path)
 {
     const char *msg;
     obj_t *o;
@@ -439,21 +440,21 @@ static node_t *complete_object(run_t *x, fctx_t *f, const gql_type_t *t,
     }
     o = apr_array_push(set_for(x, f, t)->objs);
     o->value = v;
-    o->node = new_node(x, N_OBJECT, path);
+    o->node = new_node(x, R_OBJECT, path);
     return o->node;
 }
 
 /* completeValue */
-static node_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
-                        json_object *v, const gql_path_t *path)
+static rnode_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
+                         json_object *v, const gql_path_t *path)
 {
-    node_t *n;
+    rnode_t *n;
     json_object *out;
     const char *msg;
 
     if (t->kind == GQL_TYPE_NON_NULL) {
         n = complete(x, f, t->of_type, v, path);
-        if (n->kind == N_NULL) {
+        if (n->kind == R_NULL) {
             n = error_node(x, path, f->locs, apr_psprintf(x->p, "Cannot "
                            "return null for non-nullable field %s.%s.",
                            f->parent->name, f->field->name));
@@ -462,17 +463,17 @@ static node_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
         return n;
     }
     if (v == NULL) {
-        return new_node(x, N_NULL, path);
+        return new_node(x, R_NULL, path);
     }
     if (t->kind == GQL_TYPE_LIST) {
         return complete_list(x, f, t, v, path);
     }
     if (t->named->kind == GQL_KIND_SCALAR || t->named->kind == GQL_KIND_ENUM) {
-        if (!gql_coerce_result(x->p, t->named, v, &out, &msg)) {
+        if (!gql_coerce_result_new(x->p, t->named, v, &out, &msg)) {
             return error_node(x, path, f->locs, msg);
         }
-        n = new_node(x, N_LEAF, path);
-        n->leaf = out;
+        n = new_node(x, R_LEAF, path);
+        n->leaf = gql_json_keep(x->p, out);
         return n;
     }
     return complete_object(x, f, t->named, v, path);
@@ -498,9 +499,9 @@ static void fail_all(run_t *x, const objset_t *os, int gi, const fctx_t *f,
     int i;
 
     for (i = 0; i < os->objs->nelts; i++) {
-        node_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
-        node_t *n = error_node(x, path_add(x, pn->path, f->group->key, 0),
-                               locs, msg);
+        rnode_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+        rnode_t *n = error_node(x, path_add(x, pn->path, f->group->key, 0),
+                                locs, msg);
 
         n->nonnull = f->field->type->kind == GQL_TYPE_NON_NULL;
         pn->kids[gi] = n;
@@ -518,13 +519,13 @@ static void coded_all(const objset_t *os, int gi, const char *code)
 }
 
 static void typename_all(run_t *x, const objset_t *os, int gi,
-                         const group_t *g)
+                         const rgroup_t *g)
 {
     int i;
 
     for (i = 0; i < os->objs->nelts; i++) {
-        node_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
-        node_t *n = new_node(x, N_LEAF, path_add(x, pn->path, g->key, 0));
+        rnode_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+        rnode_t *n = new_node(x, R_LEAF, path_add(x, pn->path, g->key, 0));
 
         n->leaf = gql_json_keep(x->p, json_object_new_string(os->type->name));
         n->nonnull = 1;
@@ -532,7 +533,7 @@ static void typename_all(run_t *x, const objset_t *os, int gi,
     }
 }
 
-static fctx_t *field_ctx(run_t *x, const objset_t *os, const group_t *g,
+static fctx_t *field_ctx(run_t *x, const objset_t *os, const rgroup_t *g,
                          const gql_field_t *field)
 {
     fctx_t *f = apr_pcalloc(x->p, sizeof(*f));
@@ -550,7 +551,7 @@ static fctx_t *field_ctx(run_t *x, const objset_t *os, const group_t *g,
     return f;
 }
 
-static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
+static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g)
 {
     const gql_selection_t *s = APR_ARRAY_IDX(g->fields, 0,
                                              const gql_selection_t *);
@@ -605,7 +606,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const group_t *g)
         return;
     }
     for (i = 0; i < b.count; i++) {
-        node_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+        rnode_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
         const gql_path_t *path = path_add(x, pn->path, g->key, 0);
 
         if (b.errors[i] != NULL) {
@@ -625,13 +626,13 @@ static void object_nodes(run_t *x, const objset_t *os,
     int i, j;
 
     for (i = 0; i < os->objs->nelts; i++) {
-        node_t *n = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+        rnode_t *n = APR_ARRAY_IDX(os->objs, i, obj_t).node;
 
         n->n = groups->nelts;
-        n->kids = apr_pcalloc(x->p, sizeof(node_t *) * (n->n + 1));
+        n->kids = apr_pcalloc(x->p, sizeof(rnode_t *) * (n->n + 1));
         n->keys = apr_palloc(x->p, sizeof(const char *) * (n->n + 1));
         for (j = 0; j < groups->nelts; j++) {
-            n->keys[j] = APR_ARRAY_IDX(groups, j, group_t *)->key;
+            n->keys[j] = APR_ARRAY_IDX(groups, j, rgroup_t *)->key;
         }
     }
 }
@@ -642,9 +643,9 @@ static void fail_objects(const objset_t *os, const gql_error_t *e)
     int i;
 
     for (i = 0; i < os->objs->nelts; i++) {
-        node_t *n = APR_ARRAY_IDX(os->objs, i, obj_t).node;
+        rnode_t *n = APR_ARRAY_IDX(os->objs, i, obj_t).node;
 
-        n->kind = N_ERROR;
+        n->kind = R_ERROR;
         n->msg = e->message;
         n->locs = e->locations;
     }
@@ -662,7 +663,7 @@ static void run_set(run_t *x, const objset_t *os)
     }
     object_nodes(x, os, groups);
     for (i = 0; i < groups->nelts; i++) {
-        run_group(x, os, i, APR_ARRAY_IDX(groups, i, group_t *));
+        run_group(x, os, i, APR_ARRAY_IDX(groups, i, rgroup_t *));
     }
 }
 
@@ -675,7 +676,7 @@ static void drain(run_t *x)
 
 /* ---- reading the response off the tree */
 
-static void report(run_t *x, const node_t *n)
+static void report(run_t *x, const rnode_t *n)
 {
     gql_error_t *e = gql_error_add(x->p, x->errors, NULL, "%s", n->msg);
     int i;
@@ -691,25 +692,25 @@ static void report(run_t *x, const node_t *n)
  * null must propagate to the parent (graphql-js rethrows a non-null
  * failure and completes nothing more of that parent), having written
  * nothing. */
-static int build(run_t *x, const node_t *n, gql_writer_t *w)
+static int build(run_t *x, const rnode_t *n, gql_writer_t *w)
 {
     apr_size_t start = gql_writer_len(w);
     int i, first = 1;
 
     switch (n->kind) {
-    case N_NULL:
+    case R_NULL:
         gql_writer_put(w, "null", 4);
         return 0;
-    case N_LEAF:
+    case R_LEAF:
         gql_writer_value(w, n->leaf);
         return 0;
-    case N_ERROR:
+    case R_ERROR:
         report(x, n);
         if (!n->nonnull) {
             gql_writer_put(w, "null", 4);
         }
         return n->nonnull;
-    case N_LIST:
+    case R_LIST:
         gql_writer_put(w, "[", 1);
         for (i = 0; i < n->n; i++) {
             if (i) {
@@ -772,7 +773,7 @@ static const char *run_root(run_t *x, const gql_type_t *root,
     os->objs = apr_array_make(x->p, 1, sizeof(obj_t));
     o = apr_array_push(os->objs);
     o->value = root_value;
-    o->node = new_node(x, N_OBJECT, NULL);
+    o->node = new_node(x, R_OBJECT, NULL);
     groups = collect_set(x, os, &err);
     if (groups == NULL) {
         APR_ARRAY_PUSH(x->errors, gql_error_t *) = err;
@@ -781,7 +782,7 @@ static const char *run_root(run_t *x, const gql_type_t *root,
     object_nodes(x, os, groups);
     gql_writer_put(w, "{", 1);
     for (i = 0; i < groups->nelts; i++) {
-        run_group(x, os, i, APR_ARRAY_IDX(groups, i, group_t *));
+        run_group(x, os, i, APR_ARRAY_IDX(groups, i, rgroup_t *));
         drain(x);
         if (o->node->kids[i] == NULL) {
             continue;
@@ -817,7 +818,7 @@ void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
     x.resolve = resolvers && resolvers->field ? resolvers->field
                 : gql_execute_resolve_property;
     x.type_of = resolvers && resolvers->type_of ? resolvers->type_of
-                : gql_execute_type_of_typename;
+                : typename_of;
     x.ctx = resolvers ? resolvers->ctx : NULL;
     x.queue = apr_array_make(p, 16, sizeof(objset_t *));
     res->data = NULL;

@@ -24,6 +24,10 @@
  * the schema; the comments say which graphql-js behaviour each piece
  * follows.  The order of schema.getTypeMap() is the schema's type_map,
  * computed once when the schema is built.
+ *
+ * Values follow gql_json.h: every getter, and every helper named *_new,
+ * makes its value and returns a new reference, which a parent steals or
+ * the batch's results take.
  */
 
 #include <math.h>
@@ -42,16 +46,18 @@ typedef struct rctx_t {
     const char *err;            /* a field error for the current parent */
 } rctx_t;
 
-typedef json_object *(*get_fn)(rctx_t *c, const void *obj);
+/* A getter makes the value of one field of obj: a new reference, which
+ * becomes the batch's result. */
+typedef json_object *(*value_new_fn)(rctx_t *c, const void *obj);
 
 typedef struct getter_t {
     const char *name;
-    get_fn get;
+    value_new_fn make;
 } getter_t;
 
 /* ---- values ---------------------------------------------------------- */
 
-static json_object *node(const void *ptr)
+static json_object *node_new(const void *ptr)
 {
     json_object *o = json_object_new_object();
 
@@ -59,7 +65,7 @@ static json_object *node(const void *ptr)
     return o;
 }
 
-static json_object *named(rctx_t *c, const gql_type_t *t)
+static json_object *named_new(rctx_t *c, const gql_type_t *t)
 {
     gql_tref_t *r;
 
@@ -69,20 +75,20 @@ static json_object *named(rctx_t *c, const gql_type_t *t)
     r = apr_pcalloc(c->b->pool, sizeof(*r));
     r->kind = GQL_TYPE_NAMED;
     r->named = t;
-    return node(r);
+    return node_new(r);
 }
 
-static json_object *str(const char *s)
+static json_object *str_new(const char *s)
 {
     return s ? json_object_new_string(s) : NULL;
 }
 
-static json_object *desc(const gql_string_t *d)
+static json_object *desc_new(const gql_string_t *d)
 {
     return d ? json_object_new_string_len(d->value, (int)d->len) : NULL;
 }
 
-static json_object *deprecated(const char *reason)
+static json_object *deprecated_new(const char *reason)
 {
     return json_object_new_boolean(reason != NULL);
 }
@@ -128,13 +134,13 @@ static const gql_type_t *get_type(rctx_t *c, const char *name)
 
 /* ---- lists ----------------------------------------------------------- */
 
-static json_object *type_list(rctx_t *c, const apr_array_header_t *ts)
+static json_object *type_list_new(rctx_t *c, const apr_array_header_t *ts)
 {
     json_object *a = json_object_new_array_ext(ts->nelts);
     int i;
 
     for (i = 0; i < ts->nelts; i++) {
-        json_object_array_add(a, named(c, APR_ARRAY_IDX(ts, i,
+        json_object_array_add(a, named_new(c, APR_ARRAY_IDX(ts, i,
                                                        const gql_type_t *)));
     }
     return a;
@@ -160,8 +166,8 @@ static const char *enum_reason(const void *x)
 }
 
 /* includeDeprecated: false (or null) leaves out what is deprecated. */
-static json_object *items(rctx_t *c, const apr_array_header_t *xs,
-                          reason_fn reason)
+static json_object *items_new(rctx_t *c, const apr_array_header_t *xs,
+                              reason_fn reason)
 {
     json_object *a = json_object_new_array();
     int i;
@@ -170,7 +176,7 @@ static json_object *items(rctx_t *c, const apr_array_header_t *xs,
         const void *x = APR_ARRAY_IDX(xs, i, const void *);
 
         if (c->include_deprecated || reason(x) == NULL) {
-            json_object_array_add(a, node(x));
+            json_object_array_add(a, node_new(x));
         }
     }
     return a;
@@ -181,27 +187,27 @@ static json_object *items(rctx_t *c, const apr_array_header_t *xs,
 static json_object *schema_description(rctx_t *c, const void *o)
 {
     (void)c;
-    return desc(((const gql_schema_t *)o)->description);
+    return desc_new(((const gql_schema_t *)o)->description);
 }
 
 static json_object *schema_types(rctx_t *c, const void *o)
 {
-    return type_list(c, ((const gql_schema_t *)o)->type_map);
+    return type_list_new(c, ((const gql_schema_t *)o)->type_map);
 }
 
 static json_object *schema_query(rctx_t *c, const void *o)
 {
-    return named(c, ((const gql_schema_t *)o)->query);
+    return named_new(c, ((const gql_schema_t *)o)->query);
 }
 
 static json_object *schema_mutation(rctx_t *c, const void *o)
 {
-    return named(c, ((const gql_schema_t *)o)->mutation);
+    return named_new(c, ((const gql_schema_t *)o)->mutation);
 }
 
 static json_object *schema_subscription(rctx_t *c, const void *o)
 {
-    return named(c, ((const gql_schema_t *)o)->subscription);
+    return named_new(c, ((const gql_schema_t *)o)->subscription);
 }
 
 static json_object *schema_directives(rctx_t *c, const void *o)
@@ -212,7 +218,8 @@ static json_object *schema_directives(rctx_t *c, const void *o)
 
     (void)o;
     for (i = 0; i < dirs->nelts; i++) {
-        json_object_array_add(a, node(APR_ARRAY_IDX(dirs, i, const void *)));
+        json_object_array_add(a, node_new(APR_ARRAY_IDX(dirs, i,
+                                                        const void *)));
     }
     return a;
 }
@@ -248,37 +255,38 @@ static json_object *type_kind(rctx_t *c, const void *o)
 
     (void)c;
     if (r->kind == GQL_TYPE_NAMED) {
-        return str(gql_type_kind_names[r->named->kind]);
+        return str_new(gql_type_kind_names[r->named->kind]);
     }
-    return str(r->kind == GQL_TYPE_LIST ? "LIST" : "NON_NULL");
+    return str_new(r->kind == GQL_TYPE_LIST ? "LIST" : "NON_NULL");
 }
 
 static json_object *type_name(rctx_t *c, const void *o)
 {
     (void)c;
-    return ty(o) ? str(ty(o)->name) : NULL;
+    return ty(o) ? str_new(ty(o)->name) : NULL;
 }
 
 static json_object *type_description(rctx_t *c, const void *o)
 {
     (void)c;
-    return ty(o) ? desc(ty(o)->description) : NULL;
+    return ty(o) ? desc_new(ty(o)->description) : NULL;
 }
 
 static json_object *type_specified_by(rctx_t *c, const void *o)
 {
     (void)c;
-    return ty(o) ? str(ty(o)->specified_by_url) : NULL;
+    return ty(o) ? str_new(ty(o)->specified_by_url) : NULL;
 }
 
 static json_object *type_fields(rctx_t *c, const void *o)
 {
-    return has_fields(ty(o)) ? items(c, ty(o)->fields, field_reason) : NULL;
+    return has_fields(ty(o)) ? items_new(c, ty(o)->fields, field_reason)
+                             : NULL;
 }
 
 static json_object *type_interfaces(rctx_t *c, const void *o)
 {
-    return has_fields(ty(o)) ? type_list(c, ty(o)->interfaces) : NULL;
+    return has_fields(ty(o)) ? type_list_new(c, ty(o)->interfaces) : NULL;
 }
 
 static json_object *type_possible(rctx_t *c, const void *o)
@@ -286,7 +294,7 @@ static json_object *type_possible(rctx_t *c, const void *o)
     const gql_type_t *t = ty(o);
 
     if (t && (t->kind == GQL_KIND_UNION || t->kind == GQL_KIND_INTERFACE)) {
-        return type_list(c, t->possible_types);
+        return type_list_new(c, t->possible_types);
     }
     return NULL;
 }
@@ -296,7 +304,7 @@ static json_object *type_enum_values(rctx_t *c, const void *o)
     const gql_type_t *t = ty(o);
 
     return t && t->kind == GQL_KIND_ENUM
-           ? items(c, t->enum_values, enum_reason) : NULL;
+           ? items_new(c, t->enum_values, enum_reason) : NULL;
 }
 
 static json_object *type_input_fields(rctx_t *c, const void *o)
@@ -304,7 +312,7 @@ static json_object *type_input_fields(rctx_t *c, const void *o)
     const gql_type_t *t = ty(o);
 
     return t && t->kind == GQL_KIND_INPUT_OBJECT
-           ? items(c, t->input_fields, input_reason) : NULL;
+           ? items_new(c, t->input_fields, input_reason) : NULL;
 }
 
 static json_object *type_of_type(rctx_t *c, const void *o)
@@ -312,7 +320,7 @@ static json_object *type_of_type(rctx_t *c, const void *o)
     const gql_tref_t *r = o;
 
     (void)c;
-    return r->kind == GQL_TYPE_NAMED ? NULL : node(r->of_type);
+    return r->kind == GQL_TYPE_NAMED ? NULL : node_new(r->of_type);
 }
 
 static json_object *type_is_one_of(rctx_t *c, const void *o)
@@ -344,36 +352,36 @@ static const getter_t type_getters[] = {
 static json_object *field_name(rctx_t *c, const void *o)
 {
     (void)c;
-    return str(((const gql_field_t *)o)->name);
+    return str_new(((const gql_field_t *)o)->name);
 }
 
 static json_object *field_description(rctx_t *c, const void *o)
 {
     (void)c;
-    return desc(((const gql_field_t *)o)->description);
+    return desc_new(((const gql_field_t *)o)->description);
 }
 
 static json_object *field_args(rctx_t *c, const void *o)
 {
-    return items(c, ((const gql_field_t *)o)->arguments, input_reason);
+    return items_new(c, ((const gql_field_t *)o)->arguments, input_reason);
 }
 
 static json_object *field_type(rctx_t *c, const void *o)
 {
     (void)c;
-    return node(((const gql_field_t *)o)->type);
+    return node_new(((const gql_field_t *)o)->type);
 }
 
 static json_object *field_is_deprecated(rctx_t *c, const void *o)
 {
     (void)c;
-    return deprecated(field_reason(o));
+    return deprecated_new(field_reason(o));
 }
 
 static json_object *field_deprecation(rctx_t *c, const void *o)
 {
     (void)c;
-    return str(field_reason(o));
+    return str_new(field_reason(o));
 }
 
 static const getter_t field_getters[] = {
@@ -590,9 +598,12 @@ static void print_default(pbuf_t *b, const gql_tref_t *t, const gql_value_t *v)
     }
 }
 
-const char *gql_introspect_default_value(apr_pool_t *p,
-                                         const gql_input_value_t *v,
-                                         const char **err)
+/* __InputValue.defaultValue: the default of v as graphql-js shows it,
+ * allocated in p; NULL when v has none.  A default that graphql-js cannot
+ * print back (a list or an object given to a custom scalar) gives NULL
+ * with *err set to graphql-js's message, a field error. */
+static const char *default_text(apr_pool_t *p, const gql_input_value_t *v,
+                                const char **err)
 {
     pbuf_t b;
 
@@ -614,36 +625,36 @@ const char *gql_introspect_default_value(apr_pool_t *p,
 static json_object *input_name(rctx_t *c, const void *o)
 {
     (void)c;
-    return str(((const gql_input_value_t *)o)->name);
+    return str_new(((const gql_input_value_t *)o)->name);
 }
 
 static json_object *input_description(rctx_t *c, const void *o)
 {
     (void)c;
-    return desc(((const gql_input_value_t *)o)->description);
+    return desc_new(((const gql_input_value_t *)o)->description);
 }
 
 static json_object *input_type(rctx_t *c, const void *o)
 {
     (void)c;
-    return node(((const gql_input_value_t *)o)->type);
+    return node_new(((const gql_input_value_t *)o)->type);
 }
 
 static json_object *input_default(rctx_t *c, const void *o)
 {
-    return str(gql_introspect_default_value(c->b->pool, o, &c->err));
+    return str_new(default_text(c->b->pool, o, &c->err));
 }
 
 static json_object *input_is_deprecated(rctx_t *c, const void *o)
 {
     (void)c;
-    return deprecated(input_reason(o));
+    return deprecated_new(input_reason(o));
 }
 
 static json_object *input_deprecation(rctx_t *c, const void *o)
 {
     (void)c;
-    return str(input_reason(o));
+    return str_new(input_reason(o));
 }
 
 static const getter_t input_getters[] = {
@@ -661,25 +672,25 @@ static const getter_t input_getters[] = {
 static json_object *enum_name(rctx_t *c, const void *o)
 {
     (void)c;
-    return str(((const gql_enum_value_t *)o)->name);
+    return str_new(((const gql_enum_value_t *)o)->name);
 }
 
 static json_object *enum_description(rctx_t *c, const void *o)
 {
     (void)c;
-    return desc(((const gql_enum_value_t *)o)->description);
+    return desc_new(((const gql_enum_value_t *)o)->description);
 }
 
 static json_object *enum_is_deprecated(rctx_t *c, const void *o)
 {
     (void)c;
-    return deprecated(enum_reason(o));
+    return deprecated_new(enum_reason(o));
 }
 
 static json_object *enum_deprecation(rctx_t *c, const void *o)
 {
     (void)c;
-    return str(enum_reason(o));
+    return str_new(enum_reason(o));
 }
 
 static const getter_t enum_getters[] = {
@@ -695,13 +706,13 @@ static const getter_t enum_getters[] = {
 static json_object *dir_name(rctx_t *c, const void *o)
 {
     (void)c;
-    return str(((const gql_directive_def_t *)o)->name);
+    return str_new(((const gql_directive_def_t *)o)->name);
 }
 
 static json_object *dir_description(rctx_t *c, const void *o)
 {
     (void)c;
-    return desc(((const gql_directive_def_t *)o)->description);
+    return desc_new(((const gql_directive_def_t *)o)->description);
 }
 
 static json_object *dir_repeatable(rctx_t *c, const void *o)
@@ -719,14 +730,14 @@ static json_object *dir_locations(rctx_t *c, const void *o)
 
     (void)c;
     for (i = 0; i < ls->nelts; i++) {
-        json_object_array_add(a, str(APR_ARRAY_IDX(ls, i, const char *)));
+        json_object_array_add(a, str_new(APR_ARRAY_IDX(ls, i, const char *)));
     }
     return a;
 }
 
 static json_object *dir_args(rctx_t *c, const void *o)
 {
-    return items(c, ((const gql_directive_def_t *)o)->arguments,
+    return items_new(c, ((const gql_directive_def_t *)o)->arguments,
                  input_reason);
 }
 
@@ -754,7 +765,7 @@ static const struct {
     { NULL, NULL }
 };
 
-static get_fn find_getter(const gql_type_t *parent, const char *field)
+static value_new_fn find_getter(const gql_type_t *parent, const char *field)
 {
     int i, j;
 
@@ -767,7 +778,7 @@ static get_fn find_getter(const gql_type_t *parent, const char *field)
         }
         for (j = 0; tables[i].getters[j].name; j++) {
             if (strcmp(tables[i].getters[j].name, field) == 0) {
-                return tables[i].getters[j].get;
+                return tables[i].getters[j].make;
             }
         }
     }
@@ -804,33 +815,34 @@ static json_object *meta_type(rctx_t *c)
         return NULL;
     }
     name = json_object_get_string(v);
-    return named(c, get_type(c, name));
+    return named_new(c, get_type(c, name));
 }
 
 const char *gql_introspect_resolve(gql_resolve_t *b)
 {
     rctx_t c;
-    get_fn get = NULL;
+    value_new_fn make = NULL;
     int i;
 
     memset(&c, 0, sizeof(c));
     c.b = b;
     c.include_deprecated = arg_bool(b->args, "includeDeprecated");
     if (b->field != b->schema->meta_schema && b->field != b->schema->meta_type
-        && (get = find_getter(b->parent_type, b->field->name)) == NULL) {
+        && (make = find_getter(b->parent_type, b->field->name)) == NULL) {
         return apr_psprintf(b->pool, "Introspection has no field %s.%s.",
                             b->parent_type->name, b->field->name);
     }
     for (i = 0; i < b->count; i++) {
         c.err = NULL;
         if (b->field == b->schema->meta_schema) {
-            b->results[i] = node(b->schema);
+            b->results[i] = node_new(b->schema);
         }
         else if (b->field == b->schema->meta_type) {
             b->results[i] = meta_type(&c);
         }
         else {
-            b->results[i] = get(&c, json_object_get_userdata(b->parents[i]));
+            b->results[i] = make(&c,
+                                 json_object_get_userdata(b->parents[i]));
         }
         b->errors[i] = c.err;
     }

@@ -4,8 +4,10 @@
  */
 
 /*
- * gql_json.c: json-c trees tied to pools, GraphQL errors as JSON, and the
- * response text.
+ * gql_json.c: json-c values tied to pools, GraphQL errors as JSON, and
+ * the response text.  The only file that counts references by hand
+ * (json_object_get, json_object_put): everything else follows the rule
+ * of gql_json.h through the functions here.
  */
 
 #include <apr_strings.h>
@@ -49,12 +51,22 @@ json_object *gql_json_keep(apr_pool_t *p, json_object *o)
     return o;
 }
 
+json_object *gql_json_ref(json_object *o)
+{
+    return o != NULL ? json_object_get(o) : NULL;
+}
+
+void gql_json_drop(json_object *o)
+{
+    json_object_put(o);
+}
+
 const char *gql_json_text(json_object *o)
 {
     return json_object_to_json_string_ext(o, TEXT_FLAGS);
 }
 
-static json_object *locations(const apr_array_header_t *locs)
+static json_object *locations_new(const apr_array_header_t *locs)
 {
     json_object *arr = json_object_new_array();
     int i;
@@ -73,7 +85,7 @@ static json_object *locations(const apr_array_header_t *locs)
 
 /* The path list runs from the leaf to the root; the JSON runs root first.
  * Its length is bounded by the depth the executor allows. */
-static json_object *path(const gql_path_t *leaf)
+static json_object *path_new(const gql_path_t *leaf)
 {
     json_object *arr = json_object_new_array();
     const gql_path_t *e;
@@ -94,16 +106,17 @@ static json_object *path(const gql_path_t *leaf)
     return arr;
 }
 
-json_object *gql_json_error(const gql_error_t *e)
+json_object *gql_json_error_new(const gql_error_t *e)
 {
     json_object *o = json_object_new_object();
 
-    json_object_object_add(o, "message", json_object_new_string(e->message));
+    json_object_object_add(o, "message", json_object_new_string_len(
+                               e->message, (int)gql_error_message_len(e)));
     if (e->locations != NULL && e->locations->nelts > 0) {
-        json_object_object_add(o, "locations", locations(e->locations));
+        json_object_object_add(o, "locations", locations_new(e->locations));
     }
     if (e->path != NULL) {
-        json_object_object_add(o, "path", path(e->path));
+        json_object_object_add(o, "path", path_new(e->path));
     }
     if (e->code != NULL) {
         json_object *ext = json_object_new_object();
@@ -125,7 +138,7 @@ const char *gql_json_response(apr_pool_t *p, const apr_array_header_t *errors,
         int i;
 
         for (i = 0; i < errors->nelts; i++) {
-            json_object_array_add(arr, gql_json_error(
+            json_object_array_add(arr, gql_json_error_new(
                 APR_ARRAY_IDX(errors, i, const gql_error_t *)));
         }
         etext = gql_json_text(arr);

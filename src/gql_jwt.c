@@ -28,8 +28,6 @@
 /* A secret file larger than this is surely not a secret. */
 #define MAX_SECRET 65536
 
-#define TEXT_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
-
 #define MALFORMED(what) "The token is malformed: " what "."
 
 static const char b64chars[] =
@@ -287,7 +285,7 @@ const char *gql_jwt_sign(apr_pool_t *p, json_object *claims,
                          const unsigned char *key, apr_size_t keylen)
 {
     static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
-    const char *payload = json_object_to_json_string_ext(claims, TEXT_FLAGS);
+    const char *payload = gql_json_text(claims);
     unsigned char mac[GQL_JWT_MAC_LEN];
     char *input;
 

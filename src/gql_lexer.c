@@ -216,23 +216,50 @@ static int bad_utf8(gql_lexer_t *lx, apr_size_t i)
 }
 
 /* The first n UTF-16 units of the source from i, as graphql-js quotes
- * escape sequences by slicing its string.  Where the slice would split a
- * surrogate pair, JavaScript keeps half a character, which becomes U+FFFD
- * once written as UTF-8: so does this. */
-static const char *slice(gql_lexer_t *lx, apr_size_t i, unsigned int n)
+ * escape sequences by slicing its string: the text as it is, a NUL too;
+ * *len is its bytes.  Where the slice would split a surrogate pair,
+ * JavaScript keeps half a character, which becomes U+FFFD once written
+ * as UTF-8: so does this. */
+static const char *slice(gql_lexer_t *lx, apr_size_t i, unsigned int n,
+                         apr_size_t *len)
 {
-    apr_size_t j = i, k;
+    apr_size_t j = i, k, half = 0;
     apr_uint32_t cp;
+    char *s;
 
     while (n > 0 && j < lx->len && (k = utf8(lx, j, &cp)) != 0) {
         if (k == 4 && n < 2) {
-            return apr_pstrcat(lx->pool, apr_pstrmemdup(lx->pool,
-                               lx->src + i, j - i), "\xEF\xBF\xBD", NULL);
+            half = 3;
+            break;
         }
         n -= k == 4 ? 2 : 1;
         j += k;
     }
-    return apr_pstrmemdup(lx->pool, lx->src + i, j - i);
+    *len = j - i + half;
+    s = apr_palloc(lx->pool, *len + 1);
+    memcpy(s, lx->src + i, j - i);
+    memcpy(s + (j - i), "\xEF\xBF\xBD", half);
+    s[*len] = '\0';
+    return s;
+}
+
+/* 'Invalid WHAT escape sequence: "SLICE".', the slice of n units from at
+ * copied into the message rather than formatted: it may hold a NUL. */
+static int bad_escape(gql_lexer_t *lx, apr_size_t at, const char *what,
+                      unsigned int n)
+{
+    gql_error_t *e = gql_lexer_error(lx, at, "Invalid %s escape sequence: "
+                                     "\"", what);
+    apr_size_t head = strlen(e->message), len;
+    const char *quoted = slice(lx, at, n, &len);
+    char *m = apr_palloc(lx->pool, head + len + 3);
+
+    memcpy(m, e->message, head);
+    memcpy(m + head, quoted, len);
+    memcpy(m + head + len, "\".", 3);
+    e->message = m;
+    e->message_len = head + len + 2;
+    return -1;
 }
 
 static void make(gql_lexer_t *lx, gql_token_t *tok, gql_token_kind_e kind,
@@ -360,13 +387,6 @@ static long hex4(const gql_lexer_t *lx, apr_size_t i)
     return v;
 }
 
-static int bad_unicode(gql_lexer_t *lx, apr_size_t at, unsigned int n)
-{
-    gql_lexer_error(lx, at, "Invalid Unicode escape sequence: \"%s\".",
-                    slice(lx, at, n));
-    return -1;
-}
-
 /* EscapedUnicode -> { HexDigit+ }   (at most U+10FFFF, no surrogate)
  * Reads as graphql-js does: up to 12 units from the backslash, the code
  * point kept in 32 bits, so that the message quotes the same text. */
@@ -394,7 +414,7 @@ static int escape_braced(gql_lexer_t *lx, apr_size_t at, char **out)
             break;
         }
     }
-    return bad_unicode(lx, at, size);
+    return bad_escape(lx, at, "Unicode", size);
 }
 
 /* EscapedUnicode -> HexDigit HexDigit HexDigit HexDigit, where a leading
@@ -417,7 +437,7 @@ static int escape_fixed(gql_lexer_t *lx, apr_size_t at, char **out)
             return 12;
         }
     }
-    return bad_unicode(lx, at, 6);
+    return bad_escape(lx, at, "Unicode", 6);
 }
 
 /* EscapedCharacter -> one of " \ / b f n r t   or \u...
@@ -436,9 +456,7 @@ static int escape(gql_lexer_t *lx, apr_size_t at, char **out)
         *(*out)++ = to[hit - from];
         return 2;
     }
-    gql_lexer_error(lx, at, "Invalid character escape sequence: \"%s\".",
-                    slice(lx, at, 2));
-    return -1;
+    return bad_escape(lx, at, "character", 2);
 }
 
 /* StringValue -> " StringCharacter* "

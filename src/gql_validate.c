@@ -4,11 +4,12 @@
  */
 
 /*
- * gql_validate.c: the walk of the validation stage, its TypeInfo and
- * the helpers the rules share.  The rules of section 5 of the
- * specification, one function per rule named after it, live in
- * gql_validate_defs.c, gql_validate_values.c and gql_validate_overlap.c,
- * but for the two on introspection, which are here.
+ * gql_validate.c: the walk of the validation stage and its TypeInfo.
+ * The rules of section 5 of the specification, one function per rule
+ * named after it, live in gql_validate_defs.c, gql_validate_values.c and
+ * gql_validate_overlap.c, but for the two on introspection, which are
+ * here; the helpers the walk and the rules share are in
+ * gql_validate_ctx.c.
  *
  * graphql-js's validate() walks a document once and, at every node, calls
  * each rule in its rule order (visitInParallel) with a TypeInfo that knows
@@ -29,120 +30,30 @@
 #include "gql_parser.h"         /* GQL_MAX_DEPTH */
 #include "gql_validate_int.h"
 
-/* ---- errors */
+/* ---- types and input definitions */
 
-gql_error_t *gql_vreport(vctx_t *c, const gql_loc_t *loc, const char *fmt,
-                         ...)
-{
-    va_list ap;
-    gql_error_t *e;
-
-    if (c->aborted) {
-        return NULL;
-    }
-    if (c->errors->nelts - c->first >= MAX_ERRORS) {
-        gql_error_add(c->p, c->errors, NULL, "Too many validation errors, "
-                      "error limit reached. Validation aborted.");
-        c->aborted = 1;
-        return NULL;
-    }
-    va_start(ap, fmt);
-    e = gql_error_add(c->p, c->errors, loc, "%s",
-                      apr_pvsprintf(c->p, fmt, ap));
-    va_end(ap);
-    return e;
-}
-
-void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc)
-{
-    if (e != NULL) {
-        gql_error_add_loc(c->p, e, loc);
-    }
-}
-
-/* ---- types, as graphql-js's predicates see them */
-
-const gql_type_t *gql_vnamed(const gql_tref_t *t)
-{
-    while (t != NULL && t->kind != GQL_TYPE_NAMED) {
-        t = t->of_type;
-    }
-    return t ? t->named : NULL;
-}
-
-int gql_vis_input(const gql_type_t *t)
-{
-    return t != NULL && (t->kind == GQL_KIND_SCALAR
-                         || t->kind == GQL_KIND_ENUM
-                         || t->kind == GQL_KIND_INPUT_OBJECT);
-}
-
-int gql_vis_output(const gql_type_t *t)
+/* graphql-js's isOutputType */
+static int is_output(const gql_type_t *t)
 {
     return t != NULL && t->kind != GQL_KIND_INPUT_OBJECT;
 }
 
-int gql_vis_composite(const gql_type_t *t)
+/* The argument or input field definition named name, or NULL. */
+static const gql_input_value_t *find_input(const apr_array_header_t *defs,
+                                           const char *name)
 {
-    return t != NULL && (t->kind == GQL_KIND_OBJECT
-                         || t->kind == GQL_KIND_INTERFACE
-                         || t->kind == GQL_KIND_UNION);
-}
+    int i;
 
-int gql_vis_leaf(const gql_type_t *t)
-{
-    return t != NULL && (t->kind == GQL_KIND_SCALAR
-                         || t->kind == GQL_KIND_ENUM);
-}
+    for (i = 0; defs != NULL && i < defs->nelts; i++) {
+        const gql_input_value_t *v = APR_ARRAY_IDX(defs, i,
+                                                   const gql_input_value_t *);
 
-/* schema.getType(): graphql-js's schema holds no built-in scalar that
- * nothing references, so such a type is unknown to a document. */
-const gql_type_t *gql_vtype(vctx_t *c, const char *name)
-{
-    const gql_type_t *t = gql_schema_type(c->s, name);
-
-    return t != NULL && t->referenced ? t : NULL;
-}
-
-/* The tref of a named type, made once per type and validation. */
-const gql_tref_t *gql_vtref(vctx_t *c, const gql_type_t *t)
-{
-    gql_tref_t *r;
-
-    if (t == NULL) {
-        return NULL;
+        if (strcmp(v->name, name) == 0) {
+            return v;
+        }
     }
-    r = apr_hash_get(c->trefs, &t, sizeof(t));
-    if (r == NULL) {
-        r = apr_pcalloc(c->p, sizeof(*r));
-        r->kind = GQL_TYPE_NAMED;
-        r->named = t;
-        apr_hash_set(c->trefs, apr_pmemdup(c->p, &t, sizeof(t)), sizeof(t),
-                     r);
-    }
-    return r;
+    return NULL;
 }
-
-/* graphql-js's typeFromAST: NULL when a named type is unknown.  The
- * parser bounds the nesting of type references. */
-const gql_tref_t *gql_vtype_from_ast(vctx_t *c, const gql_type_ref_t *a)
-{
-    const gql_tref_t *inner;
-    gql_tref_t *r;
-
-    if (a->kind == GQL_TYPE_NAMED) {
-        return gql_vtref(c, gql_vtype(c, a->name.value));
-    }
-    inner = gql_vtype_from_ast(c, a->of_type);
-    if (inner == NULL) {
-        return NULL;
-    }
-    r = apr_pcalloc(c->p, sizeof(*r));
-    r->kind = a->kind;
-    r->of_type = inner;
-    return r;
-}
-
 
 /* MaxIntrospectionDepth's checkDepth: 1 when a path of list fields of
  * the introspection types reaches 3.  Fragments are cached by the entry
@@ -405,6 +316,8 @@ static void visit(vctx_t *c, const node_t *n, int leave)
 static void walk_value(vctx_t *c, const gql_value_t *v, const node_t *up);
 static void walk_selection_set(vctx_t *c, const gql_selection_set_t *ss,
                                const node_t *up);
+static void walk_type_system(vctx_t *c, const gql_definition_t *d,
+                             const node_t *up);
 
 static void walk_named_type(vctx_t *c, const gql_name_t *name,
                             const node_t *up)
@@ -446,7 +359,7 @@ static void walk_object_field(vctx_t *c, const gql_object_field_t *f,
     node_t n;
 
     if (ot != NULL && ot->kind == GQL_KIND_INPUT_OBJECT) {
-        iv = gql_vinput_field(ot, f->name.value);
+        iv = find_input(ot->input_fields, f->name.value);
     }
     push_input(c, iv ? iv->type : NULL, iv ? iv->default_value : NULL);
     NODE(n, N_OBJECT_FIELD, f, up);
@@ -509,7 +422,7 @@ static void walk_argument(vctx_t *c, const gql_argument_t *a,
         defs = c->ti.field_def->arguments;
     }
     if (defs != NULL) {
-        ad = gql_vfind_input(defs, a->name.value);
+        ad = find_input(defs, a->name.value);
     }
     c->ti.argument = ad;
     push_input(c, ad ? ad->type : NULL, ad ? ad->default_value : NULL);
@@ -553,7 +466,7 @@ static void walk_directives(vctx_t *c, const apr_array_header_t *dirs,
 
 static void set_output_type(vctx_t *c, const gql_tref_t *t)
 {
-    c->ti.type = t != NULL && gql_vis_output(gql_vnamed(t)) ? t : NULL;
+    c->ti.type = t != NULL && is_output(gql_vnamed(t)) ? t : NULL;
 }
 
 static void walk_field(vctx_t *c, const gql_selection_t *s, const node_t *up)
@@ -720,40 +633,11 @@ static void walk_document(vctx_t *c)
             walk_executable(c, d, &n);
         }
         else {
-            gql_vwalk_type_system(c, d, &n);
+            walk_type_system(c, d, &n);
         }
     }
     c->def = NULL;
     visit(c, &n, 1);
-}
-
-/* ---- look-ups shared by the rules */
-
-const gql_definition_t *gql_vfragment(vctx_t *c, const char *name)
-{
-    return apr_hash_get(c->fragments, name, APR_HASH_KEY_STRING);
-}
-
-const gql_input_value_t *gql_vfind_input(const apr_array_header_t *defs,
-                                         const char *name)
-{
-    int i;
-
-    for (i = 0; defs != NULL && i < defs->nelts; i++) {
-        const gql_input_value_t *v = APR_ARRAY_IDX(defs, i,
-                                                   const gql_input_value_t *);
-
-        if (strcmp(v->name, name) == 0) {
-            return v;
-        }
-    }
-    return NULL;
-}
-
-const gql_input_value_t *gql_vinput_field(const gql_type_t *t,
-                                          const char *name)
-{
-    return gql_vfind_input(t->input_fields, name);
 }
 
 /* An argument or input field definition: type, default value (checked
@@ -818,8 +702,8 @@ static const char *const sdl_locations[] = {
 /* The type-system definitions an executable document should not hold:
  * ExecutableDefinitions reports them, and the other rules still see their
  * type names and directives, in graphql-js's key order. */
-void gql_vwalk_type_system(vctx_t *c, const gql_definition_t *d,
-                           const node_t *up)
+static void walk_type_system(vctx_t *c, const gql_definition_t *d,
+                             const node_t *up)
 {
     const char *loc = sdl_locations[d->kind];
     node_t n;

@@ -8,6 +8,11 @@
  * one document is validated (the walk and its TypeInfo, the rules, the
  * overlapping-fields algorithm).  Private to src/gql_validate*.c; all
  * memory from the pool given to gql_validate().
+ *
+ * The files call one way only: gql_validate.c (the walk) calls the rules
+ * of gql_validate_defs.c, gql_validate_values.c and
+ * gql_validate_overlap.c; the walk and the rules call the helpers of
+ * gql_validate_ctx.c, which call none of them back.
  */
 
 #ifndef GQL_VALIDATE_INT_H
@@ -116,22 +121,27 @@ typedef struct usage_t {
     const gql_tref_t *parent_type;
 } usage_t;
 
+/* gql_validate_ctx.c.  gql_vreport: an error at loc (may be NULL), or
+ * NULL once graphql-js's limit is reached (the error past it says so and
+ * ends validation); gql_vloc: another location of e (e may be NULL). */
 gql_error_t *gql_vreport(vctx_t *c, const gql_loc_t *loc, const char *fmt,
                          ...)
     __attribute__((format(printf, 3, 4)));
 void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc);
-
+/* schema.getType(), getNamedType, isInputType, isCompositeType,
+ * isLeafType, a named type's tref (one per type), typeFromAST, and the
+ * fragment named name (NULL: none), as graphql-js has them. */
 const gql_type_t *gql_vtype(vctx_t *c, const char *name);
 const gql_type_t *gql_vnamed(const gql_tref_t *t);
 int gql_vis_input(const gql_type_t *t);
-int gql_vis_output(const gql_type_t *t);
 int gql_vis_composite(const gql_type_t *t);
 int gql_vis_leaf(const gql_type_t *t);
-int gql_vis_sub_type(const gql_type_t *abstract, const gql_type_t *maybe);
 const gql_tref_t *gql_vtref(vctx_t *c, const gql_type_t *t);
 const gql_tref_t *gql_vtype_from_ast(vctx_t *c, const gql_type_ref_t *a);
-
 const gql_definition_t *gql_vfragment(vctx_t *c, const char *name);
+
+/* schema.isSubType() (gql_validate_defs.c). */
+int gql_vis_sub_type(const gql_type_t *abstract, const gql_type_t *maybe);
 /* Notes name in h, or reports "There can be only one <what> named ..."
  * at the first of that name and at name (gql_validate_defs.c). */
 void gql_vunique_name(vctx_t *c, apr_hash_t *h, const gql_name_t *name,
@@ -140,10 +150,6 @@ void gql_vunique_name(vctx_t *c, apr_hash_t *h, const gql_name_t *name,
  * not, each once, in discovery order (gql_validate_defs.c). */
 apr_array_header_t *gql_vreferenced(vctx_t *c,
                                     const apr_array_header_t *ops);
-const gql_input_value_t *gql_vfind_input(const apr_array_header_t *defs,
-                                         const char *name);
-const gql_input_value_t *gql_vinput_field(const gql_type_t *t,
-                                          const char *name);
 /* The rules, in graphql-js's specifiedRules order: each sees every node
  * the walk enters (leave 0) and leaves (leave 1), and returns SKIP on
  * entering a node to see nothing of what lies under it, as a graphql-js
@@ -181,8 +187,5 @@ int gql_vunique_input_field_names(vctx_t *c, const node_t *n, int leave);
 /* gql_validate_overlap.c: */
 int gql_voverlapping_fields_can_be_merged(vctx_t *c, const node_t *n,
                                           int leave);
-
-void gql_vwalk_type_system(vctx_t *c, const gql_definition_t *d,
-                           const node_t *up);
 
 #endif /* GQL_VALIDATE_INT_H */

@@ -102,7 +102,7 @@ static const char *variable_case(apr_pool_t *p, const gql_schema_t *s,
     json_object_object_get_ex(c, "type", &type);
     inputs = gql_json_own(p, json_object_new_object());
     if (json_object_object_get_ex(c, "value", &value)) {
-        json_object_object_add(inputs, "v", json_object_get(value));
+        json_object_object_add(inputs, "v", gql_json_ref(value));
     }
     out = gql_coerce_variables(p, s, operation(p, json_object_get_string(type),
                                                NULL), inputs, errors);
@@ -153,12 +153,14 @@ static const char *result_case(apr_pool_t *p, const gql_schema_t *s,
 
     json_object_object_get_ex(c, "type", &type);
     json_object_object_get_ex(c, "value", &value);
-    if (!gql_coerce_result(p, gql_schema_type(s, json_object_get_string(type)),
-                           value, &out, &msg)) {
+    if (!gql_coerce_result_new(p, gql_schema_type(s,
+                               json_object_get_string(type)), value, &out,
+                               &msg)) {
         return apr_pstrcat(p, "{\"error\":", js(p, gql_json_own(p,
                            json_object_new_string(msg))), "}", NULL);
     }
-    return apr_pstrcat(p, "{\"value\":", js(p, out), "}", NULL);
+    return apr_pstrcat(p, "{\"value\":", js(p, gql_json_own(p, out)), "}",
+                       NULL);
 }
 
 static const gql_schema_t *load(void)

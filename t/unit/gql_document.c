@@ -109,11 +109,11 @@ static void prepared_once(apr_pool_t *p, const gql_schema_t *s)
            "run A again: the document is as it was");
 }
 
-/* Prepare text into a pool of its own, dropped (and its memory written
- * over by the next pool) before the errors are read; the errors as
- * JSON. */
+/* Prepare text[0..len) into a pool of its own, dropped (and its memory
+ * written over by the next pool) before the errors are read; the errors
+ * as JSON. */
 static const char *failure(apr_pool_t *p, const gql_schema_t *s,
-                           const char *text)
+                           const char *text, apr_size_t len)
 {
     apr_array_header_t *errors = gql_errors_make(p);
     const gql_prepared_t *doc;
@@ -121,7 +121,7 @@ static const char *failure(apr_pool_t *p, const gql_schema_t *s,
     int i;
 
     apr_pool_create(&own, p);
-    doc = gql_document_prepare(own, p, s, text, strlen(text), NULL, errors);
+    doc = gql_document_prepare(own, p, s, text, len, NULL, errors);
     apr_pool_destroy(own);
     apr_pool_create(&own, p);
     for (i = 0; i < 256; i++) {
@@ -132,11 +132,18 @@ static const char *failure(apr_pool_t *p, const gql_schema_t *s,
 
 static void failures(apr_pool_t *p, const gql_schema_t *s)
 {
-    is_str(failure(p, s, "{ a"),
+    static const char nul[] = "{ a(x: \"\\u\0\") }";
+
+    is_str(failure(p, s, "{ a", 3),
            "{\"errors\":[{\"message\":\"Syntax Error: Expected Name, found "
            "<EOF>.\",\"locations\":[{\"line\":1,\"column\":4}]}]}",
            "prepare: a syntax error, its location");
-    is_str(failure(p, s, "query Q { zz t }"),
+    is_str(failure(p, s, nul, sizeof(nul) - 1),
+           "{\"errors\":[{\"message\":\"Syntax Error: Invalid Unicode "
+           "escape sequence: \\\"\\\\u\\u0000\\\") \\\".\",\"locations\":"
+           "[{\"line\":1,\"column\":9}]}]}",
+           "prepare: a bad escape's slice with a NUL, quoted whole");
+    is_str(failure(p, s, "query Q { zz t }", 16),
            "{\"errors\":[{\"message\":\"Cannot query field \\\"zz\\\" on "
            "type \\\"Query\\\".\",\"locations\":[{\"line\":1,\"column\":"
            "11}]},{\"message\":\"Field \\\"t\\\" of type \\\"T\\\" must "

@@ -49,6 +49,26 @@ static void test_add(void)
        && e1->internal == NULL, "source, path, code and internal start NULL");
 }
 
+/* A message that quotes source text may hold a NUL: its length says so. */
+static void test_add_text(void)
+{
+    apr_array_header_t *errors = gql_errors_make(pool);
+    gql_loc_t at = { 1, 2, 1 };
+    char text[] = "q: \"\0\".";
+    gql_error_t *e = gql_error_add_text(pool, errors, &at, text,
+                                        sizeof(text) - 1);
+    gql_error_t *plain = gql_error_add(pool, errors, NULL, "plain");
+
+    text[0] = 'X';
+    ok(errors->nelts == 2 && APR_ARRAY_IDX(errors, 0, gql_error_t *) == e
+       && e->locations->nelts == 1, "gql_error_add_text appends, located");
+    ok(gql_error_message_len(e) == 7
+       && memcmp(e->message, "q: \"\0\".", 8) == 0,
+       "its message is the text, a copy, NULs and all, then a NUL");
+    ok(gql_error_message_len(plain) == 5,
+       "a formatted message: up to its NUL");
+}
+
 static void test_add_loc(void)
 {
     apr_array_header_t *errors = gql_errors_make(pool);
@@ -102,6 +122,7 @@ int main(void)
     apr_initialize();
     apr_pool_create(&pool, NULL);
     test_add();
+    test_add_text();
     test_add_loc();
     test_format();
     apr_pool_destroy(pool);

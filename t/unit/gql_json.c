@@ -60,6 +60,27 @@ static void test_keep(void)
     ok(last_put(c), "a value kept after a clear is released with the pool");
 }
 
+static void test_ref_drop(void)
+{
+    apr_pool_t *p;
+    json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+    apr_pool_create(&p, pool);
+    gql_json_own(p, o);
+    ok(gql_json_ref(o) == o, "gql_json_ref returns o");
+    ok(gql_json_ref(NULL) == NULL, "gql_json_ref(NULL) is NULL");
+    json_object_array_add(a, o);
+    apr_pool_destroy(p);
+    ok(json_object_array_get_idx(a, 0) == o
+       && json_object_get_type(o) == json_type_object,
+       "a borrowed value put into a tree with its own reference outlives "
+       "its pool");
+    json_object_get(a);
+    gql_json_drop(a);
+    ok(last_put(a), "gql_json_drop gives up one reference");
+    gql_json_drop(NULL);
+}
+
 static void test_text(void)
 {
     json_object *o = gql_json_own(pool, json_object_new_object());
@@ -94,20 +115,20 @@ static void test_error(void)
     e->code = "INTERNAL_SERVER_ERROR";
     e->source = "schema.graphql";
     e->internal = "SELECT secret FROM t";
-    is_str(gql_json_text(gql_json_own(pool, gql_json_error(e))),
+    is_str(gql_json_text(gql_json_own(pool, gql_json_error_new(e))),
            "{\"message\":\"Boom.\",\"locations\":[{\"line\":2,\"column\":3},"
            "{\"line\":4,\"column\":1}],\"path\":[\"feed\",0,\"by\",12],"
            "\"extensions\":{\"code\":\"INTERNAL_SERVER_ERROR\"}}",
            "an error: members in graphql-js's order, the path root first, "
            "no source and no internal detail");
-    is_str(gql_json_text(gql_json_own(pool, gql_json_error(bare))),
+    is_str(gql_json_text(gql_json_own(pool, gql_json_error_new(bare))),
            "{\"message\":\"Only \\\"this\\\".\"}",
            "an error with no location, path or code: the message alone");
     none->message = "m";
-    is_str(gql_json_text(gql_json_own(pool, gql_json_error(none))),
+    is_str(gql_json_text(gql_json_own(pool, gql_json_error_new(none))),
            "{\"message\":\"m\"}", "an error whose locations are NULL");
     bare->path = &p0;
-    is_str(gql_json_text(gql_json_own(pool, gql_json_error(bare))),
+    is_str(gql_json_text(gql_json_own(pool, gql_json_error_new(bare))),
            "{\"message\":\"Only \\\"this\\\".\",\"path\":[\"feed\"]}",
            "a path of one key");
 }
@@ -129,7 +150,7 @@ static void test_long_path(int n)
     }
     e->message = "m";
     e->path = &path[n - 1];
-    is_str(gql_json_text(gql_json_own(pool, gql_json_error(e))),
+    is_str(gql_json_text(gql_json_own(pool, gql_json_error_new(e))),
            apr_pstrcat(pool, want, "]}", NULL),
            apr_psprintf(pool, "a path of %d elements, in order", n));
 }
@@ -170,6 +191,7 @@ int main(void)
     apr_pool_create(&pool, NULL);
     test_own();
     test_keep();
+    test_ref_drop();
     test_text();
     test_error();
     test_long_path(1);

@@ -312,6 +312,55 @@ static void test_cases(void)
     }
 }
 
+/* A bad escape with a raw NUL in its slice: graphql-js 16.13.2 quotes the
+ * slice as it is, so its message holds the NUL byte (and the quote after
+ * it).  The message's bytes are compared, as shown(). */
+static void test_escape_nul(void)
+{
+    static const struct {
+        const char *name;
+        const char *src;
+        apr_size_t len;
+        const char *want;
+        apr_size_t want_len;
+    } nul[] = {
+        { "\\u and a NUL",
+          S("\"\\u\0\""),
+          S("Syntax Error: Invalid Unicode escape sequence: \"\\u\0\"\".") },
+        { "\\u, two digits, a NUL",
+          S("\"\\u12\0x\""),
+          S("Syntax Error: Invalid Unicode escape sequence: \"\\u12\0x\".") },
+        { "\\u{ and a NUL",
+          S("\"\\u{1\0002}\""),
+          S("Syntax Error: Invalid Unicode escape sequence: \"\\u{1\0\".") },
+        { "a backslash and a NUL",
+          S("\"\\\0\""),
+          S("Syntax Error: Invalid character escape sequence: \"\\\0\".") },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(nul) / sizeof(nul[0]); i++) {
+        gql_lexer_t lx;
+        gql_token_t t;
+        const gql_loc_t *l;
+
+        gql_lexer_init(&lx, pool, nul[i].src, nul[i].len);
+        ok(gql_lexer_next(&lx, &t) == -1 && lx.err != NULL,
+           apr_pstrcat(pool, nul[i].name, ": an error", NULL));
+        if (lx.err == NULL) {
+            continue;
+        }
+        l = &APR_ARRAY_IDX(lx.err->locations, 0, gql_loc_t);
+        is_str(apr_psprintf(pool, "%u:%u: %s", l->line, l->column,
+                            shown(pool, lx.err->message,
+                                  gql_error_message_len(lx.err))),
+               apr_psprintf(pool, "1:2: %s", shown(pool, nul[i].want,
+                                                   nul[i].want_len)),
+               apr_pstrcat(pool, nul[i].name, ": the whole slice quoted",
+                           NULL));
+    }
+}
+
 /* Offsets and lengths in bytes of the source; names and numbers point
  * into it, strings are decoded copies. */
 static void test_spans(void)
@@ -447,6 +496,7 @@ int main(void)
     test_spans();
     test_eof_and_error();
     test_lexer_error();
+    test_escape_nul();
     test_describe();
     test_kind_names();
     apr_pool_destroy(pool);
