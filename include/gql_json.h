@@ -58,6 +58,11 @@ json_object *gql_json_own(apr_pool_t *p, json_object *o);
  * gql_json_own().  Returns o, now borrowed from p. */
 json_object *gql_json_keep(apr_pool_t *p, json_object *o);
 
+/* p's keeper (borrowed from p), and gql_json_keep() into it: for a caller
+ * that keeps many values in one pool, which then finds the keeper once. */
+json_object *gql_json_keeper(apr_pool_t *p);
+json_object *gql_json_keep_in(json_object *keeper, json_object *o);
+
 /* A new reference to o, a borrowed value (NULL stays NULL).  Returns o. */
 json_object *gql_json_ref(json_object *o);
 

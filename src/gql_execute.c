@@ -111,6 +111,7 @@ typedef struct run_t {
     gql_type_of_fn type_of;
     void *ctx;
     json_object *variables;             /* coerced */
+    json_object *keeper;                /* x->p's (gql_json_keeper) */
     apr_array_header_t *queue;          /* objset_t * */
     int head;
     apr_array_header_t *errors;
@@ -473,7 +474,7 @@ static rnode_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
             return error_node(x, path, f->locs, msg);
         }
         n = new_node(x, R_LEAF, path);
-        n->leaf = gql_json_keep(x->p, out);
+        n->leaf = gql_json_keep_in(x->keeper, out);
         return n;
     }
     return complete_object(x, f, t->named, v, path);
@@ -527,7 +528,8 @@ static void typename_all(run_t *x, const objset_t *os, int gi,
         rnode_t *pn = APR_ARRAY_IDX(os->objs, i, obj_t).node;
         rnode_t *n = new_node(x, R_LEAF, path_add(x, pn->path, g->key, 0));
 
-        n->leaf = gql_json_keep(x->p, json_object_new_string(os->type->name));
+        n->leaf = gql_json_keep_in(x->keeper,
+                                   json_object_new_string(os->type->name));
         n->nonnull = 1;
         pn->kids[gi] = n;
     }
@@ -598,7 +600,8 @@ static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g)
     }
     msg = resolver_for(x, os->type, field)(&b);
     for (i = 0; i < b.count; i++) {
-        gql_json_keep(x->p, b.results[i]);  /* the executor's reference now */
+        /* the executor's reference now */
+        gql_json_keep_in(x->keeper, b.results[i]);
     }
     if (msg != NULL) {
         fail_all(x, os, gi, f, f->locs, msg);
@@ -821,6 +824,7 @@ void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
                 : typename_of;
     x.ctx = resolvers ? resolvers->ctx : NULL;
     x.queue = apr_array_make(p, 16, sizeof(objset_t *));
+    x.keeper = gql_json_keeper(p);
     res->data = NULL;
     /* Variables are coerced here, not when the operation is selected, so
      * that the glue can refuse a mutation over GET (405) whatever its

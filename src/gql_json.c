@@ -31,7 +31,7 @@ json_object *gql_json_own(apr_pool_t *p, json_object *o)
 
 #define KEEPER_KEY "gql_json:keeper"
 
-static json_object *keeper(apr_pool_t *p)
+json_object *gql_json_keeper(apr_pool_t *p)
 {
     void *k = NULL;
 
@@ -45,8 +45,13 @@ static json_object *keeper(apr_pool_t *p)
 
 json_object *gql_json_keep(apr_pool_t *p, json_object *o)
 {
+    return gql_json_keep_in(o != NULL ? gql_json_keeper(p) : NULL, o);
+}
+
+json_object *gql_json_keep_in(json_object *keeper, json_object *o)
+{
     if (o != NULL) {
-        json_object_array_add(keeper(p), o);
+        json_object_array_add(keeper, o);
     }
     return o;
 }

@@ -1034,8 +1034,9 @@ static apr_status_t free_tokener(void *data)
 }
 
 /* A whole JSON text (a json or jsonb value, to_json's text, a number) as
- * json-c reads it strictly; *bad set when it is not JSON. */
-static json_object *json_of(gql_sql_ctx_t *c, const char *text, int *bad)
+ * json-c reads it strictly, a new reference; *bad set when it is not
+ * JSON. */
+static json_object *json_new(gql_sql_ctx_t *c, const char *text, int *bad)
 {
     json_object *o;
     size_t len;
@@ -1053,15 +1054,16 @@ static json_object *json_of(gql_sql_ctx_t *c, const char *text, int *bad)
     o = json_tokener_parse_ex(c->tok, text, (int)len + 1);
     if (json_tokener_get_error(c->tok) != json_tokener_success
         || json_tokener_get_parse_end(c->tok) != len) {
-        json_object_put(o);
+        gql_json_drop(o);
         *bad = 1;
         return NULL;
     }
     return o;
 }
 
-/* One column of one row as a new json-c value (NULL: null). */
-static json_object *cell(gql_sql_ctx_t *c, const PGresult *r, int col,
+/* One column of one row as a new json-c value (NULL: null): a new
+ * reference. */
+static json_object *cell_new(gql_sql_ctx_t *c, const PGresult *r, int col,
                          Oid type, int *bad)
 {
     const char *v = PQgetvalue(r, 0, col);
@@ -1079,9 +1081,9 @@ static json_object *cell(gql_sql_ctx_t *c, const PGresult *r, int col,
     case K_NUMBER:
         if (!apr_isdigit(v[v[0] == '-']))   /* NaN, Infinity, -Infinity */
             return json_object_new_string(v);
-        return json_of(c, v, bad);
+        return json_new(c, v, bad);
     default:
-        return json_of(c, v, bad);
+        return json_new(c, v, bad);
     }
 }
 
@@ -1122,7 +1124,7 @@ static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
     int i;
 
     if (p->leaf) {
-        json_object_array_add(list, p->n ? cell(c, r, off,
+        json_object_array_add(list, p->n ? cell_new(c, r, off,
                               p->d->types[p->pos[0]], bad) : NULL);
         return;
     }
@@ -1130,7 +1132,7 @@ static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
         row = json_object_new_array_ext(p->n ? p->n : 1);
         json_object_set_userdata(row, p->shape, NULL);
         for (i = 0; i < p->n; i++) {
-            json_object_array_add(row, cell(c, r, off + i,
+            json_object_array_add(row, cell_new(c, r, off + i,
                                             p->d->types[p->pos[i]], bad));
         }
         json_object_array_add(list, row);
@@ -1138,7 +1140,7 @@ static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
     }
     row = json_object_new_object();
     for (i = 0; i < p->n; i++) {
-        json_object_object_add_ex(row, names[i], cell(c, r, off + i,
+        json_object_object_add_ex(row, names[i], cell_new(c, r, off + i,
                                   p->d->types[p->pos[i]], bad), flags);
     }
     json_object_array_add(list, row);
@@ -1176,8 +1178,9 @@ static const char **kept_names(gql_sql_ctx_t *c, plan_t *p)
     return names;
 }
 
-/* The rows of one parent as the field's type wants them; takes rows. */
-static json_object *shape(const gql_tref_t *t, json_object *rows)
+/* The rows of one parent as the field's type wants them: takes rows,
+ * returns a new reference. */
+static json_object *shape_new(const gql_tref_t *t, json_object *rows)
 {
     const gql_tref_t *u = t->kind == GQL_TYPE_NON_NULL ? t->of_type : t;
     json_object *first;
@@ -1186,8 +1189,8 @@ static json_object *shape(const gql_tref_t *t, json_object *rows)
         return rows;
     }
     first = json_object_array_length(rows)
-            ? json_object_get(json_object_array_get_idx(rows, 0)) : NULL;
-    json_object_put(rows);
+            ? gql_json_ref(json_object_array_get_idx(rows, 0)) : NULL;
+    gql_json_drop(rows);
     return first;
 }
 
@@ -1301,7 +1304,7 @@ static void drop_lists(json_object **lists, int n)
     int i;
 
     for (i = 0; i < n; i++) {
-        json_object_put(lists[i]);
+        gql_json_drop(lists[i]);
         lists[i] = NULL;
     }
 }
@@ -1317,12 +1320,12 @@ static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
         json_object *rows = lists[i] ? lists[i] : json_object_new_array();
 
         if (empty && json_object_array_length(rows) == 0) {
-            json_object_put(rows);
+            gql_json_drop(rows);
             b->errors[i] = empty->message;
             b->codes[i] = empty->code;
         }
         else {
-            b->results[i] = shape(b->field->type, rows);
+            b->results[i] = shape_new(b->field->type, rows);
         }
     }
 }
@@ -1571,7 +1574,7 @@ static apr_status_t drop_kept(void *data)
     for (hi = apr_hash_first(NULL, c->kept); hi; hi = apr_hash_next(hi)) {
         kept_t *k = apr_hash_this_val(hi);
 
-        json_object_put(k->rows);
+        gql_json_drop(k->rows);
     }
     return APR_SUCCESS;
 }
@@ -1833,9 +1836,9 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
 
         PQclear(fail);
         for (hi = apr_hash_first(c->p, kept); hi; hi = apr_hash_next(hi)) {
-            json_object_put(apr_hash_this_val(hi));
+            gql_json_drop(apr_hash_this_val(hi));
         }
-        json_object_put(*f);
+        gql_json_drop(*f);
         *f = NULL;
         return 0;
     }
@@ -2099,7 +2102,7 @@ static const char *resolve(gql_resolve_t *b)
     if (m == NULL) {
         /* gql_execute_resolve_property, rows included */
         for (i = 0; i < b->count; i++) {
-            b->results[i] = json_object_get(member(b->parents[i],
+            b->results[i] = gql_json_ref(member(b->parents[i],
                                                    b->field->name));
         }
         return NULL;
@@ -2107,7 +2110,7 @@ static const char *resolve(gql_resolve_t *b)
     switch (m->kind) {
     case GQL_MAP_COLUMN:
         for (i = 0; i < b->count; i++) {
-            b->results[i] = json_object_get(member(b->parents[i],
+            b->results[i] = gql_json_ref(member(b->parents[i],
                                                    m->column));
         }
         return NULL;
