@@ -695,8 +695,8 @@ static int post_params(request_rec *r, graphql_dir_conf *conf,
 
 /* gql_sql_env_t.acquire: the request's connection (libpq's, under the
  * pooled handle), from mod_dbd's pool on first use, with the pool that
- * lives as long as that connection.  A failure is remembered: the other fields of the request
- * do not try again.  mod_dbd gives the connection back at r->pool's
+ * lives as long as that connection.  A failure is remembered: the other
+ * fields of the request do not try again.  mod_dbd gives the connection back at r->pool's
  * cleanup; gql_sql_begin() registers, after this returns, the cleanup
  * that rolls back a transaction still open then, which therefore runs
  * first: the one place that ends transactions is the SQL stage. */

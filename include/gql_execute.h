@@ -71,6 +71,12 @@ typedef struct gql_resolve_t {
                                          * them (fragments expanded); their
                                          * selection sets together are the
                                          * field's sub-selection */
+    const apr_array_header_t *siblings; /* every response key of the
+                                         * parents' selection, in order:
+                                         * each an array like nodes, the
+                                         * same for every key of these
+                                         * parents (NULL for root fields) */
+    int sibling;                        /* this key's index in siblings */
     const gql_prepared_t *doc;          /* the document: its fragments
                                          * (gql_document_fragment) */
     json_object *args;                  /* coerced arguments (an object) */

@@ -553,7 +553,8 @@ static fctx_t *field_ctx(run_t *x, const objset_t *os, const rgroup_t *g,
     return f;
 }
 
-static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g)
+static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g,
+                      const apr_array_header_t *siblings)
 {
     const gql_selection_t *s = APR_ARRAY_IDX(g->fields, 0,
                                              const gql_selection_t *);
@@ -587,6 +588,8 @@ static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g)
     b.field = field;
     b.node = s;
     b.nodes = g->fields;
+    b.siblings = siblings;
+    b.sibling = gi;
     b.doc = x->op->doc;
     b.variables = x->variables;
     b.count = os->objs->nelts;
@@ -657,7 +660,7 @@ static void fail_objects(const objset_t *os, const gql_error_t *e)
 static void run_set(run_t *x, const objset_t *os)
 {
     gql_error_t *err;
-    apr_array_header_t *groups = collect_set(x, os, &err);
+    apr_array_header_t *groups = collect_set(x, os, &err), *siblings;
     int i;
 
     if (groups == NULL) {
@@ -665,8 +668,14 @@ static void run_set(run_t *x, const objset_t *os)
         return;
     }
     object_nodes(x, os, groups);
+    siblings = apr_array_make(x->p, groups->nelts,
+                              sizeof(apr_array_header_t *));
     for (i = 0; i < groups->nelts; i++) {
-        run_group(x, os, i, APR_ARRAY_IDX(groups, i, rgroup_t *));
+        APR_ARRAY_PUSH(siblings, const apr_array_header_t *)
+            = APR_ARRAY_IDX(groups, i, rgroup_t *)->fields;
+    }
+    for (i = 0; i < groups->nelts; i++) {
+        run_group(x, os, i, APR_ARRAY_IDX(groups, i, rgroup_t *), siblings);
     }
 }
 
@@ -785,7 +794,7 @@ static const char *run_root(run_t *x, const gql_type_t *root,
     object_nodes(x, os, groups);
     gql_writer_put(w, "{", 1);
     for (i = 0; i < groups->nelts; i++) {
-        run_group(x, os, i, APR_ARRAY_IDX(groups, i, rgroup_t *));
+        run_group(x, os, i, APR_ARRAY_IDX(groups, i, rgroup_t *), NULL);
         drain(x);
         if (o->node->kids[i] == NULL) {
             continue;

@@ -69,8 +69,8 @@ struct gql_sql_ctx_t {
     int ended;                  /* the transaction ended with the last
                                  * statement (its COMMIT pipelined) */
     int commit_failed;
-    apr_hash_t *kept;           /* parent row -> kept_t: a joined child's
-                                 * rows, until its batch asks */
+    apr_hash_t *kept;           /* (parent row, field) -> rows read
+                                 * ahead, until the field's batch asks */
     PGconn *conn;
     gql_sql_conn_t *k;          /* what is known of conn */
     state_e state;
@@ -1330,37 +1330,187 @@ static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
     }
 }
 
-/* The statement's rows one at a time (libpq's single-row mode), so that
- * no more than one row past the budget is ever held.  *retry is set when
- * the backend no longer has the statement (SQLSTATE 26000). */
-static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
-                           const gql_sql_map_t *m, plan_t *p,
-                           int piped, int last, int *retry)
+/* ---- rows read ahead ------------------------------------------------
+ *
+ * A statement that ran before its field's batch (a joined child, a
+ * sibling in the same pipeline) leaves each parent's rows here, keyed by
+ * the parent row and the field; the batch then takes them and runs
+ * nothing.  What no batch takes is released with the request.
+ */
+
+typedef struct kkey_t {
+    const json_object *parent;
+    const gql_field_t *field;
+} kkey_t;
+
+static apr_status_t drop_kept(void *data)
 {
-    int want = p->batch ? b->count : 1, bad = 0;
-    json_object **lists = apr_pcalloc(c->p, sizeof(*lists) * (want + 1));
+    gql_sql_ctx_t *c = data;
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(NULL, c->kept); hi; hi = apr_hash_next(hi)) {
+        gql_json_drop(apr_hash_this_val(hi));
+    }
+    return APR_SUCCESS;
+}
+
+/* Takes lists[i], the rows of f for parents[i]. */
+static void keep_rows(gql_sql_ctx_t *c, const gql_field_t *f,
+                      json_object *const *parents, json_object **lists,
+                      int n)
+{
+    int i;
+
+    if (c->kept == NULL) {
+        c->kept = apr_hash_make(c->p);
+        apr_pool_cleanup_register(c->p, c, drop_kept, apr_pool_cleanup_null);
+    }
+    for (i = 0; i < n; i++) {
+        kkey_t *k = apr_palloc(c->p, sizeof(*k));
+        json_object *old;
+
+        k->parent = parents[i];
+        k->field = f;
+        old = apr_hash_get(c->kept, k, sizeof(*k));
+        gql_json_drop(old);
+        apr_hash_set(c->kept, k, sizeof(*k), lists[i] ? lists[i]
+                     : json_object_new_array());
+        lists[i] = NULL;
+    }
+}
+
+/* b's batch from the rows read ahead: 1 when every parent's were there
+ * (and are now b's). */
+static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m)
+{
+    json_object **lists;
+    kkey_t k;
+    int i;
+
+    if (c->kept == NULL || b->count == 0) {
+        return 0;
+    }
+    k.field = b->field;
+    for (i = 0; i < b->count; i++) {
+        k.parent = b->parents[i];
+        if (apr_hash_get(c->kept, &k, sizeof(k)) == NULL) {
+            return 0;
+        }
+    }
+    lists = apr_palloc(c->p, sizeof(*lists) * (b->count + 1));
+    for (i = 0; i < b->count; i++) {
+        k.parent = b->parents[i];
+        lists[i] = apr_hash_get(c->kept, &k, sizeof(k));
+        apr_hash_set(c->kept, &k, sizeof(k), NULL);
+    }
+    deliver(b, m, lists, b->count);
+    return 1;
+}
+
+/* What one statement of a pipeline read: its parents' rows, or why not. */
+typedef struct got_t {
+    json_object **lists;        /* want lists of rows, owned here */
+    int want;
+    PGresult *fail;
+    int bad;                    /* a value that is not JSON */
+    int over;                   /* this statement passed the budget */
+} got_t;
+
+/* The statement's rows one at a time (libpq's single-row mode), so that
+ * no more than one row past the budget is ever held. */
+static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
+                      int want, got_t *g)
+{
     const char **names = kept_names(c, p);
-    PGresult *r, *fail = NULL;
-    const char *state;
+    PGresult *r;
+
+    memset(g, 0, sizeof(*g));
+    g->want = want;
+    g->lists = apr_pcalloc(c->p, sizeof(*g->lists) * (want + 1));
     PQsetSingleRowMode(c->conn);
     while ((r = PQgetResult(c->conn)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
 
-        if (st == PGRES_SINGLE_TUPLE && fail == NULL && !c->over) {
+        if (st == PGRES_SINGLE_TUPLE && g->fail == NULL && !c->over) {
             c->bytes += row_bytes(r, p, names);
             if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
                 stop(c, m);
+                g->over = 1;
             }
             else {
-                add_row(c, p, names, r, lists, want, &bad);
+                add_row(c, p, names, r, g->lists, want, &g->bad);
             }
         }
         else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
-                 && fail == NULL) {
-            fail = r;
+                 && g->fail == NULL) {
+            g->fail = r;
             continue;
         }
         PQclear(r);
+    }
+    /* Past the budget, here or in an earlier statement of the pipeline,
+     * the rows are not all there. */
+    g->over |= c->over;
+    if (g->over || g->fail != NULL || g->bad) {
+        drop_lists(g->lists, want);
+    }
+}
+
+/* A sibling field of the same parents whose statement went into the
+ * pipeline after b's (gql_resolve_t.siblings). */
+typedef struct sib_t {
+    gql_resolve_t b;            /* its batch, as the executor will make it */
+    const gql_sql_map_t *m;
+    plan_t p;
+    const char **vals;
+    got_t got;
+} sib_t;
+
+/* The siblings' rows, kept for their batches; 1 when one failed (the
+ * transaction then needs recovering). */
+static int keep_siblings(gql_sql_ctx_t *c, apr_array_header_t *sibs)
+{
+    int i, failed_one = 0;
+
+    for (i = 0; sibs && i < sibs->nelts; i++) {
+        sib_t *sb = &APR_ARRAY_IDX(sibs, i, sib_t);
+
+        if (sb->got.fail || sb->got.bad || sb->got.over) {
+            /* Its own batch runs it again and says what went wrong.  It
+             * counts as run if it failed of its own (not skipped after
+             * another's failure, nor cancelled past the budget). */
+            if (sb->got.fail != NULL && !c->over
+                && PQresultStatus(sb->got.fail) != PGRES_PIPELINE_ABORTED) {
+                c->statements++;
+            }
+            failed_one |= sb->got.fail != NULL;
+            PQclear(sb->got.fail);
+            continue;
+        }
+        c->statements++;
+        keep_rows(c, sb->b.field, sb->b.parents, sb->got.lists,
+                  sb->b.count);
+    }
+    return failed_one;
+}
+
+/* The statement's rows (and its siblings'), then the pipeline's end.
+ * *retry is set when the backend no longer has the statement (SQLSTATE
+ * 26000). */
+static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
+                           const gql_sql_map_t *m, plan_t *p,
+                           apr_array_header_t *sibs, int piped, int last,
+                           int *retry)
+{
+    const char *state;
+    got_t g;
+    int i;
+
+    read_rows(c, m, p, p->batch ? b->count : 1, &g);
+    for (i = 0; sibs && i < sibs->nelts; i++) {
+        sib_t *sb = &APR_ARRAY_IDX(sibs, i, sib_t);
+
+        read_rows(c, sb->m, &sb->p, sb->b.count, &sb->got);
     }
     if (last) {
         ended(c);
@@ -1368,52 +1518,63 @@ static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
     if (piped) {
         end_pipeline(c);
     }
-    if (c->over || fail != NULL || bad) {
-        drop_lists(lists, want);
+    if (keep_siblings(c, sibs) && g.fail == NULL && !g.over) {
+        recover(c);
     }
-    if (c->over) {
-        if (fail != NULL) {             /* the cancel, most likely */
-            PQclear(fail);
+    if (g.over) {
+        if (g.fail != NULL) {           /* the cancel, most likely */
+            PQclear(g.fail);
             recover(c);
         }
         return too_large(c, b);
     }
-    state = fail ? PQresultErrorField(fail, PG_DIAG_SQLSTATE) : NULL;
+    state = g.fail ? PQresultErrorField(g.fail, PG_DIAG_SQLSTATE) : NULL;
     if (state != NULL && strcmp(state, "26000") == 0 && !c->retried) {
-        PQclear(fail);
+        PQclear(g.fail);
         gql_sql_conn_forget(c->k);
         *retry = 1;
         return NULL;
     }
-    if (fail != NULL) {
-        return failed(c, b, m, fail);
+    if (g.fail != NULL) {
+        return failed(c, b, m, g.fail);
     }
-    if (bad) {
+    if (g.bad) {
         note(c, 1, "GQL00034", apr_pstrcat(c->p, m->label, ": a value of "
                                            "the result is not JSON", NULL));
         b->code = INTERNAL_CODE;
         return INTERNAL;
     }
-    deliver(b, m, lists, want);
+    deliver(b, m, g.lists, g.want);
     return NULL;
 }
 
 /* Send the field's statement: in one pipeline with BEGIN ahead of it
- * when it is the first, and with COMMIT after it when it is the last of
- * a query; else on its own. */
+ * when it is the first, its siblings' after it, and COMMIT after them
+ * when they are the last of a query; else on its own. */
 static int send_stmt(gql_sql_ctx_t *c, const plan_t *p, int n,
-                     const char **vals, int last, int *piped)
+                     const char **vals, apr_array_header_t *sibs, int last,
+                     int *piped)
 {
-    int first = c->state == S_READY;
+    int first = c->state == S_READY, i;
 
-    *piped = first || last;
+    *piped = first || last || (sibs && sibs->nelts);
     if (!*piped) {
         return PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0);
     }
     if (!PQenterPipelineMode(c->conn) || (first && !send_begin(c))
-        || !PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0)
-        || (last && !PQsendQueryParams(c->conn, "COMMIT", 0, NULL, NULL,
-                                       NULL, NULL, 0))
+        || !PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0)) {
+        return 0;
+    }
+    for (i = 0; sibs && i < sibs->nelts; i++) {
+        sib_t *sb = &APR_ARRAY_IDX(sibs, i, sib_t);
+
+        if (!PQsendQueryPrepared(c->conn, sb->p.name, sb->m->params->nelts,
+                                 sb->vals, NULL, NULL, 0)) {
+            return 0;
+        }
+    }
+    if ((last && !PQsendQueryParams(c->conn, "COMMIT", 0, NULL, NULL, NULL,
+                                    NULL, 0))
         || !PQpipelineSync(c->conn)) {
         return 0;
     }
@@ -1559,25 +1720,6 @@ static int is_last(gql_sql_ctx_t *c, int nodes)
  * own, as without it, and the child later in its own batch: errors and
  * results are those of the two statements apart.
  */
-
-/* C's rows for one parent row, kept until C's batch asks for them. */
-typedef struct kept_t {
-    const gql_field_t *field;
-    json_object *rows;          /* owned here until delivered */
-} kept_t;
-
-static apr_status_t drop_kept(void *data)
-{
-    gql_sql_ctx_t *c = data;
-    apr_hash_index_t *hi;
-
-    for (hi = apr_hash_first(NULL, c->kept); hi; hi = apr_hash_next(hi)) {
-        kept_t *k = apr_hash_this_val(hi);
-
-        gql_json_drop(k->rows);
-    }
-    return APR_SUCCESS;
-}
 
 /* The field nodes of C (the one SQL field of t's selection in nodes),
  * or NULL when there is not exactly one such field, or it may not join. */
@@ -1765,28 +1907,6 @@ static const char *joined_name(gql_sql_ctx_t *c, const gql_sql_map_t *fm,
                              plan_name(c, "f", pf), NULL));
 }
 
-/* The kept rows of read_joined into the context, for C's batch. */
-static void keep_children(gql_sql_ctx_t *c, const gql_field_t *cf,
-                          apr_hash_t *rows)
-{
-    apr_hash_index_t *hi;
-
-    if (c->kept == NULL) {
-        c->kept = apr_hash_make(c->p);
-        apr_pool_cleanup_register(c->p, c, drop_kept, apr_pool_cleanup_null);
-    }
-    for (hi = apr_hash_first(c->p, rows); hi; hi = apr_hash_next(hi)) {
-        const void *key;
-        void *val;
-        kept_t *k = apr_palloc(c->p, sizeof(*k));
-
-        apr_hash_this(hi, &key, NULL, &val);
-        k->field = cf;
-        k->rows = val;
-        apr_hash_set(c->kept, key, sizeof(json_object *), k);
-    }
-}
-
 /* Reads the joined rows: the field's into f[0], each row's children into
  * the kept table.  0 when the rows cannot be used (then nothing is
  * kept). */
@@ -1796,7 +1916,9 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
 {
     PGresult *r, *fail = NULL;
     json_object *rows = NULL;
-    apr_hash_t *kept = apr_hash_make(c->p);
+    apr_array_header_t *parents = apr_array_make(c->p, 4,
+                                                 sizeof(json_object *));
+    apr_array_header_t *kids = apr_array_make(c->p, 4, sizeof(json_object *));
     const char *o = NULL;
     int bad = 0, at = 1 + pf->n;
 
@@ -1811,14 +1933,13 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
                 bad = 1;                /* the fields apart will say */
             }
             else if (o == NULL || strcmp(o, PQgetvalue(r, 0, 0)) != 0) {
-                json_object **key = apr_palloc(c->p, sizeof(*key));
-
                 o = apr_pstrdup(c->p, PQgetvalue(r, 0, 0));
                 add_cells(c, pf, fnames, r, 1, *f, &bad);
-                *key = json_object_array_get_idx(*f, json_object_array_length(
-                                                 *f) - 1);
+                APR_ARRAY_PUSH(parents, json_object *)
+                    = json_object_array_get_idx(*f, json_object_array_length(
+                                                *f) - 1);
                 rows = json_object_new_array();
-                apr_hash_set(kept, key, sizeof(*key), rows);
+                APR_ARRAY_PUSH(kids, json_object *) = rows;
             }
             if (!bad && !PQgetisnull(r, 0, at)) {
                 add_cells(c, pc, cnames, r, at + 1, rows, &bad);
@@ -1832,47 +1953,14 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
         PQclear(r);
     }
     if (fail != NULL || bad) {
-        apr_hash_index_t *hi;
-
         PQclear(fail);
-        for (hi = apr_hash_first(c->p, kept); hi; hi = apr_hash_next(hi)) {
-            gql_json_drop(apr_hash_this_val(hi));
-        }
+        drop_lists((json_object **)kids->elts, kids->nelts);
         gql_json_drop(*f);
         *f = NULL;
         return 0;
     }
-    keep_children(c, cf, kept);
-    return 1;
-}
-
-/* C's batch from what the joined statement kept: 1 when every parent's
- * rows were there (and are now b's). */
-static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m)
-{
-    json_object **lists;
-    int i;
-
-    if (c->kept == NULL) {
-        return 0;
-    }
-    for (i = 0; i < b->count; i++) {
-        kept_t *k = apr_hash_get(c->kept, &b->parents[i],
-                                 sizeof(json_object *));
-
-        if (k == NULL || k->field != b->field) {
-            return 0;
-        }
-    }
-    lists = apr_palloc(c->p, sizeof(*lists) * (b->count + 1));
-    for (i = 0; i < b->count; i++) {
-        kept_t *k = apr_hash_get(c->kept, &b->parents[i],
-                                 sizeof(json_object *));
-
-        lists[i] = k->rows;
-        apr_hash_set(c->kept, &b->parents[i], sizeof(json_object *), NULL);
-    }
-    deliver(b, m, lists, b->count);
+    keep_rows(c, cf, (json_object *const *)parents->elts,
+              (json_object **)kids->elts, kids->nelts);
     return 1;
 }
 
@@ -1951,7 +2039,7 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
     cnames = kept_names(c, &pc);
     last = is_last(c, b->nodes->nelts + ch.nodes->nelts);
     c->statements++;
-    if (!send_stmt(c, &pj, nf + nv, vals, last, &piped)) {
+    if (!send_stmt(c, &pj, nf + nv, vals, NULL, last, &piped)) {
         if (piped) {
             end_pipeline(c);
         }
@@ -1979,12 +2067,101 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
     return 1;
 }
 
+/* The values of m's placeholders for batch b; NULL with *msg set when
+ * one nests too deeply. */
+static const char **bind_values(gql_sql_ctx_t *c, gql_resolve_t *b,
+                                const gql_sql_map_t *m, const char **msg)
+{
+    int n = m->params->nelts, i;
+    const char **vals = apr_pcalloc(c->p, sizeof(char *) * (n + 1));
+
+    for (i = 0; i < n; i++) {
+        const gql_sql_param_t *pm = &APR_ARRAY_IDX(m->params, i,
+                                                   gql_sql_param_t);
+
+        vals[i] = pm->kind == GQL_PARAM_PARENT ? parent_array(c, b, pm)
+                                               : param_text(c, b, pm);
+        if (vals[i] == too_deep) {
+            b->code = "BAD_USER_INPUT";
+            *msg = apr_psprintf(c->p, "The value of %s is nested too deeply:"
+                                " lists nest at most %d levels.", pm->text,
+                                MAX_NEST);
+            return NULL;
+        }
+    }
+    return vals;
+}
+
+/* Most siblings one pipeline carries. */
+#define MAX_SIBLINGS 8
+
+/* The later sibling fields of b (same parents) whose statements can go
+ * into b's pipeline: SQL fields of the batch form, of a query, whose
+ * arguments coerce, and that prepare.  What fails here is left to the
+ * sibling's own batch, which will say it. */
+static apr_array_header_t *siblings(gql_sql_ctx_t *c, gql_resolve_t *b)
+{
+    apr_array_header_t *sibs = NULL;
+    int i;
+
+    if (c->kind != GQL_OP_QUERY || b->siblings == NULL || c->retried) {
+        return NULL;
+    }
+    for (i = b->sibling + 1; i < b->siblings->nelts; i++) {
+        const apr_array_header_t *nodes = APR_ARRAY_IDX(b->siblings, i,
+                                              const apr_array_header_t *);
+        const gql_selection_t *s = APR_ARRAY_IDX(nodes, 0,
+                                                 const gql_selection_t *);
+        const gql_field_t *f = gql_schema_field_def(c->s, b->parent_type,
+                                                    s->name.value);
+        const gql_sql_map_t *sm = f ? map_of(c, f) : NULL;
+        gql_error_t *err = NULL;
+        PGresult *fail = NULL;
+        const char *msg;
+        sib_t sb;
+
+        if (sm == NULL || sm->kind != GQL_MAP_SQL || sm->nparent == 0
+            || (sm->uses_viewer && c->env.claims == NULL)) {
+            continue;
+        }
+        memset(&sb, 0, sizeof(sb));
+        sb.b = *b;
+        sb.b.field = f;
+        sb.b.node = s;
+        sb.b.nodes = nodes;
+        sb.b.sibling = i;
+        sb.m = sm;
+        sb.b.args = gql_coerce_arguments(c->p, f->arguments, s->arguments,
+                                         &s->loc, b->variables, &err);
+        if (sb.b.args == NULL) {
+            continue;
+        }
+        if (!plan(c, &sb.b, sm, &sb.p, &fail)) {
+            PQclear(fail);
+            recover(c);                 /* a PREPARE that failed */
+            break;
+        }
+        if ((sb.vals = bind_values(c, &sb.b, sm, &msg)) == NULL) {
+            continue;
+        }
+        if (sibs == NULL) {
+            sibs = apr_array_make(c->p, 2, sizeof(sib_t));
+        }
+        APR_ARRAY_PUSH(sibs, sib_t) = sb;
+        if (sibs->nelts == MAX_SIBLINGS) {
+            break;
+        }
+    }
+    return sibs;
+}
+
 static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
                            const gql_sql_map_t *m)
 {
-    int n = m->params->nelts, i, piped = 0, retry = 0, last;
-    const char **vals = apr_pcalloc(c->p, sizeof(char *) * (n + 1));
-    const char *msg;
+    int n = m->params->nelts, i, piped = 0, retry = 0, last, nodes;
+    const char **vals;
+    const char *msg = NULL;
+    apr_array_header_t *sibs;
     PGresult *r = NULL;
     plan_t p;
 
@@ -2011,30 +2188,29 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
     if (!plan(c, b, m, &p, &r)) {
         return failed(c, b, m, r);
     }
-    for (i = 0; i < n; i++) {
-        const gql_sql_param_t *pm = &APR_ARRAY_IDX(m->params, i,
-                                                   gql_sql_param_t);
-
-        vals[i] = pm->kind == GQL_PARAM_PARENT ? parent_array(c, b, pm)
-                                               : param_text(c, b, pm);
-        if (vals[i] == too_deep) {
-            b->code = "BAD_USER_INPUT";
-            return apr_psprintf(c->p, "The value of %s is nested too deeply:"
-                                " lists nest at most %d levels.", pm->text,
-                                MAX_NEST);
-        }
+    if ((vals = bind_values(c, b, m, &msg)) == NULL) {
+        return msg;
+    }
+    sibs = m->nparent > 0 ? siblings(c, b) : NULL;
+    if (c->state != S_OPEN && c->state != S_READY) {
+        b->code = INTERNAL_CODE;        /* a sibling's recovery failed */
+        return INTERNAL;
+    }
+    nodes = b->nodes && b->nodes->nelts ? b->nodes->nelts : 1;
+    for (i = 0; sibs && i < sibs->nelts; i++) {
+        nodes += APR_ARRAY_IDX(sibs, i, sib_t).b.nodes->nelts;
     }
     if (!c->retried) {
-        c->statements++;
+        c->statements++;                /* the siblings: keep_siblings */
     }
-    last = is_last(c, b->nodes && b->nodes->nelts ? b->nodes->nelts : 1);
-    if (!send_stmt(c, &p, n, vals, last, &piped)) {
+    last = is_last(c, nodes);
+    if (!send_stmt(c, &p, n, vals, sibs, last, &piped)) {
         if (piped) {
             end_pipeline(c);
         }
         return failed(c, b, m, NULL);
     }
-    msg = receive(c, b, m, &p, piped, last, &retry);
+    msg = receive(c, b, m, &p, sibs, piped, last, &retry);
     if (retry) {
         /* The backend lost its statements (DEALLOCATE ALL): back to where
          * the statement started, and once more. */

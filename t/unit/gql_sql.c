@@ -820,6 +820,45 @@ static void test_joined(apr_pool_t *p)
     ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "nothing left open");
 }
 
+/* Sibling SQL fields of the same parents share one pipeline: the later
+ * ones' rows wait for their batches.  Their answers are those of the
+ * statements apart (the expected text is built as test_batch builds
+ * it); a failing sibling fails its own field only, whichever comes
+ * first. */
+static void test_siblings(apr_pool_t *p)
+{
+    const char *want = "{\"data\":{\"parents\":[", *want2;
+    out_t o;
+    int i;
+
+    for (i = 1; i <= 40; i++) {
+        want = apr_psprintf(p, "%s%s{\"id\":%d,\"childCount\":%d,"
+                            "\"children\":%s}", want, i > 1 ? "," : "", i,
+                            i % 5, children(p, i, 3));
+    }
+    want = apr_pstrcat(p, want, "]}}", NULL);
+    txlog[0] = '\0';
+    o = run(p, "{ parents(first: 40) { id childCount children(take: 3) {"
+            " score } } }", NULL);
+    is_str(o.body, want, "two siblings in one pipeline: each its own rows");
+    ok(o.statements == 3, apr_psprintf(p, "three statements (%d)",
+                                       o.statements));
+    is_str(txlog, "parents:in childCount:idle ", "the siblings' pipeline "
+           "carries the COMMIT: nothing runs after it");
+    o = run(p, "{ parents(first: 5) { id children(take: 1) { id } ratio } }",
+            NULL);
+    want2 = strstr(o.body, "\"data\"");
+    ok(want2 && occurrences(o.body, "INTERNAL_SERVER") == 5
+       && occurrences(want2, "\"ratio\":null") == 5
+       && occurrences(want2, "\"children\":[") == 5
+       && strstr(want2, "{\"id\":5,\"children\":[],\"ratio\":null}"),
+       "a failing later sibling: its field fails for every parent, the "
+       "earlier one has its rows");
+    ok(o.statements == 4, apr_psprintf(p, "and runs again on its own (%d)",
+                                       o.statements));
+    ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "nothing left open");
+}
+
 static void test_backend(apr_pool_t *p)
 {
     out_t o;
@@ -877,6 +916,7 @@ int main(void)
         test_budget(p);
         test_last(p);
         test_joined(p);
+        test_siblings(p);
         test_backend(p);
     }
     PQfinish(other);
