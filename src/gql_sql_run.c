@@ -596,6 +596,8 @@ typedef struct plan_t {
     int *pos;                   /* their positions in d */
     int leaf;                   /* one value per row, not a row object */
     int all;                    /* every column kept */
+    int single;                 /* the field is no list: one row per
+                                 * parent is all it reads */
     struct shape_t *shape;      /* of its rows, made with the first */
     int batch;                  /* rows lead with their parent's ordinal */
 } plan_t;
@@ -782,6 +784,9 @@ static void pick(gql_sql_ctx_t *c, const gql_resolve_t *b,
 
     p->pos = apr_palloc(c->p, sizeof(int) * (d->ncols + 1));
     p->n = 0;
+    p->single = (b->field->type->kind == GQL_TYPE_NON_NULL
+                 ? b->field->type->of_type : b->field->type)->kind
+                != GQL_TYPE_LIST;
     p->leaf = t->kind == GQL_KIND_SCALAR || t->kind == GQL_KIND_ENUM;
     if (p->leaf) {
         /* The first column; where its name comes again, the last one of
@@ -911,9 +916,19 @@ static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
             cols = apr_psprintf(c->p, "%sc%d, ", cols, i + 1);
         }
     }
-    inner = p->n ? apr_pstrcat(c->p, select_list(c, p, "gql_b", 1), ", ",
-                               NULL) : "";
     outer = p->n ? apr_pstrcat(c->p, ", ", select_list(c, p, "gql_r", 0),
+                               NULL) : "";
+    if (p->single) {
+        /* One value per parent: its first row is all it reads. */
+        return apr_psprintf(c->p, "SELECT gql_p.ord%s FROM unnest(%.*s) "
+                            "WITH ORDINALITY AS gql_p(%sord) CROSS JOIN "
+                            "LATERAL (SELECT %s FROM (%s) AS gql_b%s LIMIT 1)"
+                            " gql_r ORDER BY gql_p.ord", outer,
+                            (int)strlen(from) - 2, from, cols,
+                            select_list(c, p, "gql_b", 1), body,
+                            renamed(c, p));
+    }
+    inner = p->n ? apr_pstrcat(c->p, select_list(c, p, "gql_b", 1), ", ",
                                NULL) : "";
     return apr_psprintf(c->p, "SELECT gql_p.ord%s FROM unnest(%.*s) WITH "
                         "ORDINALITY AS gql_p(%sord) CROSS JOIN LATERAL "
@@ -931,12 +946,13 @@ static const char *plan_name(gql_sql_ctx_t *c, const char *base,
     int i;
 
     if (p->all) {
-        return apr_pstrcat(c->p, base, "_a", NULL);
+        return apr_pstrcat(c->p, base, p->single ? "_A" : "_a", NULL);
     }
     for (i = 0; i < p->n; i++) {
         mask |= APR_UINT64_C(1) << p->pos[i];
     }
-    return apr_psprintf(c->p, "%s_%" APR_UINT64_T_HEX_FMT, base, mask);
+    return apr_psprintf(c->p, "%s_%s%" APR_UINT64_T_HEX_FMT, base,
+                        p->single ? "1" : "", mask);
 }
 
 /* What the field's run reads, prepared on this backend; 0 with *fail
