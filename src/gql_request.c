@@ -87,6 +87,20 @@ static const char *too_many(apr_pool_t *p, const char *text, apr_size_t len)
     return NULL;
 }
 
+/* The calling thread's tokener, made on its first request and reused,
+ * reset, by every later one: a tokener of GQL_JSON_MAX_DEPTH levels is a
+ * large allocation, which made per request cost more than the parse.  It
+ * lives as long as the thread. */
+static json_tokener *thread_tokener(void)
+{
+    static __thread json_tokener *tok;
+
+    if (tok == NULL) {
+        tok = json_tokener_new_ex(GQL_JSON_MAX_DEPTH);
+    }
+    return tok;
+}
+
 /*
  * Parse text[0..len) as one JSON value into *out (owned by p).  json-c
  * needs to see the end of the input to finish a top-level number or
@@ -119,7 +133,7 @@ static int parse(apr_pool_t *p, const char *text, apr_size_t len,
         return 0;
     }
     buf = apr_pstrmemdup(p, text, len);
-    tok = json_tokener_new_ex(GQL_JSON_MAX_DEPTH);
+    tok = thread_tokener();
     if (tok == NULL) {
         *why = "out of memory";
         return 0;
@@ -129,7 +143,7 @@ static int parse(apr_pool_t *p, const char *text, apr_size_t len,
     *out = gql_json_own(p, json_tokener_parse_ex(tok, buf, (int)len + 1));
     jerr = json_tokener_get_error(tok);
     end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
+    json_tokener_reset(tok);            /* what a failed parse left */
     /* A JSON null parses to NULL with success. */
     if (jerr != json_tokener_success) {
         *why = apr_psprintf(p, "%s at byte %" APR_SIZE_T_FMT,

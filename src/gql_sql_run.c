@@ -79,7 +79,6 @@ struct gql_sql_ctx_t {
     int retried;                /* a statement was run again after 26000 */
     apr_size_t bytes;           /* JSON text the statements returned */
     int over;                   /* bytes passed env.max_result_size */
-    json_tokener *tok;          /* reused for every JSON value read */
 };
 
 static void note(gql_sql_ctx_t *c, int is_error, const char *tag,
@@ -1043,10 +1042,17 @@ static const char *wide_ints(apr_pool_t *p, const char *text)
     return out;
 }
 
-static apr_status_t free_tokener(void *data)
+/* The calling thread's tokener for the values of rows, made once and
+ * reset for each value: making one per request costs a large allocation.
+ * It lives as long as the thread. */
+static json_tokener *thread_tokener(void)
 {
-    json_tokener_free(data);
-    return APR_SUCCESS;
+    static __thread json_tokener *tok;
+
+    if (tok == NULL && (tok = json_tokener_new()) != NULL) {
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    }
+    return tok;
 }
 
 /* A whole JSON text (a json or jsonb value, to_json's text, a number) as
@@ -1054,26 +1060,25 @@ static apr_status_t free_tokener(void *data)
  * JSON. */
 static json_object *json_new(gql_sql_ctx_t *c, const char *text, int *bad)
 {
+    json_tokener *tok = thread_tokener();
     json_object *o;
     size_t len;
 
-    if (c->tok == NULL) {
-        c->tok = json_tokener_new();
-        json_tokener_set_flags(c->tok, JSON_TOKENER_STRICT);
-        apr_pool_cleanup_register(c->p, c->tok, free_tokener,
-                                  apr_pool_cleanup_null);
-    }
-    json_tokener_reset(c->tok);
-    text = wide_ints(c->p, text);
-    len = strlen(text);
-    /* With its NUL: a number is not known to end before it. */
-    o = json_tokener_parse_ex(c->tok, text, (int)len + 1);
-    if (json_tokener_get_error(c->tok) != json_tokener_success
-        || json_tokener_get_parse_end(c->tok) != len) {
-        gql_json_drop(o);
+    if (tok == NULL) {
         *bad = 1;
         return NULL;
     }
+    text = wide_ints(c->p, text);
+    len = strlen(text);
+    /* With its NUL: a number is not known to end before it. */
+    o = json_tokener_parse_ex(tok, text, (int)len + 1);
+    if (json_tokener_get_error(tok) != json_tokener_success
+        || json_tokener_get_parse_end(tok) != len) {
+        gql_json_drop(o);
+        o = NULL;
+        *bad = 1;
+    }
+    json_tokener_reset(tok);
     return o;
 }
 
