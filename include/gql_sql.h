@@ -23,15 +23,18 @@
  * cleanup runs before the release that ap_dbd_acquire registered).
  * Field errors carry extensions.code: UNAUTHENTICATED, DATABASE_UNAVAILABLE,
  * RESULT_TOO_LARGE, BAD_USER_INPUT (a list nested too deeply),
- * INTERNAL_SERVER_ERROR or an @sqlError's code.  Log tags: GQL00003 (a
- * pooled connection the server closed, reconnected), GQL00030 (a
- * statement failed: field, SQLSTATE, driver text), GQL00031 (database
- * unavailable), GQL00032 (BEGIN, SET or SAVEPOINT failed), GQL00033
- * (COMMIT or ROLLBACK failed), GQL00034 (a result that cannot be read),
- * GQL00035 (@jwt with no secret), GQL00036 (an @sqlError answered, at
- * info level), GQL00037 (an @jwt subject that is not a scalar),
- * GQL00038 (a request's results reached GraphQLMaxResultSize), GQL00039
- * (ROLLBACK TO SAVEPOINT failed).
+ * INTERNAL_SERVER_ERROR or an @sqlError's code.  Log tags, one per
+ * call site: GQL00003 (a pooled connection the server closed,
+ * reconnected), GQL00030 (a statement failed: field, SQLSTATE, driver
+ * text), GQL00031 (database unavailable), GQL00032 (BEGIN failed),
+ * GQL00033 (COMMIT or ROLLBACK at the end failed), GQL00034 (a result
+ * that cannot be read), GQL00035 (@jwt with no secret), GQL00036 (an
+ * @sqlError answered, at info level), GQL00037 (an @jwt subject that is
+ * not a scalar), GQL00038 (a request's results reached
+ * GraphQLMaxResultSize), GQL00039 (ROLLBACK TO SAVEPOINT failed),
+ * GQL00040 and GQL00041 (setting the session's statement_timeout or
+ * generic plans failed), GQL00042 (SAVEPOINT failed), GQL00043 (a COMMIT
+ * that went with a query's last statement failed).
  */
 
 #ifndef GQL_SQL_H

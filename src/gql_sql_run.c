@@ -234,15 +234,15 @@ static int begun(gql_sql_ctx_t *c)
     if (c->k->timeout_ms != c->env.statement_timeout_ms) {
         PGresult *r;
 
-        ok = command_ok(c, "GQL00032", "SET statement_timeout", NULL);
-        ok = command_ok(c, "GQL00032", "SET plan_cache_mode", NULL) && ok;
+        ok = command_ok(c, "GQL00040", "SET statement_timeout", NULL);
+        ok = command_ok(c, "GQL00041", "SET plan_cache_mode", NULL) && ok;
         r = PQgetResult(c->conn);           /* their sync */
         PQclear(r);
         c->k->timeout_ms = ok ? c->env.statement_timeout_ms : -1;
     }
     ok = command_ok(c, "GQL00032", "BEGIN", NULL) && ok;
     if (c->kind != GQL_OP_MUTATION) {
-        ok = command_ok(c, "GQL00032", "SAVEPOINT", NULL) && ok;
+        ok = command_ok(c, "GQL00042", "SAVEPOINT", NULL) && ok;
     }
     return ok;
 }
@@ -1612,7 +1612,7 @@ static void ended(gql_sql_ctx_t *c)
 {
     int aborted = 0;
 
-    if (command_ok(c, "GQL00033", "COMMIT", &aborted)) {
+    if (command_ok(c, "GQL00043", "COMMIT", &aborted)) {
         c->ended = 1;
         c->state = S_READY;
     }
