@@ -39,6 +39,7 @@
 #include "gql_introspect.h"
 #include "gql_parser.h"
 #include "gql_print.h"
+#include "gql_writer.h"
 
 typedef struct rctx_t {
     gql_resolve_t *b;
@@ -410,27 +411,17 @@ static const getter_t field_getters[] = {
 
 typedef struct pbuf_t {
     apr_pool_t *p;
-    char *s;
-    apr_size_t len, cap;
+    gql_writer_t *w;            /* the text, made with its first byte */
     int depth;                  /* input objects being printed */
     const char *err;
 } pbuf_t;
 
 static void put(pbuf_t *b, const char *s, apr_size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        apr_size_t cap = (b->len + n + 1) * 2;
-        char *ns = apr_palloc(b->p, cap);
-
-        if (b->len) {
-            memcpy(ns, b->s, b->len);
-        }
-        b->s = ns;
-        b->cap = cap;
+    if (b->w == NULL) {
+        b->w = gql_writer_make(b->p, 64);
     }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
+    gql_writer_put(b->w, s, n);
 }
 
 static void puts0(pbuf_t *b, const char *s)
@@ -617,7 +608,7 @@ static const char *default_text(apr_pool_t *p, const gql_input_value_t *v,
         *err = b.err;
         return NULL;
     }
-    return b.s;
+    return b.w ? gql_writer_text(b.w) : NULL;
 }
 
 /* ---- __InputValue ---------------------------------------------------- */

@@ -36,6 +36,7 @@
 #include "gql_jwt.h"
 #include "gql_print.h"
 #include "gql_sql_int.h"
+#include "gql_writer.h"
 
 #define INTERNAL "Internal server error."
 #define INTERNAL_CODE "INTERNAL_SERVER_ERROR"
@@ -338,11 +339,10 @@ int gql_sql_finish(gql_sql_ctx_t *c, gql_result_t *res)
 
 /* ---- parameters ---------------------------------------------------- */
 
-/* A growing text in a pool; deep is set when a value nests too deeply
- * to be spelled (then the text is not used). */
+/* A growing text (gql_writer.h); deep is set when a value nests too
+ * deeply to be spelled (then the text is not used). */
 typedef struct buf_t {
-    char *buf;
-    apr_size_t len, cap;
+    gql_writer_t *w;
     int deep;
 } buf_t;
 
@@ -353,19 +353,10 @@ static const char *text_of(apr_pool_t *p, json_object *v, int depth);
 
 static void put(apr_pool_t *p, buf_t *t, const char *s, apr_size_t n)
 {
-    if (t->len + n + 1 > t->cap) {
-        apr_size_t cap = (t->cap + n + 1) * 2;
-        char *b = apr_palloc(p, cap);
-
-        if (t->len) {
-            memcpy(b, t->buf, t->len);
-        }
-        t->buf = b;
-        t->cap = cap;
+    if (t->w == NULL) {
+        t->w = gql_writer_make(p, 64);
     }
-    memcpy(t->buf + t->len, s, n);
-    t->len += n;
-    t->buf[t->len] = '\0';
+    gql_writer_put(t->w, s, n);
 }
 
 /* Quoted text of an array literal, '"' and '\' escaped. */
@@ -413,7 +404,7 @@ static void array_elem(apr_pool_t *p, buf_t *t, json_object *v,
 
 static const char *text_of(apr_pool_t *p, json_object *v, int depth)
 {
-    buf_t t = { NULL, 0, 0, 0 };
+    buf_t t = { NULL, 0 };
 
     switch (json_object_get_type(v)) {
     case json_type_null:
@@ -426,7 +417,7 @@ static const char *text_of(apr_pool_t *p, json_object *v, int depth)
         return json_object_get_boolean(v) ? "true" : "false";
     case json_type_array:
         array_elem(p, &t, v, depth);
-        return t.deep ? too_deep : t.buf;
+        return t.deep ? too_deep : gql_writer_text(t.w);
     default:                            /* double, object (jsonb) */
         return apr_pstrdup(p, json_object_to_json_string_ext(v,
                            JSON_C_TO_STRING_PLAIN
@@ -509,7 +500,7 @@ static const char *param_text(gql_sql_ctx_t *c, const gql_resolve_t *b,
 static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
                                 const gql_sql_param_t *pm)
 {
-    buf_t t = { NULL, 0, 0, 0 };
+    buf_t t = { NULL, 0 };
     int i;
 
     put(c->p, &t, "{", 1);
@@ -531,7 +522,7 @@ static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
         }
     }
     put(c->p, &t, "}", 1);
-    return t.buf;
+    return gql_writer_text(t.w);
 }
 
 /* ---- statements ----------------------------------------------------
