@@ -72,6 +72,8 @@ struct gql_sql_ctx_t {
     int commit_failed;
     apr_hash_t *kept;           /* (parent row, field) -> rows read
                                  * ahead, until the field's batch asks */
+    apr_hash_t *kept_fail;      /* (first parent row, field) -> the
+                                 * PGresult of a sibling that failed */
     PGconn *conn;
     gql_sql_conn_t *k;          /* what is known of conn */
     state_e state;
@@ -1363,7 +1365,34 @@ static apr_status_t drop_kept(void *data)
     for (hi = apr_hash_first(NULL, c->kept); hi; hi = apr_hash_next(hi)) {
         gql_json_drop(apr_hash_this_val(hi));
     }
+    for (hi = apr_hash_first(NULL, c->kept_fail); hi;
+         hi = apr_hash_next(hi)) {
+        PQclear(apr_hash_this_val(hi));
+    }
     return APR_SUCCESS;
+}
+
+static void kept_table(gql_sql_ctx_t *c)
+{
+    if (c->kept == NULL) {
+        c->kept = apr_hash_make(c->p);
+        c->kept_fail = apr_hash_make(c->p);
+        apr_pool_cleanup_register(c->p, c, drop_kept, apr_pool_cleanup_null);
+    }
+}
+
+/* A sibling's failure, for its batch to report as its own (the
+ * transaction of a mutation cannot run it again). */
+static void keep_failure(gql_sql_ctx_t *c, const gql_resolve_t *b,
+                         PGresult *r)
+{
+    kkey_t *k = apr_palloc(c->p, sizeof(*k));
+
+    kept_table(c);
+    k->parent = b->count ? b->parents[0] : NULL;
+    k->field = b->field;
+    PQclear(apr_hash_get(c->kept_fail, k, sizeof(*k)));
+    apr_hash_set(c->kept_fail, k, sizeof(*k), r);
 }
 
 /* Takes lists[i], the rows of f for parents[i]. */
@@ -1373,10 +1402,7 @@ static void keep_rows(gql_sql_ctx_t *c, const gql_field_t *f,
 {
     int i;
 
-    if (c->kept == NULL) {
-        c->kept = apr_hash_make(c->p);
-        apr_pool_cleanup_register(c->p, c, drop_kept, apr_pool_cleanup_null);
-    }
+    kept_table(c);
     for (i = 0; i < n; i++) {
         kkey_t *k = apr_palloc(c->p, sizeof(*k));
         json_object *old;
@@ -1392,17 +1418,27 @@ static void keep_rows(gql_sql_ctx_t *c, const gql_field_t *f,
 }
 
 /* b's batch from the rows read ahead: 1 when every parent's were there
- * (and are now b's). */
-static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m)
+ * (and are now b's), or when its statement failed ahead (*msg then says
+ * how, as if it had just failed). */
+static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m,
+                  const char **msg)
 {
     json_object **lists;
+    PGresult *r;
     kkey_t k;
     int i;
 
+    *msg = NULL;
     if (c->kept == NULL || b->count == 0) {
         return 0;
     }
     k.field = b->field;
+    k.parent = b->parents[0];
+    if ((r = apr_hash_get(c->kept_fail, &k, sizeof(k))) != NULL) {
+        apr_hash_set(c->kept_fail, &k, sizeof(k), NULL);
+        *msg = failed(c, b, m, r);
+        return 1;
+    }
     for (i = 0; i < b->count; i++) {
         k.parent = b->parents[i];
         if (apr_hash_get(c->kept, &k, sizeof(k)) == NULL) {
@@ -1487,14 +1523,18 @@ static int keep_siblings(gql_sql_ctx_t *c, apr_array_header_t *sibs)
     for (i = 0; sibs && i < sibs->nelts; i++) {
         sib_t *sb = &APR_ARRAY_IDX(sibs, i, sib_t);
 
+        if (sb->got.fail != NULL && !c->over && !sb->got.over
+            && PQresultStatus(sb->got.fail) != PGRES_PIPELINE_ABORTED) {
+            /* It failed of its own: its batch reports this failure. */
+            c->statements++;
+            failed_one = 1;
+            keep_failure(c, &sb->b, sb->got.fail);
+            continue;
+        }
         if (sb->got.fail || sb->got.bad || sb->got.over) {
-            /* Its own batch runs it again and says what went wrong.  It
-             * counts as run if it failed of its own (not skipped after
-             * another's failure, nor cancelled past the budget). */
-            if (sb->got.fail != NULL && !c->over
-                && PQresultStatus(sb->got.fail) != PGRES_PIPELINE_ABORTED) {
-                c->statements++;
-            }
+            /* Skipped after another's failure, cancelled past the budget,
+             * or unreadable: its own batch runs it again and says what
+             * goes wrong. */
             failed_one |= sb->got.fail != NULL;
             PQclear(sb->got.fail);
             continue;
@@ -2116,7 +2156,7 @@ static apr_array_header_t *siblings(gql_sql_ctx_t *c, gql_resolve_t *b)
     apr_array_header_t *sibs = NULL;
     int i;
 
-    if (c->kind != GQL_OP_QUERY || b->siblings == NULL || c->retried) {
+    if (b->siblings == NULL || c->retried) {
         return NULL;
     }
     for (i = b->sibling + 1; i < b->siblings->nelts; i++) {
@@ -2184,6 +2224,9 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
         b->code = "UNAUTHENTICATED";
         return "Authentication required: this field needs a token.";
     }
+    if (served(c, b, m, &msg)) {
+        return msg;                     /* read (or failed) ahead */
+    }
     if (c->over) {
         return too_large(c, b);         /* no statement after the budget */
     }
@@ -2194,7 +2237,7 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
         b->code = c->state == S_DOWN ? UNAVAILABLE_CODE : INTERNAL_CODE;
         return c->state == S_DOWN ? UNAVAILABLE : INTERNAL;
     }
-    if (served(c, b, m) || run_joined(c, b, m)) {
+    if (run_joined(c, b, m)) {
         return NULL;
     }
     if (!plan(c, b, m, &p, &r)) {

@@ -259,6 +259,8 @@ static const char sdl[] =
     " $parent.id\")\n"
     "}\n"
     "type Mutation {\n"
+    "  touch(id: Int!): Parent @sql(query: \"UPDATE gt_parent SET name ="
+    " name WHERE id = $id RETURNING id, name AS label\")\n"
     "  add(id: Int!, name: String!): Parent @sql(query: \"INSERT INTO"
     " gt_parent (id, name) VALUES ($id, $name) RETURNING id, name AS"
     " label\")\n"
@@ -854,8 +856,25 @@ static void test_siblings(apr_pool_t *p)
        && strstr(want2, "{\"id\":5,\"children\":[],\"ratio\":null}"),
        "a failing later sibling: its field fails for every parent, the "
        "earlier one has its rows");
-    ok(o.statements == 4, apr_psprintf(p, "and runs again on its own (%d)",
+    ok(o.statements == 3, apr_psprintf(p, "its failure reported from the "
+                                       "pipeline, not run again (%d)",
                                        o.statements));
+    o = run(p, "mutation { add(id: 160, name: \"p160\") { id best { id }"
+            " childCount scores } }", NULL);
+    is_str(o.body, "{\"data\":{\"add\":{\"id\":160,\"best\":null,"
+           "\"childCount\":0,\"scores\":[]}}}", "a mutation's result: its "
+           "siblings in one pipeline");
+    ok(o.statements == 4, apr_psprintf(p, "four statements (%d)",
+                                       o.statements));
+    is_str(scalar(p, "SELECT count(*) FROM gt_parent WHERE id = 160"), "1",
+           "and it is committed");
+    PQclear(PQexec(conn, "DELETE FROM gt_parent WHERE id = 160"));
+    logbuf[0] = '\0';
+    o = run(p, "mutation { touch(id: 3) { id childCount ratio } }", NULL);
+    ok(strstr(o.body, "\"path\":[\"touch\",\"ratio\"]")
+       && strstr(o.body, "\"data\":null") && strstr(logbuf, "22012"),
+       "a mutation's failing sibling: its own error (division by zero in "
+       "the log), and data null");
     ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "nothing left open");
 }
 
