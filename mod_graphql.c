@@ -211,7 +211,9 @@ static const char *report(cmd_parms *cmd, const apr_array_header_t *errors)
  * GraphQLSchema FILE [FILE...].  The schema and its SQL mapping are read
  * and checked here, not in post_config, so that a broken one fails
  * `apache2 -t` and a graceful restart while the running generation keeps
- * serving (FIELD-NOTES.md).
+ * serving: errors from post_config reach only the error log, configtest
+ * says Syntax OK, and a graceful restart with a broken schema would make
+ * the running server exit.
  */
 static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
                                       char *const argv[])
@@ -512,8 +514,8 @@ static int graphql_map_to_storage(request_rec *r)
 }
 
 /* Write a response and finish the request: returning OK with r->status
- * set keeps httpd from replacing the body with its HTML error page
- * (FIELD-NOTES.md).  Responses vary with Accept and may depend on the
+ * set keeps httpd from replacing the body with its HTML error page, which
+ * it sends for a handler that returns an HTTP error code.  Responses vary with Accept and may depend on the
  * caller, so they are not stored by caches. */
 static int send_body(request_rec *r, int status, const char *type,
                      const char *body, apr_size_t len)

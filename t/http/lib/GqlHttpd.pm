@@ -157,7 +157,8 @@ sub run_httpd {
         open(STDOUT, '>>', $err) or exit 127;
         open(STDERR, '>', $err) or exit 127;
         # A module built with sanitizers needs their runtime preloaded
-        # into httpd (FIELD-NOTES.md), and only there.
+        # into httpd (the ASan runtime must come first in the process),
+        # and only there.
         $ENV{LD_PRELOAD} = $ENV{GQL_HTTPD_PRELOAD}
             if $ENV{GQL_HTTPD_PRELOAD};
         exec $bin, '-d', $self->{dir}, '-f', $self->conf, @args;
