@@ -700,6 +700,19 @@ static void report(run_t *x, const rnode_t *n)
     e->code = n->code;
 }
 
+/* `"key":` of an object's member, after a comma unless it is the first.
+ * A response key is a GraphQL name: nothing in it needs escaping. */
+static void member_key(gql_writer_t *w, int *first, const char *key)
+{
+    if (!*first) {
+        gql_writer_put(w, ",", 1);
+    }
+    *first = 0;
+    gql_writer_put(w, "\"", 1);
+    gql_writer_puts(w, key);
+    gql_writer_put(w, "\":", 2);
+}
+
 /* The JSON text of a node into w; returns 1 when it throws, i.e. its
  * null must propagate to the parent (graphql-js rethrows a non-null
  * failure and completes nothing more of that parent), having written
@@ -743,13 +756,7 @@ static int build(run_t *x, const rnode_t *n, gql_writer_t *w)
             if (n->kids[i] == NULL) {
                 continue;
             }
-            if (!first) {
-                gql_writer_put(w, ",", 1);
-            }
-            first = 0;
-            gql_writer_put(w, "\"", 1);
-            gql_writer_puts(w, n->keys[i]);
-            gql_writer_put(w, "\":", 2);
+            member_key(w, &first, n->keys[i]);
             if (build(x, n->kids[i], w)) {
                 break;
             }
@@ -799,13 +806,7 @@ static const char *run_root(run_t *x, const gql_type_t *root,
         if (o->node->kids[i] == NULL) {
             continue;
         }
-        if (!first) {
-            gql_writer_put(w, ",", 1);
-        }
-        first = 0;
-        gql_writer_put(w, "\"", 1);
-        gql_writer_puts(w, o->node->keys[i]);
-        gql_writer_put(w, "\":", 2);
+        member_key(w, &first, o->node->keys[i]);
         if (build(x, o->node->kids[i], w)) {
             return NULL;
         }

@@ -67,8 +67,6 @@ struct gql_sql_ctx_t {
     int pending;                /* SQL fields the query may still run, as
                                  * counted (count_op): -2 not yet counted,
                                  * -1 cannot tell */
-    int ended;                  /* the transaction ended with the last
-                                 * statement (its COMMIT pipelined) */
     int commit_failed;
     apr_hash_t *kept;           /* (parent row, field) -> rows read
                                  * ahead, until the field's batch asks */
@@ -867,6 +865,51 @@ static const char *once_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
                         select_list(c, p, "gql_c", 0));
 }
 
+/* The statement's text with each placeholder spelled by placeholder(),
+ * given the parameter's index: the forms that wrap a statement rename
+ * them. */
+typedef const char *(*placeholder_fn)(void *baton, int param);
+
+static const char *spell(gql_sql_ctx_t *c, const gql_sql_map_t *m,
+                         placeholder_fn placeholder, void *baton)
+{
+    gql_writer_t *w = gql_writer_make(c->p, 256);
+    int i;
+
+    for (i = 0; i < m->segs->nelts; i++) {
+        const gql_sql_seg_t *g = &APR_ARRAY_IDX(m->segs, i, gql_sql_seg_t);
+
+        if (g->param < 0) {
+            gql_writer_put(w, g->text, g->len);
+        }
+        else {
+            gql_writer_puts(w, placeholder(baton, g->param));
+        }
+    }
+    return gql_writer_text(w);
+}
+
+/* In the batch form: a $parent column is the unnested parents' (an array
+ * type's cast back from its text); the others keep their number. */
+typedef struct batch_spell_t {
+    gql_sql_ctx_t *c;
+    const gql_sql_map_t *m;
+    const char **types;
+} batch_spell_t;
+
+static const char *batch_placeholder(void *baton, int i)
+{
+    batch_spell_t *sp = baton;
+
+    if (APR_ARRAY_IDX(sp->m->params, i, gql_sql_param_t).kind
+        != GQL_PARAM_PARENT) {
+        return apr_psprintf(sp->c->p, "$%d", i + 1);
+    }
+    return is_array(sp->types[i])
+           ? apr_psprintf(sp->c->p, "(gql_p.c%d::%s)", i + 1, sp->types[i])
+           : apr_psprintf(sp->c->p, "gql_p.c%d", i + 1);
+}
+
 /* The batch form: the statement once per parent, in a LATERAL subquery
  * over the parents' columns unnested in parent order; its rows numbered
  * in their own order and led by their parent's ordinal.  A parent column
@@ -875,30 +918,14 @@ static const char *once_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
 static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
                               const char **types, const plan_t *p)
 {
-    const char *body = "", *from = "", *cols = "", *inner, *outer;
+    batch_spell_t sp;
+    const char *body, *from = "", *cols = "", *inner, *outer;
     int i;
 
-    for (i = 0; i < m->segs->nelts; i++) {
-        const gql_sql_seg_t *g = &APR_ARRAY_IDX(m->segs, i, gql_sql_seg_t);
-        const gql_sql_param_t *pm;
-
-        if (g->param < 0) {
-            body = apr_pstrcat(c->p, body, apr_pstrmemdup(c->p, g->text,
-                                                          g->len), NULL);
-            continue;
-        }
-        pm = &APR_ARRAY_IDX(m->params, g->param, gql_sql_param_t);
-        if (pm->kind != GQL_PARAM_PARENT) {
-            body = apr_psprintf(c->p, "%s$%d", body, g->param + 1);
-        }
-        else if (is_array(types[g->param])) {
-            body = apr_psprintf(c->p, "%s(gql_p.c%d::%s)", body,
-                                g->param + 1, types[g->param]);
-        }
-        else {
-            body = apr_psprintf(c->p, "%sgql_p.c%d", body, g->param + 1);
-        }
-    }
+    sp.c = c;
+    sp.m = m;
+    sp.types = types;
+    body = spell(c, m, batch_placeholder, &sp);
     for (i = 0; i < m->params->nelts; i++) {
         if (APR_ARRAY_IDX(m->params, i, gql_sql_param_t).kind
             == GQL_PARAM_PARENT) {
@@ -1644,7 +1671,6 @@ static void ended(gql_sql_ctx_t *c)
     int aborted = 0;
 
     if (command_ok(c, "GQL00043", "COMMIT", &aborted)) {
-        c->ended = 1;
         c->state = S_READY;
     }
     else if (!aborted) {
@@ -1877,44 +1903,53 @@ static int joinable(gql_sql_ctx_t *c, const gql_resolve_t *b,
  * cast through text to the types the child's own form gives them (as
  * its batch form does), its other placeholders numbered after the
  * field's. */
+typedef struct child_spell_t {
+    gql_sql_ctx_t *c;
+    const gql_sql_map_t *cm;
+    const char **ptypes;
+    const plan_t *pf;
+    int *num;                   /* the joined statement's numbers */
+} child_spell_t;
+
+static const char *child_placeholder(void *baton, int i)
+{
+    child_spell_t *sp = baton;
+    const gql_sql_param_t *pm = &APR_ARRAY_IDX(sp->cm->params, i,
+                                               gql_sql_param_t);
+    const char *t = sp->ptypes[i];
+    int at;
+
+    if (pm->kind != GQL_PARAM_PARENT) {
+        return apr_psprintf(sp->c->p, "$%d", sp->num[i]);
+    }
+    for (at = sp->pf->d->ncols - 1; at >= 0
+         && strcmp(sp->pf->d->names[at], pm->path[0]) != 0; at--) {
+    }
+    return apr_psprintf(sp->c->p, "(%s::text%s%s)", at < 0 ? "NULL"
+                        : apr_psprintf(sp->c->p, "gql_f.gql_%d", at + 1),
+                        strcmp(t, "unknown") ? "::" : "",
+                        strcmp(t, "unknown") ? t : "");
+}
+
 static const char *child_body(gql_sql_ctx_t *c, const gql_sql_map_t *cm,
                               const char **ptypes, const plan_t *pf,
                               int first)
 {
-    const char *body = "";
-    int i, j, *num = apr_pcalloc(c->p, sizeof(int) * (cm->params->nelts + 1));
+    child_spell_t sp;
+    int i, j;
 
+    sp.c = c;
+    sp.cm = cm;
+    sp.ptypes = ptypes;
+    sp.pf = pf;
+    sp.num = apr_pcalloc(c->p, sizeof(int) * (cm->params->nelts + 1));
     for (i = 0, j = first; i < cm->params->nelts; i++) {
         if (APR_ARRAY_IDX(cm->params, i, gql_sql_param_t).kind
             != GQL_PARAM_PARENT) {
-            num[i] = ++j;
+            sp.num[i] = ++j;
         }
     }
-    for (i = 0; i < cm->segs->nelts; i++) {
-        const gql_sql_seg_t *g = &APR_ARRAY_IDX(cm->segs, i, gql_sql_seg_t);
-        const gql_sql_param_t *pm;
-        int at;
-
-        if (g->param < 0) {
-            body = apr_pstrcat(c->p, body, apr_pstrmemdup(c->p, g->text,
-                                                          g->len), NULL);
-            continue;
-        }
-        pm = &APR_ARRAY_IDX(cm->params, g->param, gql_sql_param_t);
-        if (pm->kind != GQL_PARAM_PARENT) {
-            body = apr_psprintf(c->p, "%s$%d", body, num[g->param]);
-            continue;
-        }
-        for (at = pf->d->ncols - 1; at >= 0
-             && strcmp(pf->d->names[at], pm->path[0]) != 0; at--) {
-        }
-        body = apr_psprintf(c->p, "%s(%s::text%s%s)", body, at < 0 ? "NULL"
-                            : apr_psprintf(c->p, "gql_f.gql_%d", at + 1),
-                            strcmp(ptypes[g->param], "unknown") ? "::" : "",
-                            strcmp(ptypes[g->param], "unknown")
-                            ? ptypes[g->param] : "");
-    }
-    return body;
+    return spell(c, cm, child_placeholder, &sp);
 }
 
 /* The field's kept columns, raw (the child reads them), as gql_K. */

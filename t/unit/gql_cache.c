@@ -16,21 +16,12 @@
 #include <apr_general.h>
 #include <apr_strings.h>
 #include "gql_cache.h"
-#include "gql_parser.h"
+#include "operation.h"
 #include "tap.h"
 
 static const char *const sdl =
     "type Query { a: Int b(x: Int): Int t: T }\n"
     "type T { x: Int y: Int }\n";
-
-static gql_schema_t *build(apr_pool_t *p)
-{
-    apr_array_header_t *errors = gql_errors_make(p);
-    gql_error_t *err = NULL;
-    const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "t", &err);
-
-    return doc ? gql_schema_build(p, p, NULL, &doc, 1, errors) : NULL;
-}
 
 typedef struct req_t {
     apr_pool_t *p;
@@ -148,7 +139,7 @@ static void test_bounds(apr_pool_t *p, const gql_schema_t *s)
 static void test_schemas(apr_pool_t *p, const gql_schema_t *s)
 {
     gql_cache_t *c = gql_cache_make(p, 8, 1024);
-    const gql_schema_t *s2 = build(p);
+    const gql_schema_t *s2 = schema_of(p, sdl);
     req_t a = ask(p, c, s, NULL, "{ a }");
     req_t b = ask(p, c, s2, NULL, "{ a }");
 
@@ -165,7 +156,7 @@ int main(void)
 
     apr_initialize();
     apr_pool_create(&p, NULL);
-    s = build(p);
+    s = schema_of(p, sdl);
     if (!setup_ok(s != NULL, "the schema builds")) {
         return tap_done();
     }

@@ -21,6 +21,7 @@
 #include "gql_execute.h"
 #include "gql_json.h"
 #include "gql_parser.h"
+#include "operation.h"
 #include "tap.h"
 
 static const char *const sdl =
@@ -31,15 +32,6 @@ static const char *const twice =
     "query A { a ...F }\n"
     "query B($x: Int = 2) { b(x: $x) ...F }\n"
     "fragment F on Query { t { x } }\n";
-
-static gql_schema_t *build(apr_pool_t *p)
-{
-    apr_array_header_t *errors = gql_errors_make(p);
-    gql_error_t *err = NULL;
-    const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "t", &err);
-
-    return doc ? gql_schema_build(p, p, NULL, &doc, 1, errors) : NULL;
-}
 
 /* The response key "b" answers its argument x. */
 static const char *echo(gql_resolve_t *b)
@@ -207,7 +199,7 @@ int main(int argc, const char *const *argv)
 
     apr_app_initialize(&argc, &argv, NULL);
     apr_pool_create(&p, NULL);
-    s = build(p);
+    s = schema_of(p, sdl);
     if (ok(s != NULL, "the schema builds")) {
         prepared_once(p, s);
         failures(p, s);

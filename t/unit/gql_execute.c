@@ -43,26 +43,6 @@ static json_object *parse_json(apr_pool_t *p, const char *text)
     return text ? gql_json_own(p, json_tokener_parse(text)) : NULL;
 }
 
-static const gql_schema_t *schema_of(apr_pool_t *p, const char *sdl)
-{
-    gql_error_t *err = NULL;
-    const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "schema",
-                                          &err);
-    apr_array_header_t *errors = gql_errors_make(p);
-    const gql_schema_t *s;
-
-    if (doc == NULL) {
-        diag("schema does not parse: %s", gql_error_format(p, err));
-        return NULL;
-    }
-    s = gql_schema_build(p, p, NULL, &doc, 1, errors);
-    if (s == NULL) {
-        diag("schema: %s", gql_error_format(p, APR_ARRAY_IDX(errors, 0,
-                                                             gql_error_t *)));
-    }
-    return s;
-}
-
 /* The response text, as the glue would send it. */
 static const char *execute(apr_pool_t *p, const gql_schema_t *s,
                            const char *query, const char *opname,

@@ -565,15 +565,6 @@ static void test_batch(apr_pool_t *p)
     ok(errs[0] == NULL && errs[1] == NULL, "no field errors");
 }
 
-static gql_schema_t *build(apr_pool_t *p, const char *sdl)
-{
-    apr_array_header_t *errors = gql_errors_make(p);
-    gql_error_t *err = NULL;
-    const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "t", &err);
-
-    return doc ? gql_schema_build(p, p, NULL, &doc, 1, errors) : NULL;
-}
-
 /* A directive hidden as server-side (the SQL mapping's) is not there
  * for clients: the full introspection is the one of the same schema
  * without it, and its text appears nowhere. */
@@ -583,7 +574,7 @@ static void test_server_side(apr_pool_t *p)
         "directive @hidden(query: String!, cost: Float) on FIELD_DEFINITION\n"
         "type Query { a: Int @hidden(query: \"SELECT secret\") }\n";
     static const char without[] = "type Query { a: Int }\n";
-    gql_schema_t *s = build(p, with);
+    gql_schema_t *s = schema_of(p, with);
     const char *query = slurp(p, CASES "/full-hackernews/query.graphql",
                               NULL);
     const char *got, *want;
@@ -595,7 +586,7 @@ static void test_server_side(apr_pool_t *p)
        && gql_schema_hide_directive(s, p, "skip") == NULL,
        "a schema's directive can be hidden, a built-in one cannot");
     got = execute(p, s, query, NULL);
-    want = execute(p, build(p, without), query, NULL);
+    want = execute(p, schema_of(p, without), query, NULL);
     is_str(got, want, "a server-side directive is not introspected");
     ok(strstr(got, "hidden") == NULL && strstr(got, "secret") == NULL
        && strstr(got, "Float") == NULL,

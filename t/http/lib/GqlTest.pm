@@ -48,40 +48,37 @@ sub gql_request {
     return $http->request($method, url($path), \%opt);
 }
 
-# How many SQL statements the last request ran, as its access log line
-# says (httpd writes it after the response: wait for it, 5 s at most).
-# undef when the line has no count ("-") or never came.
-sub sql_statements_of_last_request {
+# The last request's access log line, split into its fields (label,
+# status, statements, method, path, document); httpd writes it after the
+# response: wait for it, 5 s at most.  Empty when it never came.
+sub last_log_fields {
     my $f = $ENV{GQL_ACCESS_LOG} || die "GQL_ACCESS_LOG is not set\n";
     my $until = time + 5;
     while (time < $until) {
         if (open(my $fh, '<', $f)) {
             while (my $line = <$fh>) {
-                next unless $line =~ /^\Q$last_label\E \d+ (\S+) /;
-                my $n = $1;
-                return $n =~ /^\d+$/ ? $n : undef;
+                chomp $line;
+                my @f = split / /, $line;
+                return @f if $f[0] eq $last_label;
             }
         }
         sleep 0.02;
     }
-    return undef;
+    return ();
+}
+
+# How many SQL statements the last request ran, as its access log line
+# says; undef when the line has no count ("-") or never came.
+sub sql_statements_of_last_request {
+    my $n = (last_log_fields())[2];
+    return defined $n && $n =~ /^\d+$/ ? $n : undef;
 }
 
 # Where the last request's document came from, as its access log line
 # says: "cached" or "prepared" (undef: none, or the line never came).
 sub document_of_last_request {
-    my $f = $ENV{GQL_ACCESS_LOG} || die "GQL_ACCESS_LOG is not set\n";
-    my $until = time + 5;
-    while (time < $until) {
-        if (open(my $fh, '<', $f)) {
-            while (my $line = <$fh>) {
-                next unless $line =~ /^\Q$last_label\E \d+ \S+ \S+ \S+ (\S+)$/;
-                return $1 eq '-' ? undef : $1;
-            }
-        }
-        sleep 0.02;
-    }
-    return undef;
+    my $d = (last_log_fields())[5];
+    return defined $d && $d ne '-' ? $d : undef;
 }
 
 # error_log_mark() before requests, error_log_since($mark) after: the
