@@ -102,6 +102,19 @@ for my $case (@bad) {
 }
 unlike($err, qr/s3cr3t/, 'the message does not repeat a secret');
 
+# GraphQLDocumentCache: server-wide only, a number of documents.
+($st, $err) = configtest($h, "GraphQLDocumentCache 0\n" . location(''));
+is($st, 0, 'GraphQLDocumentCache 0 (no cache): apache2 -t succeeds')
+    or diag $err;
+($st, $err) = configtest($h, "GraphQLDocumentCache 12x\n" . location(''));
+isnt($st, 0, 'GraphQLDocumentCache 12x: apache2 -t fails');
+like($err, qr/GraphQLDocumentCache: value must be a number of documents from 0 \(no cache\) to 1000000, not 12x/,
+     'GraphQLDocumentCache 12x: the message') or diag $err;
+($st, $err) = configtest($h, location("    GraphQLDocumentCache 10\n"));
+isnt($st, 0, 'GraphQLDocumentCache in a <Location>: apache2 -t fails');
+like($err, qr/GraphQLDocumentCache not allowed in <Location> context/,
+     'GraphQLDocumentCache in a <Location>: the message') or diag $err;
+
 ($st, $err) = configtest($nodbd, location('', 'schema/sql.graphql'));
 isnt($st, 0, '@sql without mod_dbd: apache2 -t fails');
 my $sql_file = "$dir/schema/sql.graphql";
