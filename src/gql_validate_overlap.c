@@ -252,9 +252,13 @@ static int last_arg(const apr_array_header_t *args, const char *name)
  * validation's pool, so that comparing two fields allocates nothing. */
 static const char **canons(vctx_t *c, fdet_t *f)
 {
+    static const char *none[1];
     const apr_array_header_t *args = f->node->arguments;
     int i;
 
+    if (args->nelts == 0) {
+        return none;
+    }
     if (f->canon == NULL) {
         f->canon = apr_palloc(c->p, sizeof(char *) * (args->nelts + 1));
         for (i = 0; i < args->nelts; i++) {
@@ -488,8 +492,8 @@ static const char *args_sig(vctx_t *c, fdet_t *f)
     const char **k = canons(c, f);
     int *a, i, j;
 
-    if (f->sig_made) {
-        return f->sig;
+    if (f->sig_made || args->nelts == 0) {
+        return args->nelts ? f->sig : "";
     }
     f->sig_made = 1;
     a = apr_palloc(c->p, sizeof(*a) * (args->nelts + 1));
