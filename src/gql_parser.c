@@ -14,7 +14,9 @@
  * ordinary "expected" paths and the first error stays the only one.
  *
  * The lexer runs one token ahead of the parser, as graphql-js's does, so
- * that lexical and syntax errors are found in the same order.
+ * that lexical and syntax errors are found in the same order.  Tokens are
+ * counted as graphql-js's maxTokens counts them: each one the parser
+ * moves onto, <EOF> excepted.
  */
 
 #include <string.h>
@@ -30,6 +32,8 @@ typedef struct parser_t {
     gql_token_t ahead;          /* the one after, when have_ahead */
     int have_ahead;
     int depth;                  /* nesting, bounded by GQL_MAX_DEPTH */
+    int max_tokens;             /* 0: no limit */
+    int tokens;                 /* moved onto so far */
     apr_hash_t *names;          /* each distinct name, copied once */
     apr_array_header_t *none;   /* the empty list of every field and
                                  * spread without arguments or
@@ -54,6 +58,13 @@ static void advance(parser_t *P)
         P->have_ahead = 0;
     }
     else if (P->lx.err != NULL || gql_lexer_next(&P->lx, &P->tok) < 0) {
+        poison(&P->tok);
+    }
+    if (P->tok.kind != GQL_TOK_SOF && P->tok.kind != GQL_TOK_EOF
+        && ++P->tokens > P->max_tokens && P->max_tokens > 0) {
+        gql_lexer_error(&P->lx, P->tok.loc.offset, "Document contains more "
+                        "than %d tokens. Parsing aborted.", P->max_tokens);
+        P->lx.err->code = GQL_TOKEN_LIMIT_CODE;
         poison(&P->tok);
     }
 }
@@ -960,14 +971,16 @@ static gql_definition_t *definition(parser_t *P)
 }
 
 /* Document -> Definition+ */
-gql_document_t *gql_parse(apr_pool_t *p, const char *src, apr_size_t len,
-                          const char *source, gql_error_t **err)
+gql_document_t *gql_parse_limited(apr_pool_t *p, const char *src,
+                                  apr_size_t len, const char *source,
+                                  int max_tokens, gql_error_t **err)
 {
     parser_t P;
     gql_document_t *doc = apr_pcalloc(p, sizeof(*doc));
 
     memset(&P, 0, sizeof(P));
     P.pool = p;
+    P.max_tokens = max_tokens > 0 ? max_tokens : 0;
     P.names = apr_hash_make(p);
     P.none = list(&P);
     gql_lexer_init(&P.lx, p, src, len);
@@ -986,4 +999,10 @@ gql_document_t *gql_parse(apr_pool_t *p, const char *src, apr_size_t len,
         }
     } while (!skip(&P, GQL_TOK_EOF));
     return doc;
+}
+
+gql_document_t *gql_parse(apr_pool_t *p, const char *src, apr_size_t len,
+                          const char *source, gql_error_t **err)
+{
+    return gql_parse_limited(p, src, len, source, 0, err);
 }
