@@ -18,6 +18,7 @@
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
  *   GraphQLMaxDepth N              deepest operation accepted (default 20)
+ *   GraphQLMaxTokens N             tokens a document may have (15000)
  *   GraphQLMaxResultSize BYTES     SQL result text per request (4 MiB)
  *   GraphQLDocumentCache N         prepared documents per child (128)
  *
@@ -68,6 +69,8 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * stay under 10.  20 admits both and bounds how many SQL levels, hence
  * statements, one request runs. */
 #define DEFAULT_MAX_DEPTH 20
+/* GraphQLMaxTokens: GraphiQL's full introspection query has 184. */
+#define DEFAULT_MAX_TOKENS 15000
 /* The JSON text a request's statements may return: a few thousand
  * rows of a typical page, yet far from what json-c's trees of it and
  * the response cost in memory at once (about ten times the text). */
@@ -111,6 +114,7 @@ typedef struct graphql_dir_conf {
     int statement_timeout;          /* -1: unset; 0: none */
     int graphiql;                   /* -1: unset */
     int max_depth;                  /* -1: unset; 0: none */
+    int max_tokens;                 /* -1: unset; 0: none */
     apr_int64_t max_result;         /* -1: unset; 0: none */
 } graphql_dir_conf;
 
@@ -144,6 +148,7 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->statement_timeout = -1;
     c->graphiql = -1;
     c->max_depth = -1;
+    c->max_tokens = -1;
     c->max_result = -1;
     return c;
 }
@@ -167,6 +172,8 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                            ? add->statement_timeout : base->statement_timeout;
     c->graphiql = add->graphiql != -1 ? add->graphiql : base->graphiql;
     c->max_depth = add->max_depth != -1 ? add->max_depth : base->max_depth;
+    c->max_tokens = add->max_tokens != -1 ? add->max_tokens
+                                          : base->max_tokens;
     c->max_result = add->max_result != -1 ? add->max_result
                                           : base->max_result;
     return c;
@@ -381,6 +388,20 @@ static const char *graphql_set_max_depth(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "GraphQLMaxDepth: value must be a "
                             "number of fields from 0 (no limit) to %d, not "
                             "%s", GQL_MAX_DEPTH, arg);
+    }
+    return NULL;
+}
+
+static const char *graphql_set_max_tokens(cmd_parms *cmd, void *dconf,
+                                          const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    c->max_tokens = (int)number(arg, 0, INT_MAX);
+    if (c->max_tokens == -1) {
+        return apr_pstrcat(cmd->pool, "GraphQLMaxTokens: value must be a "
+                           "number of tokens >= 0 (0: no limit), not ", arg,
+                           NULL);
     }
     return NULL;
 }
@@ -851,6 +872,8 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     opts.introspection = conf->introspection != 0;
     opts.max_depth = conf->max_depth != -1 ? conf->max_depth
                                            : DEFAULT_MAX_DEPTH;
+    opts.max_tokens = conf->max_tokens != -1 ? conf->max_tokens
+                                             : DEFAULT_MAX_TOKENS;
     res.errors = gql_errors_make(r->pool);
     doc = gql_cache_prepare(graphql_doc_cache, r->pool, conf->schema, &opts,
                             req->query, req->query_len, res.errors, &hit);
@@ -982,6 +1005,10 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most fields on one path of an operation, fragments "
                   "expanded (default 20; 0: no limit)"),
+    AP_INIT_TAKE1("GraphQLMaxTokens", graphql_set_max_tokens, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the most tokens a document may have; parsing stops at "
+                  "the one past it (default 15000; 0: no limit)"),
     AP_INIT_TAKE1("GraphQLMaxResultSize", graphql_set_max_result, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "BYTES: the most JSON text one request's SQL statements "

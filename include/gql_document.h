@@ -53,7 +53,8 @@ typedef struct gql_operation_t {
 
 /*
  * Parse text[0..len) (need not be NUL-terminated) and validate it against
- * schema with opts (NULL: introspection allowed, no depth limit).
+ * schema with opts (NULL: introspection allowed, no depth or token
+ * limit; past opts->max_tokens the one error is gql_parse_limited()'s).
  * Returns the prepared document, allocated in p, which it only reads
  * from then on; or NULL when the text does not parse (one error) or is
  * not valid (every error validation finds), with the errors appended to

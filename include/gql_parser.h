@@ -33,4 +33,20 @@
 gql_document_t *gql_parse(apr_pool_t *p, const char *src, apr_size_t len,
                           const char *source, gql_error_t **err);
 
+/* extensions.code of the error past a token limit. */
+#define GQL_TOKEN_LIMIT_CODE "TOKEN_LIMIT_EXCEEDED"
+
+/*
+ * gql_parse() that stops at the token after the first max_tokens (0: no
+ * limit), as graphql-js's maxTokens option does: <EOF> does not count,
+ * and the token past the limit gets the error "Syntax Error: Document
+ * contains more than N tokens. Parsing aborted." at its location, with
+ * code GQL_TOKEN_LIMIT_CODE.  A lexical error met first is the error, as
+ * in graphql-js.  For clients' documents only: a schema's SDL is the
+ * administrator's and has no such limit.
+ */
+gql_document_t *gql_parse_limited(apr_pool_t *p, const char *src,
+                                  apr_size_t len, const char *source,
+                                  int max_tokens, gql_error_t **err);
+
 #endif /* GQL_PARSER_H */

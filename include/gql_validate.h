@@ -26,6 +26,10 @@ typedef struct gql_validate_opts_t {
     int max_depth;              /* > 0: an operation whose longest path
                                  * (fragments expanded) has more fields
                                  * is an error (GraphQLMaxDepth) */
+    int max_tokens;             /* > 0: the parse of the document stops
+                                 * past this many tokens (gql_document.h,
+                                 * GraphQLMaxTokens); validation itself
+                                 * does not read it */
 } gql_validate_opts_t;
 
 /*

@@ -155,10 +155,11 @@ static char *make_key(apr_pool_t *p, const gql_schema_t *schema,
                       const gql_validate_opts_t *opts, const char *text,
                       apr_size_t len, apr_size_t *klen)
 {
-    char head[64];
-    int n = apr_snprintf(head, sizeof(head), "%pp %d %d\n", (void *)schema,
-                         opts ? opts->introspection : 1,
-                         opts ? opts->max_depth : 0);
+    char head[80];
+    int n = apr_snprintf(head, sizeof(head), "%pp %d %d %d\n",
+                         (void *)schema, opts ? opts->introspection : 1,
+                         opts ? opts->max_depth : 0,
+                         opts ? opts->max_tokens : 0);
     char *key = apr_palloc(p, (apr_size_t)n + len + 1);
 
     memcpy(key, head, (apr_size_t)n);

@@ -43,14 +43,17 @@ const gql_prepared_t *gql_document_prepare(apr_pool_t *p, apr_pool_t *ptemp,
 {
     gql_prepared_t *prep;
     gql_error_t *err = NULL;
-    gql_document_t *doc = gql_parse(p, text, len, NULL, &err);
+    gql_document_t *doc = gql_parse_limited(p, text, len, NULL,
+                                            opts ? opts->max_tokens : 0,
+                                            &err);
 
     if (doc == NULL) {
         /* gql_parse() made it in p: the caller may drop p on failure */
         gql_error_add_text(ptemp, errors, err->locations != NULL
                                           && err->locations->nelts > 0
                            ? &APR_ARRAY_IDX(err->locations, 0, gql_loc_t)
-                           : NULL, err->message, gql_error_message_len(err));
+                           : NULL, err->message, gql_error_message_len(err))
+            ->code = err->code;     /* static text */
         return NULL;
     }
     if (gql_validate(ptemp, schema, doc, opts, errors) > 0) {

@@ -14,10 +14,13 @@
  * ordinary "expected" paths and the first error stays the only one.
  *
  * The lexer runs one token ahead of the parser, as graphql-js's does, so
- * that lexical and syntax errors are found in the same order.
+ * that lexical and syntax errors are found in the same order.  Tokens are
+ * counted as graphql-js's maxTokens counts them: each one the parser
+ * moves onto, <EOF> excepted.
  */
 
 #include <string.h>
+#include <apr_hash.h>
 #include <apr_strings.h>
 #include "gql_lexer.h"
 #include "gql_parser.h"
@@ -29,6 +32,12 @@ typedef struct parser_t {
     gql_token_t ahead;          /* the one after, when have_ahead */
     int have_ahead;
     int depth;                  /* nesting, bounded by GQL_MAX_DEPTH */
+    int max_tokens;             /* 0: no limit */
+    int tokens;                 /* moved onto so far */
+    apr_hash_t *names;          /* each distinct name, copied once */
+    apr_array_header_t *none;   /* the empty list of every field and
+                                 * spread without arguments or
+                                 * directives: the tree is read-only */
 } parser_t;
 
 typedef void *(*item_fn)(parser_t *P);
@@ -49,6 +58,13 @@ static void advance(parser_t *P)
         P->have_ahead = 0;
     }
     else if (P->lx.err != NULL || gql_lexer_next(&P->lx, &P->tok) < 0) {
+        poison(&P->tok);
+    }
+    if (P->tok.kind != GQL_TOK_SOF && P->tok.kind != GQL_TOK_EOF
+        && ++P->tokens > P->max_tokens && P->max_tokens > 0) {
+        gql_lexer_error(&P->lx, P->tok.loc.offset, "Document contains more "
+                        "than %d tokens. Parsing aborted.", P->max_tokens);
+        P->lx.err->code = GQL_TOKEN_LIMIT_CODE;
         poison(&P->tok);
     }
 }
@@ -218,13 +234,20 @@ static int delimited_many(parser_t *P, gql_token_kind_e delim, item_fn fn,
 
 /* ---- names, values, types ---------------------------------------------- */
 
-/* Name -> /[_A-Za-z][_0-9A-Za-z]* / */
+/* Name -> /[_A-Za-z][_0-9A-Za-z]* /
+ * A document names the same few fields again and again: one copy each. */
 static int name(parser_t *P, gql_name_t *n)
 {
     if (!peek(P, GQL_TOK_NAME)) {
         return expect(P, GQL_TOK_NAME);
     }
-    n->value = apr_pstrmemdup(P->pool, P->tok.value, P->tok.value_len);
+    n->value = apr_hash_get(P->names, P->tok.value,
+                            (apr_ssize_t)P->tok.value_len);
+    if (n->value == NULL) {
+        n->value = apr_pstrmemdup(P->pool, P->tok.value, P->tok.value_len);
+        apr_hash_set(P->names, n->value, (apr_ssize_t)P->tok.value_len,
+                     n->value);
+    }
     n->loc = P->tok.loc;
     advance(P);
     return 0;
@@ -441,8 +464,12 @@ static void *argument_const(parser_t *P)
 /* Arguments[Const] -> ( Argument[?Const]+ ) */
 static apr_array_header_t *arguments(parser_t *P, int is_const)
 {
-    apr_array_header_t *arr = list(P);
+    apr_array_header_t *arr;
 
+    if (!peek(P, GQL_TOK_PAREN_L)) {
+        return P->none;
+    }
+    arr = list(P);
     if (optional_many(P, GQL_TOK_PAREN_L,
                       is_const ? argument_const : argument_var,
                       GQL_TOK_PAREN_R, arr) < 0) {
@@ -468,8 +495,12 @@ static gql_directive_t *directive(parser_t *P, int is_const)
 /* Directives[Const] -> Directive[?Const]+ */
 static apr_array_header_t *directives(parser_t *P, int is_const)
 {
-    apr_array_header_t *arr = list(P);
+    apr_array_header_t *arr;
 
+    if (!peek(P, GQL_TOK_AT)) {
+        return P->none;
+    }
+    arr = list(P);
     while (peek(P, GQL_TOK_AT)) {
         if (push(arr, directive(P, is_const)) < 0) {
             return NULL;
@@ -523,7 +554,7 @@ static int fragment_name(parser_t *P, gql_name_t *n)
 static gql_selection_t *fragment(parser_t *P, gql_selection_t *s)
 {
     advance(P);
-    s->arguments = list(P);
+    s->arguments = P->none;
     if (skip_kw(P, "on")) {
         if (name(P, &s->type_condition) < 0) {
             return NULL;
@@ -940,14 +971,18 @@ static gql_definition_t *definition(parser_t *P)
 }
 
 /* Document -> Definition+ */
-gql_document_t *gql_parse(apr_pool_t *p, const char *src, apr_size_t len,
-                          const char *source, gql_error_t **err)
+gql_document_t *gql_parse_limited(apr_pool_t *p, const char *src,
+                                  apr_size_t len, const char *source,
+                                  int max_tokens, gql_error_t **err)
 {
     parser_t P;
     gql_document_t *doc = apr_pcalloc(p, sizeof(*doc));
 
     memset(&P, 0, sizeof(P));
     P.pool = p;
+    P.max_tokens = max_tokens > 0 ? max_tokens : 0;
+    P.names = apr_hash_make(p);
+    P.none = list(&P);
     gql_lexer_init(&P.lx, p, src, len);
     doc->source = source;
     doc->definitions = apr_array_make(p, 8, sizeof(void *));
@@ -964,4 +999,10 @@ gql_document_t *gql_parse(apr_pool_t *p, const char *src, apr_size_t len,
         }
     } while (!skip(&P, GQL_TOK_EOF));
     return doc;
+}
+
+gql_document_t *gql_parse(apr_pool_t *p, const char *src, apr_size_t len,
+                          const char *source, gql_error_t **err)
+{
+    return gql_parse_limited(p, src, len, source, 0, err);
 }

@@ -18,6 +18,14 @@
  * and every comparison spends from a budget: when it runs out, validation
  * stops with "Validation aborted." (graphql-js 16.15's answer; 16.13
  * would run on).
+ *
+ * Memory grows with the document, not with the pairs compared: what a
+ * field needs to be compared (its arguments' canonical texts) is made
+ * once per field; the comparison of two fields of a selection set (a
+ * "top pair") works in a scratch pool cleared after it, and only the
+ * conflicts that can still be reported (graphql-js's maxErrors) are
+ * copied out of it.  A pair of fields that does not conflict allocates
+ * nothing unless it has sub-selections to compare.
  */
 
 #include <string.h>
@@ -39,6 +47,10 @@ typedef struct fdet_t {
     const gql_selection_t *node;
     const gql_field_t *def;     /* NULL: not a field of parent */
     int simple_leaf;            /* no arguments, no selection set */
+    const char **canon;         /* canonical text of each argument's
+                                 * value, in order; made on first use */
+    const char *sig;            /* args_sig(), "" before first use */
+    int sig_made;
 } fdet_t;
 
 typedef struct fgroup_t {
@@ -63,9 +75,12 @@ typedef struct conflict_t {
 
 typedef struct ov_t {
     apr_hash_t *cfrs;               /* (type, selection set) -> cfr_t * */
-    apr_hash_t *pairs;              /* "a\nb" -> "0" or "1" */
-    apr_hash_t *reasons;            /* (fdet, fdet) -> reason or "" */
-    apr_hash_t *overlaps;           /* (cfr, cfr) -> fgroup pairs */
+    apr_hash_t *pairs;              /* (fragment, fragment) -> "0", "1" */
+    apr_pool_t *tmp;                /* the comparison of one top pair */
+    int nest;                       /* sub-selections entered: 0 at a
+                                     * top pair */
+    int keep;                       /* conflicts a selection set may
+                                     * still report */
     long budget;
     int over;
 } ov_t;
@@ -219,38 +234,58 @@ static const char *canon(apr_pool_t *p, const gql_value_t *v, int depth)
     }
 }
 
-static const gql_argument_t *last_arg(const apr_array_header_t *args,
-                                      const char *name)
+/* The index of the last argument named name, or -1. */
+static int last_arg(const apr_array_header_t *args, const char *name)
 {
-    const gql_argument_t *found = NULL;
-    int i;
+    int i, found = -1;
 
     for (i = 0; i < args->nelts; i++) {
-        const gql_argument_t *a = GQL_AST_ITEM(args, i, gql_argument_t);
-
-        if (!strcmp(a->name.value, name)) {
-            found = a;
+        if (!strcmp(GQL_AST_ITEM(args, i, gql_argument_t)->name.value,
+                    name)) {
+            found = i;
         }
     }
     return found;
 }
 
-/* sameArguments */
-static int same_arguments(vctx_t *c, ov_t *o, const apr_array_header_t *a1,
-                          const apr_array_header_t *a2)
+/* The canonical texts of f's argument values, made once per field in the
+ * validation's pool, so that comparing two fields allocates nothing. */
+static const char **canons(vctx_t *c, fdet_t *f)
 {
+    static const char *none[1];
+    const apr_array_header_t *args = f->node->arguments;
     int i;
+
+    if (args->nelts == 0) {
+        return none;
+    }
+    if (f->canon == NULL) {
+        f->canon = apr_palloc(c->p, sizeof(char *) * (args->nelts + 1));
+        for (i = 0; i < args->nelts; i++) {
+            f->canon[i] = canon(c->p, GQL_AST_ITEM(args, i,
+                                                   gql_argument_t)->value, 0);
+        }
+    }
+    return f->canon;
+}
+
+/* sameArguments */
+static int same_arguments(vctx_t *c, ov_t *o, fdet_t *f1, fdet_t *f2)
+{
+    const apr_array_header_t *a1 = f1->node->arguments;
+    const apr_array_header_t *a2 = f2->node->arguments;
+    const char **k1, **k2;
+    int i, j;
 
     if (a1->nelts != a2->nelts) {
         return 0;
     }
+    k1 = canons(c, f1);
+    k2 = canons(c, f2);
     for (i = 0; i < a1->nelts; i++) {
-        const gql_argument_t *x = GQL_AST_ITEM(a1, i, gql_argument_t);
-        const gql_argument_t *y = last_arg(a2, x->name.value);
-
+        j = last_arg(a2, GQL_AST_ITEM(a1, i, gql_argument_t)->name.value);
         spend(o, 1);
-        if (y == NULL || strcmp(canon(c->p, x->value, 0),
-                                canon(c->p, y->value, 0))) {
+        if (j < 0 || strcmp(k1[i], k2[j])) {
             return 0;
         }
     }
@@ -287,17 +322,18 @@ static apr_array_header_t *sub_conflicts(vctx_t *c, ov_t *o, int mutex,
                                          const gql_type_t *t2,
                                          const gql_selection_set_t *s2);
 
-static conflict_t *make_conflict(vctx_t *c, const char *name,
+/* A conflict of the top pair being compared, in its scratch pool. */
+static conflict_t *make_conflict(ov_t *o, const char *name,
                                  const char *reason,
                                  const gql_selection_t *n1,
                                  const gql_selection_t *n2)
 {
-    conflict_t *k = apr_pcalloc(c->p, sizeof(*k));
+    conflict_t *k = apr_pcalloc(o->tmp, sizeof(*k));
 
     k->name = name;
     k->reason = reason;
-    k->f1 = apr_array_make(c->p, 1, sizeof(void *));
-    k->f2 = apr_array_make(c->p, 1, sizeof(void *));
+    k->f1 = apr_array_make(o->tmp, 1, sizeof(void *));
+    k->f2 = apr_array_make(o->tmp, 1, sizeof(void *));
     APR_ARRAY_PUSH(k->f1, const gql_selection_t *) = n1;
     APR_ARRAY_PUSH(k->f2, const gql_selection_t *) = n2;
     return k;
@@ -305,11 +341,11 @@ static conflict_t *make_conflict(vctx_t *c, const char *name,
 
 /* The enclosing field, then the nodes of the sub-conflicts, all of them
  * (graphql-js 16.13 keeps every one). */
-static apr_array_header_t *conflict_nodes(vctx_t *c, const gql_selection_t *n,
+static apr_array_header_t *conflict_nodes(ov_t *o, const gql_selection_t *n,
                                           const apr_array_header_t *ks,
                                           int second)
 {
-    apr_array_header_t *out = apr_array_make(c->p, 4, sizeof(void *));
+    apr_array_header_t *out = apr_array_make(o->tmp, 4, sizeof(void *));
     int i;
 
     APR_ARRAY_PUSH(out, const gql_selection_t *) = n;
@@ -321,54 +357,57 @@ static apr_array_header_t *conflict_nodes(vctx_t *c, const gql_selection_t *n,
     return out;
 }
 
-/* subfieldConflicts */
-static conflict_t *subfield_conflicts(vctx_t *c, apr_array_header_t *ks,
+/* subfieldConflicts.  The reason is written once, in one piece: a pair
+ * of fields may have thousands of sub-conflicts. */
+static conflict_t *subfield_conflicts(ov_t *o, apr_array_header_t *ks,
                                       const char *name,
                                       const gql_selection_t *n1,
                                       const gql_selection_t *n2)
 {
+    struct iovec *v;
     conflict_t *k;
-    const char *msg = "";
     int i;
 
     if (ks->nelts == 0) {
         return NULL;
     }
+    v = apr_palloc(o->tmp, sizeof(*v) * 5 * ks->nelts);
     for (i = 0; i < ks->nelts; i++) {
         const conflict_t *x = APR_ARRAY_IDX(ks, i, conflict_t *);
+        const char *part[5];
+        int j;
 
-        msg = apr_pstrcat(c->p, msg, *msg ? " and " : "", "subfields \"",
-                          x->name, "\" conflict because ", x->reason, NULL);
+        part[0] = i ? " and subfields \"" : "subfields \"";
+        part[1] = x->name;
+        part[2] = "\" conflict because ";
+        part[3] = x->reason;
+        part[4] = "";
+        for (j = 0; j < 5; j++) {
+            v[5 * i + j].iov_base = (void *)part[j];
+            v[5 * i + j].iov_len = strlen(part[j]);
+        }
     }
-    k = apr_pcalloc(c->p, sizeof(*k));
+    k = apr_pcalloc(o->tmp, sizeof(*k));
     k->name = name;
-    k->reason = msg;
-    k->f1 = conflict_nodes(c, n1, ks, 0);
-    k->f2 = conflict_nodes(c, n2, ks, 1);
+    k->reason = apr_pstrcatv(o->tmp, v, 5 * (apr_size_t)ks->nelts, NULL);
+    k->f1 = conflict_nodes(o, n1, ks, 0);
+    k->f2 = conflict_nodes(o, n2, ks, 1);
     return k;
 }
 
 /* The reason two fields of one response name cannot merge as written
- * (different fields, different arguments), or NULL; cached per pair. */
-static const char *name_args_reason(vctx_t *c, ov_t *o, const fdet_t *f1,
-                                    const fdet_t *f2)
+ * (different fields, different arguments), or NULL. */
+static const char *name_args_reason(vctx_t *c, ov_t *o, fdet_t *f1,
+                                    fdet_t *f2)
 {
     const char *n1 = f1->node->name.value, *n2 = f2->node->name.value;
-    const char *reason = get2(o->reasons, f1, f2);
 
-    if (reason == NULL) {
-        if (strcmp(n1, n2)) {
-            reason = apr_psprintf(c->p, "\"%s\" and \"%s\" are different "
-                                  "fields", n1, n2);
-        }
-        else {
-            reason = same_arguments(c, o, f1->node->arguments,
-                                    f2->node->arguments)
-                     ? "" : "they have differing arguments";
-        }
-        set2(c->p, o->reasons, f1, f2, reason);
+    if (strcmp(n1, n2)) {
+        return apr_psprintf(o->tmp, "\"%s\" and \"%s\" are different "
+                            "fields", n1, n2);
     }
-    return *reason ? reason : NULL;
+    return same_arguments(c, o, f1, f2) ? NULL
+                                        : "they have differing arguments";
 }
 
 static int same_def_type(const fdet_t *f1, const fdet_t *f2)
@@ -381,8 +420,7 @@ static int same_def_type(const fdet_t *f1, const fdet_t *f2)
 
 /* findConflict */
 static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
-                                 const char *name, const fdet_t *f1,
-                                 const fdet_t *f2)
+                                 const char *name, fdet_t *f1, fdet_t *f2)
 {
     const gql_tref_t *t1, *t2;
     const char *reason;
@@ -398,19 +436,19 @@ static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
         return NULL;
     }
     if (!mutex && (reason = name_args_reason(c, o, f1, f2)) != NULL) {
-        return make_conflict(c, name, reason, f1->node, f2->node);
+        return make_conflict(o, name, reason, f1->node, f2->node);
     }
     t1 = f1->def ? f1->def->type : NULL;
     t2 = f2->def ? f2->def->type : NULL;
     if (t1 && t2 && types_conflict(o, t1, t2)) {
-        return make_conflict(c, name, apr_psprintf(c->p, "they return "
+        return make_conflict(o, name, apr_psprintf(o->tmp, "they return "
                              "conflicting types \"%s\" and \"%s\"",
-                             gql_print_type(c->p, t1),
-                             gql_print_type(c->p, t2)),
+                             gql_print_type(o->tmp, t1),
+                             gql_print_type(o->tmp, t2)),
                              f1->node, f2->node);
     }
     if (f1->node->selection_set && f2->node->selection_set) {
-        return subfield_conflicts(c, sub_conflicts(c, o, mutex,
+        return subfield_conflicts(o, sub_conflicts(c, o, mutex,
                                   gql_vnamed(t1), f1->node->selection_set,
                                   gql_vnamed(t2), f2->node->selection_set),
                                   name, f1->node, f2->node);
@@ -418,40 +456,68 @@ static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
     return NULL;
 }
 
-static void push_conflict(apr_array_header_t *ks, conflict_t *k)
+/* Compare f1 and f2, two fields of one response name, and add their
+ * conflict to ks.  Below a top pair everything stays in the scratch pool
+ * and is the top pair's to keep; a top pair's conflict is copied out of
+ * it while the selection set can still report one, and the pool is
+ * cleared. */
+static void pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
+                 const char *name, fdet_t *f1, fdet_t *f2)
 {
-    if (k != NULL) {
-        APR_ARRAY_PUSH(ks, conflict_t *) = k;
+    conflict_t *k = find_conflict(c, o, mutex, name, f1, f2), *x;
+
+    if (o->nest > 0) {
+        if (k != NULL) {
+            APR_ARRAY_PUSH(ks, conflict_t *) = k;
+        }
+        return;
     }
+    if (k != NULL && ks->nelts < o->keep) {
+        x = apr_palloc(c->p, sizeof(*x));
+        x->name = k->name;      /* the document's */
+        x->reason = apr_pstrdup(c->p, k->reason);
+        x->f1 = apr_array_copy(c->p, k->f1);
+        x->f2 = apr_array_copy(c->p, k->f2);
+        APR_ARRAY_PUSH(ks, conflict_t *) = x;
+    }
+    apr_pool_clear(o->tmp);
 }
 
-/* A text equal for two argument lists exactly when sameArguments holds
- * between them, or NULL when a name repeats (sameArguments is not
- * symmetric then). */
-static const char *args_sig(vctx_t *c, const apr_array_header_t *args)
+/* A text equal for two fields' argument lists exactly when
+ * sameArguments holds between them, or NULL when a name repeats
+ * (sameArguments is not symmetric then); made once per field. */
+static const char *args_sig(vctx_t *c, fdet_t *f)
 {
-    const gql_argument_t **a = apr_palloc(c->p, sizeof(*a)
-                                          * (args->nelts + 1));
-    const char *out = "";
-    int i, j;
+    const apr_array_header_t *args = f->node->arguments;
+    const char **k = canons(c, f);
+    int *a, i, j;
 
+    if (f->sig_made || args->nelts == 0) {
+        return args->nelts ? f->sig : "";
+    }
+    f->sig_made = 1;
+    a = apr_palloc(c->p, sizeof(*a) * (args->nelts + 1));
     for (i = 0; i < args->nelts; i++) {
-        const gql_argument_t *x = GQL_AST_ITEM(args, i, gql_argument_t);
+        const char *x = GQL_AST_ITEM(args, i, gql_argument_t)->name.value;
 
-        for (j = i; j > 0 && strcmp(a[j - 1]->name.value,
-                                    x->name.value) > 0; j--) {
+        for (j = i; j > 0 && strcmp(GQL_AST_ITEM(args, a[j - 1],
+                                    gql_argument_t)->name.value, x) > 0;
+             j--) {
             a[j] = a[j - 1];
         }
-        if (j > 0 && !strcmp(a[j - 1]->name.value, x->name.value)) {
-            return NULL;
+        if (j > 0 && !strcmp(GQL_AST_ITEM(args, a[j - 1],
+                                          gql_argument_t)->name.value, x)) {
+            return f->sig = NULL;
         }
-        a[j] = x;
+        a[j] = i;
     }
+    f->sig = "";
     for (i = 0; i < args->nelts; i++) {
-        out = apr_pstrcat(c->p, out, a[i]->name.value, ":",
-                          canon(c->p, a[i]->value, 0), ",", NULL);
+        f->sig = apr_pstrcat(c->p, f->sig, GQL_AST_ITEM(args, a[i],
+                             gql_argument_t)->name.value, ":", k[a[i]], ",",
+                             NULL);
     }
-    return out;
+    return f->sig;
 }
 
 /* 1 when no two fields of the group can conflict: the same field of one
@@ -459,18 +525,18 @@ static const char *args_sig(vctx_t *c, const apr_array_header_t *args)
  * pairwise walk a document that repeats one field thousands of times. */
 static int uniform(vctx_t *c, const fgroup_t *g)
 {
-    const fdet_t *f0 = APR_ARRAY_IDX(g->fields, 0, fdet_t *);
-    const char *sig = args_sig(c, f0->node->arguments);
+    fdet_t *f0 = APR_ARRAY_IDX(g->fields, 0, fdet_t *);
+    const char *sig = args_sig(c, f0);
     int i;
 
     for (i = 1; sig != NULL && i < g->fields->nelts; i++) {
-        const fdet_t *f = APR_ARRAY_IDX(g->fields, i, fdet_t *);
+        fdet_t *f = APR_ARRAY_IDX(g->fields, i, fdet_t *);
         const char *s2;
 
         if (f->parent != f0->parent || f->node->selection_set != NULL
             || f0->node->selection_set != NULL
             || strcmp(f->node->name.value, f0->node->name.value)
-            || (s2 = args_sig(c, f->node->arguments)) == NULL
+            || (s2 = args_sig(c, f)) == NULL
             || strcmp(s2, sig)) {
             return 0;
         }
@@ -478,51 +544,27 @@ static int uniform(vctx_t *c, const fgroup_t *g)
     return sig != NULL;
 }
 
-/* getOverlappingFields: the groups of r1 that r2 also has, in pairs. */
-static apr_array_header_t *overlapping(vctx_t *c, ov_t *o, const cfr_t *r1,
-                                       const cfr_t *r2)
-{
-    apr_array_header_t *out = get2(o->overlaps, r1, r2);
-    int i;
-
-    if (out != NULL) {
-        return out;
-    }
-    out = apr_array_make(c->p, 4, sizeof(fgroup_t *));
-    for (i = 0; i < r1->groups->nelts; i++) {
-        fgroup_t *g1 = APR_ARRAY_IDX(r1->groups, i, fgroup_t *);
-        fgroup_t *g2 = apr_hash_get(r2->index, g1->name, APR_HASH_KEY_STRING);
-
-        spend(o, 1);
-        if (g2 != NULL) {
-            APR_ARRAY_PUSH(out, fgroup_t *) = g1;
-            APR_ARRAY_PUSH(out, fgroup_t *) = g2;
-        }
-    }
-    set2(c->p, o->overlaps, r1, r2, out);
-    return out;
-}
-
-/* collectConflictsBetween */
+/* collectConflictsBetween, over getOverlappingFields: the groups of r1
+ * that r2 also has, in r1's order. */
 static void between(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
                     const cfr_t *r1, const cfr_t *r2)
 {
-    const apr_array_header_t *ov;
     int i, j, k;
 
     if (r1->groups->nelts == 0 || r2->groups->nelts == 0) {
         return;
     }
-    ov = overlapping(c, o, r1, r2);
-    for (i = 0; i + 1 < ov->nelts && !o->over; i += 2) {
-        const fgroup_t *g1 = APR_ARRAY_IDX(ov, i, fgroup_t *);
-        const fgroup_t *g2 = APR_ARRAY_IDX(ov, i + 1, fgroup_t *);
+    for (i = 0; i < r1->groups->nelts && !o->over; i++) {
+        const fgroup_t *g1 = APR_ARRAY_IDX(r1->groups, i, fgroup_t *);
+        const fgroup_t *g2 = apr_hash_get(r2->index, g1->name,
+                                          APR_HASH_KEY_STRING);
 
-        for (j = 0; j < g1->fields->nelts && !o->over; j++) {
+        spend(o, 1);
+        for (j = 0; g2 != NULL && j < g1->fields->nelts && !o->over; j++) {
             for (k = 0; k < g2->fields->nelts && !o->over; k++) {
-                push_conflict(ks, find_conflict(c, o, mutex, g1->name,
-                              APR_ARRAY_IDX(g1->fields, j, fdet_t *),
-                              APR_ARRAY_IDX(g2->fields, k, fdet_t *)));
+                pair(c, o, ks, mutex, g1->name,
+                     APR_ARRAY_IDX(g1->fields, j, fdet_t *),
+                     APR_ARRAY_IDX(g2->fields, k, fdet_t *));
             }
         }
     }
@@ -562,16 +604,11 @@ static void fields_and_fragment(vctx_t *c, ov_t *o, apr_array_header_t *ks,
     }
 }
 
-/* PairSet: has(a, b, mutex) */
-static int pair_seen(vctx_t *c, ov_t *o, const char *a, const char *b,
-                     int mutex)
+/* PairSet: has(a, b, mutex), of fragment definitions */
+static int pair_seen(ov_t *o, const gql_definition_t *a,
+                     const gql_definition_t *b, int mutex)
 {
-    const char *x = apr_hash_get(o->pairs, apr_pstrcat(c->p, a, "\n", b,
-                                                       NULL),
-                                 APR_HASH_KEY_STRING);
-    const char *y = apr_hash_get(o->pairs, apr_pstrcat(c->p, b, "\n", a,
-                                                       NULL),
-                                 APR_HASH_KEY_STRING);
+    const char *x = get2(o->pairs, a, b), *y = get2(o->pairs, b, a);
 
     return (x && (mutex || *x == '0')) || (y && (mutex || *y == '0'));
 }
@@ -585,16 +622,17 @@ static void between_fragments(vctx_t *c, ov_t *o, apr_array_header_t *ks,
     int i;
 
     spend(o, 2);
-    if (o->over || !strcmp(n1, n2) || pair_seen(c, o, n1, n2, mutex)) {
+    if (o->over || !strcmp(n1, n2)) {
         return;
     }
-    apr_hash_set(o->pairs, apr_pstrcat(c->p, n1, "\n", n2, NULL),
-                 APR_HASH_KEY_STRING, mutex ? "1" : "0");
+    /* A pair of which one is no fragment is never compared: it need not
+     * be remembered. */
     f1 = gql_vfragment(c, n1);
     f2 = gql_vfragment(c, n2);
-    if (f1 == NULL || f2 == NULL) {
+    if (f1 == NULL || f2 == NULL || pair_seen(o, f1, f2, mutex)) {
         return;
     }
+    set2(c->p, o->pairs, f1, f2, mutex ? "1" : "0");
     r1 = collect_fragment(c, o, f1);
     r2 = collect_fragment(c, o, f2);
     between(c, o, ks, mutex, r1, r2);
@@ -615,10 +653,11 @@ static apr_array_header_t *sub_conflicts(vctx_t *c, ov_t *o, int mutex,
                                          const gql_type_t *t2,
                                          const gql_selection_set_t *s2)
 {
-    apr_array_header_t *ks = apr_array_make(c->p, 2, sizeof(conflict_t *));
+    apr_array_header_t *ks = apr_array_make(o->tmp, 2, sizeof(conflict_t *));
     cfr_t *r1 = collect(c, o, t1, s1), *r2 = collect(c, o, t2, s2);
     int i, j;
 
+    o->nest++;
     between(c, o, ks, mutex, r1, r2);
     for (i = 0; i < r2->frags->nelts && !o->over; i++) {
         fields_and_fragment(c, o, ks, mutex, r1,
@@ -635,6 +674,7 @@ static apr_array_header_t *sub_conflicts(vctx_t *c, ov_t *o, int mutex,
                               APR_ARRAY_IDX(r2->frags, j, const char *));
         }
     }
+    o->nest--;
     return ks;
 }
 
@@ -654,9 +694,9 @@ static apr_array_header_t *within(vctx_t *c, ov_t *o, const gql_type_t *t,
         }
         for (i = 0; i < fg->fields->nelts && !o->over; i++) {
             for (j = i + 1; j < fg->fields->nelts && !o->over; j++) {
-                push_conflict(ks, find_conflict(c, o, 0, fg->name,
-                              APR_ARRAY_IDX(fg->fields, i, fdet_t *),
-                              APR_ARRAY_IDX(fg->fields, j, fdet_t *)));
+                pair(c, o, ks, 0, fg->name,
+                     APR_ARRAY_IDX(fg->fields, i, fdet_t *),
+                     APR_ARRAY_IDX(fg->fields, j, fdet_t *));
             }
         }
     }
@@ -683,8 +723,7 @@ static ov_t *state(vctx_t *c)
         o = c->overlap = apr_pcalloc(c->p, sizeof(*o));
         o->cfrs = apr_hash_make(c->p);
         o->pairs = apr_hash_make(c->p);
-        o->reasons = apr_hash_make(c->p);
-        o->overlaps = apr_hash_make(c->p);
+        apr_pool_create(&o->tmp, c->p);
         o->budget = BUDGET;
     }
     return o;
@@ -707,6 +746,8 @@ int gql_voverlapping_fields_can_be_merged(vctx_t *c, const node_t *n,
         return 0;
     }
     o = state(c);
+    /* what gql_vreport() can still take, and the one that says so */
+    o->keep = MAX_ERRORS - (c->errors->nelts - c->first) + 1;
     ks = within(c, o, c->ti.parent_type, ss);
     if (o->over) {
         gql_error_add(c->p, c->errors, NULL, "Validation aborted.");

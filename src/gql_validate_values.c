@@ -23,11 +23,15 @@
 static void unique_names(vctx_t *c, const gql_name_t *const *names, int n,
                          const char *what, const char *sigil)
 {
-    apr_hash_t *groups = apr_hash_make(c->p);
+    apr_hash_t *groups;
     apr_array_header_t *g;
     gql_error_t *e;
     int i, j;
 
+    if (n < 2) {
+        return;                 /* nothing to repeat, nothing to make */
+    }
+    groups = apr_hash_make(c->p);
     for (i = 0; i < n; i++) {
         g = apr_hash_get(groups, names[i]->value, APR_HASH_KEY_STRING);
         if (g == NULL) {
@@ -434,6 +438,9 @@ int gql_vunique_argument_names(vctx_t *c, const node_t *n, int leave)
     }
     args = n->kind == N_FIELD ? ((const gql_selection_t *)n->ast)->arguments
                               : ((const gql_directive_t *)n->ast)->arguments;
+    if (args->nelts < 2) {
+        return 0;
+    }
     names = apr_palloc(c->p, sizeof(*names) * (args->nelts + 1));
     for (i = 0; i < args->nelts; i++) {
         names[i] = &GQL_AST_ITEM(args, i, gql_argument_t)->name;

@@ -47,8 +47,9 @@ my ($st, $err) = configtest($h, location(<<"EOC", 'schema/sql.graphql'));
     GraphQLStatementTimeout 0
     GraphQLMaxDepth 0
     GraphQLMaxResultSize 1048576
+    GraphQLMaxTokens 0
 EOC
-is($st, 0, 'the five directives with good values: apache2 -t succeeds')
+is($st, 0, 'the six directives with good values: apache2 -t succeeds')
     or diag $err;
 
 {
@@ -84,6 +85,11 @@ my @bad = (
       'a negative depth' ],
     [ "GraphQLMaxDepth 1001", qr/GraphQLMaxDepth: value must be/,
       'a depth past what the parser takes' ],
+    [ "GraphQLMaxTokens -1",
+      qr/GraphQLMaxTokens: value must be a number of tokens >= 0 \(0: no limit\), not -1/,
+      'a negative token limit' ],
+    [ "GraphQLMaxTokens 15k", qr/GraphQLMaxTokens: value must be .* not 15k/,
+      'a token limit that is no number' ],
     [ "GraphQLMaxResultSize 16M",
       qr/GraphQLMaxResultSize: value must be a number of bytes >= 0/,
       'a result size that is no number' ],

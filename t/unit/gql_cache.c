@@ -60,7 +60,7 @@ static int usable(apr_pool_t *parent, const gql_prepared_t *doc,
 static void test_hits(apr_pool_t *p, const gql_schema_t *s)
 {
     gql_cache_t *c = gql_cache_make(p, 8, 1024);
-    gql_validate_opts_t opts = { 1, 20 }, other = { 0, 20 };
+    gql_validate_opts_t opts = { 1, 20, 0 }, other = { 0, 20, 0 };
     req_t a = ask(p, c, s, &opts, "query A { a }");
     req_t b;
 
@@ -89,6 +89,19 @@ static void test_hits(apr_pool_t *p, const gql_schema_t *s)
     ok(gql_cache_count(c) == 3, "and it is not kept");
     b = ask(p, c, s, &opts, "{ a(");
     ok(b.doc == NULL && b.errors->nelts == 1, "a syntax error");
+    apr_pool_destroy(b.p);
+    other = opts;
+    other.max_tokens = 3;
+    b = ask(p, c, s, &other, "query A { a }");
+    ok(b.doc == NULL && b.errors->nelts == 1 && !b.hit,
+       "the same text past a token limit: not the kept document");
+    is_str(APR_ARRAY_IDX(b.errors, 0, gql_error_t *)->code,
+           "TOKEN_LIMIT_EXCEEDED", "its error has the limit's code");
+    apr_pool_destroy(b.p);
+    other.max_tokens = 5;
+    b = ask(p, c, s, &other, "query A { a }");
+    ok(b.doc != NULL && !b.hit && b.doc != a.doc,
+       "within another token limit: another entry");
     apr_pool_destroy(b.p);
 }
 

@@ -216,6 +216,64 @@ static void test_bytes(apr_pool_t *p)
        "the error names its source");
 }
 
+/* "LINE:COL: message code" of text under a limit of max tokens, or
+ * "(parsed)". */
+static const char *limited(apr_pool_t *p, const char *text, int max)
+{
+    gql_error_t *err = NULL;
+    const gql_loc_t *at;
+
+    if (gql_parse_limited(p, text, strlen(text), NULL, max, &err) != NULL) {
+        return "(parsed)";
+    }
+    at = &APR_ARRAY_IDX(err->locations, 0, gql_loc_t);
+    return apr_psprintf(p, "%u:%u: %s %s", at->line, at->column,
+                        err->message, err->code ? err->code : "-");
+}
+
+/* graphql-js's maxTokens: "{ a b }" is four tokens, <EOF> not counted. */
+static void test_tokens(apr_pool_t *p)
+{
+    static const struct {
+        const char *text;
+        int max;
+        const char *want;       /* "(parsed)" or LINE:COL: message code */
+        const char *name;
+    } cases[] = {
+        { "{ a b }", 4, "(parsed)", "4 tokens, limit 4" },
+        { "{ a b }", 5, "(parsed)", "4 tokens, limit 5" },
+        { "{ a b }", 3, "1:7: Syntax Error: Document contains more than 3 "
+          "tokens. Parsing aborted. TOKEN_LIMIT_EXCEEDED",
+          "4 tokens, limit 3: at the fourth token, with its code" },
+        { "{ a b }", 0, "(parsed)", "0: no limit" },
+        { "query Q($v: Int = 1) @d { a(x: [1, {y: $v}]) }", 28, "(parsed)",
+          "every kind of token counts once" },
+        { "query Q($v: Int = 1) @d { a(x: [1, {y: $v}]) }", 27, "1:46: "
+          "Syntax Error: Document contains more than 27 tokens. Parsing "
+          "aborted. TOKEN_LIMIT_EXCEEDED", "... one less is over" },
+        { "{ a # comment\n , , b }", 4, "(parsed)",
+          "comments and commas are no tokens" },
+        { "{ a \"x }", 2, "1:9: Syntax Error: Unterminated string. -",
+          "a lexical error met first is the error" },
+        { "{ a } }", 4, "1:7: Syntax Error: Unexpected \"}\". -",
+          "a syntax error within the limit is the error" },
+        { "{ a } }", 3, "1:7: Syntax Error: Document contains more than 3 "
+          "tokens. Parsing aborted. TOKEN_LIMIT_EXCEEDED",
+          "the limit before a later syntax error" }
+    };
+    char *s;
+    int i;
+
+    for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+        is_str(limited(p, cases[i].text, cases[i].max), cases[i].want,
+               cases[i].name);
+    }
+    s = nest(p, "", "{a", 100000, "", "}", "");
+    is_str(limited(p, s, 1500), "1:1501: Syntax Error: Document contains "
+           "more than 1500 tokens. Parsing aborted. TOKEN_LIMIT_EXCEEDED",
+           "the limit stops a deep document before the depth does");
+}
+
 /* Big inputs: each must parse; the times are shown, not judged. */
 static void test_linear(apr_pool_t *p)
 {
@@ -258,6 +316,7 @@ int main(int argc, char **argv)
     run_cases(p, argc > 1 ? argv[1] : "t/cases/parser");
     test_depth(p);
     test_bytes(p);
+    test_tokens(p);
     test_linear(p);
     apr_pool_destroy(p);
     apr_terminate();

@@ -4,14 +4,16 @@
  */
 
 /*
- * util.h: what the unit tests share besides TAP: reading a case's files
- * and listing the case directories.  Header-only like tap.h; the
+ * util.h: what the unit tests (and bench/hostile-memory.c) share besides
+ * TAP: reading a case's files, listing the case directories, the
+ * process's peak memory.  Header-only like tap.h; the
  * functions are static inline so that a test may leave one unused.
  */
 
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_file_io.h>
@@ -90,6 +92,25 @@ static APR_INLINE apr_array_header_t *list(apr_pool_t *p, const char *dir,
     apr_dir_close(d);
     qsort(out->elts, (size_t)out->nelts, sizeof(const char *), cmpstr);
     return out;
+}
+
+/* The process's peak resident set in KiB (VmHWM of /proc/self/status),
+ * or 0 where there is no such file. */
+static APR_INLINE long peak_kb(void)
+{
+    char line[256];
+    long kb = 0;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            kb = atol(line + 6);
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return kb;
 }
 
 #endif /* UTIL_H */
