@@ -88,12 +88,19 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * fields and 2,000 fields leave GraphiQL's query (230 fields) and a
  * client's pages room; 5 root fields let a mutation do a few things at
  * once. */
-#define DEFAULT_MAX_COST 5000
-#define DEFAULT_LIST_SIZE 100
-#define DEFAULT_MAX_ALIASES 30
-#define DEFAULT_MAX_ROOT_FIELDS 20
-#define DEFAULT_MAX_FIELDS 2000
-#define DEFAULT_MAX_MUTATION_FIELDS 5
+
+/* ORDER LIMIT: limit_defaults[] follows it */
+enum {
+    LIMIT_COST,                 /* GraphQLMaxCost */
+    LIMIT_LIST_SIZE,            /* GraphQLDefaultListSize */
+    LIMIT_ALIASES,              /* GraphQLMaxAliases */
+    LIMIT_ROOT_FIELDS,          /* GraphQLMaxRootFields */
+    LIMIT_FIELDS,               /* GraphQLMaxFields */
+    LIMIT_MUTATION_FIELDS,      /* GraphQLMaxMutationFields */
+    NLIMITS
+};
+
+static const int limit_defaults[NLIMITS] = { 5000, 100, 30, 20, 2000, 5 };
 
 /* The cost of an accepted operation, for LogFormat's
  * %{graphql-cost}n. */
@@ -147,13 +154,8 @@ typedef struct graphql_dir_conf {
     int graphiql;                   /* -1: unset */
     int max_depth;                  /* -1: unset; 0: none */
     apr_int64_t max_result;         /* -1: unset; 0: none */
-    /* -1: unset; 0: none (list_size: never 0) */
-    int max_cost;
-    int list_size;
-    int max_aliases;
-    int max_root_fields;
-    int max_fields;
-    int max_mutation_fields;
+    int limits[NLIMITS];            /* -1: unset; 0: none (but the list
+                                     * size, never 0) */
 } graphql_dir_conf;
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
@@ -178,6 +180,7 @@ static const char graphql_claimed[] = "claimed";
 static void *graphql_create_dir(apr_pool_t *p, char *dir)
 {
     graphql_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    int i;
 
     (void)dir;
     c->max_body = -1;
@@ -187,21 +190,17 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->graphiql = -1;
     c->max_depth = -1;
     c->max_result = -1;
-    c->max_cost = -1;
-    c->list_size = -1;
-    c->max_aliases = -1;
-    c->max_root_fields = -1;
-    c->max_fields = -1;
-    c->max_mutation_fields = -1;
+    for (i = 0; i < NLIMITS; i++) {
+        c->limits[i] = -1;
+    }
     return c;
 }
-
-#define MERGE_SET(field) (add->field != -1 ? add->field : base->field)
 
 static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
 {
     graphql_dir_conf *base = basev, *add = addv;
     graphql_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    int i;
 
     c->schema = add->schema ? add->schema : base->schema;
     c->sql = add->schema ? add->sql : base->sql;
@@ -220,13 +219,18 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->max_depth = add->max_depth != -1 ? add->max_depth : base->max_depth;
     c->max_result = add->max_result != -1 ? add->max_result
                                           : base->max_result;
-    c->max_cost = MERGE_SET(max_cost);
-    c->list_size = MERGE_SET(list_size);
-    c->max_aliases = MERGE_SET(max_aliases);
-    c->max_root_fields = MERGE_SET(max_root_fields);
-    c->max_fields = MERGE_SET(max_fields);
-    c->max_mutation_fields = MERGE_SET(max_mutation_fields);
+    for (i = 0; i < NLIMITS; i++) {
+        c->limits[i] = add->limits[i] != -1 ? add->limits[i]
+                                            : base->limits[i];
+    }
     return c;
+}
+
+/* The value of a limit here: set, or its default. */
+static int limit(const graphql_dir_conf *c, int which)
+{
+    return c->limits[which] != -1 ? c->limits[which]
+                                  : limit_defaults[which];
 }
 
 static apr_hash_t *schema_cache(apr_pool_t *pconf)
@@ -465,11 +469,11 @@ static const char *graphql_set_max_result(cmd_parms *cmd, void *dconf,
 }
 
 /* GraphQLMaxCost, GraphQLMaxAliases ...: a count from 0 (no limit), into
- * the member of graphql_dir_conf that cmd->info is the offset of. */
+ * the limit that cmd->info says (LIMIT_*). */
 static const char *graphql_set_limit(cmd_parms *cmd, void *dconf,
                                      const char *arg)
 {
-    int *at = (int *)((char *)dconf + (apr_size_t)cmd->info);
+    int *at = &((graphql_dir_conf *)dconf)->limits[(apr_uintptr_t)cmd->info];
 
     *at = (int)number(arg, 0, INT_MAX);
     if (*at == -1) {
@@ -485,8 +489,8 @@ static const char *graphql_set_list_size(cmd_parms *cmd, void *dconf,
 {
     graphql_dir_conf *c = dconf;
 
-    c->list_size = (int)number(arg, 1, 1000000);
-    if (c->list_size == -1) {
+    c->limits[LIMIT_LIST_SIZE] = (int)number(arg, 1, 1000000);
+    if (c->limits[LIMIT_LIST_SIZE] == -1) {
         return apr_pstrcat(cmd->pool, "GraphQLDefaultListSize: value must "
                            "be a number of items from 1 to 1000000, not ",
                            arg, NULL);
@@ -917,9 +921,8 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
                                        ? conf->max_result
                                        : DEFAULT_MAX_RESULT);
     opts.cost = conf->cost;
-    opts.list_size = conf->list_size != -1 ? conf->list_size
-                                           : DEFAULT_LIST_SIZE;
-    opts.max_cost = conf->max_cost != -1 ? conf->max_cost : DEFAULT_MAX_COST;
+    opts.list_size = limit(conf, LIMIT_LIST_SIZE);
+    opts.max_cost = limit(conf, LIMIT_COST);
     ctx = gql_sql_begin(r->pool, conf->schema, conf->sql, &env, op);
     gql_sql_resolvers(ctx, &resolvers);
     gql_execute_run(r->pool, op, &resolvers, NULL, &opts, res);
@@ -956,15 +959,10 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     opts.introspection = conf->introspection != 0;
     opts.max_depth = conf->max_depth != -1 ? conf->max_depth
                                            : DEFAULT_MAX_DEPTH;
-    opts.max_aliases = conf->max_aliases != -1 ? conf->max_aliases
-                                               : DEFAULT_MAX_ALIASES;
-    opts.max_root_fields = conf->max_root_fields != -1
-                           ? conf->max_root_fields : DEFAULT_MAX_ROOT_FIELDS;
-    opts.max_fields = conf->max_fields != -1 ? conf->max_fields
-                                             : DEFAULT_MAX_FIELDS;
-    opts.max_mutation_fields = conf->max_mutation_fields != -1
-                               ? conf->max_mutation_fields
-                               : DEFAULT_MAX_MUTATION_FIELDS;
+    opts.max_aliases = limit(conf, LIMIT_ALIASES);
+    opts.max_root_fields = limit(conf, LIMIT_ROOT_FIELDS);
+    opts.max_fields = limit(conf, LIMIT_FIELDS);
+    opts.max_mutation_fields = limit(conf, LIMIT_MUTATION_FIELDS);
     opts.cost = conf->cost;
     res.errors = gql_errors_make(r->pool);
     doc = gql_cache_prepare(graphql_doc_cache, r->pool, conf->schema, &opts,
@@ -1106,7 +1104,7 @@ static const command_rec graphql_cmds[] = {
                   "N: prepared documents each child keeps for requests that "
                   "send the same text again (default 128; 0: none)"),
     AP_INIT_TAKE1("GraphQLMaxCost", graphql_set_limit,
-                  (void *)APR_OFFSETOF(graphql_dir_conf, max_cost),
+                  (void *)LIMIT_COST,
                   RSRC_CONF | ACCESS_CONF,
                   "N: the costliest operation run, as the schema's cost "
                   "model counts (default 5000; 0: no limit)"),
@@ -1115,22 +1113,22 @@ static const command_rec graphql_cmds[] = {
                   "N: the items the cost model counts in a list the schema "
                   "does not size (default 100)"),
     AP_INIT_TAKE1("GraphQLMaxAliases", graphql_set_limit,
-                  (void *)APR_OFFSETOF(graphql_dir_conf, max_aliases),
+                  (void *)LIMIT_ALIASES,
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most aliases in an operation, fragments expanded "
                   "(default 30; 0: no limit)"),
     AP_INIT_TAKE1("GraphQLMaxRootFields", graphql_set_limit,
-                  (void *)APR_OFFSETOF(graphql_dir_conf, max_root_fields),
+                  (void *)LIMIT_ROOT_FIELDS,
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most root fields in an operation, fragments "
                   "expanded (default 20; 0: no limit)"),
     AP_INIT_TAKE1("GraphQLMaxFields", graphql_set_limit,
-                  (void *)APR_OFFSETOF(graphql_dir_conf, max_fields),
+                  (void *)LIMIT_FIELDS,
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most fields in an operation, fragments expanded "
                   "(default 2000; 0: no limit)"),
     AP_INIT_TAKE1("GraphQLMaxMutationFields", graphql_set_limit,
-                  (void *)APR_OFFSETOF(graphql_dir_conf, max_mutation_fields),
+                  (void *)LIMIT_MUTATION_FIELDS,
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most root fields in a mutation (default 5; 0: no "
                   "limit)"),

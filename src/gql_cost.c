@@ -100,14 +100,6 @@ static int left_out(walk_t *w, const apr_array_header_t *dirs)
     return 0;
 }
 
-static int is_list(const gql_tref_t *t)
-{
-    if (t->kind == GQL_TYPE_NON_NULL) {
-        t = t->of_type;
-    }
-    return t->kind == GQL_TYPE_LIST;
-}
-
 static int has_name(const apr_array_header_t *names, const char *name)
 {
     int i;
@@ -198,7 +190,7 @@ static apr_int64_t field_cost(walk_t *w, const gql_selection_t *s,
         inner.n = slice >= 0 ? slice : cf->assumed;
     }
     sub = set_cost(w, s->selection_set, rt, &inner, 0, level + 1);
-    if (is_list(f->type)) {
+    if (gql_cost_is_list(f->type)) {
         sub = mul(items(w, f, cf, sz, slice), sub);
     }
     return add(weight, sub);

@@ -34,6 +34,9 @@ struct gql_cost_model_t {
                                  * object and interface type */
 };
 
+/* Whether t is a list (perhaps non-null): what a list size sizes. */
+int gql_cost_is_list(const gql_tref_t *t);
+
 /* The model of f, or NULL (a meta-field: __typename, __schema, __type). */
 const gql_cost_field_t *gql_cost_field(const gql_cost_model_t *m,
                                        const gql_field_t *f);

@@ -127,7 +127,7 @@ static apr_array_header_t *strings(mc_t *c, const gql_value_t *v)
     return out;
 }
 
-static int is_list(const gql_tref_t *t)
+int gql_cost_is_list(const gql_tref_t *t)
 {
     if (t->kind == GQL_TYPE_NON_NULL) {
         t = t->of_type;
@@ -145,7 +145,7 @@ static int int_arg(const gql_field_t *f, const char *name)
                                                    const gql_input_value_t *);
 
         if (strcmp(a->name, name) == 0) {
-            return !is_list(a->type)
+            return !gql_cost_is_list(a->type)
                    && strcmp(gql_schema_named(a->type)->name, "Int") == 0;
         }
     }
@@ -159,7 +159,7 @@ static int list_field(const gql_type_t *t, const char *name)
                            ? apr_hash_get(t->field_index, name,
                                           APR_HASH_KEY_STRING) : NULL;
 
-    return f != NULL && is_list(f->type);
+    return f != NULL && gql_cost_is_list(f->type);
 }
 
 /* The names of a [String!] argument of @listSize: Int arguments of f
@@ -206,7 +206,7 @@ static void list_size(mc_t *c, const gql_field_t *f, const char *label,
     cf->assumed = count_arg(c, f->source, d, "assumedSize", label);
     cf->slicing = names(c, f, d, "slicingArguments", label, 1);
     cf->sized = names(c, f, d, "sizedFields", label, 0);
-    if (!is_list(f->type) && cf->sized == NULL) {
+    if (!gql_cost_is_list(f->type) && cf->sized == NULL) {
         fail(c, f->source, &d->loc, apr_psprintf(c->p, "@listSize on \"%s\" "
              "sizes nothing: the field returns no list and names no "
              "sizedFields.", label));

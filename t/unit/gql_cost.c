@@ -302,6 +302,9 @@ static void hackernews_costs(apr_pool_t *p)
         { "{ info }", 10 },
         { "{ feed(take: 10) { count links { id url description createdAt "
           "postedBy { name } } } }", 130 },
+        /* the README's worked example: exactly 730 */
+        { "{ feed(take: 10) { count links { url postedBy { name } votes "
+          "{ user { name } } } } }", 730 },
         { "{ feed(skip: 0, take: 50) { links { id url description createdAt"
           " postedBy { name } votes { user { name } } } } }", 4000 },
         { "{ feed(filter: \"apache\", orderBy: { createdAt: desc }, take: 1)"
