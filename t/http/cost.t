@@ -130,8 +130,9 @@ is(cost_of_last_request(), 10 + 10 + 2 * 10,
    '... counts GraphQLDefaultListSize items');
 my $q = 'query ($t: Int, $s: Boolean!) { feed(take: $t) { links { id '
         . 'postedBy @skip(if: $s) { name } } } }';
-my $r = gql_post('/hn/tight', { query => $q,
-                                variables => { t => 500, s => JSON::PP::true } },
+my $r = gql_post('/hn/tight',
+                 { query => $q,
+                   variables => { t => 500, s => JSON::PP::true } },
                  accept => GR);
 runs($r, json_body($r), 'a variable slicing argument, @skip known');
 is(cost_of_last_request(), 20, '... count as their values say');
@@ -159,7 +160,8 @@ refused($res, $body, [ 'ROOT_FIELD_LIMIT_EXCEEDED: The operation has 5 root '
                        . 'fields (fragments expanded), more than the limit '
                        . 'of 4.' ], '5 root fields, a fragment spread twice: '
                        . 'refused');
-($res, $body) = ask('/hn/tight', '{ __typename info ... { __typename info } }');
+($res, $body) = ask('/hn/tight',
+                    '{ __typename info ... { __typename info } }');
 runs($res, $body, '4 root fields at 4');
 
 my $fields = '{ feed(take: 0) { id %s } }';
