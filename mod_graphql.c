@@ -21,6 +21,13 @@
  *   GraphQLMaxTokens N             tokens a document may have (15000)
  *   GraphQLMaxResultSize BYTES     SQL result text per request (4 MiB)
  *   GraphQLDocumentCache N         prepared documents per child (128)
+ *   GraphQLMaxCost N               costliest operation run (default 5000)
+ *   GraphQLDefaultListSize N       items of a list the schema does not
+ *                                  size, for the cost (default 100)
+ *   GraphQLMaxAliases N            aliases per operation (default 30)
+ *   GraphQLMaxRootFields N         root fields per operation (default 20)
+ *   GraphQLMaxFields N             fields per operation (default 2000)
+ *   GraphQLMaxMutationFields N     root fields per mutation (default 5)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -45,6 +52,7 @@
 
 #include "gql_document.h"
 #include "gql_cache.h"
+#include "gql_cost.h"
 #include "gql_error.h"
 #include "gql_execute.h"
 #include "gql_graphiql.h"
@@ -76,6 +84,31 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * the response cost in memory at once (about ten times the text). */
 #define DEFAULT_MAX_RESULT (4 * 1024 * 1024)
 
+/* What an operation may ask for (gql_validate.h, gql_cost.h).  On the
+ * Hackernews schema GraphiQL's introspection query costs 1,777 and a
+ * feed page of 50 links with their posters and voters 3,520, while
+ * 2,000 aliases of a one-link page cost 40,000.  30 aliases, 20 root
+ * fields and 2,000 fields leave GraphiQL's query (230 fields) and a
+ * client's pages room; 5 root fields let a mutation do a few things at
+ * once. */
+
+/* ORDER LIMIT: limit_defaults[] follows it */
+enum {
+    LIMIT_COST,                 /* GraphQLMaxCost */
+    LIMIT_LIST_SIZE,            /* GraphQLDefaultListSize */
+    LIMIT_ALIASES,              /* GraphQLMaxAliases */
+    LIMIT_ROOT_FIELDS,          /* GraphQLMaxRootFields */
+    LIMIT_FIELDS,               /* GraphQLMaxFields */
+    LIMIT_MUTATION_FIELDS,      /* GraphQLMaxMutationFields */
+    NLIMITS
+};
+
+static const int limit_defaults[NLIMITS] = { 5000, 100, 30, 20, 2000, 5 };
+
+/* The cost of an accepted operation, for LogFormat's
+ * %{graphql-cost}n. */
+#define COST_NOTE "graphql-cost"
+
 /* The r->notes entry with the number of SQL statements a request ran, for
  * LogFormat's %{graphql-sql-statements}n. */
 #define STATEMENTS_NOTE "graphql-sql-statements"
@@ -96,15 +129,24 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * so that check_config can refuse to start without mod_dbd. */
 #define NEEDS_DBD_KEY "mod_graphql:needs-dbd"
 
-/* A schema of the cache, with the SQL stage's mapping of it. */
+/* A schema of the cache, with the SQL stage's mapping and the cost model
+ * of it. */
 typedef struct graphql_schema {
     const gql_schema_t *schema;
     const gql_sql_mapping_t *sql;
+    const gql_cost_model_t *cost;
 } graphql_schema;
+
+/* The directives every schema may use: the SQL mapping's, the cost
+ * model's. */
+static const gql_schema_vocab_t *const graphql_vocabs[] = {
+    &gql_sql_vocab, &gql_cost_vocab, NULL
+};
 
 typedef struct graphql_dir_conf {
     const gql_schema_t *schema;     /* NULL: unset */
     const gql_sql_mapping_t *sql;   /* the schema's */
+    const gql_cost_model_t *cost;   /* the schema's */
     const char *schema_files;       /* for log lines; NULL: unset */
     apr_off_t max_body;             /* -1: unset */
     int introspection;              /* -1: unset */
@@ -116,6 +158,8 @@ typedef struct graphql_dir_conf {
     int max_depth;                  /* -1: unset; 0: none */
     int max_tokens;                 /* -1: unset; 0: none */
     apr_int64_t max_result;         /* -1: unset; 0: none */
+    int limits[NLIMITS];            /* -1: unset; 0: none (but the list
+                                     * size, never 0) */
 } graphql_dir_conf;
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
@@ -140,6 +184,7 @@ static const char graphql_claimed[] = "claimed";
 static void *graphql_create_dir(apr_pool_t *p, char *dir)
 {
     graphql_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    int i;
 
     (void)dir;
     c->max_body = -1;
@@ -150,6 +195,9 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->max_depth = -1;
     c->max_tokens = -1;
     c->max_result = -1;
+    for (i = 0; i < NLIMITS; i++) {
+        c->limits[i] = -1;
+    }
     return c;
 }
 
@@ -157,9 +205,11 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
 {
     graphql_dir_conf *base = basev, *add = addv;
     graphql_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    int i;
 
     c->schema = add->schema ? add->schema : base->schema;
     c->sql = add->schema ? add->sql : base->sql;
+    c->cost = add->schema ? add->cost : base->cost;
     c->schema_files = add->schema ? add->schema_files : base->schema_files;
     c->max_body = add->max_body != -1 ? add->max_body : base->max_body;
     c->introspection = add->introspection != -1 ? add->introspection
@@ -176,7 +226,18 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                                           : base->max_tokens;
     c->max_result = add->max_result != -1 ? add->max_result
                                           : base->max_result;
+    for (i = 0; i < NLIMITS; i++) {
+        c->limits[i] = add->limits[i] != -1 ? add->limits[i]
+                                            : base->limits[i];
+    }
     return c;
+}
+
+/* The value of a limit here: set, or its default. */
+static int limit(const graphql_dir_conf *c, int which)
+{
+    return c->limits[which] != -1 ? c->limits[which]
+                                  : limit_defaults[which];
 }
 
 static apr_hash_t *schema_cache(apr_pool_t *pconf)
@@ -234,6 +295,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     graphql_schema *g;
     gql_schema_t *s;
     gql_sql_mapping_t *sql = NULL;
+    gql_cost_model_t *cost = NULL;
     int i;
 
     if (argc < 1) {
@@ -254,16 +316,22 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     if (g != NULL) {
         c->schema = g->schema;
         c->sql = g->sql;
+        c->cost = g->cost;
         return NULL;
     }
     errors = gql_errors_make(cmd->temp_pool);
-    s = gql_schema_load(cmd->pool, cmd->temp_pool, &gql_sql_vocab, files,
+    s = gql_schema_load(cmd->pool, cmd->temp_pool, graphql_vocabs, files,
                         argc, errors);
     if (s != NULL && errors->nelts == 0) {
         sql = gql_sql_compile(cmd->pool, cmd->temp_pool, s, errors);
+        /* checked even when the mapping is not, so that every problem
+         * is reported at once */
+        cost = gql_cost_compile(cmd->pool, cmd->temp_pool, s,
+                                sql ? gql_sql_runs_statement : NULL, sql,
+                                errors);
     }
     msg = report(cmd, errors);
-    if (sql == NULL) {
+    if (sql == NULL || cost == NULL) {
         return msg ? msg : "mod_graphql: the schema could not be loaded";
     }
     apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, cmd->pool);
@@ -274,6 +342,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     g = apr_palloc(cmd->pool, sizeof(*g));
     g->schema = c->schema = s;
     g->sql = c->sql = sql;
+    g->cost = c->cost = cost;
     apr_hash_set(cache, c->schema_files, APR_HASH_KEY_STRING, g);
     return NULL;
 }
@@ -415,6 +484,36 @@ static const char *graphql_set_max_result(cmd_parms *cmd, void *dconf,
     if (c->max_result == -1) {
         return apr_pstrcat(cmd->pool, "GraphQLMaxResultSize: value must be "
                            "a number of bytes >= 0 (0: no limit), not ",
+                           arg, NULL);
+    }
+    return NULL;
+}
+
+/* GraphQLMaxCost, GraphQLMaxAliases ...: a count from 0 (no limit), into
+ * the limit that cmd->info says (LIMIT_*). */
+static const char *graphql_set_limit(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    int *at = &((graphql_dir_conf *)dconf)->limits[(apr_uintptr_t)cmd->info];
+
+    *at = (int)number(arg, 0, INT_MAX);
+    if (*at == -1) {
+        return apr_psprintf(cmd->pool, "%s: value must be a number from 0 "
+                            "(no limit) to %d, not %s", cmd->cmd->name,
+                            INT_MAX, arg);
+    }
+    return NULL;
+}
+
+static const char *graphql_set_list_size(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    c->limits[LIMIT_LIST_SIZE] = (int)number(arg, 1, 1000000);
+    if (c->limits[LIMIT_LIST_SIZE] == -1) {
+        return apr_pstrcat(cmd->pool, "GraphQLDefaultListSize: value must "
+                           "be a number of items from 1 to 1000000, not ",
                            arg, NULL);
     }
     return NULL;
@@ -821,6 +920,7 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
 {
     graphql_req *q = apr_pcalloc(r->pool, sizeof(*q));
     gql_sql_env_t env;
+    gql_execute_opts_t opts;
     gql_resolvers_t resolvers;
     gql_sql_ctx_t *ctx;
     int st;
@@ -841,9 +941,17 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     env.max_result_size = (apr_size_t)(conf->max_result != -1
                                        ? conf->max_result
                                        : DEFAULT_MAX_RESULT);
+    opts.cost = conf->cost;
+    opts.list_size = limit(conf, LIMIT_LIST_SIZE);
+    opts.max_cost = limit(conf, LIMIT_COST);
     ctx = gql_sql_begin(r->pool, conf->schema, conf->sql, &env, op);
     gql_sql_resolvers(ctx, &resolvers);
-    gql_execute_run(r->pool, op, &resolvers, NULL, res);
+    gql_execute_run(r->pool, op, &resolvers, NULL, &opts, res);
+    if (res->has_data && res->cost >= 0) {
+        apr_table_setn(r->notes, COST_NOTE,
+                       apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
+                                    res->cost));
+    }
     st = gql_sql_finish(ctx, res);
     apr_table_setn(r->notes, STATEMENTS_NOTE,
                    apr_itoa(r->pool, gql_sql_statements(ctx)));
@@ -858,7 +966,7 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
                   gql_media_e media, const gql_request_t *req)
 {
     gql_validate_opts_t opts;
-    gql_result_t res = { NULL, NULL, 0 };
+    gql_result_t res = { NULL, NULL, 0, -1 };
     const gql_prepared_t *doc;
     gql_operation_t *op = NULL;
     json_object *claims;
@@ -874,6 +982,11 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
                                            : DEFAULT_MAX_DEPTH;
     opts.max_tokens = conf->max_tokens != -1 ? conf->max_tokens
                                              : DEFAULT_MAX_TOKENS;
+    opts.max_aliases = limit(conf, LIMIT_ALIASES);
+    opts.max_root_fields = limit(conf, LIMIT_ROOT_FIELDS);
+    opts.max_fields = limit(conf, LIMIT_FIELDS);
+    opts.max_mutation_fields = limit(conf, LIMIT_MUTATION_FIELDS);
+    opts.cost = conf->cost;
     res.errors = gql_errors_make(r->pool);
     doc = gql_cache_prepare(graphql_doc_cache, r->pool, conf->schema, &opts,
                             req->query, req->query_len, res.errors, &hit);
@@ -1017,6 +1130,35 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF,
                   "N: prepared documents each child keeps for requests that "
                   "send the same text again (default 128; 0: none)"),
+    AP_INIT_TAKE1("GraphQLMaxCost", graphql_set_limit,
+                  (void *)LIMIT_COST,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the costliest operation run, as the schema's cost "
+                  "model counts (default 5000; 0: no limit)"),
+    AP_INIT_TAKE1("GraphQLDefaultListSize", graphql_set_list_size, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the items the cost model counts in a list the schema "
+                  "does not size (default 100)"),
+    AP_INIT_TAKE1("GraphQLMaxAliases", graphql_set_limit,
+                  (void *)LIMIT_ALIASES,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the most aliases in an operation, fragments expanded "
+                  "(default 30; 0: no limit)"),
+    AP_INIT_TAKE1("GraphQLMaxRootFields", graphql_set_limit,
+                  (void *)LIMIT_ROOT_FIELDS,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the most root fields in an operation, fragments "
+                  "expanded (default 20; 0: no limit)"),
+    AP_INIT_TAKE1("GraphQLMaxFields", graphql_set_limit,
+                  (void *)LIMIT_FIELDS,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the most fields in an operation, fragments expanded "
+                  "(default 2000; 0: no limit)"),
+    AP_INIT_TAKE1("GraphQLMaxMutationFields", graphql_set_limit,
+                  (void *)LIMIT_MUTATION_FIELDS,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the most root fields in a mutation (default 5; 0: no "
+                  "limit)"),
     {NULL}
 };
 

@@ -72,7 +72,7 @@ static const char *slurp(apr_pool_t *p, const char *path)
  * parse, validate, execute (run + the response's JSON text), total. */
 static int once(apr_pool_t *p, const bench_t *b, double *times)
 {
-    gql_result_t res = { NULL, NULL, 0 };
+    gql_result_t res = { NULL, NULL, 0, -1 };
     const gql_prepared_t *prep;
     gql_operation_t *op = NULL;
     gql_error_t *err = NULL;
@@ -98,7 +98,7 @@ static int once(apr_pool_t *p, const bench_t *b, double *times)
     if (op == NULL) {
         return 0;
     }
-    gql_execute_run(p, op, NULL, b->root, &res);
+    gql_execute_run(p, op, NULL, b->root, NULL, &res);
     body = gql_json_response(p, res.errors, res.data, res.has_data);
     times[0] += t1 - t0;
     times[1] += t2 - t1;

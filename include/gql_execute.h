@@ -36,6 +36,7 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 #include <json-c/json.h>
+#include "gql_cost.h"
 #include "gql_document.h"
 #include "gql_schema.h"
 
@@ -48,7 +49,19 @@ typedef struct gql_result_t {
                                  * JSON null */
     int has_data;               /* 0: the request failed before execution
                                  * began and the response has no "data" */
+    apr_int64_t cost;           /* the operation's (gql_cost.h), or -1
+                                 * when it was not computed */
 } gql_result_t;
+
+/* What gql_execute_run() checks between coercing the variables and the
+ * first resolver. */
+typedef struct gql_execute_opts_t {
+    const gql_cost_model_t *cost;   /* the schema's; NULL: no cost */
+    apr_int64_t list_size;          /* items of a list the model does not
+                                     * size (GraphQLDefaultListSize) */
+    apr_int64_t max_cost;           /* > 0: a costlier operation does not
+                                     * start (GraphQLMaxCost) */
+} gql_execute_opts_t;
 
 /*
  * One batch: a field (one response key of one selection set) asked of
@@ -124,15 +137,20 @@ gql_operation_e gql_execute_kind(const gql_operation_t *op);
 
 /*
  * Execute op (gql_document_select()) into res: coerce op->variables
- * against its variable definitions, then run it with root_value as the
- * root fields' parent.  res->errors must be an error list, which the
- * executor appends to; it sets res->data and res->has_data.  On return
- * res->has_data is 1 unless the operation could not start (no root type
- * for its kind, a variable that cannot be used), in which case the
- * errors say why.  Everything is allocated in p, the request's pool.
+ * against its variable definitions, compute its cost when opts has a
+ * model (res->cost), then run it with root_value as the root fields'
+ * parent.  opts may be NULL (no cost).  res->errors must be an error
+ * list, which the executor appends to; it sets res->data, res->has_data
+ * and res->cost.  On return res->has_data is 1 unless the operation could
+ * not start (no root type for its kind, a variable that cannot be used,
+ * a cost over opts->max_cost: "The operation costs N, more than the limit
+ * of M.", extensions.code COST_LIMIT_EXCEEDED, and no resolver ran), in
+ * which case the errors say why.  Everything is allocated in p, the
+ * request's pool.
  */
 void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
                      const gql_resolvers_t *resolvers,
-                     json_object *root_value, gql_result_t *res);
+                     json_object *root_value,
+                     const gql_execute_opts_t *opts, gql_result_t *res);
 
 #endif /* GQL_EXECUTE_H */

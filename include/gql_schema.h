@@ -146,7 +146,8 @@ typedef struct gql_schema_t {
 
 /*
  * A vocabulary: directive definitions that a later stage brings to the
- * built-ins (the SQL mapping's, gql_sql.h), written in SDL.  They join
+ * built-ins (the SQL mapping's, gql_sql.h; the cost model's, gql_cost.h),
+ * written in SDL.  They join
  * the built-ins: the user's documents may apply them and may not define
  * them again.  When hidden, each is server_side: introspection shows
  * neither it nor the types that only its arguments use.  Static data;
@@ -161,14 +162,16 @@ typedef struct gql_schema_vocab_t {
 /*
  * Build and check a schema from parsed SDL documents (each with its
  * source set), in order: later documents may extend what earlier ones
- * define; vocab (NULL: none) is added to the built-ins.  Every problem
+ * define; vocabs (below) are added to the built-ins.  Every problem
  * found is appended to errors (each with source and location); checking
  * goes on after the first so that an administrator sees all of them at
  * once.  Returns the schema, in p, when errors gained nothing, else NULL.
- * Scratch memory comes from ptemp.
+ * Scratch memory comes from ptemp.  vocabs is a NULL-terminated list of
+ * vocabularies, added in its order (NULL: none); no two may define one
+ * name.
  */
 gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
-                               const gql_schema_vocab_t *vocab,
+                               const gql_schema_vocab_t *const *vocabs,
                                const gql_document_t *const *docs, int ndocs,
                                apr_array_header_t *errors);
 
@@ -178,7 +181,7 @@ gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
  * ("FILE: cannot read: ...", "FILE:3:7: Syntax Error: ...").
  */
 gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
-                              const gql_schema_vocab_t *vocab,
+                              const gql_schema_vocab_t *const *vocabs,
                               const char *const *files, int nfiles,
                               apr_array_header_t *errors);
 
@@ -203,6 +206,10 @@ const gql_field_t *gql_schema_field_def(const gql_schema_t *s,
                                         const char *name);
 const gql_directive_def_t *gql_schema_directive(const gql_schema_t *s,
                                                 const char *name);
+
+/* The named type under t's lists and non-nulls; NULL when t is NULL or
+ * names no type. */
+const gql_type_t *gql_schema_named(const gql_tref_t *t);
 
 /* The root type for an operation kind, or NULL when the schema has none. */
 const gql_type_t *gql_schema_root(const gql_schema_t *s, gql_operation_e op);

@@ -73,6 +73,11 @@ const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
  * only. */
 int gql_sql_needs_database(const gql_sql_mapping_t *m);
 
+/* Whether field f of m runs a statement of its own (@sql), as the cost
+ * model (gql_cost.h) asks: the form of gql_cost_statement_fn, with m as
+ * its baton. */
+int gql_sql_runs_statement(const void *m, const gql_field_t *f);
+
 typedef struct gql_sql_env_t {
     /* The connection (libpq's PGconn), acquired on first use; NULL when
      * the database is unavailable (then *why says what happened, for the

@@ -20,6 +20,9 @@
 #include "gql_ast.h"
 #include "gql_schema.h"
 
+/* The limits below count an operation with its fragments expanded, each
+ * spread as often as it is spread (counted in time linear in the
+ * document); 0 is no limit.  Their errors carry extensions.code. */
 typedef struct gql_validate_opts_t {
     int introspection;          /* 0: a __schema or __type field is an
                                  * error (GraphQLIntrospection Off) */
@@ -30,12 +33,25 @@ typedef struct gql_validate_opts_t {
                                  * past this many tokens (gql_document.h,
                                  * GraphQLMaxTokens); validation itself
                                  * does not read it */
+    int max_aliases;            /* fields with an alias: ALIAS_LIMIT_EXCEEDED
+                                 * (GraphQLMaxAliases) */
+    int max_root_fields;        /* root fields: ROOT_FIELD_LIMIT_EXCEEDED
+                                 * (GraphQLMaxRootFields) */
+    int max_fields;             /* all fields: FIELD_LIMIT_EXCEEDED
+                                 * (GraphQLMaxFields) */
+    int max_mutation_fields;    /* root fields of a mutation:
+                                 * MUTATION_FIELD_LIMIT_EXCEEDED
+                                 * (GraphQLMaxMutationFields) */
+    /* The schema's cost model (gql_cost.h), whose @oncePerRequest fields
+     * may appear once in an operation (ONCE_PER_REQUEST); NULL: none. */
+    const struct gql_cost_model_t *cost;
 } gql_validate_opts_t;
 
 /*
  * Validate doc against schema.  Appends every error found to errors (in
  * p) and returns how many it appended: 0 means the document is valid.
- * opts may be NULL (introspection allowed, no depth limit).  Scratch memory comes from p.
+ * opts may be NULL (introspection allowed, no limits).  Scratch memory
+ * comes from p.
  * The work is bounded on hostile documents (many fragments, deep nesting,
  * thousands of overlapping fields): near-linear, never exponential.
  */

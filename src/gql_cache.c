@@ -155,12 +155,17 @@ static char *make_key(apr_pool_t *p, const gql_schema_t *schema,
                       const gql_validate_opts_t *opts, const char *text,
                       apr_size_t len, apr_size_t *klen)
 {
-    char head[80];
-    int n = apr_snprintf(head, sizeof(head), "%pp %d %d %d\n",
-                         (void *)schema, opts ? opts->introspection : 1,
-                         opts ? opts->max_depth : 0,
-                         opts ? opts->max_tokens : 0);
-    char *key = apr_palloc(p, (apr_size_t)n + len + 1);
+    static const gql_validate_opts_t none = { .introspection = 1 };
+    char head[176], *key;
+    int n;
+
+    opts = opts ? opts : &none;
+    n = apr_snprintf(head, sizeof(head), "%pp %d %d %d %d %d %d %d %pp\n",
+                     (void *)schema, opts->introspection, opts->max_depth,
+                     opts->max_tokens, opts->max_aliases,
+                     opts->max_root_fields, opts->max_fields,
+                     opts->max_mutation_fields, (const void *)opts->cost);
+    key = apr_palloc(p, (apr_size_t)n + len + 1);
 
     memcpy(key, head, (apr_size_t)n);
     memcpy(key + n, text, len);

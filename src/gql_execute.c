@@ -815,9 +815,32 @@ static const char *run_root(run_t *x, const gql_type_t *root,
     return gql_writer_text(w);
 }
 
+/* Whether op may start at what it costs (res->cost): 0 with the error
+ * appended when it costs more than the limit. */
+static int affordable(apr_pool_t *p, const gql_operation_t *op,
+                      const gql_execute_opts_t *opts, json_object *vars,
+                      gql_result_t *res)
+{
+    gql_error_t *e;
+
+    if (opts == NULL || opts->cost == NULL) {
+        return 1;
+    }
+    res->cost = gql_cost_of(p, opts->cost, op, vars, opts->list_size);
+    if (opts->max_cost <= 0 || res->cost <= opts->max_cost) {
+        return 1;
+    }
+    e = gql_error_add(p, res->errors, &op->def->loc, "The operation costs %"
+                      APR_INT64_T_FMT ", more than the limit of %"
+                      APR_INT64_T_FMT ".", res->cost, opts->max_cost);
+    e->code = "COST_LIMIT_EXCEEDED";
+    return 0;
+}
+
 void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
                      const gql_resolvers_t *resolvers,
-                     json_object *root_value, gql_result_t *res)
+                     json_object *root_value,
+                     const gql_execute_opts_t *opts, gql_result_t *res)
 {
     const gql_schema_t *schema = op->doc->schema;
     const gql_type_t *root = gql_schema_root(schema, op->def->operation);
@@ -836,13 +859,15 @@ void gql_execute_run(apr_pool_t *p, const gql_operation_t *op,
     x.queue = apr_array_make(p, 16, sizeof(objset_t *));
     x.keeper = gql_json_keeper(p);
     res->data = NULL;
+    res->cost = -1;
     /* Variables are coerced here, not when the operation is selected, so
      * that the glue can refuse a mutation over GET (405) whatever its
      * variables hold. */
     x.variables = gql_coerce_variables(p, schema, op->def, op->variables,
                                        res->errors);
-    res->has_data = x.variables != NULL;
-    if (x.variables == NULL) {
+    res->has_data = x.variables != NULL
+                    && affordable(p, op, opts, x.variables, res);
+    if (!res->has_data) {
         return;
     }
     if (root == NULL) {

@@ -467,22 +467,25 @@ static int add_builtin(gql_build_t *c, const char *sdl, apr_size_t len,
     return 1;
 }
 
-/* The built-ins, then the vocabulary's definitions (NULL: none). */
-static int prelude(gql_build_t *c, const gql_schema_vocab_t *vocab)
+/* The built-ins, then each vocabulary's definitions (vocabs NULL: none). */
+static int prelude(gql_build_t *c, const gql_schema_vocab_t *const *vocabs)
 {
-    return add_builtin(c, builtin_sdl, sizeof(builtin_sdl) - 1,
-                       BUILTIN_SOURCE, 0)
-           && (vocab == NULL
-               || add_builtin(c, vocab->sdl, strlen(vocab->sdl),
-                              vocab->source, vocab->hidden));
+    int ok = add_builtin(c, builtin_sdl, sizeof(builtin_sdl) - 1,
+                         BUILTIN_SOURCE, 0);
+
+    for (; ok && vocabs != NULL && *vocabs != NULL; vocabs++) {
+        ok = add_builtin(c, (*vocabs)->sdl, strlen((*vocabs)->sdl),
+                         (*vocabs)->source, (*vocabs)->hidden);
+    }
+    return ok;
 }
 
-int gql_schema_gather(gql_build_t *c, const gql_schema_vocab_t *vocab,
+int gql_schema_gather(gql_build_t *c, const gql_schema_vocab_t *const *vocabs,
                       const gql_document_t *const *docs, int ndocs)
 {
     int i;
 
-    if (!prelude(c, vocab)) {
+    if (!prelude(c, vocabs)) {
         return 0;
     }
     for (i = 0; i < ndocs; i++) {

@@ -72,15 +72,12 @@ gql_error_t *gql_schema_fail(gql_build_t *c, const char *src,
 const gql_directive_t *gql_schema_find_dir(const apr_array_header_t *dirs,
                                            const char *name);
 
-/* The named type under t's lists and non-nulls; NULL when t is NULL or
- * names no type. */
-const gql_type_t *gql_schema_named(const gql_tref_t *t);
-
 /*
  * The builder (gql_schema.c), in the order gql_schema_build() calls it.
  *
- * gql_schema_gather: the built-in definitions, the vocabulary's (NULL:
- * none; gql_schema_vocab_t), then those of docs in
+ * gql_schema_gather: the built-in definitions, the vocabularies' (a
+ * NULL-terminated list, or NULL: none; gql_schema_vocab_t), then those of
+ * docs in
  * order, into c->bitems and c->items, and phase 1's indexes (c->btypes,
  * c->dirs, c->knownnames, ...).  Returns 0, with the error in c->errs,
  * when the built-ins do not parse.
@@ -92,7 +89,8 @@ const gql_type_t *gql_schema_named(const gql_tref_t *t);
  * on a schema that passed both phases (gql_schema_hide_directive() runs it
  * again).
  */
-int gql_schema_gather(gql_build_t *c, const gql_schema_vocab_t *vocab,
+int gql_schema_gather(gql_build_t *c,
+                      const gql_schema_vocab_t *const *vocabs,
                       const gql_document_t *const *docs, int ndocs);
 void gql_schema_make(gql_build_t *c);
 void gql_schema_map_types(gql_schema_t *s, apr_pool_t *tp);

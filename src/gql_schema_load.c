@@ -92,7 +92,7 @@ static void flush_errors(gql_build_t *c, const gql_document_t *const *docs,
 }
 
 gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
-                               const gql_schema_vocab_t *vocab,
+                               const gql_schema_vocab_t *const *vocabs,
                                const gql_document_t *const *docs, int ndocs,
                                apr_array_header_t *errors)
 {
@@ -113,7 +113,7 @@ gql_schema_t *gql_schema_build(apr_pool_t *p, apr_pool_t *ptemp,
     c->typedirs = apr_hash_make(ptemp);
     c->schemadirs = apr_hash_make(ptemp);
     c->tinfo = apr_hash_make(ptemp);
-    if (gql_schema_gather(c, vocab, docs, ndocs)) {
+    if (gql_schema_gather(c, vocabs, docs, ndocs)) {
         gql_schema_check_sdl(c);
     }
     if (c->errs->nelts == 0) {
@@ -157,7 +157,7 @@ static char *slurp(apr_pool_t *p, const char *file, apr_size_t *len,
 }
 
 gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
-                              const gql_schema_vocab_t *vocab,
+                              const gql_schema_vocab_t *const *vocabs,
                               const char *const *files, int nfiles,
                               apr_array_header_t *errors)
 {
@@ -189,6 +189,6 @@ gql_schema_t *gql_schema_load(apr_pool_t *p, apr_pool_t *ptemp,
             bad = 1;
         }
     }
-    return bad ? NULL : gql_schema_build(p, ptemp, vocab, docs, nfiles,
+    return bad ? NULL : gql_schema_build(p, ptemp, vocabs, docs, nfiles,
                                          errors);
 }

@@ -717,3 +717,10 @@ int gql_sql_needs_database(const gql_sql_mapping_t *m)
 {
     return m->needs_database;
 }
+
+int gql_sql_runs_statement(const void *m, const gql_field_t *f)
+{
+    const gql_sql_map_t *x = gql_sql_mapping_find(m, f);
+
+    return x != NULL && x->kind == GQL_MAP_SQL;
+}

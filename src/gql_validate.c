@@ -281,7 +281,8 @@ static const gql_vrule_fn rules[] = {
     gql_vunique_input_field_names,
     max_introspection_depth,
     no_schema_introspection,
-    max_depth                   /* ours, after graphql-js's */
+    max_depth,                  /* ours, after graphql-js's */
+    gql_vmax_counts
 };
 
 #define NRULES ((int)(sizeof(rules) / sizeof(rules[0])))
@@ -783,6 +784,10 @@ int gql_validate(apr_pool_t *p, const gql_schema_t *schema,
     c->introspection = opts == NULL || opts->introspection;
     c->max_depth = opts ? opts->max_depth : 0;
     c->depths = apr_hash_make(p);
+    if (opts != NULL) {
+        c->limits = *opts;
+    }
+    c->counts = apr_hash_make(p);
     c->trefs = apr_hash_make(p);
     c->op_names = apr_hash_make(p);
     c->fragments = apr_hash_make(p);

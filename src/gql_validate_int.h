@@ -109,6 +109,8 @@ typedef struct vctx_t {
     apr_hash_t *intro_exceeded;
     int max_depth;                      /* MaxDepth: 0 for none */
     apr_hash_t *depths;                 /* selection set -> its depth */
+    gql_validate_opts_t limits;         /* MaxCounts: opts or zeros */
+    apr_hash_t *counts;                 /* selection set -> its counts */
 } vctx_t;
 
 /* A variable used as a value, with the TypeInfo where it is used
@@ -187,5 +189,9 @@ int gql_vunique_input_field_names(vctx_t *c, const node_t *n, int leave);
 /* gql_validate_overlap.c: */
 int gql_voverlapping_fields_can_be_merged(vctx_t *c, const node_t *n,
                                           int leave);
+/* gql_validate_limits.c: ours, after graphql-js's: the aliases, root
+ * fields, fields and mutation fields of an operation, fragments
+ * expanded, against c->limits, and its @oncePerRequest fields. */
+int gql_vmax_counts(vctx_t *c, const node_t *n, int leave);
 
 #endif /* GQL_VALIDATE_INT_H */

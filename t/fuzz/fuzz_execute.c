@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     op = operation(p, schema, req->query, req->query_len, &opts,
                    req->operation_name, req->variables, &res);
     if (op != NULL) {
-        gql_execute_run(p, op, NULL, root, &res);
+        gql_execute_run(p, op, NULL, root, NULL, &res);
     }
     check(&res);
     gql_json_response(p, res.errors, res.data, res.has_data);

@@ -6,8 +6,12 @@
 # (file: and env:, too short, missing), GraphQLJWTLifetime and
 # GraphQLStatementTimeout with bad values, a schema that maps fields to SQL
 # without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
-# lines: each fails `apache2 -t`.  Runs `apache2 -t` on its own
-# configurations (t/scratch/config); starts no server.
+# lines: each fails `apache2 -t`; so do the cost and count directives
+# (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
+# GraphQLMaxRootFields, GraphQLMaxFields, GraphQLMaxMutationFields) with
+# bad values, and cost directives (@cost, @listSize) where they cannot
+# apply.  Runs `apache2 -t` on its own configurations (t/scratch/config);
+# starts no server.
 use strict;
 use warnings;
 use FindBin;
@@ -147,6 +151,60 @@ like($lines[0] // '', qr/^mod_graphql: \Q$bad_file\E:2:\d+: /,
      'the first names its file, line and column');
 like($lines[1] // '', qr/^mod_graphql: \Q$bad_file\E:3:\d+: /,
      'the second too');
+
+# The cost model's and the counts' directives (t/http/cost.t has them at
+# work): good values, then each with a bad one.
+($st, $err) = configtest($h, location(<<"EOC"));
+    GraphQLMaxCost 0
+    GraphQLDefaultListSize 1000000
+    GraphQLMaxAliases 2147483647
+    GraphQLMaxRootFields 1
+    GraphQLMaxFields 0
+    GraphQLMaxMutationFields 1
+EOC
+is($st, 0, 'the six cost and count directives with good values') or diag $err;
+for my $case (
+    [ 'GraphQLMaxCost -1', 'GraphQLMaxCost: value must be a number from 0 '
+      . '(no limit) to 2147483647, not -1' ],
+    [ 'GraphQLMaxAliases 2147483648', 'GraphQLMaxAliases: value must be a '
+      . 'number from 0 (no limit) to 2147483647, not 2147483648' ],
+    [ 'GraphQLMaxRootFields twenty', 'GraphQLMaxRootFields: value must be a '
+      . 'number from 0 (no limit) to 2147483647, not twenty' ],
+    [ 'GraphQLMaxFields 1.5', 'GraphQLMaxFields: value must be a number from '
+      . '0 (no limit) to 2147483647, not 1.5' ],
+    [ 'GraphQLMaxMutationFields 5x', 'GraphQLMaxMutationFields: value must '
+      . 'be a number from 0 (no limit) to 2147483647, not 5x' ],
+    [ 'GraphQLDefaultListSize 0', 'GraphQLDefaultListSize: value must be a '
+      . 'number of items from 1 to 1000000, not 0' ],
+) {
+    my ($line, $msg) = @$case;
+    ($st, $err) = configtest($h, location("    $line\n"));
+    isnt($st, 0, "$line: apache2 -t fails");
+    like($err, qr/\Q$msg\E$/m, "$line: the message names the value")
+        or diag $err;
+}
+
+# Cost directives where they cannot apply: FILE:LINE:COL each.
+$h->write_file('schema/badcost.graphql', <<'EOS');
+type Query {
+  a(s: String): [Int] @listSize(slicingArguments: ["s"])
+  b: Int @cost(weight: -1)
+  c: Int @listSize(assumedSize: 3)
+}
+EOS
+($st, $err) = configtest($h, location('', 'schema/badcost.graphql'));
+isnt($st, 0, 'cost directive errors: apache2 -t fails');
+my $cost_file = "$dir/schema/badcost.graphql";
+@lines = grep { /^mod_graphql: / } split /\n/, $err;
+is_deeply(\@lines, [
+    "mod_graphql: $cost_file:2:52: \@listSize(slicingArguments:) on "
+    . '"Query.a" names "s", which is no Int argument of the field.',
+    "mod_graphql: $cost_file:3:24: \@cost(weight:) on \"Query.b\" must be "
+    . 'at least 0, not -1.',
+    "mod_graphql: $cost_file:4:10: \@listSize on \"Query.c\" sizes nothing: "
+    . 'the field returns no list and names no sizedFields.',
+], 'cost directive errors: one line each, with file, line and column')
+    or diag $err;
 
 # graphql.conf.example is a working configuration: with its paths pointed
 # at this tree (modules, the schema, a secret), apache2 -t accepts it.

@@ -60,7 +60,8 @@ static int usable(apr_pool_t *parent, const gql_prepared_t *doc,
 static void test_hits(apr_pool_t *p, const gql_schema_t *s)
 {
     gql_cache_t *c = gql_cache_make(p, 8, 1024);
-    gql_validate_opts_t opts = { 1, 20, 0 }, other = { 0, 20, 0 };
+    gql_validate_opts_t opts = { .introspection = 1, .max_depth = 20 },
+                        other = { .introspection = 0, .max_depth = 20 };
     req_t a = ask(p, c, s, &opts, "query A { a }");
     req_t b;
 

@@ -54,7 +54,7 @@ static const char *echo(gql_resolve_t *b)
 static const char *run(apr_pool_t *parent, const gql_prepared_t *doc,
                        const char *name, const char *vars)
 {
-    gql_result_t res = { NULL, NULL, 0 };
+    gql_result_t res = { NULL, NULL, 0, -1 };
     gql_resolvers_t rs = { echo, NULL, NULL };
     json_object *root = gql_json_own(parent, json_tokener_parse(
         "{\"a\":1,\"t\":{\"x\":3,\"y\":4}}"));
@@ -68,7 +68,7 @@ static const char *run(apr_pool_t *parent, const gql_prepared_t *doc,
                              vars ? gql_json_own(p, json_tokener_parse(vars))
                                   : NULL, res.errors);
     if (op != NULL) {
-        gql_execute_run(p, op, &rs, root, &res);
+        gql_execute_run(p, op, &rs, root, NULL, &res);
     }
     out = apr_pstrdup(parent, gql_json_response(p, res.errors, res.data,
                                                 res.has_data));

@@ -54,7 +54,7 @@ static const char *execute(apr_pool_t *p, const gql_schema_t *s,
                                     opname, vars, &res);
 
     if (op != NULL) {
-        gql_execute_run(p, op, rs, root, &res);
+        gql_execute_run(p, op, rs, root, NULL, &res);
     }
     return gql_json_response(p, res.errors, res.data, res.has_data);
 }

@@ -403,7 +403,7 @@ static const char *execute(apr_pool_t *p, const gql_schema_t *s,
                    vars ? gql_json_own(p, json_tokener_parse(vars)) : NULL,
                    &res);
     if (op != NULL) {
-        gql_execute_run(p, op, &rs, NULL, &res);
+        gql_execute_run(p, op, &rs, NULL, NULL, &res);
     }
     return gql_json_response(p, res.errors, res.data, res.has_data);
 }

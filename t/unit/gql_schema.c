@@ -331,8 +331,12 @@ static gql_schema_t *with_vocab(apr_pool_t *p, const gql_schema_vocab_t *vocab,
     gql_error_t *err = NULL;
     const gql_document_t *doc = gql_parse(p, sdl, strlen(sdl), "t", &err);
 
+    const gql_schema_vocab_t *vocabs[2];
+
+    vocabs[0] = vocab;
+    vocabs[1] = NULL;
     *errors = gql_errors_make(p);
-    return doc ? gql_schema_build(p, p, vocab, &doc, 1, *errors) : NULL;
+    return doc ? gql_schema_build(p, p, vocabs, &doc, 1, *errors) : NULL;
 }
 
 static gql_schema_t *from_sdl(apr_pool_t *p, const char *sdl)

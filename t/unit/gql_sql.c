@@ -55,6 +55,8 @@ static void logline(void *baton, int is_error, const char *tag,
 static const char *compile(apr_pool_t *p, const char *source, const char *sdl,
                            gql_schema_t **out, gql_sql_mapping_t **maps)
 {
+    static const gql_schema_vocab_t *const vocabs[] = { &gql_sql_vocab,
+                                                        NULL };
     gql_sql_mapping_t *m = NULL;
     apr_array_header_t *errors = gql_errors_make(p);
     gql_error_t *err = NULL;
@@ -66,7 +68,7 @@ static const char *compile(apr_pool_t *p, const char *source, const char *sdl,
     if (doc == NULL) {
         return gql_error_format(p, err);
     }
-    s = gql_schema_build(p, p, &gql_sql_vocab, &doc, 1, errors);
+    s = gql_schema_build(p, p, vocabs, &doc, 1, errors);
     if (s != NULL) {
         m = gql_sql_compile(p, p, s, errors);
     }
@@ -361,7 +363,7 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     gql_sql_resolvers(c, &rs);
     sql_resolve = rs.field;
     rs.field = spy;
-    gql_execute_run(p, op, &rs, NULL, &res);
+    gql_execute_run(p, op, &rs, NULL, NULL, &res);
     o.status = gql_sql_finish(c, &res);
     o.statements = gql_sql_statements(c);
     o.body = gql_json_response(p, res.errors, res.data, res.has_data);

@@ -7,8 +7,9 @@
 # the server on a free port of 127.0.0.1, stops it by pid file and
 # SIGTERM, and removes what it made.  Works as root (children run as
 # nobody) and as a normal user.  Its access_log says, per request, the
-# X-Gql-Test header the client sent (GqlTest.pm sends one) and how many
-# SQL statements the request ran (%{graphql-sql-statements}n).
+# X-Gql-Test header the client sent (GqlTest.pm sends one), how many
+# SQL statements the request ran (%{graphql-sql-statements}n) and what
+# its operation cost (%{graphql-cost}n).
 package GqlHttpd;
 
 use strict;
@@ -125,7 +126,7 @@ LoadModule alias_module $mods/mod_alias.so
 ${dbd}LoadModule dbd_module $mods/mod_dbd.so
 LoadModule graphql_module $self->{module}
 
-LogFormat "%{X-Gql-Test}i %>s %{graphql-sql-statements}n %m %U %{graphql-document}n" gqltest
+LogFormat "%{X-Gql-Test}i %>s %{graphql-sql-statements}n %m %U %{graphql-document}n %{graphql-cost}n" gqltest
 CustomLog logs/access_log gqltest
 
 StartServers 1

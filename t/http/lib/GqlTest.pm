@@ -21,6 +21,7 @@ use GqlPg;
 
 our @EXPORT = qw(gql_post gql_get gql_request json_body qs url GR JSONT
                  sql_statements_of_last_request document_of_last_request
+                 cost_of_last_request
                  error_log_mark
                  error_log_since jwt_secret jwt_token psql stop_pg start_pg
                  bearer);
@@ -49,8 +50,9 @@ sub gql_request {
 }
 
 # The last request's access log line, split into its fields (label,
-# status, statements, method, path, document); httpd writes it after the
-# response: wait for it, 5 s at most.  Empty when it never came.
+# status, statements, method, path, document, cost); httpd writes it
+# after the response: wait for it, 5 s at most.  Empty when it never
+# came.
 sub last_log_fields {
     my $f = $ENV{GQL_ACCESS_LOG} || die "GQL_ACCESS_LOG is not set\n";
     my $until = time + 5;
@@ -79,6 +81,14 @@ sub sql_statements_of_last_request {
 sub document_of_last_request {
     my $d = (last_log_fields())[5];
     return defined $d && $d ne '-' ? $d : undef;
+}
+
+# What the last request's operation cost, as its access log line says;
+# undef when it has none ("-": refused or never run) or the line never
+# came.
+sub cost_of_last_request {
+    my $c = (last_log_fields())[6];
+    return defined $c && $c =~ /^\d+$/ ? $c : undef;
 }
 
 # error_log_mark() before requests, error_log_since($mark) after: the
