@@ -690,6 +690,21 @@ static int clean(void)
            && !PQisBusy(conn);
 }
 
+/* A mutation that fails with code: data null, none of the rows of ids
+ * there, the connection clean. */
+static void rolled_back(apr_pool_t *p, const char *mutation,
+                        const char *code, const char *ids)
+{
+    out_t o = run(p, mutation, NULL);
+
+    ok(strstr(o.body, code) && strstr(o.body, "\"data\":null"),
+       apr_psprintf(p, "a mutation that fails with %s: data null", code));
+    is_str(scalar(p, apr_psprintf(p, "SELECT count(*) FROM gt_parent WHERE "
+                                  "id IN (%s)", ids)), "0",
+           "and rolled back");
+    ok(clean(), "the connection is clean");
+}
+
 /* GraphQLRequestTimeout: the statement running at the deadline is
  * cancelled, no statement is sent after it. */
 static void test_deadline(apr_pool_t *p)
@@ -750,14 +765,9 @@ static void test_deadline(apr_pool_t *p)
     ok(clean(), "the connection is clean");
 
     deadline_ms = 300;
-    o = run(p, "mutation { add(id: 401, name: \"p401\") { id }"
-            " slowAdd(id: 402) { id } }", NULL);
+    rolled_back(p, "mutation { add(id: 401, name: \"p401\") { id }"
+                " slowAdd(id: 402) { id } }", "REQUEST_TIMEOUT", "401, 402");
     deadline_ms = 0;
-    ok(strstr(o.body, "REQUEST_TIMEOUT") && strstr(o.body, "\"data\":null"),
-       "a mutation that times out: data null");
-    is_str(scalar(p, "SELECT count(*) FROM gt_parent WHERE id IN (401, 402)"),
-           "0", "and rolled back");
-    ok(clean(), "the connection is clean");
 }
 
 /* GraphQLMaxStatements: the statement past it is not sent. */
@@ -795,15 +805,10 @@ static void test_statements(apr_pool_t *p)
     o = run(p, "{ parent(id: 4) { childCount } }", NULL);
     is_str(o.body, "{\"data\":{\"parent\":{\"childCount\":4}}}",
            "a joined statement counts once");
-    o = run(p, "mutation { a: add(id: 403, name: \"p403\") { id }"
-            " b: add(id: 404, name: \"p404\") { id } }", NULL);
+    rolled_back(p, "mutation { a: add(id: 403, name: \"p403\") { id }"
+                " b: add(id: 404, name: \"p404\") { id } }",
+                "STATEMENT_LIMIT_EXCEEDED", "403, 404");
     max_statements = 0;
-    ok(strstr(o.body, "STATEMENT_LIMIT_EXCEEDED")
-       && strstr(o.body, "\"data\":null"),
-       "a mutation past the limit: data null");
-    is_str(scalar(p, "SELECT count(*) FROM gt_parent WHERE id IN (403, 404)"),
-           "0", "and rolled back");
-    ok(clean(), "the connection is clean");
 }
 
 /* A failing statement of a query fails its own field only. */
