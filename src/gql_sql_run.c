@@ -272,7 +272,9 @@ static void await(gql_sql_ctx_t *c)
             expire(c, c->running ? c->running : "a statement", 1);
             return;
         }
-        pfd.fd = PQsocket(c->conn);
+        if ((pfd.fd = PQsocket(c->conn)) < 0) {
+            return;
+        }
         pfd.events = POLLIN;
         pfd.revents = 0;
         n = poll(&pfd, 1, (int)((left + 999) / 1000));
