@@ -796,7 +796,6 @@ static int read_body_in(request_rec *r, apr_off_t limit, body_clock *k,
     return OK;
 }
 
-/* The GraphQL request of a POST, or a response already sent. */
 /* 408: the body was not all there in time (the rest is not read: the
  * connection closes). */
 static int too_slow(request_rec *r, const graphql_dir_conf *conf,
@@ -818,6 +817,7 @@ static int too_slow(request_rec *r, const graphql_dir_conf *conf,
                                       request_timeout(conf)));
 }
 
+/* The GraphQL request of a POST, or a response already sent. */
 static int post_params(request_rec *r, graphql_dir_conf *conf,
                        gql_media_e media, apr_time_t deadline,
                        gql_request_t **req)
