@@ -28,6 +28,9 @@
  *   GraphQLMaxRootFields N         root fields per operation (default 20)
  *   GraphQLMaxFields N             fields per operation (default 2000)
  *   GraphQLMaxMutationFields N     root fields per mutation (default 5)
+ *   GraphQLRequestTimeout MS       request start to last byte (3 times
+ *                                  the statement timeout)
+ *   GraphQLMaxStatements N         SQL statements per request (100)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -83,6 +86,12 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * rows of a typical page, yet far from what json-c's trees of it and
  * the response cost in memory at once (about ten times the text). */
 #define DEFAULT_MAX_RESULT (4 * 1024 * 1024)
+/* A request may last this many statement timeouts: room for a few slow
+ * statements, while one that runs many quick ones is still bounded. */
+#define REQUEST_TIMEOUTS 3
+/* Statements per request: the Hackernews API's largest useful queries
+ * run fewer than 10; 100 of the quick ones take a few tens of ms. */
+#define DEFAULT_MAX_STATEMENTS 100
 
 /* What an operation may ask for (gql_validate.h, gql_cost.h).  On the
  * Hackernews schema GraphiQL's introspection query costs 1,777 and a
@@ -160,6 +169,8 @@ typedef struct graphql_dir_conf {
     apr_int64_t max_result;         /* -1: unset; 0: none */
     int limits[NLIMITS];            /* -1: unset; 0: none (but the list
                                      * size, never 0) */
+    int request_timeout;            /* -1: unset; 0: none */
+    int max_statements;             /* -1: unset; 0: none */
 } graphql_dir_conf;
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
@@ -198,6 +209,8 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     for (i = 0; i < NLIMITS; i++) {
         c->limits[i] = -1;
     }
+    c->request_timeout = -1;
+    c->max_statements = -1;
     return c;
 }
 
@@ -230,6 +243,10 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
         c->limits[i] = add->limits[i] != -1 ? add->limits[i]
                                             : base->limits[i];
     }
+    c->request_timeout = add->request_timeout != -1 ? add->request_timeout
+                                                    : base->request_timeout;
+    c->max_statements = add->max_statements != -1 ? add->max_statements
+                                                  : base->max_statements;
     return c;
 }
 
@@ -433,16 +450,37 @@ static const char *graphql_set_jwt_lifetime(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
-static const char *graphql_set_statement_timeout(cmd_parms *cmd, void *dconf,
-                                                 const char *arg)
-{
-    graphql_dir_conf *c = dconf;
+/* A directive of a whole number from 0 to INT_MAX (its command_rec's
+ * cmd_data, as ap_set_int_slot's): where it goes in graphql_dir_conf, and
+ * what the number counts, for the message. */
+typedef struct graphql_int_slot {
+    apr_size_t offset;
+    const char *what;
+} graphql_int_slot;
 
-    c->statement_timeout = (int)number(arg, 0, INT_MAX);
-    if (c->statement_timeout == -1) {
-        return apr_pstrcat(cmd->pool, "GraphQLStatementTimeout: value must "
-                           "be a number of milliseconds >= 0 (0: none), not ",
-                           arg, NULL);
+static const graphql_int_slot graphql_statement_timeout_slot = {
+    APR_OFFSETOF(graphql_dir_conf, statement_timeout),
+    "milliseconds >= 0 (0: none)"
+};
+static const graphql_int_slot graphql_request_timeout_slot = {
+    APR_OFFSETOF(graphql_dir_conf, request_timeout),
+    "milliseconds >= 0 (0: none)"
+};
+static const graphql_int_slot graphql_max_statements_slot = {
+    APR_OFFSETOF(graphql_dir_conf, max_statements),
+    "statements >= 0 (0: no limit)"
+};
+
+static const char *graphql_set_int(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    const graphql_int_slot *slot = cmd->info;
+    int *out = (int *)((char *)dconf + slot->offset);
+
+    *out = (int)number(arg, 0, INT_MAX);
+    if (*out == -1) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": value must be a "
+                           "number of ", slot->what, ", not ", arg, NULL);
     }
     return NULL;
 }
@@ -721,14 +759,101 @@ static int too_large(request_rec *r, gql_media_e media, apr_off_t limit)
                                       " bytes.", limit));
 }
 
+/* GraphQLStatementTimeout and GraphQLRequestTimeout as they apply, in
+ * milliseconds (0: none). */
+static int statement_timeout(const graphql_dir_conf *conf)
+{
+    return conf->statement_timeout != -1 ? conf->statement_timeout
+                                         : DEFAULT_STATEMENT_TIMEOUT;
+}
+
+static int request_timeout(const graphql_dir_conf *conf)
+{
+    apr_int64_t ms = conf->request_timeout != -1 ? conf->request_timeout
+                     : (apr_int64_t)REQUEST_TIMEOUTS
+                       * statement_timeout(conf);
+
+    return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* When the request must be over: its start (the request line read) and
+ * GraphQLRequestTimeout; 0 when there is no limit. */
+static apr_time_t deadline_of(const request_rec *r,
+                              const graphql_dir_conf *conf)
+{
+    int ms = request_timeout(conf);
+
+    return ms ? r->request_time + apr_time_from_msec(ms) : 0;
+}
+
+static int is_past(apr_time_t deadline)
+{
+    return deadline && apr_time_now() >= deadline;
+}
+
+/* The body's reads wait no longer than the deadline: the socket's
+ * timeout (the connection's Timeout, or mod_reqtimeout's narrower one,
+ * which it takes from the socket at each read) is cut to what is left
+ * before each read, and given back after the body.  Only a connection's
+ * own socket: an HTTP/2 stream's connection has none of its own. */
+typedef struct body_clock {
+    apr_time_t deadline;        /* 0: none */
+    apr_socket_t *sock;         /* NULL: not narrowed */
+    apr_interval_time_t saved;
+} body_clock;
+
+/* 0 when the deadline has passed. */
+static int body_clock_set(body_clock *k)
+{
+    apr_interval_time_t left = k->deadline - apr_time_now();
+
+    if (k->deadline == 0) {
+        return 1;
+    }
+    if (left <= 0) {
+        return 0;
+    }
+    /* A millisecond more: the wait counts whole milliseconds, rounded
+     * down, and a read that times out must find the deadline passed. */
+    left += apr_time_from_msec(1);
+    if (k->sock != NULL && (k->saved < 0 || left < k->saved)) {
+        apr_socket_timeout_set(k->sock, left);
+    }
+    return 1;
+}
+
+static int read_body_in(request_rec *r, apr_off_t limit, body_clock *k,
+                        char **body, apr_size_t *len);
+
 /*
- * Read the whole body, at most limit bytes.  Content-Length is checked
- * first for an early 413; a chunked body is counted as it arrives.
- * Returns OK, HTTP_REQUEST_ENTITY_TOO_LARGE, or another status from the
- * input filters.
+ * Read the whole body, at most limit bytes, by the deadline (0: none).
+ * Content-Length is checked first for an early 413; a chunked body is
+ * counted as it arrives.  Returns OK, HTTP_REQUEST_ENTITY_TOO_LARGE,
+ * HTTP_REQUEST_TIME_OUT (the deadline passed, or mod_reqtimeout's
+ * limits), or another status from the input filters.
  */
-static int read_body(request_rec *r, apr_off_t limit, char **body,
-                     apr_size_t *len)
+static int read_body(request_rec *r, apr_off_t limit, apr_time_t deadline,
+                     char **body, apr_size_t *len)
+{
+    body_clock k;
+    int st;
+
+    k.deadline = deadline;
+    k.sock = deadline && r->connection->master == NULL
+             ? ap_get_conn_socket(r->connection) : NULL;
+    if (k.sock != NULL && apr_socket_timeout_get(k.sock, &k.saved)
+                          != APR_SUCCESS) {
+        k.sock = NULL;
+    }
+    st = read_body_in(r, limit, &k, body, len);
+    if (k.sock != NULL) {
+        apr_socket_timeout_set(k.sock, k.saved);
+    }
+    return st == OK && is_past(deadline) ? HTTP_REQUEST_TIME_OUT : st;
+}
+
+static int read_body_in(request_rec *r, apr_off_t limit, body_clock *k,
+                        char **body, apr_size_t *len)
 {
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
     apr_bucket_brigade *bb;
@@ -746,12 +871,16 @@ static int read_body(request_rec *r, apr_off_t limit, char **body,
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
     while (!seen_eos) {
         apr_bucket *b;
-        apr_status_t rv = ap_get_brigade(r->input_filters, bb,
-                                         AP_MODE_READBYTES, APR_BLOCK_READ,
-                                         HUGE_STRING_LEN);
+        apr_status_t rv;
 
+        if (!body_clock_set(k)) {
+            return HTTP_REQUEST_TIME_OUT;
+        }
+        rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
+                            APR_BLOCK_READ, HUGE_STRING_LEN);
         if (rv != APR_SUCCESS) {
-            return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+            return is_past(k->deadline) ? HTTP_REQUEST_TIME_OUT
+                   : ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
         }
         for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
              b = APR_BUCKET_NEXT(b)) {
@@ -787,9 +916,31 @@ static int read_body(request_rec *r, apr_off_t limit, char **body,
     return OK;
 }
 
+/* 408: the body was not all there in time (the rest is not read: the
+ * connection closes). */
+static int too_slow(request_rec *r, const graphql_dir_conf *conf,
+                    gql_media_e media, apr_time_t deadline)
+{
+    r->connection->keepalive = AP_CONN_CLOSE;
+    if (!is_past(deadline)) {           /* mod_reqtimeout's limits */
+        return request_error(r, HTTP_REQUEST_TIME_OUT, media,
+                             "The request body did not arrive in time.");
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00012: the request "
+                  "passed GraphQLRequestTimeout (%d ms) while its body was "
+                  "read", request_timeout(conf));
+    return request_error(r, HTTP_REQUEST_TIME_OUT, media,
+                         apr_psprintf(r->pool, "The request body did not "
+                                      "arrive in time: a request may take "
+                                      "at most %d ms "
+                                      "(GraphQLRequestTimeout).",
+                                      request_timeout(conf)));
+}
+
 /* The GraphQL request of a POST, or a response already sent. */
 static int post_params(request_rec *r, graphql_dir_conf *conf,
-                       gql_media_e media, gql_request_t **req)
+                       gql_media_e media, apr_time_t deadline,
+                       gql_request_t **req)
 {
     apr_off_t limit = conf->max_body != -1 ? conf->max_body
                                             : DEFAULT_MAX_BODY;
@@ -804,9 +955,12 @@ static int post_params(request_rec *r, graphql_dir_conf *conf,
                              "Unsupported media type: a GraphQL POST must "
                              "have Content-Type: application/json.");
     }
-    st = read_body(r, limit, &body, &len);
+    st = read_body(r, limit, deadline, &body, &len);
     if (st == HTTP_REQUEST_ENTITY_TOO_LARGE) {
         return too_large(r, media, limit);
+    }
+    if (st == HTTP_REQUEST_TIME_OUT) {
+        return too_slow(r, conf, media, deadline);
     }
     if (st != OK) {
         return st;
@@ -864,19 +1018,41 @@ static void graphql_log(void *baton, int is_error, const char *tag,
                   "%s: %s", tag, message);
 }
 
+/* A response of one GraphQL error with extensions.code, and no data. */
+static int coded_error(request_rec *r, int status, gql_media_e media,
+                       const char *code, const char *message)
+{
+    apr_array_header_t *errors = gql_errors_make(r->pool);
+    gql_error_t *e = gql_error_add(r->pool, errors, NULL, "%s", message);
+
+    e->code = code;
+    return respond(r, status, media, gql_json_response(r->pool, errors,
+                                                       NULL, 0));
+}
+
 /* 401 with a GraphQL errors body: a token was sent and is not good.  A
  * bad token is never taken for no token. */
 static int unauthenticated(request_rec *r, gql_media_e media,
                            const char *why)
 {
-    apr_array_header_t *errors = gql_errors_make(r->pool);
-    gql_error_t *e = gql_error_add(r->pool, errors, NULL, "%s", why);
-
-    e->code = "UNAUTHENTICATED";
     apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                    "Bearer error=\"invalid_token\"");
-    return respond(r, HTTP_UNAUTHORIZED, media,
-                   gql_json_response(r->pool, errors, NULL, 0));
+    return coded_error(r, HTTP_UNAUTHORIZED, media, "UNAUTHENTICATED", why);
+}
+
+/* 503: the deadline passed before the first field ran (reading the body
+ * and preparing the document took the whole time). */
+static int too_late(request_rec *r, const graphql_dir_conf *conf,
+                    gql_media_e media)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00013: the request "
+                  "passed GraphQLRequestTimeout (%d ms) before it ran",
+                  request_timeout(conf));
+    return coded_error(r, HTTP_SERVICE_UNAVAILABLE, media, "REQUEST_TIMEOUT",
+                       apr_psprintf(r->pool, "The request took longer than "
+                                    "its limit of %d ms "
+                                    "(GraphQLRequestTimeout).",
+                                    request_timeout(conf)));
 }
 
 /* The verified claims of the caller into *claims (NULL: anonymous), or
@@ -916,7 +1092,7 @@ static const char *caller(request_rec *r, const graphql_dir_conf *conf,
  * pgsql). */
 static int run(request_rec *r, const graphql_dir_conf *conf,
                const gql_operation_t *op, json_object *claims,
-               gql_result_t *res)
+               apr_time_t deadline, gql_result_t *res)
 {
     graphql_req *q = apr_pcalloc(r->pool, sizeof(*q));
     gql_sql_env_t env;
@@ -935,9 +1111,17 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     env.jwt_secret_len = conf->jwt_key_len;
     env.jwt_lifetime = conf->jwt_lifetime != -1 ? conf->jwt_lifetime
                                                 : DEFAULT_JWT_LIFETIME;
-    env.statement_timeout_ms = conf->statement_timeout != -1
-                               ? conf->statement_timeout
-                               : DEFAULT_STATEMENT_TIMEOUT;
+    /* No one statement outlives the request's limit: a backstop for the
+     * cancel at the deadline. */
+    env.statement_timeout_ms = statement_timeout(conf);
+    env.request_timeout_ms = request_timeout(conf);
+    if (env.request_timeout_ms && (env.statement_timeout_ms == 0
+        || env.request_timeout_ms < env.statement_timeout_ms)) {
+        env.statement_timeout_ms = env.request_timeout_ms;
+    }
+    env.deadline = deadline;
+    env.max_statements = conf->max_statements != -1 ? conf->max_statements
+                                                    : DEFAULT_MAX_STATEMENTS;
     env.max_result_size = (apr_size_t)(conf->max_result != -1
                                        ? conf->max_result
                                        : DEFAULT_MAX_RESULT);
@@ -963,7 +1147,8 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
  * document did not parse or validate, or no operation could be run) is
  * 400; under application/json it is 200, as GraphQL over HTTP says. */
 static int answer(request_rec *r, const graphql_dir_conf *conf,
-                  gql_media_e media, const gql_request_t *req)
+                  gql_media_e media, apr_time_t deadline,
+                  const gql_request_t *req)
 {
     gql_validate_opts_t opts;
     gql_result_t res = { NULL, NULL, 0, -1 };
@@ -1003,8 +1188,11 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
                          "POST request.",
                          gql_operation_names[gql_execute_kind(op)]));
     }
+    if (op != NULL && is_past(deadline)) {
+        return too_late(r, conf, media);
+    }
     if (op != NULL) {
-        st = run(r, conf, op, claims, &res);
+        st = run(r, conf, op, claims, deadline, &res);
     }
     failed = !res.has_data && media == GQL_MEDIA_GRAPHQL_RESPONSE;
     if (st == 0) {
@@ -1019,6 +1207,7 @@ static int graphql_handler(request_rec *r)
     graphql_dir_conf *conf;
     gql_request_t *req = NULL;
     gql_media_e media;
+    apr_time_t deadline;
     const char *msg;
     int st;
 
@@ -1050,8 +1239,9 @@ static int graphql_handler(request_rec *r)
                              "application/graphql-response+json or "
                              "application/json.");
     }
+    deadline = deadline_of(r, conf);
     if (r->method_number == M_POST) {
-        st = post_params(r, conf, media, &req);
+        st = post_params(r, conf, media, deadline, &req);
         if (req == NULL) {
             return st;
         }
@@ -1062,7 +1252,7 @@ static int graphql_handler(request_rec *r)
             return request_error(r, st, media, msg);
         }
     }
-    return answer(r, conf, media, req);
+    return answer(r, conf, media, deadline, req);
 }
 
 static void graphql_hooks(apr_pool_t *p)
@@ -1106,8 +1296,9 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "SECONDS: how long tokens issued by @jwt fields are valid "
                   "(default 604800, 7 days)"),
-    AP_INIT_TAKE1("GraphQLStatementTimeout", graphql_set_statement_timeout,
-                  NULL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("GraphQLStatementTimeout", graphql_set_int,
+                  (void *)&graphql_statement_timeout_slot,
+                  RSRC_CONF | ACCESS_CONF,
                   "MILLISECONDS: the statement_timeout of every SQL "
                   "statement (default 5000; 0: none)"),
     AP_INIT_FLAG("GraphQLGraphiQL", graphql_set_graphiql, NULL,
@@ -1126,6 +1317,17 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "BYTES: the most JSON text one request's SQL statements "
                   "may return (default 4194304; 0: no limit)"),
+    AP_INIT_TAKE1("GraphQLRequestTimeout", graphql_set_int,
+                  (void *)&graphql_request_timeout_slot,
+                  RSRC_CONF | ACCESS_CONF,
+                  "MILLISECONDS: the longest a request may take, from its "
+                  "start to its last byte (default 3 times "
+                  "GraphQLStatementTimeout; 0: none)"),
+    AP_INIT_TAKE1("GraphQLMaxStatements", graphql_set_int,
+                  (void *)&graphql_max_statements_slot,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: the most SQL statements one request may run (default "
+                  "100; 0: no limit)"),
     AP_INIT_TAKE1("GraphQLDocumentCache", graphql_set_doc_cache, NULL,
                   RSRC_CONF,
                   "N: prepared documents each child keeps for requests that "

@@ -22,8 +22,9 @@
  * so a connection never goes back to mod_dbd's pool inside one (that
  * cleanup runs before the release that ap_dbd_acquire registered).
  * Field errors carry extensions.code: UNAUTHENTICATED, DATABASE_UNAVAILABLE,
- * RESULT_TOO_LARGE, BAD_USER_INPUT (a list nested too deeply),
- * INTERNAL_SERVER_ERROR or an @sqlError's code.  Log tags, one per
+ * RESULT_TOO_LARGE, REQUEST_TIMEOUT, STATEMENT_LIMIT_EXCEEDED,
+ * BAD_USER_INPUT (a list nested too deeply), INTERNAL_SERVER_ERROR or an
+ * @sqlError's code.  Log tags, one per
  * call site: GQL00003 (a pooled connection the server closed,
  * reconnected), GQL00030 (a statement failed: field, SQLSTATE, driver
  * text), GQL00031 (database unavailable), GQL00032 (BEGIN failed),
@@ -34,7 +35,9 @@
  * GraphQLMaxResultSize), GQL00039 (ROLLBACK TO SAVEPOINT failed),
  * GQL00040 and GQL00041 (setting the session's statement_timeout or
  * generic plans failed), GQL00042 (SAVEPOINT failed), GQL00043 (a COMMIT
- * that went with a query's last statement failed).
+ * that went with a query's last statement failed), GQL00050 (a request
+ * passed its deadline, at info level), GQL00051 (a request reached
+ * its statement limit, at info level).
  */
 
 #ifndef GQL_SQL_H
@@ -101,6 +104,18 @@ typedef struct gql_sql_env_t {
      * past it the field fails with RESULT_TOO_LARGE and no further
      * statement runs.  0: no limit. */
     apr_size_t max_result_size;
+    /* When the request must be over (apr_time_now()'s clock): no
+     * statement is sent after it, and one still running then is
+     * cancelled; waiting for results polls the connection no longer
+     * than until then.  Those fields, and every later SQL field, fail
+     * with REQUEST_TIMEOUT.  0: none. */
+    apr_time_t deadline;
+    int request_timeout_ms;         /* what deadline came from, to say */
+    /* The statements a request may run, counted as gql_sql_statements()
+     * counts them; the field whose statement would pass it runs nothing
+     * and fails with STATEMENT_LIMIT_EXCEEDED, as does every later SQL
+     * field.  0: no limit. */
+    int max_statements;
 } gql_sql_env_t;
 
 typedef struct gql_sql_ctx_t gql_sql_ctx_t;

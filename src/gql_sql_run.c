@@ -25,6 +25,8 @@
  * what a rolled-back statement prepared stays prepared, and remembered.
  */
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_hash.h>
@@ -80,6 +82,9 @@ struct gql_sql_ctx_t {
     int retried;                /* a statement was run again after 26000 */
     apr_size_t bytes;           /* JSON text the statements returned */
     int over;                   /* bytes passed env.max_result_size */
+    int late;                   /* env.deadline passed: no statement more */
+    const char *running;        /* the label of the last statement sent */
+    int capped;                 /* env.max_statements reached */
 };
 
 static void note(gql_sql_ctx_t *c, int is_error, const char *tag,
@@ -202,12 +207,101 @@ static int send_begin(gql_sql_ctx_t *c)
     return ok;
 }
 
+/* ---- the deadline --------------------------------------------------
+ *
+ * Results are waited for the way PQgetResult would wait (poll, then
+ * read), but no later than env.deadline: a result already read costs no
+ * system call, one on its way costs the poll and the read that libpq
+ * would have made.  When the deadline passes first, the backend is asked
+ * to cancel its statement and the request is late: whatever comes back
+ * after that (the cancel's error, or the rows of a statement that ended
+ * just then) is read to the end with libpq's own wait, so that the
+ * pipeline and the transaction end as they do after any failure, and is
+ * dropped; no statement is sent after it.
+ */
+
+/* The backend stops what it runs (its error reads SQLSTATE 57014). */
+static void cancel(gql_sql_ctx_t *c)
+{
+    PGcancel *k = PQgetCancel(c->conn);
+    char err[256];
+
+    if (k != NULL) {
+        PQcancel(k, err, sizeof(err));
+        PQfreeCancel(k);
+    }
+}
+
+/* The request is late (once): the log says which field found out. */
+static void expire(gql_sql_ctx_t *c, const char *label, int running)
+{
+    if (c->late) {
+        return;
+    }
+    c->late = 1;
+    note(c, 0, "GQL00050", apr_psprintf(c->p, "%s: the request passed "
+                                        "GraphQLRequestTimeout (%d ms)%s",
+                                        label, c->env.request_timeout_ms,
+                                        running ? ": its statement was "
+                                        "cancelled" : ": no statement "
+                                        "sent"));
+}
+
+/* Whether the deadline has passed (it is then late). */
+static int past(gql_sql_ctx_t *c, const char *label)
+{
+    if (!c->late && c->env.deadline
+        && apr_time_now() >= c->env.deadline) {
+        expire(c, label, 0);
+    }
+    return c->late;
+}
+
+/* Until the next result can be read without blocking, or the deadline
+ * passes (then the statement is cancelled), or the connection fails
+ * (PQgetResult then says so). */
+static void await(gql_sql_ctx_t *c)
+{
+    while (PQisBusy(c->conn)) {
+        apr_interval_time_t left = c->env.deadline - apr_time_now();
+        struct pollfd pfd;
+        int n;
+
+        if (left <= 0) {
+            cancel(c);
+            expire(c, c->running ? c->running : "a statement", 1);
+            return;
+        }
+        if ((pfd.fd = PQsocket(c->conn)) < 0) {
+            return;
+        }
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        n = poll(&pfd, 1, (int)((left + 999) / 1000));
+        if (n < 0 && errno != EINTR) {
+            return;
+        }
+        if (n > 0 && !PQconsumeInput(c->conn)) {
+            return;
+        }
+    }
+}
+
+/* PQgetResult, bounded by the deadline until it passes. */
+static PGresult *next(gql_sql_ctx_t *c)
+{
+    if (c->env.deadline && !c->late) {
+        await(c);
+    }
+    return PQgetResult(c->conn);
+}
+
 /* One command's result in the pipeline: 1 when it succeeded (*aborted
  * set, when not NULL, if it was skipped after an earlier failure). */
 static int command_ok(gql_sql_ctx_t *c, const char *tag, const char *what,
                       int *aborted)
 {
-    PGresult *r = PQgetResult(c->conn);
+    PGresult *r = next(c);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 
     if (r == NULL) {
@@ -221,7 +315,7 @@ static int command_ok(gql_sql_ctx_t *c, const char *tag, const char *what,
                                      why(c, r)));
     }
     PQclear(r);
-    while ((r = PQgetResult(c->conn)) != NULL) {
+    while ((r = next(c)) != NULL) {
         PQclear(r);
     }
     return ok;
@@ -237,7 +331,7 @@ static int begun(gql_sql_ctx_t *c)
 
         ok = command_ok(c, "GQL00040", "SET statement_timeout", NULL);
         ok = command_ok(c, "GQL00041", "SET plan_cache_mode", NULL) && ok;
-        r = PQgetResult(c->conn);           /* their sync */
+        r = next(c);                        /* their sync */
         PQclear(r);
         c->k->timeout_ms = ok ? c->env.statement_timeout_ms : -1;
     }
@@ -259,7 +353,7 @@ static void end_pipeline(gql_sql_ctx_t *c)
     while (nulls < 2) {
         ExecStatusType st;
 
-        if ((r = PQgetResult(c->conn)) == NULL) {
+        if ((r = next(c)) == NULL) {
             nulls++;
             continue;
         }
@@ -317,10 +411,17 @@ int gql_sql_finish(gql_sql_ctx_t *c, gql_result_t *res)
         gql_error_add(c->p, res->errors, NULL, INTERNAL)->code
             = INTERNAL_CODE;
     }
+    if (c->state == S_OPEN && c->late) {
+        c->state = S_FAILED;            /* a statement was cancelled */
+    }
     if (c->state == S_OPEN || c->state == S_FAILED) {
         if (c->state == S_FAILED
             || (failed && c->kind == GQL_OP_MUTATION)) {
-            end(c, "ROLLBACK");
+            /* A cancel sent as its statement ended may fail the next
+             * command instead: that of a late request, once more. */
+            if (!end(c, "ROLLBACK") && c->late) {
+                end(c, "ROLLBACK");
+            }
         }
         else if (!end(c, "COMMIT")) {
             gql_error_t *e = gql_error_add(c->p, res->errors, NULL,
@@ -1264,8 +1365,8 @@ static void recover(gql_sql_ctx_t *c)
         return;
     }
     c->state = S_FAILED;
-    if (c->kind == GQL_OP_MUTATION) {
-        return;
+    if (c->kind == GQL_OP_MUTATION || c->late) {
+        return;                         /* no statement after the deadline */
     }
     r = PQexec(c->conn, "ROLLBACK TO SAVEPOINT " SAVEPOINT);
     if (PQresultStatus(r) == PGRES_COMMAND_OK) {
@@ -1318,13 +1419,7 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
 /* Past the budget: the backend stops producing rows. */
 static void stop(gql_sql_ctx_t *c, const gql_sql_map_t *m)
 {
-    PGcancel *k = PQgetCancel(c->conn);
-    char err[256];
-
-    if (k != NULL) {
-        PQcancel(k, err, sizeof(err));
-        PQfreeCancel(k);
-    }
+    cancel(c);
     c->over = 1;
     note(c, 1, "GQL00038", apr_psprintf(c->p, "%s: the request's results "
                                         "passed GraphQLMaxResultSize (%"
@@ -1338,6 +1433,37 @@ static const char *too_large(gql_sql_ctx_t *c, gql_resolve_t *b)
     return apr_psprintf(c->p, "The result is too large: a request may read "
                         "at most %" APR_SIZE_T_FMT " bytes from the "
                         "database.", c->env.max_result_size);
+}
+
+static const char *too_late(gql_sql_ctx_t *c, gql_resolve_t *b)
+{
+    b->code = "REQUEST_TIMEOUT";
+    return apr_psprintf(c->p, "The request took longer than its limit of %d"
+                        " ms (GraphQLRequestTimeout).",
+                        c->env.request_timeout_ms);
+}
+
+/* Whether one more statement passes env.max_statements (the request is
+ * then capped: the log says so once). */
+static int capped(gql_sql_ctx_t *c, const gql_sql_map_t *m)
+{
+    if (!c->capped && c->env.max_statements
+        && c->statements >= c->env.max_statements) {
+        c->capped = 1;
+        note(c, 0, "GQL00051", apr_psprintf(c->p, "%s: the request reached "
+                                            "GraphQLMaxStatements (%d)",
+                                            m->label,
+                                            c->env.max_statements));
+    }
+    return c->capped;
+}
+
+static const char *too_many(gql_sql_ctx_t *c, gql_resolve_t *b)
+{
+    b->code = "STATEMENT_LIMIT_EXCEEDED";
+    return apr_psprintf(c->p, "The request needs more SQL statements than "
+                        "its limit of %d (GraphQLMaxStatements).",
+                        c->env.max_statements);
 }
 
 static void drop_lists(json_object **lists, int n)
@@ -1489,6 +1615,7 @@ typedef struct got_t {
     PGresult *fail;
     int bad;                    /* a value that is not JSON */
     int over;                   /* this statement passed the budget */
+    int late;                   /* the deadline passed before its end */
 } got_t;
 
 /* The statement's rows one at a time (libpq's single-row mode), so that
@@ -1503,7 +1630,7 @@ static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
     g->want = want;
     g->lists = apr_pcalloc(c->p, sizeof(*g->lists) * (want + 1));
     PQsetSingleRowMode(c->conn);
-    while ((r = PQgetResult(c->conn)) != NULL) {
+    while ((r = next(c)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
 
         if (st == PGRES_SINGLE_TUPLE && g->fail == NULL && !c->over) {
@@ -1526,7 +1653,8 @@ static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
     /* Past the budget, here or in an earlier statement of the pipeline,
      * the rows are not all there. */
     g->over |= c->over;
-    if (g->over || g->fail != NULL || g->bad) {
+    g->late = c->late;
+    if (g->over || g->fail != NULL || g->bad || g->late) {
         drop_lists(g->lists, want);
     }
 }
@@ -1550,6 +1678,11 @@ static int keep_siblings(gql_sql_ctx_t *c, apr_array_header_t *sibs)
     for (i = 0; sibs && i < sibs->nelts; i++) {
         sib_t *sb = &APR_ARRAY_IDX(sibs, i, sib_t);
 
+        if (c->late) {
+            c->statements++;            /* sent; its batch says it is late */
+            PQclear(sb->got.fail);
+            continue;
+        }
         if (sb->got.fail != NULL && !c->over && !sb->got.over
             && PQresultStatus(sb->got.fail) != PGRES_PIPELINE_ABORTED) {
             /* It failed of its own: its batch reports this failure. */
@@ -1599,6 +1732,10 @@ static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     if (keep_siblings(c, sibs) && g.fail == NULL && !g.over) {
         recover(c);
+    }
+    if (g.late) {
+        PQclear(g.fail);
+        return too_late(c, b);
     }
     if (g.over) {
         if (g.fail != NULL) {           /* the cancel, most likely */
@@ -2011,7 +2148,7 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
 
     *f = json_object_new_array();
     PQsetSingleRowMode(c->conn);
-    while ((r = PQgetResult(c->conn)) != NULL) {
+    while ((r = next(c)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
 
         if (st == PGRES_SINGLE_TUPLE && fail == NULL && !bad) {
@@ -2052,10 +2189,11 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
 }
 
 /* Runs the field b with its one SQL child in one statement: 1 when b
- * is answered (*msg NULL, the children kept), 0 when it must run apart
- * (nothing of this attempt remains, the transaction as before). */
+ * is answered (*msg NULL, the children kept; or *msg says that the
+ * deadline passed), 0 when it must run apart (nothing of this attempt
+ * remains, the transaction as before). */
 static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
-                      const gql_sql_map_t *m)
+                      const gql_sql_map_t *m, const char **msg)
 {
     int nf = m->params->nelts, nv = 0, i, piped = 0, last;
     int pending = c->pending;
@@ -2068,6 +2206,7 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
     plan_t pf, pc, pj;
     child_t ch;
 
+    *msg = NULL;
     if (!joinable(c, b, m, &ch)) {
         return 0;
     }
@@ -2126,6 +2265,7 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
     cnames = kept_names(c, &pc);
     last = is_last(c, b->nodes->nelts + ch.nodes->nelts);
     c->statements++;
+    c->running = m->label;
     if (!send_stmt(c, &pj, nf + nv, vals, NULL, last, &piped)) {
         if (piped) {
             end_pipeline(c);
@@ -2140,6 +2280,10 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     if (piped) {
         end_pipeline(c);
+    }
+    if (!i && c->late) {
+        *msg = too_late(c, b);
+        return 1;
     }
     if (!i) {
         c->statements--;
@@ -2184,14 +2328,19 @@ static const char **bind_values(gql_sql_ctx_t *c, gql_resolve_t *b,
 
 /* The later sibling fields of b (same parents) whose statements can go
  * into b's pipeline: SQL fields of the batch form, of a query, whose
- * arguments coerce, and that prepare.  What fails here is left to the
- * sibling's own batch, which will say it. */
+ * arguments coerce, and that prepare; no more than the statement limit
+ * leaves room for after b's.  What fails here is left to the sibling's
+ * own batch, which will say it. */
 static apr_array_header_t *siblings(gql_sql_ctx_t *c, gql_resolve_t *b)
 {
     apr_array_header_t *sibs = NULL;
-    int i;
+    int i, most = MAX_SIBLINGS;
 
-    if (b->siblings == NULL || c->retried) {
+    if (c->env.max_statements
+        && c->env.max_statements - c->statements - 1 < most) {
+        most = c->env.max_statements - c->statements - 1;
+    }
+    if (b->siblings == NULL || c->retried || most <= 0) {
         return NULL;
     }
     for (i = b->sibling + 1; i < b->siblings->nelts; i++) {
@@ -2235,7 +2384,7 @@ static apr_array_header_t *siblings(gql_sql_ctx_t *c, gql_resolve_t *b)
             sibs = apr_array_make(c->p, 2, sizeof(sib_t));
         }
         APR_ARRAY_PUSH(sibs, sib_t) = sb;
-        if (sibs->nelts == MAX_SIBLINGS) {
+        if (sibs->nelts == most) {
             break;
         }
     }
@@ -2265,6 +2414,12 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
     if (c->over) {
         return too_large(c, b);         /* no statement after the budget */
     }
+    if (past(c, m->label)) {
+        return too_late(c, b);
+    }
+    if (!c->retried && capped(c, m)) {
+        return too_many(c, b);
+    }
     if (c->state == S_IDLE) {
         connect_db(c);
     }
@@ -2272,8 +2427,8 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
         b->code = c->state == S_DOWN ? UNAVAILABLE_CODE : INTERNAL_CODE;
         return c->state == S_DOWN ? UNAVAILABLE : INTERNAL;
     }
-    if (run_joined(c, b, m)) {
-        return NULL;
+    if (run_joined(c, b, m, &msg)) {
+        return msg;
     }
     if (!plan(c, b, m, &p, &r)) {
         return failed(c, b, m, r);
@@ -2294,6 +2449,7 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
         c->statements++;                /* the siblings: keep_siblings */
     }
     last = is_last(c, nodes);
+    c->running = m->label;
     if (!send_stmt(c, &p, n, vals, sibs, last, &piped)) {
         if (piped) {
             end_pipeline(c);

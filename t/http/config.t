@@ -3,8 +3,9 @@
 # a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
 #
 # t/http/config.t: the directives of issue 4 at start-up.  GraphQLJWTSecret
-# (file: and env:, too short, missing), GraphQLJWTLifetime and
-# GraphQLStatementTimeout with bad values, a schema that maps fields to SQL
+# (file: and env:, too short, missing), GraphQLJWTLifetime,
+# GraphQLStatementTimeout, GraphQLRequestTimeout and GraphQLMaxStatements
+# with bad values, a schema that maps fields to SQL
 # without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
 # lines: each fails `apache2 -t`; so do the cost and count directives
 # (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
@@ -52,8 +53,10 @@ my ($st, $err) = configtest($h, location(<<"EOC", 'schema/sql.graphql'));
     GraphQLMaxDepth 0
     GraphQLMaxResultSize 1048576
     GraphQLMaxTokens 0
+    GraphQLRequestTimeout 0
+    GraphQLMaxStatements 0
 EOC
-is($st, 0, 'the six directives with good values: apache2 -t succeeds')
+is($st, 0, 'the eight directives with good values: apache2 -t succeeds')
     or diag $err;
 
 {
@@ -97,6 +100,21 @@ my @bad = (
     [ "GraphQLMaxResultSize 16M",
       qr/GraphQLMaxResultSize: value must be a number of bytes >= 0/,
       'a result size that is no number' ],
+    [ "GraphQLRequestTimeout -5",
+      qr/GraphQLRequestTimeout: value must be a number of milliseconds >= 0 \(0: none\), not -5/,
+      'a negative request timeout' ],
+    [ "GraphQLRequestTimeout 15s",
+      qr/GraphQLRequestTimeout: value must be a number of milliseconds >= 0 \(0: none\), not 15s/,
+      'a request timeout that is no number' ],
+    [ "GraphQLRequestTimeout 2147483648",
+      qr/GraphQLRequestTimeout: value must be a number of milliseconds/,
+      'a request timeout past an int' ],
+    [ "GraphQLMaxStatements -1",
+      qr/GraphQLMaxStatements: value must be a number of statements >= 0 \(0: no limit\), not -1/,
+      'a negative statement limit' ],
+    [ "GraphQLMaxStatements many",
+      qr/GraphQLMaxStatements: value must be a number of statements >= 0/,
+      'a statement limit that is no number' ],
     [ "GraphQLMaxBodySize 0",
       qr/GraphQLMaxBodySize: value must be a number of bytes from 1 to /,
       'a body limit of 0' ],
@@ -217,8 +235,8 @@ $example =~ s{/etc/apache2/graphql/hackernews\.graphql}
              {$GqlHttpd::ROOT/schema/hackernews.graphql}g;
 $example =~ s{/etc/apache2/graphql/jwt\.secret}{$dir/long.secret}g;
 my $conf = $h->config('');
-$conf =~ s/^(?:LoadModule\s+(?:dbd|graphql)_module|LogFormat|CustomLog)
-           .*\n//mgx;
+$conf =~ s/^(?:LoadModule\s+(?:dbd|graphql|reqtimeout)_module|LogFormat
+              |CustomLog|RequestReadTimeout).*\n//mgx;
 $h->write_file('httpd.conf', "$conf\nDocumentRoot \"$dir\"\n$example");
 ($st, $err) = $h->run_httpd('-t');
 is($st, 0, 'graphql.conf.example passes apache2 -t') or diag $err;

@@ -245,6 +245,7 @@ static const char sdl[] =
     " parent_id = $parent.id AND label_of($parent.label) = $parent.label"
     " ORDER BY id\")\n"
     "  token: String @jwt(subject: \"id\")\n"
+    "  nap: Int @sql(query: \"SELECT $parent.id::int FROM pg_sleep(1)\")\n"
     "  ratio: Int @sql(query: \"SELECT 12 / ($parent.id - 3)\")\n"
     "  a(k: Int): Int @sql(query: \"SELECT $parent.id::int*10 + $k::int\")\n"
     "  b(k: Int): Int @sql(query: \"SELECT $k::int*10 + $parent.id::int\")\n"
@@ -270,6 +271,9 @@ static const char sdl[] =
     " code: \"CONFLICT\")\n"
     "    @sqlError(when: \"23505\", message: \"Id taken.\","
     " code: \"DUPLICATE\")\n"
+    "  slowAdd(id: Int!): Parent @sql(query: \"INSERT INTO gt_parent (id,"
+    " name) SELECT g, 's' || g FROM (SELECT $id::int AS g) v, pg_sleep(1)"
+    " RETURNING id, name AS label\")\n"
     "}\n";
 
 static const char setup[] =
@@ -304,6 +308,8 @@ static gql_schema_t *schema;
 static gql_sql_mapping_t *maps;
 static apr_int64_t timeout_ms = 5000;
 static apr_size_t max_result;
+static int deadline_ms;         /* from now; 0: none, -1: already past */
+static int max_statements;
 
 /* Between two fields of one request: another connection commits this
  * (once, after the field named after_field has resolved). */
@@ -359,6 +365,10 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     env.jwt_lifetime = 3600;
     env.statement_timeout_ms = (int)timeout_ms;
     env.max_result_size = max_result;
+    env.request_timeout_ms = deadline_ms;
+    env.deadline = deadline_ms == 0 ? 0 : deadline_ms < 0 ? apr_time_now() - 1
+                   : apr_time_now() + apr_time_from_msec(deadline_ms);
+    env.max_statements = max_statements;
     c = gql_sql_begin(p, schema, maps, &env, op);
     gql_sql_resolvers(c, &rs);
     sql_resolve = rs.field;
@@ -673,6 +683,136 @@ static int occurrences(const char *s, const char *what)
     return n;
 }
 
+/* The connection as the pool gets it back: no transaction, no
+ * pipeline, nothing in flight. */
+static int clean(void)
+{
+    return PQtransactionStatus(conn) == PQTRANS_IDLE
+           && PQpipelineStatus(conn) == PQ_PIPELINE_OFF
+           && !PQisBusy(conn);
+}
+
+/* A mutation that fails with code: data null, none of the rows of ids
+ * there, the connection clean. */
+static void rolled_back(apr_pool_t *p, const char *mutation,
+                        const char *code, const char *ids)
+{
+    out_t o = run(p, mutation, NULL);
+
+    ok(strstr(o.body, code) && strstr(o.body, "\"data\":null"),
+       apr_psprintf(p, "a mutation that fails with %s: data null", code));
+    is_str(scalar(p, apr_psprintf(p, "SELECT count(*) FROM gt_parent WHERE "
+                                  "id IN (%s)", ids)), "0",
+           "and rolled back");
+    ok(clean(), "the connection is clean");
+}
+
+/* GraphQLRequestTimeout: the statement running at the deadline is
+ * cancelled, no statement is sent after it. */
+static void test_deadline(apr_pool_t *p)
+{
+    const char *n = scalar(p, "SELECT count(*) FROM gt_parent");
+    apr_time_t t0 = apr_time_now();
+    apr_interval_time_t took;
+    out_t o;
+
+    deadline_ms = 300;
+    logbuf[0] = '\0';
+    o = run(p, "{ a: count slow b: count }", NULL);
+    took = apr_time_now() - t0;
+    deadline_ms = 0;
+    ok(strstr(o.body, apr_psprintf(p, "\"data\":{\"a\":%s,\"slow\":null,"
+                                   "\"b\":null}", n))
+       && occurrences(o.body, "\"code\":\"REQUEST_TIMEOUT\"") == 2,
+       "the field running at the deadline and the later one time out, the "
+       "earlier one has its data");
+    ok(strstr(o.body, "\"message\":\"The request took longer than its "
+              "limit of 300 ms (GraphQLRequestTimeout).\"") != NULL,
+       "the message names the limit");
+    ok(took < apr_time_from_msec(800), apr_psprintf(p, "the statement was "
+       "cancelled: %" APR_TIME_T_FMT " ms", apr_time_as_msec(took)));
+    ok(o.statements == 2, apr_psprintf(p, "no statement after the deadline"
+                                       " (%d)", o.statements));
+    ok(occurrences(logbuf, "GQL00050: Query.slow: the request passed "
+                   "GraphQLRequestTimeout (300 ms): its statement was "
+                   "cancelled") == 1 && occurrences(logbuf, "GQL") == 1,
+       "one log line");
+    ok(clean(), "the connection is clean");
+    o = run(p, "{ count }", NULL);
+    is_str(o.body, apr_psprintf(p, "{\"data\":{\"count\":%s}}", n),
+           "and the next request runs on it");
+
+    deadline_ms = -1;
+    o = run(p, "{ count }", NULL);
+    deadline_ms = 0;
+    ok(strstr(o.body, "REQUEST_TIMEOUT") && o.statements == 0,
+       "past the deadline already: no statement");
+
+    deadline_ms = 300;
+    o = run(p, "{ parents(first: 3) { id childCount nap } }", NULL);
+    deadline_ms = 0;
+    ok(strstr(o.body, "{\"id\":3,\"childCount\":null,\"nap\":null}")
+       && occurrences(o.body, "REQUEST_TIMEOUT") == 6 && o.statements == 3,
+       apr_psprintf(p, "siblings in one pipeline (whose rows come at its "
+                    "end) time out together (%d statements)",
+                    o.statements));
+    ok(clean(), "the connection is clean");
+
+    deadline_ms = 300;
+    o = run(p, "{ parent(id: 2) { id nap } }", NULL);
+    deadline_ms = 0;
+    ok(strstr(o.body, "\"data\":{\"parent\":null}")
+       && occurrences(o.body, "REQUEST_TIMEOUT") == 1 && o.statements == 1,
+       "a joined statement times out");
+    ok(clean(), "the connection is clean");
+
+    deadline_ms = 300;
+    rolled_back(p, "mutation { add(id: 401, name: \"p401\") { id }"
+                " slowAdd(id: 402) { id } }", "REQUEST_TIMEOUT", "401, 402");
+    deadline_ms = 0;
+}
+
+/* GraphQLMaxStatements: the statement past it is not sent. */
+static void test_statements(apr_pool_t *p)
+{
+    const char *q = "{ a: count b: count c: count }";
+    const char *n = scalar(p, "SELECT count(*) FROM gt_parent");
+    out_t o;
+
+    max_statements = 3;
+    o = run(p, q, NULL);
+    ok(strstr(o.body, "errors") == NULL && o.statements == 3,
+       "at the limit: everything");
+    max_statements = 2;
+    logbuf[0] = '\0';
+    o = run(p, q, NULL);
+    ok(strstr(o.body, apr_psprintf(p, "\"data\":{\"a\":%s,\"b\":%s,"
+                                   "\"c\":null}", n, n))
+       && strstr(o.body, "\"path\":[\"c\"],\"extensions\":{\"code\":"
+                 "\"STATEMENT_LIMIT_EXCEEDED\"}")
+       && strstr(o.body, "\"message\":\"The request needs more SQL "
+                 "statements than its limit of 2 (GraphQLMaxStatements).\""),
+       "past it: the field fails with the limit in its message");
+    ok(o.statements == 2 && occurrences(logbuf, "GQL00051: Query.count: the "
+       "request reached GraphQLMaxStatements (2)") == 1,
+       "the statement past it is not sent; logged once");
+    o = run(p, "{ parents(first: 3) { id childCount best { score } scores }"
+            " }", NULL);
+    ok(o.statements == 2 && strstr(o.body, "{\"id\":3,\"childCount\":3,"
+       "\"best\":null,\"scores\":null}")
+       && occurrences(o.body, "STATEMENT_LIMIT_EXCEEDED") == 6,
+       apr_psprintf(p, "siblings: none in the pipeline past the limit (%d "
+                    "statements)", o.statements));
+    max_statements = 1;
+    o = run(p, "{ parent(id: 4) { childCount } }", NULL);
+    is_str(o.body, "{\"data\":{\"parent\":{\"childCount\":4}}}",
+           "a joined statement counts once");
+    rolled_back(p, "mutation { a: add(id: 403, name: \"p403\") { id }"
+                " b: add(id: 404, name: \"p404\") { id } }",
+                "STATEMENT_LIMIT_EXCEEDED", "403, 404");
+    max_statements = 0;
+}
+
 /* A failing statement of a query fails its own field only. */
 static void test_savepoint(apr_pool_t *p)
 {
@@ -935,6 +1075,8 @@ int main(void)
         test_savepoint(p);
         test_mutation(p);
         test_budget(p);
+        test_deadline(p);
+        test_statements(p);
         test_last(p);
         test_joined(p);
         test_siblings(p);

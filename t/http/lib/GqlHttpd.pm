@@ -9,7 +9,10 @@
 # nobody) and as a normal user.  Its access_log says, per request, the
 # X-Gql-Test header the client sent (GqlTest.pm sends one), how many
 # SQL statements the request ran (%{graphql-sql-statements}n) and what
-# its operation cost (%{graphql-cost}n).
+# its operation cost (%{graphql-cost}n).  It loads mod_reqtimeout with a
+# body limit short enough for a test to see a slow body cut off, and
+# enough threads in one child for 20 such clients and the requests beside
+# them.
 package GqlHttpd;
 
 use strict;
@@ -125,16 +128,18 @@ LoadModule authz_core_module $mods/mod_authz_core.so
 LoadModule alias_module $mods/mod_alias.so
 ${dbd}LoadModule dbd_module $mods/mod_dbd.so
 LoadModule graphql_module $self->{module}
+LoadModule reqtimeout_module $mods/mod_reqtimeout.so
+RequestReadTimeout header=5-10,MinRate=500 body=2-10,MinRate=500
 
 LogFormat "%{X-Gql-Test}i %>s %{graphql-sql-statements}n %m %U %{graphql-document}n %{graphql-cost}n" gqltest
 CustomLog logs/access_log gqltest
 
 StartServers 1
 ServerLimit 2
-ThreadsPerChild 16
-MaxRequestWorkers 32
+ThreadsPerChild 32
+MaxRequestWorkers 64
 MinSpareThreads 1
-MaxSpareThreads 32
+MaxSpareThreads 64
 Timeout 10
 KeepAlive On
 
