@@ -201,7 +201,9 @@ static int parse_value_new(apr_pool_t *p, const gql_type_t *t, json_object *v,
         }
         if (enum_value(t, json_object_get_string(v)) == NULL) {
             *msg = apr_psprintf(p, "Value \"%s\" does not exist in \"%s\" "
-                                "enum.%s", json_object_get_string(v), t->name,
+                                "enum.%s",
+                                gql_print_name(p, json_object_get_string(v)),
+                                t->name,
                                 enum_suggest(p, t,
                                              json_object_get_string(v)));
             return 0;
@@ -320,10 +322,13 @@ static void verr(varctx_t *v, const gql_path_t *path, json_object *invalid,
         return;
     }
     prefix = apr_psprintf(v->p, "Variable \"$%s\" got invalid value %s",
-                          v->name, gql_print_inspect(v->p, invalid));
+                          gql_print_name(v->p, v->name),
+                          gql_print_inspect(v->p, invalid));
     if (path != NULL) {
-        prefix = apr_pstrcat(v->p, prefix, " at \"", v->name,
-                             path_text(v->p, path), "\"", NULL);
+        prefix = apr_pstrcat(v->p, prefix, " at \"",
+                             gql_print_name(v->p, apr_pstrcat(v->p, v->name,
+                                            path_text(v->p, path), NULL)),
+                             "\"", NULL);
     }
     gql_error_add(v->p, v->errors, v->loc, "%s; %s", prefix, msg);
 }
@@ -413,7 +418,8 @@ static json_object *cin_object_new(varctx_t *v, json_object *val,
         }
         if (!known) {
             verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" is not "
-                 "defined by type \"%s\".%s", key, t->name,
+                 "defined by type \"%s\".%s", gql_print_name(v->p, key),
+                 t->name,
                  gql_print_suggest(v->p, NULL, key, names)));
         }
     }
@@ -507,7 +513,8 @@ static void coerce_one(varctx_t *v, const gql_schema_t *schema,
         if (room(v)) {
             gql_error_add(v->p, v->errors, &d->type->loc, "Variable \"$%s\" "
                           "expected value of type \"%s\" which cannot be "
-                          "used as an input type.", v->name,
+                          "used as an input type.",
+                          gql_print_name(v->p, v->name),
                           gql_print_ast_type(v->p, d->type));
         }
         return;
@@ -520,7 +527,8 @@ static void coerce_one(varctx_t *v, const gql_schema_t *schema,
         }
         else if (t->kind == GQL_TYPE_NON_NULL && room(v)) {
             gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
-                          "required type \"%s\" was not provided.", v->name,
+                          "required type \"%s\" was not provided.",
+                          gql_print_name(v->p, v->name),
                           gql_print_type(v->p, t));
         }
         return;
@@ -528,7 +536,8 @@ static void coerce_one(varctx_t *v, const gql_schema_t *schema,
     if (val == NULL && t->kind == GQL_TYPE_NON_NULL) {
         if (room(v)) {
             gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
-                          "non-null type \"%s\" must not be null.", v->name,
+                          "non-null type \"%s\" must not be null.",
+                          gql_print_name(v->p, v->name),
                           gql_print_type(v->p, t));
         }
         return;

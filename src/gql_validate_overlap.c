@@ -338,7 +338,8 @@ static conflict_t *subfield_conflicts(vctx_t *c, apr_array_header_t *ks,
         const conflict_t *x = APR_ARRAY_IDX(ks, i, conflict_t *);
 
         msg = apr_pstrcat(c->p, msg, *msg ? " and " : "", "subfields \"",
-                          x->name, "\" conflict because ", x->reason, NULL);
+                          gql_vname(c, x->name), "\" conflict because ",
+                          x->reason, NULL);
     }
     k = apr_pcalloc(c->p, sizeof(*k));
     k->name = name;
@@ -359,7 +360,8 @@ static const char *name_args_reason(vctx_t *c, ov_t *o, const fdet_t *f1,
     if (reason == NULL) {
         if (strcmp(n1, n2)) {
             reason = apr_psprintf(c->p, "\"%s\" and \"%s\" are different "
-                                  "fields", n1, n2);
+                                  "fields", gql_vname(c, n1),
+                                  gql_vname(c, n2));
         }
         else {
             reason = same_arguments(c, o, f1->node->arguments,
@@ -726,7 +728,7 @@ int gql_voverlapping_fields_can_be_merged(vctx_t *c, const node_t *n,
                 e = gql_vreport(c, &s->loc, "Fields \"%s\" conflict because "
                                 "%s. Use different aliases on the fields to "
                                 "fetch both if this was intentional.",
-                                k->name, k->reason);
+                                gql_vname(c, k->name), k->reason);
             }
             else {
                 gql_vloc(c, e, &s->loc);
