@@ -15,6 +15,7 @@
  *   GraphQLIntrospection On|Off    __schema and __type (default On)
  *   GraphQLJWTSecret file:PATH|env:NAME   the HS256 key of callers' tokens
  *   GraphQLJWTLifetime SECONDS     lifetime of tokens @jwt issues (7 days)
+ *   GraphQLJWTRequireExp On|Off    refuse callers' tokens without exp (On)
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
  *   GraphQLMaxDepth N              deepest operation accepted (default 20)
@@ -108,6 +109,7 @@ typedef struct graphql_dir_conf {
     const unsigned char *jwt_key;   /* NULL: unset */
     apr_size_t jwt_key_len;
     apr_int64_t jwt_lifetime;       /* -1: unset */
+    int jwt_require_exp;            /* -1: unset */
     int statement_timeout;          /* -1: unset; 0: none */
     int graphiql;                   /* -1: unset */
     int max_depth;                  /* -1: unset; 0: none */
@@ -141,6 +143,7 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->max_body = -1;
     c->introspection = -1;
     c->jwt_lifetime = -1;
+    c->jwt_require_exp = -1;
     c->statement_timeout = -1;
     c->graphiql = -1;
     c->max_depth = -1;
@@ -163,6 +166,8 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->jwt_key_len = add->jwt_key ? add->jwt_key_len : base->jwt_key_len;
     c->jwt_lifetime = add->jwt_lifetime != -1 ? add->jwt_lifetime
                                               : base->jwt_lifetime;
+    c->jwt_require_exp = add->jwt_require_exp != -1 ? add->jwt_require_exp
+                                                    : base->jwt_require_exp;
     c->statement_timeout = add->statement_timeout != -1
                            ? add->statement_timeout : base->statement_timeout;
     c->graphiql = add->graphiql != -1 ? add->graphiql : base->graphiql;
@@ -293,6 +298,14 @@ static const char *graphql_set_introspection(cmd_parms *cmd, void *dconf,
 {
     (void)cmd;
     ((graphql_dir_conf *)dconf)->introspection = on;
+    return NULL;
+}
+
+static const char *graphql_set_jwt_require_exp(cmd_parms *cmd, void *dconf,
+                                               int on)
+{
+    (void)cmd;
+    ((graphql_dir_conf *)dconf)->jwt_require_exp = on;
     return NULL;
 }
 
@@ -744,19 +757,26 @@ static void graphql_log(void *baton, int is_error, const char *tag,
                   "%s: %s", tag, message);
 }
 
+/* A request refused before it runs: status, with one error of code. */
+static int refuse(request_rec *r, int status, gql_media_e media,
+                  const char *why, const char *code)
+{
+    apr_array_header_t *errors = gql_errors_make(r->pool);
+    gql_error_t *e = gql_error_add(r->pool, errors, NULL, "%s", why);
+
+    e->code = code;
+    return respond(r, status, media,
+                   gql_json_response(r->pool, errors, NULL, 0));
+}
+
 /* 401 with a GraphQL errors body: a token was sent and is not good.  A
  * bad token is never taken for no token. */
 static int unauthenticated(request_rec *r, gql_media_e media,
                            const char *why)
 {
-    apr_array_header_t *errors = gql_errors_make(r->pool);
-    gql_error_t *e = gql_error_add(r->pool, errors, NULL, "%s", why);
-
-    e->code = "UNAUTHENTICATED";
     apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                    "Bearer error=\"invalid_token\"");
-    return respond(r, HTTP_UNAUTHORIZED, media,
-                   gql_json_response(r->pool, errors, NULL, 0));
+    return refuse(r, HTTP_UNAUTHORIZED, media, why, "UNAUTHENTICATED");
 }
 
 /* The verified claims of the caller into *claims (NULL: anonymous), or
@@ -784,7 +804,8 @@ static const char *caller(request_rec *r, const graphql_dir_conf *conf,
     }
     if (!gql_jwt_verify(r->pool, token, strlen(token), conf->jwt_key,
                         conf->jwt_key_len, apr_time_sec(r->request_time),
-                        GQL_JWT_LEEWAY, claims, &why)) {
+                        GQL_JWT_LEEWAY, conf->jwt_require_exp != 0, claims,
+                        &why)) {
         *claims = NULL;
         return why;
     }
@@ -847,6 +868,10 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     apr_table_setn(r->notes, STATEMENTS_NOTE, "0");
     if (why != NULL) {
         return unauthenticated(r, media, why);
+    }
+    if (req->refused != NULL) {
+        return refuse(r, HTTP_BAD_REQUEST, media, req->refused,
+                      "BAD_USER_INPUT");
     }
     opts.introspection = conf->introspection != 0;
     opts.max_depth = conf->max_depth != -1 ? conf->max_depth
@@ -970,6 +995,10 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "SECONDS: how long tokens issued by @jwt fields are valid "
                   "(default 604800, 7 days)"),
+    AP_INIT_FLAG("GraphQLJWTRequireExp", graphql_set_jwt_require_exp, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On|Off: whether a caller's token without exp is refused "
+                 "(default On)"),
     AP_INIT_TAKE1("GraphQLStatementTimeout", graphql_set_statement_timeout,
                   NULL, RSRC_CONF | ACCESS_CONF,
                   "MILLISECONDS: the statement_timeout of every SQL "
