@@ -25,7 +25,9 @@
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
  * is resolved; libpq's connection under the pooled handle is what they
- * use.
+ * use.  While the database is down, a child tries it once per back-off
+ * (of each virtual host) and fails the other requests at once, and writes
+ * one error line per tag and LOG_INTERVAL (gql_throttle.h).
  */
 
 #include "httpd.h"
@@ -54,6 +56,7 @@
 #include "gql_request.h"
 #include "gql_schema.h"
 #include "gql_sql.h"
+#include "gql_throttle.h"
 
 /* The module is built with -fvisibility=hidden; this declaration, the
  * first one, makes the module struct the only symbol it exports. */
@@ -118,6 +121,15 @@ typedef struct graphql_dir_conf {
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *graphql_dbd_acquire;
+
+/* The child's error lines of the SQL stage: one per tag and interval, the
+ * next one saying how many were held back. */
+#define LOG_INTERVAL apr_time_from_sec(10)
+static gql_throttle_t *graphql_lines;
+
+/* The child's tries of each server's database (server_rec * -> its
+ * gql_throttle_t), made in child_init, read-only after. */
+static apr_hash_t *graphql_dbs;
 
 /* GraphQLDocumentCache (server-wide; -1: unset) and the child's cache. */
 static int graphql_doc_cache_size = -1;
@@ -442,13 +454,21 @@ static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
-/* child_init: the child's document cache, shared by its threads. */
+/* child_init: the child's document cache and throttles, shared by its
+ * threads. */
 static void graphql_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    (void)s;
     graphql_doc_cache = gql_cache_make(pchild, graphql_doc_cache_size != -1
                                        ? graphql_doc_cache_size
                                        : DEFAULT_DOC_CACHE, DOC_CACHE_TEXT);
+    graphql_lines = gql_throttle_make(pchild, LOG_INTERVAL);
+    graphql_dbs = apr_hash_make(pchild);
+    for (; s != NULL; s = s->next) {
+        server_rec **key = apr_pmemdup(pchild, &s, sizeof(s));
+
+        apr_hash_set(graphql_dbs, key, sizeof(s),
+                     gql_throttle_make(pchild, LOG_INTERVAL));
+    }
 }
 
 /* check_config: every module is loaded now, whatever the order of the
@@ -708,13 +728,91 @@ static int post_params(request_rec *r, graphql_dir_conf *conf,
     return st ? request_error(r, st, media, msg) : OK;
 }
 
+/* The key of a log line in graphql_lines: its virtual host, its tag and
+ * its subject, what message says before its first ": " (a field's name or
+ * a fixed phrase of the SQL stage, never the client's text). */
+static const char *line_key(request_rec *r, const char *tag,
+                            const char *message)
+{
+    const char *colon = strstr(message, ": ");
+    int n = colon ? (int)(colon - message) : (int)strlen(message);
+
+    return apr_psprintf(r->pool, "%pp %s %.*s", (void *)r->server, tag,
+                        n < 80 ? n : 80, message);
+}
+
+/* gql_sql_env_t.log, and the glue's lines of a request: an error line is
+ * written once per LOG_INTERVAL in a child for each key (line_key), and
+ * says how many like it were held back before it.  So a field that fails
+ * for every request writes a line every interval, and another field's
+ * failure still shows. */
+static void graphql_log(void *baton, int is_error, const char *tag,
+                        const char *message)
+{
+    graphql_req *q = baton;
+    apr_uint64_t held = 0;
+
+    if (is_error && graphql_lines != NULL
+        && !gql_throttle_line(graphql_lines, line_key(q->r, tag, message),
+                              apr_time_now(), &held)) {
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, is_error ? APLOG_ERR : APLOG_INFO, 0, q->r,
+                  "%s: %s%s", tag, message, held == 0 ? ""
+                  : apr_psprintf(q->r->pool, " (and %" APR_UINT64_T_FMT
+                                 " more such lines in the last %"
+                                 APR_TIME_T_FMT " s, not written)", held,
+                                 apr_time_sec(LOG_INTERVAL)));
+}
+
+/* ap_dbd_acquire, unless the server's database failed its last try and
+ * its back-off runs: then NULL at once, without mod_dbd's attempt (and
+ * its log lines, which only not calling it avoids).  The first success
+ * after failures says, once, that the database is back, and how many of
+ * the SQL stage's GQL00031 lines ("the database is unavailable: ...")
+ * were held back. */
+static ap_dbd_t *dbd_acquire(request_rec *r)
+{
+    gql_throttle_t *gate = graphql_dbs == NULL ? NULL
+                           : apr_hash_get(graphql_dbs, &r->server,
+                                          sizeof(r->server));
+    apr_time_t since = 0;
+    apr_uint64_t failed;
+    ap_dbd_t *dbd;
+
+    if (graphql_dbd_acquire == NULL) {
+        return NULL;
+    }
+    if (gate == NULL) {
+        return graphql_dbd_acquire(r);
+    }
+    if (!gql_throttle_try(gate, apr_time_now())) {
+        return NULL;
+    }
+    dbd = graphql_dbd_acquire(r);
+    failed = gql_throttle_tried(gate, dbd != NULL, apr_time_now(), &since);
+    if (failed > 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "GQL00005: the "
+                      "database is available again: %" APR_UINT64_T_FMT
+                      " requests failed in the %" APR_TIME_T_FMT " s "
+                      "before, %" APR_UINT64_T_FMT " of whose GQL00031 "
+                      "lines were not written", failed,
+                      apr_time_sec(apr_time_now() - since),
+                      graphql_lines == NULL ? 0
+                      : gql_throttle_take(graphql_lines, line_key(r,
+                            "GQL00031", "the database is unavailable: ")));
+    }
+    return dbd;
+}
+
 /* gql_sql_env_t.acquire: the request's connection (libpq's, under the
  * pooled handle), from mod_dbd's pool on first use, with the pool that
  * lives as long as that connection.  A failure is remembered: the other
- * fields of the request do not try again.  mod_dbd gives the connection back at r->pool's
- * cleanup; gql_sql_begin() registers, after this returns, the cleanup
- * that rolls back a transaction still open then, which therefore runs
- * first: the one place that ends transactions is the SQL stage. */
+ * fields of the request do not try again.  mod_dbd gives the connection
+ * back at r->pool's cleanup; gql_sql_begin() registers, after this
+ * returns, the cleanup that rolls back a transaction still open then,
+ * which therefore runs first: the one place that ends transactions is the
+ * SQL stage. */
 static void *graphql_acquire(void *baton, apr_pool_t **conn_pool,
                              const char **why)
 {
@@ -726,15 +824,16 @@ static void *graphql_acquire(void *baton, apr_pool_t **conn_pool,
         *conn_pool = q->conn_pool;
         return q->conn;
     }
-    dbd = graphql_dbd_acquire ? graphql_dbd_acquire(q->r) : NULL;
+    dbd = dbd_acquire(q->r);
     if (dbd == NULL) {
         q->failed = "mod_dbd has no connection (see its log lines: "
-                    "DBDriver and DBDParams, or the database is down)";
+                    "DBDriver and DBDParams, or the database is down; "
+                    "while it is, tries are a second or more apart)";
     }
     else if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, "GQL00002: DBDriver "
-                      "is %s: mod_graphql needs pgsql",
-                      apr_dbd_name(dbd->driver));
+        graphql_log(q, 1, "GQL00002", apr_psprintf(q->r->pool, "DBDriver "
+                    "is %s: mod_graphql needs pgsql",
+                    apr_dbd_name(dbd->driver)));
         q->misconfigured = 1;
         q->failed = "DBDriver is not pgsql";
     }
@@ -745,16 +844,6 @@ static void *graphql_acquire(void *baton, apr_pool_t **conn_pool,
     *why = q->failed;
     *conn_pool = q->conn_pool;
     return q->conn;
-}
-
-/* gql_sql_env_t.log */
-static void graphql_log(void *baton, int is_error, const char *tag,
-                        const char *message)
-{
-    graphql_req *q = baton;
-
-    ap_log_rerror(APLOG_MARK, is_error ? APLOG_ERR : APLOG_INFO, 0, q->r,
-                  "%s: %s", tag, message);
 }
 
 /* A request refused before it runs: status, with one error of code. */

@@ -3,8 +3,8 @@
 # a copy of the License at http://www.apache.org/licenses/LICENSE-2.0
 #
 # t/http/config.t: the directives of issue 4 at start-up.  GraphQLJWTSecret
-# (file: and env:, too short, missing), GraphQLJWTLifetime and
-# GraphQLStatementTimeout with bad values, a schema that maps fields to SQL
+# (file: and env:, too short, missing), GraphQLJWTLifetime,
+# GraphQLStatementTimeout and GraphQLJWTRequireExp with bad values, a schema that maps fields to SQL
 # without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
 # lines: each fails `apache2 -t`.  Runs `apache2 -t` on its own
 # configurations (t/scratch/config); starts no server.
@@ -141,6 +141,15 @@ like($lines[0] // '', qr/^mod_graphql: \Q$bad_file\E:2:\d+: /,
      'the first names its file, line and column');
 like($lines[1] // '', qr/^mod_graphql: \Q$bad_file\E:3:\d+: /,
      'the second too');
+
+# GraphQLJWTRequireExp: On or Off, in a <Location>, as httpd's flags are.
+($st, $err) = configtest($h, location("    GraphQLJWTRequireExp Off\n"));
+is($st, 0, 'GraphQLJWTRequireExp Off: apache2 -t succeeds') or diag $err;
+($st, $err) = configtest($h, location("    GraphQLJWTRequireExp maybe\n"));
+isnt($st, 0, 'GraphQLJWTRequireExp maybe: apache2 -t fails');
+like($err, qr/GraphQLJWTRequireExp must be On or Off/,
+     'GraphQLJWTRequireExp maybe: the message names the directive')
+    or diag $err;
 
 # graphql.conf.example is a working configuration: with its paths pointed
 # at this tree (modules, the schema, a secret), apache2 -t accepts it.
