@@ -158,4 +158,14 @@ like($body->{errors}[0]{message} // '',
      qr/^Variable "\$m" got invalid value "a{1200}\.\.\."; Int cannot /,
      'the value is quoted cut') or diag explain $body;
 
+# The 400s of requests that are not GraphQL requests quote none of them.
+for my $case ([ 'a 900 KB body that is no JSON', "{\"query\": $huge" ],
+              [ 'a 900 KB member of the wrong type',
+                qq|{"query": "{ hello }", "variables": "$huge"}| ]) {
+    $res = gql_post('/db', $case->[1], accept => GR);
+    ok($res->{status} == 400 && length($res->{content}) < 1024
+       && $res->{content} !~ /aaaa/, "$case->[0]: a short 400 that "
+       . 'echoes none of it') or diag substr($res->{content}, 0, 300);
+}
+
 done_testing();
