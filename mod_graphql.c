@@ -15,6 +15,7 @@
  *   GraphQLIntrospection On|Off    __schema and __type (default On)
  *   GraphQLJWTSecret file:PATH|env:NAME   the HS256 key of callers' tokens
  *   GraphQLJWTLifetime SECONDS     lifetime of tokens @jwt issues (7 days)
+ *   GraphQLJWTRequireExp On|Off    refuse callers' tokens without exp (On)
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
  *   GraphQLMaxDepth N              deepest operation accepted (default 20)
@@ -35,7 +36,9 @@
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
  * is resolved; libpq's connection under the pooled handle is what they
- * use.
+ * use.  While the database is down, a child tries it once per back-off
+ * (of each virtual host) and fails the other requests at once, and writes
+ * one error line per tag and LOG_INTERVAL (gql_throttle.h).
  */
 
 #include "httpd.h"
@@ -65,6 +68,7 @@
 #include "gql_request.h"
 #include "gql_schema.h"
 #include "gql_sql.h"
+#include "gql_throttle.h"
 
 /* The module is built with -fvisibility=hidden; this declaration, the
  * first one, makes the module struct the only symbol it exports. */
@@ -162,6 +166,7 @@ typedef struct graphql_dir_conf {
     const unsigned char *jwt_key;   /* NULL: unset */
     apr_size_t jwt_key_len;
     apr_int64_t jwt_lifetime;       /* -1: unset */
+    int jwt_require_exp;            /* -1: unset */
     int statement_timeout;          /* -1: unset; 0: none */
     int graphiql;                   /* -1: unset */
     int max_depth;                  /* -1: unset; 0: none */
@@ -175,6 +180,15 @@ typedef struct graphql_dir_conf {
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *graphql_dbd_acquire;
+
+/* The child's error lines of the SQL stage: one per tag and interval, the
+ * next one saying how many were held back. */
+#define LOG_INTERVAL apr_time_from_sec(10)
+static gql_throttle_t *graphql_lines;
+
+/* The child's tries of each server's database (server_rec * -> its
+ * gql_throttle_t), made in child_init, read-only after. */
+static apr_hash_t *graphql_dbs;
 
 /* GraphQLDocumentCache (server-wide; -1: unset) and the child's cache. */
 static int graphql_doc_cache_size = -1;
@@ -201,6 +215,7 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->max_body = -1;
     c->introspection = -1;
     c->jwt_lifetime = -1;
+    c->jwt_require_exp = -1;
     c->statement_timeout = -1;
     c->graphiql = -1;
     c->max_depth = -1;
@@ -231,6 +246,8 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->jwt_key_len = add->jwt_key ? add->jwt_key_len : base->jwt_key_len;
     c->jwt_lifetime = add->jwt_lifetime != -1 ? add->jwt_lifetime
                                               : base->jwt_lifetime;
+    c->jwt_require_exp = add->jwt_require_exp != -1 ? add->jwt_require_exp
+                                                    : base->jwt_require_exp;
     c->statement_timeout = add->statement_timeout != -1
                            ? add->statement_timeout : base->statement_timeout;
     c->graphiql = add->graphiql != -1 ? add->graphiql : base->graphiql;
@@ -386,6 +403,14 @@ static const char *graphql_set_introspection(cmd_parms *cmd, void *dconf,
 {
     (void)cmd;
     ((graphql_dir_conf *)dconf)->introspection = on;
+    return NULL;
+}
+
+static const char *graphql_set_jwt_require_exp(cmd_parms *cmd, void *dconf,
+                                               int on)
+{
+    (void)cmd;
+    ((graphql_dir_conf *)dconf)->jwt_require_exp = on;
     return NULL;
 }
 
@@ -587,13 +612,21 @@ static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
-/* child_init: the child's document cache, shared by its threads. */
+/* child_init: the child's document cache and throttles, shared by its
+ * threads. */
 static void graphql_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    (void)s;
     graphql_doc_cache = gql_cache_make(pchild, graphql_doc_cache_size != -1
                                        ? graphql_doc_cache_size
                                        : DEFAULT_DOC_CACHE, DOC_CACHE_TEXT);
+    graphql_lines = gql_throttle_make(pchild, LOG_INTERVAL);
+    graphql_dbs = apr_hash_make(pchild);
+    for (; s != NULL; s = s->next) {
+        server_rec **key = apr_pmemdup(pchild, &s, sizeof(s));
+
+        apr_hash_set(graphql_dbs, key, sizeof(s),
+                     gql_throttle_make(pchild, LOG_INTERVAL));
+    }
 }
 
 /* check_config: every module is loaded now, whatever the order of the
@@ -969,13 +1002,91 @@ static int post_params(request_rec *r, graphql_dir_conf *conf,
     return st ? request_error(r, st, media, msg) : OK;
 }
 
+/* The key of a log line in graphql_lines: its virtual host, its tag and
+ * its subject, what message says before its first ": " (a field's name or
+ * a fixed phrase of the SQL stage, never the client's text). */
+static const char *line_key(request_rec *r, const char *tag,
+                            const char *message)
+{
+    const char *colon = strstr(message, ": ");
+    int n = colon ? (int)(colon - message) : (int)strlen(message);
+
+    return apr_psprintf(r->pool, "%pp %s %.*s", (void *)r->server, tag,
+                        n < 80 ? n : 80, message);
+}
+
+/* gql_sql_env_t.log, and the glue's lines of a request: an error line is
+ * written once per LOG_INTERVAL in a child for each key (line_key), and
+ * says how many like it were held back before it.  So a field that fails
+ * for every request writes a line every interval, and another field's
+ * failure still shows. */
+static void graphql_log(void *baton, int is_error, const char *tag,
+                        const char *message)
+{
+    graphql_req *q = baton;
+    apr_uint64_t held = 0;
+
+    if (is_error && graphql_lines != NULL
+        && !gql_throttle_line(graphql_lines, line_key(q->r, tag, message),
+                              apr_time_now(), &held)) {
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, is_error ? APLOG_ERR : APLOG_INFO, 0, q->r,
+                  "%s: %s%s", tag, message, held == 0 ? ""
+                  : apr_psprintf(q->r->pool, " (and %" APR_UINT64_T_FMT
+                                 " more such lines in the last %"
+                                 APR_TIME_T_FMT " s, not written)", held,
+                                 apr_time_sec(LOG_INTERVAL)));
+}
+
+/* ap_dbd_acquire, unless the server's database failed its last try and
+ * its back-off runs: then NULL at once, without mod_dbd's attempt (and
+ * its log lines, which only not calling it avoids).  The first success
+ * after failures says, once, that the database is back, and how many of
+ * the SQL stage's GQL00031 lines ("the database is unavailable: ...")
+ * were held back. */
+static ap_dbd_t *dbd_acquire(request_rec *r)
+{
+    gql_throttle_t *gate = graphql_dbs == NULL ? NULL
+                           : apr_hash_get(graphql_dbs, &r->server,
+                                          sizeof(r->server));
+    apr_time_t since = 0;
+    apr_uint64_t failed;
+    ap_dbd_t *dbd;
+
+    if (graphql_dbd_acquire == NULL) {
+        return NULL;
+    }
+    if (gate == NULL) {
+        return graphql_dbd_acquire(r);
+    }
+    if (!gql_throttle_try(gate, apr_time_now())) {
+        return NULL;
+    }
+    dbd = graphql_dbd_acquire(r);
+    failed = gql_throttle_tried(gate, dbd != NULL, apr_time_now(), &since);
+    if (failed > 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, "GQL00005: the "
+                      "database is available again: %" APR_UINT64_T_FMT
+                      " requests failed in the %" APR_TIME_T_FMT " s "
+                      "before, %" APR_UINT64_T_FMT " of whose GQL00031 "
+                      "lines were not written", failed,
+                      apr_time_sec(apr_time_now() - since),
+                      graphql_lines == NULL ? 0
+                      : gql_throttle_take(graphql_lines, line_key(r,
+                            "GQL00031", "the database is unavailable: ")));
+    }
+    return dbd;
+}
+
 /* gql_sql_env_t.acquire: the request's connection (libpq's, under the
  * pooled handle), from mod_dbd's pool on first use, with the pool that
  * lives as long as that connection.  A failure is remembered: the other
- * fields of the request do not try again.  mod_dbd gives the connection back at r->pool's
- * cleanup; gql_sql_begin() registers, after this returns, the cleanup
- * that rolls back a transaction still open then, which therefore runs
- * first: the one place that ends transactions is the SQL stage. */
+ * fields of the request do not try again.  mod_dbd gives the connection
+ * back at r->pool's cleanup; gql_sql_begin() registers, after this
+ * returns, the cleanup that rolls back a transaction still open then,
+ * which therefore runs first: the one place that ends transactions is the
+ * SQL stage. */
 static void *graphql_acquire(void *baton, apr_pool_t **conn_pool,
                              const char **why)
 {
@@ -987,15 +1098,16 @@ static void *graphql_acquire(void *baton, apr_pool_t **conn_pool,
         *conn_pool = q->conn_pool;
         return q->conn;
     }
-    dbd = graphql_dbd_acquire ? graphql_dbd_acquire(q->r) : NULL;
+    dbd = dbd_acquire(q->r);
     if (dbd == NULL) {
         q->failed = "mod_dbd has no connection (see its log lines: "
-                    "DBDriver and DBDParams, or the database is down)";
+                    "DBDriver and DBDParams, or the database is down; "
+                    "while it is, tries are a second or more apart)";
     }
     else if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, q->r, "GQL00002: DBDriver "
-                      "is %s: mod_graphql needs pgsql",
-                      apr_dbd_name(dbd->driver));
+        graphql_log(q, 1, "GQL00002", apr_psprintf(q->r->pool, "DBDriver "
+                    "is %s: mod_graphql needs pgsql",
+                    apr_dbd_name(dbd->driver)));
         q->misconfigured = 1;
         q->failed = "DBDriver is not pgsql";
     }
@@ -1006,16 +1118,6 @@ static void *graphql_acquire(void *baton, apr_pool_t **conn_pool,
     *why = q->failed;
     *conn_pool = q->conn_pool;
     return q->conn;
-}
-
-/* gql_sql_env_t.log */
-static void graphql_log(void *baton, int is_error, const char *tag,
-                        const char *message)
-{
-    graphql_req *q = baton;
-
-    ap_log_rerror(APLOG_MARK, is_error ? APLOG_ERR : APLOG_INFO, 0, q->r,
-                  "%s: %s", tag, message);
 }
 
 /* A response of one GraphQL error with extensions.code, and no data. */
@@ -1080,7 +1182,8 @@ static const char *caller(request_rec *r, const graphql_dir_conf *conf,
     }
     if (!gql_jwt_verify(r->pool, token, strlen(token), conf->jwt_key,
                         conf->jwt_key_len, apr_time_sec(r->request_time),
-                        GQL_JWT_LEEWAY, claims, &why)) {
+                        GQL_JWT_LEEWAY, conf->jwt_require_exp != 0, claims,
+                        &why)) {
         *claims = NULL;
         return why;
     }
@@ -1161,6 +1264,10 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     apr_table_setn(r->notes, STATEMENTS_NOTE, "0");
     if (why != NULL) {
         return unauthenticated(r, media, why);
+    }
+    if (req->refused != NULL) {
+        return coded_error(r, HTTP_BAD_REQUEST, media, "BAD_USER_INPUT",
+                           req->refused);
     }
     opts.introspection = conf->introspection != 0;
     opts.max_depth = conf->max_depth != -1 ? conf->max_depth
@@ -1296,6 +1403,10 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "SECONDS: how long tokens issued by @jwt fields are valid "
                   "(default 604800, 7 days)"),
+    AP_INIT_FLAG("GraphQLJWTRequireExp", graphql_set_jwt_require_exp, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On|Off: whether a caller's token without exp is refused "
+                 "(default On)"),
     AP_INIT_TAKE1("GraphQLStatementTimeout", graphql_set_int,
                   (void *)&graphql_statement_timeout_slot,
                   RSRC_CONF | ACCESS_CONF,

@@ -53,19 +53,39 @@ typedef struct gql_error_t {
 apr_array_header_t *gql_errors_make(apr_pool_t *p);
 
 /* Append an error with zero or one location (loc may be NULL) and a
- * printf-style message.  Returns the new error so that the caller can add
- * more locations with gql_error_add_loc().  All memory from p. */
+ * printf-style message, at most GQL_ERROR_MAX_MESSAGE bytes.  Returns the
+ * new error so that the caller can add more locations with
+ * gql_error_add_loc().  All memory from p. */
 gql_error_t *gql_error_add(apr_pool_t *p, apr_array_header_t *errors,
                            const gql_loc_t *loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* Append an error whose message is text[0..len) as it is, NULs and all
- * (copied into p); loc as for gql_error_add(). */
+ * (copied into p, at most GQL_ERROR_MAX_MESSAGE bytes); loc as for
+ * gql_error_add(). */
 gql_error_t *gql_error_add_text(apr_pool_t *p, apr_array_header_t *errors,
                                 const gql_loc_t *loc, const char *text,
                                 apr_size_t len);
 
 void gql_error_add_loc(apr_pool_t *p, gql_error_t *e, const gql_loc_t *loc);
+
+/* The longest a message is: one that would be longer (it quotes several
+ * names, or reasons nested in reasons) is cut to this many bytes, at a
+ * UTF-8 character boundary, and ends with "...".  Above the longest
+ * message graphql-js words in its cases (2,000 bytes: an overlap's
+ * reasons). */
+#define GQL_ERROR_MAX_MESSAGE 4096
+
+/* Characters of what a client sent that a message quotes: a longer name,
+ * string or printed value is cut there and followed by "..." (gql_print.h,
+ * the lexer's token descriptions).  Above the 1,100-character alias that
+ * graphql-js's own overlapping-fields case quotes whole. */
+#define GQL_ERROR_QUOTE 1200
+
+/* The bytes of the first chars characters of s[0..len) (UTF-8: a
+ * character starts at every byte but 10xxxxxx), len when it has no more:
+ * where a quote of client text is cut, never inside a character. */
+apr_size_t gql_error_cut(const char *s, apr_size_t len, apr_size_t chars);
 
 /* The bytes of e's message (message_len, or up to its NUL). */
 apr_size_t gql_error_message_len(const gql_error_t *e);

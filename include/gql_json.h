@@ -91,4 +91,15 @@ const char *gql_json_response(apr_pool_t *p, const apr_array_header_t *errors,
 /* {"errors":[{"message":"MESSAGE"}]}: the body of a request error. */
 const char *gql_json_request_error(apr_pool_t *p, const char *message);
 
+/*
+ * Where JSON text holds U+0000, which json-c keeps in a string value but
+ * silently cuts a member name at ("a\u0000b" becomes "a"): the flags
+ * GQL_JSON_NUL_NAME (in a member name) and GQL_JSON_NUL_VALUE (in a
+ * string value), or 0.  text[0..len) is read as JSON's strings are
+ * written, by their quotes and escapes; it need not be valid JSON.
+ */
+#define GQL_JSON_NUL_NAME 1
+#define GQL_JSON_NUL_VALUE 2
+int gql_json_nul(const char *text, apr_size_t len);
+
 #endif /* GQL_JSON_H */

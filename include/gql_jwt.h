@@ -54,13 +54,16 @@ const char *gql_jwt_secret_load(apr_pool_t *p, const char *spec,
  * Verify a compact HS256 token (token_len bytes, need not be
  * NUL-terminated) with key at time now, allowing leeway seconds of clock
  * skew (GQL_JWT_LEEWAY).  Returns 1 and sets *claims to the payload, a
- * JSON object borrowed from p (gql_json.h), when the token is well formed,
- * its algorithm is HS256, its signature is right and it is within its
- * validity (exp, nbf, iat).  Otherwise returns 0 and sets *why to a
- * static sentence meant for the client, one of
+ * JSON object borrowed from p (gql_json.h), when the token is well formed
+ * (U+0000 nowhere in its header or claims: json-c would cut a name at
+ * it, and PostgreSQL's text cannot hold it), its algorithm is HS256, its
+ * signature is right and it is within its validity (exp, nbf, iat; with
+ * require_exp, a token without exp never is).  Otherwise returns 0 and
+ * sets *why to a static sentence meant for the client, one of
  *   "The token is malformed: <what>."
  *   "The token's algorithm must be HS256."
  *   "The token's signature is not valid."
+ *   "The token has no expiry time (exp)."
  *   "The token has expired."
  *   "The token is not valid yet."
  *   "The token was issued in the future."
@@ -69,7 +72,7 @@ const char *gql_jwt_secret_load(apr_pool_t *p, const char *spec,
  */
 int gql_jwt_verify(apr_pool_t *p, const char *token, apr_size_t token_len,
                    const unsigned char *key, apr_size_t keylen,
-                   apr_int64_t now, apr_int64_t leeway,
+                   apr_int64_t now, apr_int64_t leeway, int require_exp,
                    json_object **claims, const char **why);
 
 /* HMAC-SHA256 of data[0..len) under key into out (32 bytes). */

@@ -27,6 +27,7 @@
 #include <apr_tables.h>
 #include <json-c/json.h>
 #include "gql_ast.h"
+#include "gql_error.h"         /* GQL_ERROR_QUOTE */
 
 /* gql_schema.h defines it; printing needs only its layout. */
 struct gql_tref_t;
@@ -40,17 +41,31 @@ const char *gql_print_type(apr_pool_t *p, const struct gql_tref_t *t);
 const char *gql_print_ast_type(apr_pool_t *p, const gql_type_ref_t *t);
 
 /*
- * A literal as graphql-js's print() writes it: {a: [1, "x"]}, $var, ENUM.
- * Strings go through gql_print_string; a block string is written between
- * triple quotes as it stands.
+ * Messages quote what a client sent within a bound: a name, a string's
+ * text or a whole printed value longer than GQL_ERROR_QUOTE characters is
+ * cut there, at a UTF-8 character boundary, and followed by "..." (inside
+ * the quotes of a string: "abcd..."; a list or an object ends with
+ * ", ..." where its members stopped fitting), so that an error never
+ * echoes megabytes back nor costs time proportional to them.
+ *
+ * gql_print_name: name cut so; name itself when it is not longer.
+ */
+const char *gql_print_name(apr_pool_t *p, const char *name);
+
+/*
+ * A literal as graphql-js's print() writes it: {a: [1, "x"]}, $var, ENUM,
+ * within GQL_ERROR_QUOTE characters (about: brackets and separators
+ * count as they are written).  Strings go through gql_print_string; a
+ * block string is written between triple quotes as it stands.
  */
 const char *gql_print_value(apr_pool_t *p, const gql_value_t *v);
 
 /*
  * printString: s[0..len) (UTF-8, may hold NULs) quoted as a GraphQL
- * string, with \" \\ \b \t \n \f \r and \u00XX (upper case) for the other
- * control characters, U+007F..U+009F included.  Everything else, U+00A0
- * and U+2028 too, stays as it is.
+ * string, whole (introspection's default values are written with it),
+ * with \" \\ \b \t \n \f \r and \u00XX (upper case) for the other control
+ * characters, U+007F..U+009F included.  Everything else, U+00A0 and
+ * U+2028 too, stays as it is.
  */
 const char *gql_print_string(apr_pool_t *p, const char *s, apr_size_t len);
 
@@ -66,7 +81,8 @@ const char *gql_print_number(apr_pool_t *p, double d);
  * as JSON.stringify writes them, numbers by gql_print_number, [1, 2],
  * { a: 1 }.  A non-empty list or object inside two others prints as
  * "[Array]" or "[Object]", a list's items past ten as ", ... N more
- * items".  v is read, not kept; NULL is JSON null.
+ * items".  Within GQL_ERROR_QUOTE characters, as gql_print_value.  v is
+ * read, not kept; NULL is JSON null.
  */
 const char *gql_print_inspect(apr_pool_t *p, json_object *v);
 
@@ -77,7 +93,9 @@ const char *gql_print_inspect(apr_pool_t *p, json_object *v);
  * whose distance from input is at most 40% of its length, plus one
  * (optimal string alignment, a change of case alone counting as one),
  * nearest first, then in natural order.  Returns a new array in p that
- * points at the options' strings; empty when none is near.
+ * points at the options' strings; empty when none is near.  Options
+ * whose length alone puts them too far cost nothing more, so a huge input
+ * costs its length once, not once per option.
  *
  * gql_print_did_you_mean: didYouMean: " Did you mean [sub ]"A", "B", or
  * "C"?" for the first five of names (const char *) as given; sub may be

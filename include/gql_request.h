@@ -37,6 +37,11 @@ typedef struct gql_request_t {
     const char *operation_name; /* NULL when absent or null */
     json_object *variables;     /* a JSON object, or NULL when absent/null */
     json_object *extensions;    /* a JSON object, or NULL when absent/null */
+    /* Why the request is refused although it is well formed: text holding
+     * U+0000 where json-c or a C string would silently cut it (a member
+     * name, operationName), which the client answers for
+     * (BAD_USER_INPUT); NULL when it is not. */
+    const char *refused;
 } gql_request_t;
 
 /* ORDER MEDIA: gql_media_types[] follows it */

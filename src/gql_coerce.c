@@ -185,13 +185,51 @@ static json_object *new_float(apr_pool_t *p, double d)
     return json_object_new_double_s(d, gql_print_number(p, d));
 }
 
-/* parseValue of a leaf type: 1 with *out, or 0 with *msg. */
+/* Whether a JSON value holds U+0000 in a string, at any depth (json-c
+ * bounds the depth of what it parses). */
+static int holds_nul(json_object *v)
+{
+    struct lh_entry *e;
+    size_t i;
+
+    switch (json_object_get_type(v)) {
+    case json_type_string:
+        return memchr(json_object_get_string(v), '\0',
+                      json_object_get_string_len(v)) != NULL;
+    case json_type_array:
+        for (i = 0; i < json_object_array_length(v); i++) {
+            if (holds_nul(json_object_array_get_idx(v, i))) {
+                return 1;
+            }
+        }
+        return 0;
+    case json_type_object:
+        for (e = json_object_get_object(v)->head; e != NULL; e = e->next) {
+            if (holds_nul((json_object *)lh_entry_v(e))) {
+                return 1;
+            }
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* parseValue of a leaf type: 1 with *out, or 0 with *msg; -1 with *msg
+ * for text holding U+0000, which PostgreSQL's text cannot store (the
+ * client's mistake: BAD_USER_INPUT). */
 static int parse_value_new(apr_pool_t *p, const gql_type_t *t, json_object *v,
                        json_object **out, const char **msg)
 {
     const char *s = gql_print_inspect(p, v);
 
     *out = NULL;
+    if (!is_builtin(t, "Int") && !is_builtin(t, "Float")
+        && !is_builtin(t, "Boolean") && holds_nul(v)) {
+        *msg = apr_psprintf(p, "U+0000 is not allowed in a value of type "
+                            "\"%s\".", t->name);
+        return -1;
+    }
     if (t->kind == GQL_KIND_ENUM) {
         if (!json_object_is_type(v, json_type_string)) {
             *msg = apr_psprintf(p, "Enum \"%s\" cannot represent non-string "
@@ -201,7 +239,9 @@ static int parse_value_new(apr_pool_t *p, const gql_type_t *t, json_object *v,
         }
         if (enum_value(t, json_object_get_string(v)) == NULL) {
             *msg = apr_psprintf(p, "Value \"%s\" does not exist in \"%s\" "
-                                "enum.%s", json_object_get_string(v), t->name,
+                                "enum.%s",
+                                gql_print_name(p, json_object_get_string(v)),
+                                t->name,
                                 enum_suggest(p, t,
                                              json_object_get_string(v)));
             return 0;
@@ -311,21 +351,24 @@ static int room(varctx_t *v)
     return 1;
 }
 
-static void verr(varctx_t *v, const gql_path_t *path, json_object *invalid,
-                 const char *msg)
+static gql_error_t *verr(varctx_t *v, const gql_path_t *path,
+                         json_object *invalid, const char *msg)
 {
     const char *prefix;
 
     if (!room(v)) {
-        return;
+        return NULL;
     }
     prefix = apr_psprintf(v->p, "Variable \"$%s\" got invalid value %s",
-                          v->name, gql_print_inspect(v->p, invalid));
+                          gql_print_name(v->p, v->name),
+                          gql_print_inspect(v->p, invalid));
     if (path != NULL) {
-        prefix = apr_pstrcat(v->p, prefix, " at \"", v->name,
-                             path_text(v->p, path), "\"", NULL);
+        prefix = apr_pstrcat(v->p, prefix, " at \"",
+                             gql_print_name(v->p, apr_pstrcat(v->p, v->name,
+                                            path_text(v->p, path), NULL)),
+                             "\"", NULL);
     }
-    gql_error_add(v->p, v->errors, v->loc, "%s; %s", prefix, msg);
+    return gql_error_add(v->p, v->errors, v->loc, "%s; %s", prefix, msg);
 }
 
 static json_object *cin_new(varctx_t *v, json_object *val,
@@ -413,7 +456,8 @@ static json_object *cin_object_new(varctx_t *v, json_object *val,
         }
         if (!known) {
             verr(v, path, val, apr_psprintf(v->p, "Field \"%s\" is not "
-                 "defined by type \"%s\".%s", key, t->name,
+                 "defined by type \"%s\".%s", gql_print_name(v->p, key),
+                 t->name,
                  gql_print_suggest(v->p, NULL, key, names)));
         }
     }
@@ -429,6 +473,7 @@ static json_object *cin_new(varctx_t *v, json_object *val,
     json_object *out;
     const char *msg;
     size_t i;
+    int ok;
 
     if (t->kind == GQL_TYPE_NON_NULL) {
         if (val != NULL) {
@@ -463,8 +508,12 @@ static json_object *cin_new(varctx_t *v, json_object *val,
         }
         return cin_object_new(v, val, t->named, path);
     }
-    if (!parse_value_new(v->p, t->named, val, &out, &msg)) {
-        verr(v, path, val, msg);
+    if ((ok = parse_value_new(v->p, t->named, val, &out, &msg)) <= 0) {
+        gql_error_t *e = verr(v, path, val, msg);
+
+        if (e != NULL && ok < 0) {
+            e->code = "BAD_USER_INPUT";
+        }
         return NULL;
     }
     return out;
@@ -507,7 +556,8 @@ static void coerce_one(varctx_t *v, const gql_schema_t *schema,
         if (room(v)) {
             gql_error_add(v->p, v->errors, &d->type->loc, "Variable \"$%s\" "
                           "expected value of type \"%s\" which cannot be "
-                          "used as an input type.", v->name,
+                          "used as an input type.",
+                          gql_print_name(v->p, v->name),
                           gql_print_ast_type(v->p, d->type));
         }
         return;
@@ -520,7 +570,8 @@ static void coerce_one(varctx_t *v, const gql_schema_t *schema,
         }
         else if (t->kind == GQL_TYPE_NON_NULL && room(v)) {
             gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
-                          "required type \"%s\" was not provided.", v->name,
+                          "required type \"%s\" was not provided.",
+                          gql_print_name(v->p, v->name),
                           gql_print_type(v->p, t));
         }
         return;
@@ -528,7 +579,8 @@ static void coerce_one(varctx_t *v, const gql_schema_t *schema,
     if (val == NULL && t->kind == GQL_TYPE_NON_NULL) {
         if (room(v)) {
             gql_error_add(v->p, v->errors, v->loc, "Variable \"$%s\" of "
-                          "non-null type \"%s\" must not be null.", v->name,
+                          "non-null type \"%s\" must not be null.",
+                          gql_print_name(v->p, v->name),
                           gql_print_type(v->p, t));
         }
         return;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "gql_document.h"
 #include "gql_parser.h"
+#include "gql_print.h"
 
 /* The fragments by name.  Validation has refused a document with two
  * fragments of one name, so the index holds each definition. */
@@ -96,7 +97,7 @@ static const gql_definition_t *select_operation(apr_pool_t *p,
     }
     if (found == NULL && name != NULL) {
         gql_error_add(p, errors, NULL, "Unknown operation named \"%s\".",
-                      name);
+                      gql_print_name(p, name));
     }
     else if (found == NULL) {
         gql_error_add(p, errors, NULL, "Must provide an operation.");

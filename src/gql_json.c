@@ -10,6 +10,7 @@
  * of gql_json.h through the functions here.
  */
 
+#include <string.h>
 #include <apr_strings.h>
 #include "gql_json.h"
 
@@ -164,4 +165,46 @@ const char *gql_json_request_error(apr_pool_t *p, const char *message)
 
     gql_error_add(p, errors, NULL, "%s", message);
     return gql_json_response(p, errors, NULL, 0);
+}
+
+/* The end of the string whose opening quote is at text[i], past its
+ * closing quote; *nul tells whether it holds \u0000 (or a raw NUL). */
+static apr_size_t string_end(const char *text, apr_size_t len, apr_size_t i,
+                             int *nul)
+{
+    for (i++, *nul = 0; i < len && text[i] != '"'; i++) {
+        if (text[i] == '\0') {
+            *nul = 1;
+        }
+        else if (text[i] == '\\' && i + 1 < len) {
+            if (text[++i] == 'u' && i + 4 < len
+                && memcmp(text + i + 1, "0000", 4) == 0) {
+                *nul = 1;
+            }
+        }
+    }
+    return i + 1;
+}
+
+int gql_json_nul(const char *text, apr_size_t len)
+{
+    apr_size_t i = 0, j;
+    int found = 0, nul;
+
+    while (i < len) {
+        if (text[i] != '"') {
+            i++;
+            continue;
+        }
+        i = string_end(text, len, i, &nul);
+        for (j = i; j < len && strchr(" \t\r\n", text[j]) != NULL
+                    && text[j] != '\0'; j++) {
+            continue;
+        }
+        if (nul) {
+            found |= j < len && text[j] == ':' ? GQL_JSON_NUL_NAME
+                                               : GQL_JSON_NUL_VALUE;
+        }
+    }
+    return found;
 }

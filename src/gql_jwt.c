@@ -166,6 +166,9 @@ static const char *check_header(apr_pool_t *p, const char *s, apr_size_t n)
     if ((h = parse_object(p, text, len)) == NULL) {
         return MALFORMED("the header is not a JSON object");
     }
+    if (gql_json_nul((const char *)text, len)) {
+        return MALFORMED("its header holds U+0000");
+    }
     if (!json_object_object_get_ex(h, "alg", &v)
         || !json_object_is_type(v, json_type_string)
         || strcmp(json_object_get_string(v), "HS256") != 0) {
@@ -220,10 +223,13 @@ static int numeric(json_object *claims, const char *name, double *v)
 /* Times as doubles: NumericDate may have a fraction, and exp + leeway
  * cannot overflow. */
 static const char *check_times(json_object *claims, apr_int64_t now,
-                               apr_int64_t leeway)
+                               apr_int64_t leeway, int require_exp)
 {
     double t = (double)now, exp = t, nbf = t, iat = t;
 
+    if (require_exp && !json_object_object_get_ex(claims, "exp", NULL)) {
+        return "The token has no expiry time (exp).";
+    }
     if (!numeric(claims, "exp", &exp) || !numeric(claims, "nbf", &nbf)
         || !numeric(claims, "iat", &iat)) {
         return MALFORMED("exp, nbf and iat must be numbers");
@@ -242,7 +248,7 @@ static const char *check_times(json_object *claims, apr_int64_t now,
 
 int gql_jwt_verify(apr_pool_t *p, const char *token, apr_size_t token_len,
                    const unsigned char *key, apr_size_t keylen,
-                   apr_int64_t now, apr_int64_t leeway,
+                   apr_int64_t now, apr_int64_t leeway, int require_exp,
                    json_object **claims, const char **why)
 {
     const char *d1, *d2;
@@ -274,7 +280,12 @@ int gql_jwt_verify(apr_pool_t *p, const char *token, apr_size_t token_len,
         *why = MALFORMED("the claims are not a JSON object");
         return 0;
     }
-    if ((*why = check_times(*claims, now, leeway)) != NULL) {
+    if (gql_json_nul((const char *)text, len)) {
+        *claims = NULL;
+        *why = MALFORMED("its claims hold U+0000");
+        return 0;
+    }
+    if ((*why = check_times(*claims, now, leeway, require_exp)) != NULL) {
         *claims = NULL;
         return 0;
     }

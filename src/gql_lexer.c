@@ -738,7 +738,7 @@ const char *gql_token_describe(apr_pool_t *p, const gql_lexer_t *lx,
                                const gql_token_t *tok)
 {
     const char *kind = gql_token_kind_names[tok->kind];
-    apr_size_t klen = strlen(kind);
+    apr_size_t klen = strlen(kind), n;
     char *buf, *o;
 
     (void)lx;
@@ -747,14 +747,20 @@ const char *gql_token_describe(apr_pool_t *p, const gql_lexer_t *lx,
                                         : apr_pstrcat(p, "\"", kind, "\"",
                                                       NULL);
     }
-    /* memcpy, not %s: a decoded string may hold NULs */
-    o = buf = apr_palloc(p, klen + tok->value_len + 4);
+    /* memcpy, not %s: a decoded string may hold NULs; a long value is
+     * quoted within GQL_ERROR_QUOTE characters */
+    n = gql_error_cut(tok->value, tok->value_len, GQL_ERROR_QUOTE);
+    o = buf = apr_palloc(p, klen + n + 7);
     memcpy(o, kind, klen);
     o += klen;
     memcpy(o, " \"", 2);
     o += 2;
-    memcpy(o, tok->value, tok->value_len);
-    o += tok->value_len;
+    memcpy(o, tok->value, n);
+    o += n;
+    if (n < tok->value_len) {
+        memcpy(o, "...", 3);
+        o += 3;
+    }
     memcpy(o, "\"", 2);
     return buf;
 }

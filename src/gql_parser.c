@@ -325,9 +325,13 @@ static gql_value_t *variable(parser_t *P, gql_value_t *v, int is_const)
     advance(P);
     if (is_const) {
         if (peek(P, GQL_TOK_NAME)) {
+            apr_size_t k = gql_error_cut(P->tok.value, P->tok.value_len,
+                                         GQL_ERROR_QUOTE);
+
             return fail(P, &dollar, "Unexpected variable \"$%s\" in "
-                        "constant value.", apr_pstrmemdup(P->pool,
-                        P->tok.value, P->tok.value_len));
+                        "constant value.", apr_pstrcat(P->pool,
+                        apr_pstrmemdup(P->pool, P->tok.value, k),
+                        k < P->tok.value_len ? "..." : "", NULL));
         }
         return unexpected(P, &dollar);
     }

@@ -17,6 +17,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include "gql_print.h"
+#include "gql_error.h"         /* gql_error_cut */
 #include "gql_parser.h"         /* GQL_MAX_DEPTH */
 #include "gql_schema.h"         /* the layout of gql_tref_t */
 
@@ -97,8 +98,52 @@ const char *gql_print_string(apr_pool_t *p, const char *s, apr_size_t len)
     return out;
 }
 
+/* ---- Bounded quotes of what the client sent ---- */
+
+/* s[0..len) cut to room characters, with "..." after a cut. */
+static const char *cut(apr_pool_t *p, const char *s, apr_size_t len,
+                       apr_size_t room)
+{
+    apr_size_t n = gql_error_cut(s, len, room);
+
+    return n < len ? apr_pstrcat(p, apr_pstrmemdup(p, s, n), "...", NULL)
+                   : s;
+}
+
+const char *gql_print_name(apr_pool_t *p, const char *name)
+{
+    return cut(p, name, strlen(name), GQL_ERROR_QUOTE);
+}
+
+/* A string literal as gql_print_string quotes it, its text cut to room
+ * characters: "abc..." */
+static const char *quoted(apr_pool_t *p, const char *s, apr_size_t len,
+                          apr_size_t room)
+{
+    apr_size_t n = gql_error_cut(s, len, room);
+    const char *q = gql_print_string(p, s, n);
+
+    if (n == len) {
+        return q;
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, q, strlen(q) - 1), "...\"",
+                       NULL);
+}
+
+/* Room left after used bytes of a quote of room; 0 ends a list with
+ * "...". */
+static apr_size_t left(apr_size_t room, const char *used)
+{
+    apr_size_t n = strlen(used);
+
+    return n < room ? room - n : 0;
+}
+
+/* print() within room characters (about: the brackets and separators of
+ * a list or an object are counted once they are written): a list or an
+ * object stops at the member that finds no room, with "...". */
 static const char *print_value(apr_pool_t *p, const gql_value_t *v,
-                               int depth)
+                               int depth, apr_size_t room)
 {
     const char *out;
     int i;
@@ -108,19 +153,25 @@ static const char *print_value(apr_pool_t *p, const gql_value_t *v,
     }
     switch (v->kind) {
     case GQL_VALUE_VARIABLE:
-        return apr_pstrcat(p, "$", v->text, NULL);
+        return apr_pstrcat(p, "$", cut(p, v->text, strlen(v->text), room),
+                           NULL);
     case GQL_VALUE_STRING:
         if (v->block) {
-            return apr_pstrcat(p, "\"\"\"", v->text, "\"\"\"", NULL);
+            return apr_pstrcat(p, "\"\"\"", cut(p, v->text, v->len, room),
+                               "\"\"\"", NULL);
         }
-        return gql_print_string(p, v->text, v->len);
+        return quoted(p, v->text, v->len, room);
     case GQL_VALUE_LIST:
         out = "[";
         for (i = 0; i < v->items->nelts; i++) {
+            if (left(room, out) == 0) {
+                out = apr_pstrcat(p, out, ", ...", NULL);
+                break;
+            }
             out = apr_pstrcat(p, out, i ? ", " : "",
                               print_value(p, GQL_AST_ITEM(v->items, i,
                                                           gql_value_t),
-                                          depth + 1), NULL);
+                                          depth + 1, left(room, out)), NULL);
         }
         return apr_pstrcat(p, out, "]", NULL);
     case GQL_VALUE_OBJECT:
@@ -129,18 +180,25 @@ static const char *print_value(apr_pool_t *p, const gql_value_t *v,
             const gql_object_field_t *f = GQL_AST_ITEM(v->fields, i,
                                                        gql_object_field_t);
 
-            out = apr_pstrcat(p, out, i ? ", " : "", f->name.value, ": ",
-                              print_value(p, f->value, depth + 1), NULL);
+            if (left(room, out) == 0) {
+                out = apr_pstrcat(p, out, ", ...", NULL);
+                break;
+            }
+            out = apr_pstrcat(p, out, i ? ", " : "",
+                              cut(p, f->name.value, strlen(f->name.value),
+                                  left(room, out)), ": ", NULL);
+            out = apr_pstrcat(p, out, print_value(p, f->value, depth + 1,
+                                                  left(room, out)), NULL);
         }
         return apr_pstrcat(p, out, "}", NULL);
     default:
-        return v->text;
+        return cut(p, v->text, strlen(v->text), room);
     }
 }
 
 const char *gql_print_value(apr_pool_t *p, const gql_value_t *v)
 {
-    return print_value(p, v, 0);
+    return print_value(p, v, 0, GQL_ERROR_QUOTE);
 }
 
 /* ---- Numbers, as JavaScript writes them ---- */
@@ -204,14 +262,17 @@ const char *gql_print_number(apr_pool_t *p, double d)
 
 /* ---- inspect() ---- */
 
-/* JSON.stringify() of a string. */
-static const char *stringify(apr_pool_t *p, const char *s, size_t len)
+/* JSON.stringify() of a string, its text cut to room characters:
+ * "abc..." */
+static const char *stringify(apr_pool_t *p, const char *s, size_t len,
+                             apr_size_t room)
 {
-    char *out = apr_palloc(p, len * 6 + 3), *o = out;
+    size_t n = gql_error_cut(s, len, room);
+    char *out = apr_palloc(p, n * 6 + 6), *o = out;
     size_t i;
 
     *o++ = '"';
-    for (i = 0; i < len; i++) {
+    for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
         if (c == '"' || c == '\\') {
@@ -235,16 +296,23 @@ static const char *stringify(apr_pool_t *p, const char *s, size_t len)
             *o++ = (char)c;
         }
     }
+    if (n < len) {
+        memcpy(o, "...", 3);
+        o += 3;
+    }
     *o++ = '"';
     *o = '\0';
     return out;
 }
 
 /* seen counts the lists and objects around v and v itself, as inspect()'s
- * seenValues does; the limits bound the recursion. */
-static const char *inspect_at(apr_pool_t *p, json_object *v, int seen);
+ * seenValues does; the limits bound the recursion.  room as for
+ * print_value. */
+static const char *inspect_at(apr_pool_t *p, json_object *v, int seen,
+                              apr_size_t room);
 
-static const char *inspect_array(apr_pool_t *p, json_object *v, int seen)
+static const char *inspect_array(apr_pool_t *p, json_object *v, int seen,
+                                 apr_size_t room)
 {
     size_t n = json_object_array_length(v), i;
     const char *out = "[";
@@ -256,11 +324,17 @@ static const char *inspect_array(apr_pool_t *p, json_object *v, int seen)
         return "[Array]";
     }
     for (i = 0; i < n && i < INSPECT_ITEMS; i++) {
+        if (left(room, out) == 0) {
+            break;
+        }
         out = apr_pstrcat(p, out, i ? ", " : "",
                           inspect_at(p, json_object_array_get_idx(v, i),
-                                     seen), NULL);
+                                     seen, left(room, out)), NULL);
     }
-    if (n == INSPECT_ITEMS + 1) {
+    if (i < n && i < INSPECT_ITEMS) {
+        out = apr_pstrcat(p, out, ", ...", NULL);
+    }
+    else if (n == INSPECT_ITEMS + 1) {
         out = apr_pstrcat(p, out, ", ... 1 more item", NULL);
     }
     else if (n > INSPECT_ITEMS) {
@@ -270,7 +344,8 @@ static const char *inspect_array(apr_pool_t *p, json_object *v, int seen)
     return apr_pstrcat(p, out, "]", NULL);
 }
 
-static const char *inspect_object(apr_pool_t *p, json_object *v, int seen)
+static const char *inspect_object(apr_pool_t *p, json_object *v, int seen,
+                                  apr_size_t room)
 {
     const char *out = NULL;
     struct lh_entry *e;
@@ -282,15 +357,22 @@ static const char *inspect_object(apr_pool_t *p, json_object *v, int seen)
         return "[Object]";
     }
     for (e = json_object_get_object(v)->head; e != NULL; e = e->next) {
+        const char *k = lh_entry_k(e);
+
+        if (out != NULL && left(room, out) == 0) {
+            out = apr_pstrcat(p, out, ", ...", NULL);
+            break;
+        }
         out = apr_pstrcat(p, out ? out : "{ ", out ? ", " : "",
-                          (const char *)lh_entry_k(e), ": ",
-                          inspect_at(p, (json_object *)lh_entry_v(e), seen),
-                          NULL);
+                          cut(p, k, strlen(k), room), ": ", NULL);
+        out = apr_pstrcat(p, out, inspect_at(p, (json_object *)lh_entry_v(e),
+                                             seen, left(room, out)), NULL);
     }
     return apr_pstrcat(p, out, " }", NULL);
 }
 
-static const char *inspect_at(apr_pool_t *p, json_object *v, int seen)
+static const char *inspect_at(apr_pool_t *p, json_object *v, int seen,
+                              apr_size_t room)
 {
     switch (json_object_get_type(v)) {
     case json_type_null:
@@ -303,46 +385,45 @@ static const char *inspect_at(apr_pool_t *p, json_object *v, int seen)
         return gql_print_number(p, json_object_get_double(v));
     case json_type_string:
         return stringify(p, json_object_get_string(v),
-                         json_object_get_string_len(v));
+                         json_object_get_string_len(v), room);
     case json_type_array:
-        return inspect_array(p, v, seen + 1);
+        return inspect_array(p, v, seen + 1, room);
     default:
-        return inspect_object(p, v, seen + 1);
+        return inspect_object(p, v, seen + 1, room);
     }
 }
 
 const char *gql_print_inspect(apr_pool_t *p, json_object *v)
 {
-    return inspect_at(p, v, 0);
+    return inspect_at(p, v, 0, GQL_ERROR_QUOTE);
 }
 
 /* ---- Suggestions ("Did you mean ...?") ---- */
 
 /* Optimal string alignment distance, case-insensitive, where a change of
  * case alone counts as one edit; -1 when over threshold.  rows are three
- * rows of strlen(input) + 1 cells: the shorter string indexes them. */
-static int lexdist(int **rows, const char *input, const char *option,
-                   int threshold)
+ * rows of at least the shorter string's length + 1 cells: it indexes
+ * them. */
+static int lexdist(int **rows, const char *input, int ilen,
+                   const char *option, int olen, int threshold)
 {
-    const char *a, *b;
-    int alen, blen, i, j, d;
+    const char *a = option, *b = input;
+    int alen = olen, blen = ilen, i, j, d;
 
+    if (alen < blen) {
+        a = input;
+        b = option;
+        alen = ilen;
+        blen = olen;
+    }
+    if (alen - blen > threshold) {
+        return -1;
+    }
     if (strcmp(input, option) == 0) {
         return 0;
     }
     if (strcasecmp(input, option) == 0) {
         return 1;
-    }
-    a = option;
-    b = input;
-    if (strlen(a) < strlen(b)) {
-        a = input;
-        b = option;
-    }
-    alen = (int)strlen(a);
-    blen = (int)strlen(b);
-    if (alen - blen > threshold) {
-        return -1;
     }
     for (j = 0; j <= blen; j++) {
         rows[0][j] = j;
@@ -424,26 +505,41 @@ static int suggcmp(const void *x, const void *y)
 }
 
 /* Scratch in a subpool: a broken schema may ask this for every one of
- * thousands of names. */
+ * thousands of names.  An option whose length differs from the input's by
+ * more than the threshold is not near, so it is passed over before any
+ * work proportional to the input (a client's name may be a megabyte
+ * long); the rows are as long as the longest option that is left. */
 apr_array_header_t *gql_print_suggestion_list(apr_pool_t *p,
                                               const char *input,
                                               const apr_array_header_t *opts)
 {
     apr_pool_t *sp;
     apr_array_header_t *found, *names;
-    int threshold = (int)(strlen(input) * 4 / 10) + 1;
-    int *rows[3];
+    apr_size_t n = strlen(input);
+    int threshold = (int)(n * 4 / 10) + 1, longest = -1;
+    int *rows[3], *lens;
     sugg_t *s;
     int i;
 
     apr_pool_create(&sp, p);
     found = apr_array_make(sp, 4, sizeof(sugg_t));
+    lens = apr_palloc(sp, sizeof(int) * (opts->nelts + 1));
+    for (i = 0; i < opts->nelts; i++) {
+        apr_size_t m = strlen(APR_ARRAY_IDX(opts, i, const char *));
+
+        lens[i] = -1;
+        if ((m > n ? m - n : n - m) <= (apr_size_t)threshold) {
+            lens[i] = (int)m;
+            longest = lens[i] > longest ? lens[i] : longest;
+        }
+    }
     for (i = 0; i < 3; i++) {
-        rows[i] = apr_palloc(sp, sizeof(int) * (strlen(input) + 1));
+        rows[i] = apr_palloc(sp, sizeof(int) * (longest + 2));
     }
     for (i = 0; i < opts->nelts; i++) {
         const char *o = APR_ARRAY_IDX(opts, i, const char *);
-        int d = lexdist(rows, input, o, threshold);
+        int d = lens[i] < 0 ? -1 : lexdist(rows, input, (int)n, o, lens[i],
+                                           threshold);
 
         if (d >= 0) {
             s = apr_array_push(found);

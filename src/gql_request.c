@@ -18,6 +18,13 @@
 
 #define BAD_REQUEST 400
 
+/* gql_request_t.refused: PostgreSQL's text cannot hold U+0000, and json-c
+ * cuts a member name at it, so a client that sends one is told. */
+#define NUL_OPNAME "The \"operationName\" parameter holds U+0000, which " \
+                   "is not allowed."
+#define NUL_NAME "A member name of the request holds U+0000, which is " \
+                 "not allowed."
+
 const char *const gql_media_types[] = {
     NULL,
     "application/json; charset=utf-8",
@@ -207,6 +214,9 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
             return BAD_REQUEST;
         }
         rq->operation_name = json_object_get_string(v);
+        if (memchr(rq->operation_name, '\0', json_object_get_string_len(v))) {
+            rq->refused = NUL_OPNAME;
+        }
     }
     v = NULL;
     json_object_object_get_ex(top, "variables", &v);
@@ -217,6 +227,9 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
     json_object_object_get_ex(top, "extensions", &v);
     if (!object_param(p, "extensions", v, &rq->extensions, msg)) {
         return BAD_REQUEST;
+    }
+    if (gql_json_nul(body, len) & GQL_JSON_NUL_NAME) {
+        rq->refused = NUL_NAME;
     }
     *req = rq;
     return 0;
@@ -331,6 +344,17 @@ int gql_request_from_args(apr_pool_t *p, const char *args,
     rq->query = val[P_QUERY];
     rq->query_len = vlen[P_QUERY];
     rq->operation_name = val[P_OPNAME];
+    if (val[P_OPNAME] && memchr(val[P_OPNAME], '\0', vlen[P_OPNAME])) {
+        rq->refused = NUL_OPNAME;
+    }
+    if ((val[P_VARIABLES] && gql_json_nul(val[P_VARIABLES],
+                                          vlen[P_VARIABLES])
+         & GQL_JSON_NUL_NAME)
+        || (val[P_EXTENSIONS] && gql_json_nul(val[P_EXTENSIONS],
+                                              vlen[P_EXTENSIONS])
+            & GQL_JSON_NUL_NAME)) {
+        rq->refused = NUL_NAME;
+    }
     if (!json_param(p, "variables", val[P_VARIABLES], vlen[P_VARIABLES],
                     &rq->variables, msg)
         || !json_param(p, "extensions", val[P_EXTENSIONS],

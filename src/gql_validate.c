@@ -28,6 +28,7 @@
 #include <apr_hash.h>
 #include <apr_strings.h>
 #include "gql_parser.h"         /* GQL_MAX_DEPTH */
+#include "gql_print.h"
 #include "gql_validate_int.h"
 
 /* ---- types and input definitions */
@@ -251,6 +252,26 @@ static int max_depth(vctx_t *c, const node_t *n, int leave)
     return 0;
 }
 
+/* Ours, after graphql-js's, which accepts it: PostgreSQL's text cannot
+ * hold U+0000, so a string literal that does is refused where it is
+ * written, as a mistake of the client's. */
+static int no_nul_strings(vctx_t *c, const node_t *n, int leave)
+{
+    const gql_value_t *v = n->ast;
+    gql_error_t *e;
+
+    if (leave || n->kind != N_VALUE || v->kind != GQL_VALUE_STRING
+        || memchr(v->text, '\0', v->len) == NULL) {
+        return 0;
+    }
+    e = gql_vreport(c, &v->loc, "String value %s holds U+0000, which is "
+                    "not allowed.", gql_print_value(c->p, v));
+    if (e != NULL) {
+        e->code = "BAD_USER_INPUT";
+    }
+    return 0;
+}
+
 /* ORDER RULE: graphql-js's specifiedRules */
 static const gql_vrule_fn rules[] = {
     gql_vexecutable_definitions,
@@ -282,6 +303,7 @@ static const gql_vrule_fn rules[] = {
     max_introspection_depth,
     no_schema_introspection,
     max_depth,                  /* ours, after graphql-js's */
+    no_nul_strings,
     gql_vmax_counts
 };
 

@@ -16,6 +16,7 @@
 #include <apr_hash.h>
 #include <apr_strings.h>
 #include "gql_validate_int.h"
+#include "gql_print.h"
 
 /* ---- errors */
 
@@ -46,6 +47,11 @@ void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc)
     if (e != NULL) {
         gql_error_add_loc(c->p, e, loc);
     }
+}
+
+const char *gql_vname(vctx_t *c, const char *name)
+{
+    return gql_print_name(c->p, name);
 }
 
 /* ---- types, as graphql-js's predicates see them */

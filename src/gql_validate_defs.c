@@ -40,7 +40,7 @@ int gql_vexecutable_definitions(vctx_t *c, const node_t *n, int leave)
         }
         else {
             gql_vreport(c, &d->loc, "The \"%s\" definition is not "
-                        "executable.", d->name.value);
+                        "executable.", gql_vname(c, d->name.value));
         }
     }
     return SKIP;
@@ -59,7 +59,7 @@ void gql_vunique_name(vctx_t *c, apr_hash_t *h, const gql_name_t *name,
         return;
     }
     gql_vloc(c, gql_vreport(c, &first->loc, "There can be only one %s "
-                            "named \"%s\".", what, name->value),
+                            "named \"%s\".", what, gql_vname(c, name->value)),
              &name->loc);
 }
 
@@ -200,8 +200,8 @@ static gql_error_t *subscription_error(vctx_t *c, const gql_definition_t *d,
                                "field.";
 
     if (d->name.value != NULL) {
-        return gql_vreport(c, loc, "Subscription \"%s\" %s", d->name.value,
-                           what);
+        return gql_vreport(c, loc, "Subscription \"%s\" %s",
+                           gql_vname(c, d->name.value), what);
     }
     return gql_vreport(c, loc, "Anonymous Subscription %s", what);
 }
@@ -331,7 +331,8 @@ int gql_vknown_type_names(vctx_t *c, const node_t *n, int leave)
             APR_ARRAY_PUSH(names, const char *) = d->name.value;
         }
     }
-    gql_vreport(c, &name->loc, "Unknown type \"%s\".%s", name->value,
+    gql_vreport(c, &name->loc, "Unknown type \"%s\".%s",
+                gql_vname(c, name->value),
                 gql_print_suggest(c->p, NULL, name->value,
                                   distinct(c, names)));
     return 0;
@@ -357,13 +358,14 @@ int gql_vfragments_on_composite_types(vctx_t *c, const node_t *n,
     }
     if (n->kind == N_INLINE) {
         gql_vreport(c, &cond->loc, "Fragment cannot condition on non "
-                    "composite type \"%s\".", cond->value);
+                    "composite type \"%s\".", gql_vname(c, cond->value));
     }
     else {
         gql_vreport(c, &cond->loc, "Fragment \"%s\" cannot condition on non "
                     "composite type \"%s\".",
-                    ((const gql_definition_t *)n->ast)->name.value,
-                    cond->value);
+                    gql_vname(c, ((const gql_definition_t *)n->ast)
+                                 ->name.value),
+                    gql_vname(c, cond->value));
     }
     return 0;
 }
@@ -380,7 +382,7 @@ int gql_vvariables_are_input_types(vctx_t *c, const node_t *n, int leave)
     t = gql_vtype_from_ast(c, v->type);
     if (t != NULL && !gql_vis_input(gql_vnamed(t))) {
         gql_vreport(c, &v->type->loc, "Variable \"$%s\" cannot be non-input "
-                    "type \"%s\".", v->name.value,
+                    "type \"%s\".", gql_vname(c, v->name.value),
                     gql_print_ast_type(c->p, v->type));
     }
     return 0;
@@ -399,15 +401,15 @@ int gql_vscalar_leafs(vctx_t *c, const node_t *n, int leave)
         if (f->selection_set != NULL) {
             gql_vreport(c, &f->selection_set->loc, "Field \"%s\" must not "
                         "have a selection since type \"%s\" has no "
-                        "subfields.", f->name.value,
+                        "subfields.", gql_vname(c, f->name.value),
                         gql_print_type(c->p, t));
         }
     }
     else if (f->selection_set == NULL) {
         gql_vreport(c, &f->loc, "Field \"%s\" of type \"%s\" must have a "
                     "selection of subfields. Did you mean \"%s { ... }\"?",
-                    f->name.value, gql_print_type(c->p, t),
-                    f->name.value);
+                    gql_vname(c, f->name.value), gql_print_type(c->p, t),
+                    gql_vname(c, f->name.value));
     }
     return 0;
 }
@@ -556,7 +558,7 @@ int gql_vfields_on_correct_type(vctx_t *c, const node_t *n, int leave)
                                  field_names(c, t));
     }
     gql_vreport(c, &f->loc, "Cannot query field \"%s\" on type \"%s\".%s",
-                f->name.value, t->name, sugg);
+                gql_vname(c, f->name.value), t->name, sugg);
     return 0;
 }
 
@@ -568,7 +570,7 @@ int gql_vknown_fragment_names(vctx_t *c, const node_t *n, int leave)
     if (!leave && n->kind == N_SPREAD
         && gql_vfragment(c, s->name.value) == NULL) {
         gql_vreport(c, &s->name.loc, "Unknown fragment \"%s\".",
-                    s->name.value);
+                    gql_vname(c, s->name.value));
     }
     return 0;
 }
@@ -697,7 +699,7 @@ int gql_vno_unused_fragments(vctx_t *c, const node_t *n, int leave)
 
         if (!apr_hash_get(names, f->name.value, APR_HASH_KEY_STRING)) {
             gql_vreport(c, &f->loc, "Fragment \"%s\" is never used.",
-                        f->name.value);
+                        gql_vname(c, f->name.value));
         }
     }
     return 0;
@@ -754,7 +756,8 @@ int gql_vpossible_fragment_spreads(vctx_t *c, const node_t *n, int leave)
         if (gql_vis_composite(ft) && !types_overlap(ft, pt)) {
             gql_vreport(c, &s->loc, "Fragment \"%s\" cannot be spread here "
                         "as objects of type \"%s\" can never be of type "
-                        "\"%s\".", s->name.value, pt->name, ft->name);
+                        "\"%s\".", gql_vname(c, s->name.value), pt->name,
+                        ft->name);
         }
     }
     return 0;
@@ -768,12 +771,13 @@ static void cycle_error(vctx_t *c, const char *name, int from)
 
     for (i = from; i < last; i++) {
         via = apr_pstrcat(c->p, via, i > from ? ", " : "", "\"",
-                          APR_ARRAY_IDX(c->cyc_path, i, gql_selection_t *)
-                          ->name.value, "\"", NULL);
+                          gql_vname(c, APR_ARRAY_IDX(c->cyc_path, i,
+                                                     gql_selection_t *)
+                                       ->name.value), "\"", NULL);
     }
     e = gql_vreport(c, &APR_ARRAY_IDX(c->cyc_path, from, gql_selection_t *)
                     ->loc, "Cannot spread fragment \"%s\" within itself%s%s%s",
-                    name, *via ? " via " : "", via, ".");
+                    gql_vname(c, name), *via ? " via " : "", via, ".");
     for (i = from + 1; i <= last; i++) {
         gql_vloc(c, e, &APR_ARRAY_IDX(c->cyc_path, i, gql_selection_t *)->loc);
     }

@@ -130,6 +130,8 @@ gql_error_t *gql_vreport(vctx_t *c, const gql_loc_t *loc, const char *fmt,
                          ...)
     __attribute__((format(printf, 3, 4)));
 void gql_vloc(vctx_t *c, gql_error_t *e, const gql_loc_t *loc);
+/* A name of the document as a message quotes it (gql_print_name). */
+const char *gql_vname(vctx_t *c, const char *name);
 /* schema.getType(), getNamedType, isInputType, isCompositeType,
  * isLeafType, a named type's tref (one per type), typeFromAST, and the
  * fragment named name (NULL: none), as graphql-js has them. */

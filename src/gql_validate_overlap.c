@@ -378,7 +378,7 @@ static conflict_t *subfield_conflicts(ov_t *o, apr_array_header_t *ks,
         int j;
 
         part[0] = i ? " and subfields \"" : "subfields \"";
-        part[1] = x->name;
+        part[1] = gql_print_name(o->tmp, x->name);
         part[2] = "\" conflict because ";
         part[3] = x->reason;
         part[4] = "";
@@ -404,7 +404,8 @@ static const char *name_args_reason(vctx_t *c, ov_t *o, fdet_t *f1,
 
     if (strcmp(n1, n2)) {
         return apr_psprintf(o->tmp, "\"%s\" and \"%s\" are different "
-                            "fields", n1, n2);
+                            "fields", gql_print_name(o->tmp, n1),
+                            gql_print_name(o->tmp, n2));
     }
     return same_arguments(c, o, f1, f2) ? NULL
                                         : "they have differing arguments";
@@ -767,7 +768,7 @@ int gql_voverlapping_fields_can_be_merged(vctx_t *c, const node_t *n,
                 e = gql_vreport(c, &s->loc, "Fields \"%s\" conflict because "
                                 "%s. Use different aliases on the fields to "
                                 "fetch both if this was intentional.",
-                                k->name, k->reason);
+                                gql_vname(c, k->name), k->reason);
             }
             else {
                 gql_vloc(c, e, &s->loc);

@@ -47,7 +47,8 @@ static void unique_names(vctx_t *c, const gql_name_t *const *names, int n,
             continue;
         }
         e = gql_vreport(c, &names[i]->loc, "There can be only one %s named "
-                        "\"%s%s\".", what, sigil, names[i]->value);
+                        "\"%s%s\".", what, sigil,
+                        gql_vname(c, names[i]->value));
         for (j = 1; j < g->nelts; j++) {
             gql_vloc(c, e, &APR_ARRAY_IDX(g, j, const gql_name_t *)->loc);
         }
@@ -131,9 +132,10 @@ int gql_vno_undefined_variables(vctx_t *c, const node_t *n, int leave)
         }
         e = op->name.value
             ? gql_vreport(c, &v->loc, "Variable \"$%s\" is not defined by "
-                          "operation \"%s\".", v->text, op->name.value)
+                          "operation \"%s\".", gql_vname(c, v->text),
+                          gql_vname(c, op->name.value))
             : gql_vreport(c, &v->loc, "Variable \"$%s\" is not defined.",
-                          v->text);
+                          gql_vname(c, v->text));
         gql_vloc(c, e, &op->loc);
     }
     return 0;
@@ -172,11 +174,12 @@ int gql_vno_unused_variables(vctx_t *c, const node_t *n, int leave)
         }
         if (op->name.value) {
             gql_vreport(c, &v->loc, "Variable \"$%s\" is never used in "
-                        "operation \"%s\".", v->name.value, op->name.value);
+                        "operation \"%s\".", gql_vname(c, v->name.value),
+                        gql_vname(c, op->name.value));
         }
         else {
             gql_vreport(c, &v->loc, "Variable \"$%s\" is never used.",
-                        v->name.value);
+                        gql_vname(c, v->name.value));
         }
     }
     return 0;
@@ -240,10 +243,11 @@ int gql_vknown_directives(vctx_t *c, const node_t *n, int leave)
     }
     if (!has_location(c, d->name.value, n->location, &known) && known) {
         gql_vreport(c, &d->loc, "Directive \"@%s\" may not be used on %s.",
-                    d->name.value, n->location);
+                    gql_vname(c, d->name.value), n->location);
     }
     else if (!known) {
-        gql_vreport(c, &d->loc, "Unknown directive \"@%s\".", d->name.value);
+        gql_vreport(c, &d->loc, "Unknown directive \"@%s\".",
+                    gql_vname(c, d->name.value));
     }
     return 0;
 }
@@ -330,7 +334,8 @@ int gql_vunique_directives_per_location(vctx_t *c, const node_t *n,
         if (first != NULL) {
             gql_vloc(c, gql_vreport(c, &first->loc, "The directive \"@%s\" "
                                     "can only be used once at this "
-                                    "location.", d->name.value), &d->loc);
+                                    "location.",
+                                    gql_vname(c, d->name.value)), &d->loc);
         }
         else {
             apr_hash_set(seen, d->name.value, APR_HASH_KEY_STRING, d);
@@ -406,8 +411,8 @@ int gql_vknown_argument_names(vctx_t *c, const node_t *n, int leave)
             a = GQL_AST_ITEM(d->arguments, i, gql_argument_t);
             if (!in_names(known, a->name.value)) {
                 gql_vreport(c, &a->loc, "Unknown argument \"%s\" on "
-                            "directive \"@%s\".%s", a->name.value,
-                            d->name.value,
+                            "directive \"@%s\".%s", gql_vname(c, a->name.value),
+                            gql_vname(c, d->name.value),
                             gql_print_suggest(c->p, NULL, a->name.value,
                                               known));
             }
@@ -417,7 +422,8 @@ int gql_vknown_argument_names(vctx_t *c, const node_t *n, int leave)
     if (n->kind == N_ARGUMENT && c->ti.argument == NULL && c->ti.field_def
         && c->ti.parent_type) {
         gql_vreport(c, &a->loc, "Unknown argument \"%s\" on field "
-                    "\"%s.%s\".%s", a->name.value, c->ti.parent_type->name,
+                    "\"%s.%s\".%s", gql_vname(c, a->name.value),
+                    c->ti.parent_type->name,
                     c->ti.field_def->name,
                     gql_print_suggest(c->p, NULL, a->name.value,
                                       arg_names(c, c->ti.field_def
@@ -511,7 +517,7 @@ static void one_of_object(vctx_t *c, const gql_value_t *v,
     else if (given_field(v, first->name.value)->value->kind
              == GQL_VALUE_NULL) {
         gql_vreport(c, &v->loc, "Field \"%s.%s\" must be non-null.", t->name,
-                    first->name.value);
+                    gql_vname(c, first->name.value));
     }
 }
 
@@ -561,7 +567,7 @@ int gql_vvalues_of_correct_type(vctx_t *c, const node_t *n, int leave)
         pt = gql_vnamed(c->ti.parent_input);
         if (c->ti.input == NULL && pt && pt->kind == GQL_KIND_INPUT_OBJECT) {
             gql_vreport(c, &f->loc, "Field \"%s\" is not defined by type "
-                        "\"%s\".%s", f->name.value, pt->name,
+                        "\"%s\".%s", gql_vname(c, f->name.value), pt->name,
                         gql_print_suggest(c->p, NULL, f->name.value,
                                           input_field_names(c, pt)));
         }
@@ -629,7 +635,8 @@ static void required_directive_args(vctx_t *c, const gql_directive_t *d)
             && !arg_given(d->arguments, a->name.value)) {
             gql_vreport(c, &d->loc, "Directive \"@%s\" argument \"%s\" of "
                         "type \"%s\" is required, but it was not provided.",
-                        d->name.value, a->name.value,
+                        gql_vname(c, d->name.value),
+                        gql_vname(c, a->name.value),
                         gql_print_ast_type(c->p, a->type));
         }
     }
@@ -640,7 +647,7 @@ static void required_directive_args(vctx_t *c, const gql_directive_t *d)
         if (required_arg(a) && !arg_given(d->arguments, a->name)) {
             gql_vreport(c, &d->loc, "Directive \"@%s\" argument \"%s\" of "
                         "type \"%s\" is required, but it was not provided.",
-                        d->name.value, a->name,
+                        gql_vname(c, d->name.value), a->name,
                         gql_print_type(c->p, a->type));
         }
     }
@@ -740,7 +747,7 @@ static void allowed_position(vctx_t *c, const gql_variable_def_t *vd,
     if (vt != NULL && !allowed_usage(vt, vd->default_value, u)) {
         gql_vloc(c, gql_vreport(c, &vd->loc, "Variable \"$%s\" of type "
                                 "\"%s\" used in position expecting type "
-                                "\"%s\".", name,
+                                "\"%s\".", gql_vname(c, name),
                                 gql_print_type(c->p, vt),
                                 gql_print_type(c->p, u->type)),
                  &u->node->loc);
@@ -749,7 +756,8 @@ static void allowed_position(vctx_t *c, const gql_variable_def_t *vd,
         && (vt == NULL || vt->kind != GQL_TYPE_NON_NULL)) {
         gql_vloc(c, gql_vreport(c, &vd->loc, "Variable \"$%s\" is of type "
                                 "\"%s\" but must be non-nullable to be used "
-                                "for OneOf Input Object \"%s\".", name,
+                                "for OneOf Input Object \"%s\".",
+                                gql_vname(c, name),
                                 vt ? gql_print_type(c->p, vt)
                                    : "undefined", pt->name),
                  &u->node->loc);

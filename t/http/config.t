@@ -4,8 +4,8 @@
 #
 # t/http/config.t: the directives of issue 4 at start-up.  GraphQLJWTSecret
 # (file: and env:, too short, missing), GraphQLJWTLifetime,
-# GraphQLStatementTimeout, GraphQLRequestTimeout and GraphQLMaxStatements
-# with bad values, a schema that maps fields to SQL
+# GraphQLStatementTimeout, GraphQLRequestTimeout, GraphQLMaxStatements and
+# GraphQLJWTRequireExp with bad values, a schema that maps fields to SQL
 # without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
 # lines: each fails `apache2 -t`; so do the cost and count directives
 # (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
@@ -222,6 +222,14 @@ is_deeply(\@lines, [
     "mod_graphql: $cost_file:4:10: \@listSize on \"Query.c\" sizes nothing: "
     . 'the field returns no list and names no sizedFields.',
 ], 'cost directive errors: one line each, with file, line and column')
+
+# GraphQLJWTRequireExp: On or Off, in a <Location>, as httpd's flags are.
+($st, $err) = configtest($h, location("    GraphQLJWTRequireExp Off\n"));
+is($st, 0, 'GraphQLJWTRequireExp Off: apache2 -t succeeds') or diag $err;
+($st, $err) = configtest($h, location("    GraphQLJWTRequireExp maybe\n"));
+isnt($st, 0, 'GraphQLJWTRequireExp maybe: apache2 -t fails');
+like($err, qr/GraphQLJWTRequireExp must be On or Off/,
+     'GraphQLJWTRequireExp maybe: the message names the directive')
     or diag $err;
 
 # graphql.conf.example is a working configuration: with its paths pointed

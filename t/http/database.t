@@ -7,9 +7,10 @@
 # field error whose detail reaches the error log and not the client;
 # GraphQLStatementTimeout bounds statements; a mutation that fails writes
 # nothing; PostgreSQL stopped is 503 DATABASE_UNAVAILABLE, started again
-# serves by itself, and restarted leaves no request failing.  Against /db
-# (t/http/schema/glue.graphql).  It stops and starts the harness's cluster,
-# so it leaves it running as it found it.
+# serves by itself (the log says so: GQL00005), and restarted leaves no
+# request failing.  Against /db (t/http/schema/glue.graphql).  It stops
+# and starts the harness's cluster, so it leaves it running as it found
+# it.
 use strict;
 use warnings;
 use FindBin;
@@ -131,6 +132,7 @@ is(sql_statements_of_last_request(), 0, 'and took no connection');
 
 $err = start_pg();
 is($err, '', 'PostgreSQL starts again') or diag $err;
+$mark = error_log_mark();
 my ($ok, $tries, $until) = (0, 0, time + 15);
 while (!$ok && time < $until) {
     $tries++;
@@ -145,6 +147,9 @@ for (1 .. 20) {
     $failed++ unless clean($res, $body);
 }
 is($failed, 0, 'then 20 requests in a row succeed');
+like(error_log_since($mark),
+     qr/GQL00005: the database is available again: \d+ requests failed/,
+     'the error log says it is back, and how many requests failed');
 
 is(burst(6), 0, 'six requests at once before a restart');
 $err = stop_pg() || start_pg();

@@ -171,6 +171,51 @@ static const gql_schema_t *load(void)
     return gql_schema_load(pool, pool, NULL, files, 1, errors);
 }
 
+/* Ours, past graphql-js: text holding U+0000, anywhere a variable's value
+ * has it, is refused as the client's mistake (BAD_USER_INPUT). */
+static void nul_cases(const gql_schema_t *s)
+{
+    static const struct {
+        const char *type, *value, *message;
+    } cases[] = {
+        { "String", "\"ab\\u0000cd\"", "Variable \"$v\" got invalid value "
+          "\"ab\\u0000cd\"; U+0000 is not allowed in a value of type "
+          "\"String\"." },
+        { "ID", "\"\\u0000\"", NULL },
+        { "Custom", "{\"k\": [\"x\\u0000\"]}", NULL },
+        { "Color", "\"RED\\u0000x\"", NULL },
+        { "[String]", "[\"a\", \"b\\u0000\"]", "Variable \"$v\" got invalid "
+          "value \"b\\u0000\" at \"v[1]\"; U+0000 is not allowed in a value "
+          "of type \"String\"." },
+        { "In", "{\"a\": 1, \"nested\": {\"a\": 2, \"b\": \"\\u0000\"}}",
+          NULL },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        apr_pool_t *p;
+        apr_array_header_t *errors;
+        json_object *in;
+        const gql_error_t *e;
+
+        apr_pool_create(&p, pool);
+        errors = gql_errors_make(p);
+        in = gql_json_own(p, json_object_new_object());
+        json_object_object_add(in, "v", json_tokener_parse(cases[i].value));
+        ok(gql_coerce_variables(p, s, operation(p, cases[i].type, NULL), in,
+                                errors) == NULL && errors->nelts == 1,
+           apr_psprintf(p, "U+0000 in a %s refused", cases[i].type));
+        e = errors->nelts ? APR_ARRAY_IDX(errors, 0, gql_error_t *) : NULL;
+        is_str(e ? e->code : NULL, "BAD_USER_INPUT",
+               apr_psprintf(p, "%s: BAD_USER_INPUT", cases[i].type));
+        if (cases[i].message != NULL) {
+            is_str(e ? e->message : NULL, cases[i].message,
+                   apr_psprintf(p, "%s: the message", cases[i].type));
+        }
+        apr_pool_destroy(p);
+    }
+}
+
 int main(int argc, const char *const *argv)
 {
     const gql_schema_t *s;
@@ -200,6 +245,9 @@ int main(int argc, const char *const *argv)
                json_object_get_string(json_object_object_get(c, "type")),
                json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN)));
         apr_pool_destroy(p);
+    }
+    if (s != NULL) {
+        nul_cases(s);
     }
     apr_pool_destroy(pool);
     apr_terminate();

@@ -144,6 +144,41 @@ static void failures(apr_pool_t *p, const gql_schema_t *s)
            "prepare: every validation error, in order");
 }
 
+/* Ours, past graphql-js: a string literal holding U+0000, wherever it is
+ * written, is a validation error at the literal, BAD_USER_INPUT. */
+static void nul_literals(apr_pool_t *p)
+{
+    static const char *const q[] = {
+        "{ s(x: \"ab\\u0000cd\") }",
+        "{ l(x: [{t: \"\\u0000\"}]) }",
+        "query ($v: String = \"\\u{0}\") { s(x: $v) }",
+        "{ s(x: \"ok\") ...F } fragment F on Query { b: s(x: \"a\\u0000\") }",
+    };
+    static const unsigned int col[] = { 8, 13, 21, 51 };
+    const gql_schema_t *s = schema_of(p, "type Query { s(x: String): Int "
+                                      "l(x: [In]): Int }\n"
+                                      "input In { t: String }\n");
+    size_t i;
+
+    for (i = 0; s && i < sizeof(q) / sizeof(q[0]); i++) {
+        apr_array_header_t *errors = gql_errors_make(p);
+        const gql_error_t *e;
+
+        ok(gql_document_prepare(p, p, s, q[i], strlen(q[i]), NULL, errors)
+           == NULL && errors->nelts == 1, apr_psprintf(p, "U+0000 in a "
+           "literal: refused (%s)", q[i]));
+        e = errors->nelts ? APR_ARRAY_IDX(errors, 0, gql_error_t *) : NULL;
+        ok(e && e->code && !strcmp(e->code, "BAD_USER_INPUT")
+           && e->locations->nelts == 1
+           && APR_ARRAY_IDX(e->locations, 0, gql_loc_t).column == col[i],
+           "BAD_USER_INPUT, at the literal");
+        if (i == 0) {
+            is_str(e ? e->message : NULL, "String value \"ab\\u0000cd\" "
+                   "holds U+0000, which is not allowed.", "the message");
+        }
+    }
+}
+
 static const char *selected(apr_pool_t *p, const gql_prepared_t *doc,
                             const char *name)
 {
@@ -204,6 +239,7 @@ int main(int argc, const char *const *argv)
         prepared_once(p, s);
         failures(p, s);
         selection(p, s);
+        nul_literals(p);
     }
     apr_pool_destroy(p);
     apr_terminate();

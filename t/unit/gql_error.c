@@ -9,6 +9,7 @@
  * errors.
  */
 
+#include <string.h>
 #include <apr_general.h>
 #include <apr_strings.h>
 #include "gql_error.h"
@@ -117,6 +118,35 @@ static void test_format(void)
            "an error whose locations are NULL");
 }
 
+/* The last resort of the bounds on quotes: no message is longer than
+ * GQL_ERROR_MAX_MESSAGE bytes, and a cut never splits a character. */
+static void test_cap(void)
+{
+    apr_array_header_t *errors = gql_errors_make(pool);
+    apr_size_t max = GQL_ERROR_MAX_MESSAGE, n = max * 3, i;
+    char *big = apr_palloc(pool, n + 1);
+    gql_error_t *e;
+
+    for (i = 0; i < n; i += 2) {
+        big[i] = '\xc3';
+        big[i + 1] = '\xa9';
+    }
+    big[n] = '\0';
+    e = gql_error_add(pool, errors, NULL, "%s", big);
+    ok(strlen(e->message) <= max && strlen(e->message) > max - 8,
+       "gql_error_add: a long message is cut to the cap");
+    ok(!strcmp(e->message + strlen(e->message) - 3, "...")
+       && (unsigned char)e->message[strlen(e->message) - 5] == 0xc3,
+       "at a character boundary, with ...");
+    e = gql_error_add_text(pool, errors, NULL, big, n);
+    ok(gql_error_message_len(e) <= max, "gql_error_add_text: cut too");
+    e = gql_error_add(pool, errors, NULL, "%.*s", (int)max, big);
+    ok(strlen(e->message) == max, "a message of the cap: whole");
+    ok(gql_error_cut("ab\xc3\xa9" "cd", 6, 3) == 4
+       && gql_error_cut("ab", 2, 5) == 2 && gql_error_cut("ab", 2, 0) == 0,
+       "gql_error_cut: bytes of the first characters");
+}
+
 int main(void)
 {
     apr_initialize();
@@ -125,6 +155,7 @@ int main(void)
     test_add_text();
     test_add_loc();
     test_format();
+    test_cap();
     apr_pool_destroy(pool);
     apr_terminate();
     return tap_done();

@@ -185,6 +185,22 @@ static void test_request_error(void)
            "a request error: the message as it is, escaped as JSON");
 }
 
+/* U+0000 in JSON text, by where it is: json-c cuts a member name at it. */
+static void test_nul(void)
+{
+    const char *name = "{\"a\\u0000b\" : 1}";
+    const char *value = "{\"a\": [\"x\\u0000\"]}";
+    const char *escaped = "{\"q\": \"\\\\u0000\", \"\\\"\": 1}";
+
+    ok(gql_json_nul(name, strlen(name)) == GQL_JSON_NUL_NAME,
+       "gql_json_nul: in a member name");
+    ok(gql_json_nul(value, strlen(value)) == GQL_JSON_NUL_VALUE,
+       "gql_json_nul: in a string value");
+    ok(gql_json_nul(escaped, strlen(escaped)) == 0,
+       "gql_json_nul: an escaped backslash before u0000 is no U+0000");
+    ok(gql_json_nul("\"\\u00", 5) == 0, "gql_json_nul: text cut short");
+}
+
 int main(void)
 {
     apr_initialize();
@@ -199,6 +215,7 @@ int main(void)
     test_long_path(1001);
     test_response();
     test_request_error();
+    test_nul();
     apr_pool_destroy(pool);
     apr_terminate();
     return tap_done();

@@ -61,7 +61,7 @@ static const char *verify_n(const char *token, apr_size_t len,
     const char *why = NULL;
     json_object *c = NULL;
     int good = gql_jwt_verify(pool, token, len, (const unsigned char *)key,
-                              strlen(key), now, GQL_JWT_LEEWAY, &c, &why);
+                              strlen(key), now, GQL_JWT_LEEWAY, 0, &c, &why);
 
     if (claims != NULL) {
         *claims = c;
@@ -145,22 +145,23 @@ static void rfc7515(void)
     int good;
 
     good = gql_jwt_verify(pool, token, strlen(token), k, kl, exp,
-                          GQL_JWT_LEEWAY, &c, &why);
+                          GQL_JWT_LEEWAY, 0, &c, &why);
     ok(good, "RFC 7515 A.1 verifies at its exp");
     is_str(member(c, "iss"), "\"joe\"", "RFC 7515 A.1: iss");
     is_str(member(c, "exp"), "1300819380", "RFC 7515 A.1: exp");
     is_str(member(c, "http://example.com/is_root"), "true",
            "RFC 7515 A.1: is_root");
     good = gql_jwt_verify(pool, token, strlen(token), k, kl,
-                          exp + GQL_JWT_LEEWAY, GQL_JWT_LEEWAY, &c, &why);
+                          exp + GQL_JWT_LEEWAY, GQL_JWT_LEEWAY, 0, &c, &why);
     ok(good, "RFC 7515 A.1 verifies at exp + leeway");
     good = gql_jwt_verify(pool, token, strlen(token), k, kl,
-                          exp + GQL_JWT_LEEWAY + 1, GQL_JWT_LEEWAY, &c, &why);
+                          exp + GQL_JWT_LEEWAY + 1, GQL_JWT_LEEWAY, 0, &c,
+                          &why);
     ok(!good && c == NULL, "RFC 7515 A.1 refused a second after the leeway");
     is_str(why, "The token has expired.", "RFC 7515 A.1: expired");
     k[0] ^= 1;
     good = gql_jwt_verify(pool, token, strlen(token), k, kl, exp,
-                          GQL_JWT_LEEWAY, &c, &why);
+                          GQL_JWT_LEEWAY, 0, &c, &why);
     is_str(good ? "ok" : why, "The token's signature is not valid.",
            "RFC 7515 A.1 under a key one bit off");
 }
@@ -392,6 +393,42 @@ static void signing(void)
            "a token over GQL_JWT_MAX_TOKEN");
 }
 
+/* U+0000 in the claims, and a token without exp with and without
+ * require_exp. */
+static void nul_and_exp(void)
+{
+    json_object *c = gql_json_own(pool, json_object_new_object());
+    const unsigned char *k = (const unsigned char *)case_key;
+    apr_size_t kl = strlen(case_key);
+    json_object *back = NULL;
+    const char *tok, *why = NULL;
+    int good;
+
+    json_object_object_add(c, "sub", json_object_new_string("1"));
+    tok = gql_jwt_sign(pool, c, k, kl);
+    good = gql_jwt_verify(pool, tok, strlen(tok), k, kl, case_now,
+                          GQL_JWT_LEEWAY, 1, &back, &why);
+    ok(!good && back == NULL, "no exp, exp required: refused");
+    is_str(why, "The token has no expiry time (exp).", "the reason");
+    good = gql_jwt_verify(pool, tok, strlen(tok), k, kl, case_now,
+                          GQL_JWT_LEEWAY, 0, &back, &why);
+    ok(good && back != NULL, "no exp, exp not required: verifies");
+    tok = gql_jwt_issue(pool, "1", case_now, 60, k, kl);
+    good = gql_jwt_verify(pool, tok, strlen(tok), k, kl, case_now,
+                          GQL_JWT_LEEWAY, 1, &back, &why);
+    ok(good, "a token gql_jwt_issue makes has exp");
+    json_object_object_add(c, "exp", json_object_new_int64(case_now + 60));
+    json_object_object_add(c, "sub", json_object_new_string_len("5\0x", 3));
+    tok = gql_jwt_sign(pool, c, k, kl);
+    ok(strstr(gql_json_text(c), "\\u0000") != NULL, "(the claim is "
+       "written \\u0000)");
+    good = gql_jwt_verify(pool, tok, strlen(tok), k, kl, case_now,
+                          GQL_JWT_LEEWAY, 1, &back, &why);
+    ok(!good && back == NULL, "a claim holding U+0000: refused");
+    is_str(why, "The token is malformed: its claims hold U+0000.",
+           "the reason");
+}
+
 static void header(void)
 {
     is_str(gql_jwt_from_header("Bearer abc.def.ghi"), "abc.def.ghi",
@@ -542,6 +579,7 @@ int main(void)
     cases();
     forgeries();
     signing();
+    nul_and_exp();
     header();
     claims();
     secrets();

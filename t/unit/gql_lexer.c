@@ -481,6 +481,22 @@ static void test_describe(void)
        == 0 && n == 12, "a string that holds a NUL is described whole");
 }
 
+/* A token's text is quoted within GQL_ERROR_QUOTE characters. */
+static void test_describe_long(void)
+{
+    apr_size_t q = GQL_ERROR_QUOTE, n;
+    char *name = apr_palloc(pool, q + 2);
+
+    memset(name, 'n', q + 1);
+    name[q + 1] = '\0';
+    is_str(describe(name, q + 1, 1, &n),
+           apr_psprintf(pool, "Name \"%.*s...\"", (int)q, name),
+           "a name past the bound: cut, with ...");
+    is_str(describe(name, q, 1, &n),
+           apr_psprintf(pool, "Name \"%.*s\"", (int)q, name),
+           "a name of the bound: whole");
+}
+
 static void test_kind_names(void)
 {
     is_str(gql_token_kind_names[GQL_TOK_SOF], "<SOF>", "kind name <SOF>");
@@ -498,6 +514,7 @@ int main(void)
     test_lexer_error();
     test_escape_nul();
     test_describe();
+    test_describe_long();
     test_kind_names();
     apr_pool_destroy(pool);
     apr_terminate();

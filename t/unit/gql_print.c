@@ -12,6 +12,7 @@
  */
 
 #include <math.h>
+#include <string.h>
 #include <apr_general.h>
 #include <apr_strings.h>
 #include "gql_print.h"
@@ -256,6 +257,77 @@ static void test_inspect(void)
            "inspect: twelve items, nested");
 }
 
+/* ---- bounded quotes ---- */
+
+/* n copies of the UTF-8 character c (one to four bytes), then tail. */
+static char *repeat(const char *c, int n, const char *tail)
+{
+    apr_size_t len = strlen(c);
+    char *s = apr_palloc(pool, len * n + strlen(tail) + 1), *o = s;
+    int i;
+
+    for (i = 0; i < n; i++, o += len) {
+        memcpy(o, c, len);
+    }
+    strcpy(o, tail);
+    return s;
+}
+
+static void test_bounds(void)
+{
+    const int q = GQL_ERROR_QUOTE;
+    char *name = repeat("n", q, ""), *longer = repeat("n", q + 1, "");
+    char *wide = repeat("\xc3\xa9", q + 5, "");
+    json_object *v;
+    gql_value_t *items[3];
+    const char *s;
+
+    is_str(gql_print_name(pool, name), name, "a name of the bound: whole");
+    is_str(gql_print_name(pool, longer), repeat("n", q, "..."),
+           "a name past the bound: cut, with ...");
+    is_str(gql_print_name(pool, wide), repeat("\xc3\xa9", q, "..."),
+           "a cut counts characters and never splits one");
+    is_str(gql_print_value(pool, lit(GQL_VALUE_STRING, longer)),
+           apr_pstrcat(pool, "\"", repeat("n", q, "...\""), NULL),
+           "a string literal past the bound: ... inside the quotes");
+    is_str(gql_print_value(pool, lit(GQL_VALUE_ENUM, longer)),
+           repeat("n", q, "..."), "an enum value past the bound");
+    items[0] = lit(GQL_VALUE_STRING, longer);
+    items[1] = lit(GQL_VALUE_INT, "1");
+    items[2] = lit(GQL_VALUE_INT, "2");
+    is_str(gql_print_value(pool, list(3, items)),
+           apr_pstrcat(pool, "[\"", repeat("n", q - 1, "...\", ...]"),
+                       NULL),
+           "a list stops where its items stop fitting");
+    items[0] = lit(GQL_VALUE_INT, "7");
+    is_str(gql_print_value(pool, list(3, items)), "[7, 1, 2]",
+           "a short list: whole");
+    v = json_tokener_parse(apr_pstrcat(pool, "[\"", longer, "\", 1]",
+                                       NULL));
+    s = gql_print_inspect(pool, v);
+    json_object_put(v);
+    is_str(s, apr_pstrcat(pool, "[\"", repeat("n", q - 1, "...\", ...]"),
+                          NULL), "inspect(): bounded as print() is");
+    v = json_object_new_string_len(wide, (int)strlen(wide));
+    s = gql_print_inspect(pool, v);
+    json_object_put(v);
+    is_str(s, apr_pstrcat(pool, "\"", repeat("\xc3\xa9", q, "...\""),
+                          NULL), "inspect() of a long string");
+}
+
+/* A name a megabyte long is compared with no option: each is too far by
+ * its length alone. */
+static void test_suggest_long(void)
+{
+    static const char *const opts[] = { "name", "names", "nome" };
+    char *huge = repeat("n", 1024 * 1024, "");
+
+    is_str(joined(gql_print_suggestion_list(pool, huge, names(3, opts))),
+           "", "suggestionList: a huge input is near nothing");
+    is_str(joined(gql_print_suggestion_list(pool, "nam", names(3, opts))),
+           "name,names,nome", "suggestionList: a short input still is");
+}
+
 /* ---- suggestionList, didYouMean, naturalCompare ---- */
 
 static void test_suggestions(void)
@@ -321,6 +393,8 @@ int main(void)
     test_number();
     test_inspect();
     test_suggestions();
+    test_bounds();
+    test_suggest_long();
     test_natcmp();
     apr_pool_destroy(pool);
     apr_terminate();

@@ -299,6 +299,44 @@ static void test_json(void)
            "request error body, slashes unescaped");
 }
 
+/* U+0000 where a C string or json-c would cut it: the request is read
+ * and marked refused. */
+static const char *refused_body(const char *text)
+{
+    gql_request_t *req = NULL;
+    const char *msg = NULL;
+
+    if (gql_request_from_json(pool, text, strlen(text), &req, &msg) != 0) {
+        return msg;
+    }
+    return req->refused ? req->refused : "not refused";
+}
+
+static void test_nul(void)
+{
+    gql_request_t *req = NULL;
+    const char *msg = NULL;
+
+    is_str(refused_body("{\"query\":\"{ a }\",\"operationName\":"
+                        "\"A\\u0000B\"}"),
+           "The \"operationName\" parameter holds U+0000, which is not "
+           "allowed.", "operationName holding U+0000");
+    is_str(refused_body("{\"query\":\"{ a }\",\"variables\":"
+                        "{\"x\\u0000y\":1}}"),
+           "A member name of the request holds U+0000, which is not "
+           "allowed.", "a variable's name holding U+0000");
+    is_str(refused_body("{\"query\":\"{ a(s: \\\"\\\\u0000\\\") }\","
+                        "\"variables\":{\"x\":\"\\u0000\"}}"),
+           "not refused", "U+0000 in a value: for coercion and validation");
+    ok(gql_request_from_args(pool, "query=%7Ba%7D&operationName=A%00B",
+                             &req, &msg) == 0 && req->refused != NULL,
+       "a GET's operationName holding U+0000");
+    req = NULL;
+    ok(gql_request_from_args(pool, "query=%7Ba%7D&variables=%7B%22x%5Cu0000"
+                             "%22%3A1%7D", &req, &msg) == 0
+       && req->refused != NULL, "a GET's variable name holding U+0000");
+}
+
 int main(void)
 {
     apr_initialize();
@@ -308,6 +346,7 @@ int main(void)
     test_args();
     test_media();
     test_json();
+    test_nul();
     apr_pool_destroy(pool);
     apr_terminate();
     return tap_done();
