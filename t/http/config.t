@@ -222,6 +222,7 @@ is_deeply(\@lines, [
     "mod_graphql: $cost_file:4:10: \@listSize on \"Query.c\" sizes nothing: "
     . 'the field returns no list and names no sizedFields.',
 ], 'cost directive errors: one line each, with file, line and column')
+    or diag $err;
 
 # GraphQLJWTRequireExp: On or Off, in a <Location>, as httpd's flags are.
 ($st, $err) = configtest($h, location("    GraphQLJWTRequireExp Off\n"));

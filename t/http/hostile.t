@@ -147,7 +147,7 @@ sub row {
             || ($a{check} && !$a{check}->($_))
     } @answers;
     ok(!@wrong, "$a{name}: answered $a{status}"
-       . ($a{codes} ? ' with a limit\'s code' : ''))
+       . ($a{codes} ? ' with the expected code' : ''))
         or diag explain [map { [$_->[0], $_->[1] && $_->[1]{errors}
                                 ? $_->[1]{errors}[0] : $_->[1]] }
                          @wrong[0 .. ($#wrong < 2 ? $#wrong : 2)]];
