@@ -495,6 +495,10 @@ static const graphql_int_slot graphql_max_statements_slot = {
     APR_OFFSETOF(graphql_dir_conf, max_statements),
     "statements >= 0 (0: no limit)"
 };
+static const graphql_int_slot graphql_max_tokens_slot = {
+    APR_OFFSETOF(graphql_dir_conf, max_tokens),
+    "tokens >= 0 (0: no limit)"
+};
 
 static const char *graphql_set_int(cmd_parms *cmd, void *dconf,
                                    const char *arg)
@@ -520,20 +524,6 @@ static const char *graphql_set_max_depth(cmd_parms *cmd, void *dconf,
         return apr_psprintf(cmd->pool, "GraphQLMaxDepth: value must be a "
                             "number of fields from 0 (no limit) to %d, not "
                             "%s", GQL_MAX_DEPTH, arg);
-    }
-    return NULL;
-}
-
-static const char *graphql_set_max_tokens(cmd_parms *cmd, void *dconf,
-                                          const char *arg)
-{
-    graphql_dir_conf *c = dconf;
-
-    c->max_tokens = (int)number(arg, 0, INT_MAX);
-    if (c->max_tokens == -1) {
-        return apr_pstrcat(cmd->pool, "GraphQLMaxTokens: value must be a "
-                           "number of tokens >= 0 (0: no limit), not ", arg,
-                           NULL);
     }
     return NULL;
 }
@@ -1420,8 +1410,8 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most fields on one path of an operation, fragments "
                   "expanded (default 20; 0: no limit)"),
-    AP_INIT_TAKE1("GraphQLMaxTokens", graphql_set_max_tokens, NULL,
-                  RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("GraphQLMaxTokens", graphql_set_int,
+                  (void *)&graphql_max_tokens_slot, RSRC_CONF | ACCESS_CONF,
                   "N: the most tokens a document may have; parsing stops at "
                   "the one past it (default 15000; 0: no limit)"),
     AP_INIT_TAKE1("GraphQLMaxResultSize", graphql_set_max_result, NULL,
