@@ -46,11 +46,11 @@ typedef struct fdet_t {
     const gql_type_t *parent;
     const gql_selection_t *node;
     const gql_field_t *def;     /* NULL: not a field of parent */
-    int simple_leaf;            /* no arguments, no selection set */
     const char **canon;         /* canonical text of each argument's
                                  * value, in order; made on first use */
-    const char *sig;            /* args_sig(), "" before first use */
-    int sig_made;
+    int simple_leaf;            /* no arguments, no selection set */
+    int twin;                   /* within(): its class of fields written
+                                 * alike, or -1 */
 } fdet_t;
 
 typedef struct fgroup_t {
@@ -460,9 +460,9 @@ static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
  * conflict to ks.  Below a top pair everything stays in the scratch pool
  * and is the top pair's to keep; a top pair's conflict is copied out of
  * it while the selection set can still report one, and the pool is
- * cleared. */
-static void pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
-                 const char *name, fdet_t *f1, fdet_t *f2)
+ * cleared.  Returns whether they conflict. */
+static int pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
+                const char *name, fdet_t *f1, fdet_t *f2)
 {
     conflict_t *k = find_conflict(c, o, mutex, name, f1, f2), *x;
 
@@ -470,7 +470,7 @@ static void pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
         if (k != NULL) {
             APR_ARRAY_PUSH(ks, conflict_t *) = k;
         }
-        return;
+        return k != NULL;
     }
     if (k != NULL && ks->nelts < o->keep) {
         x = apr_palloc(c->p, sizeof(*x));
@@ -481,67 +481,135 @@ static void pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
         APR_ARRAY_PUSH(ks, conflict_t *) = x;
     }
     apr_pool_clear(o->tmp);
+    return k != NULL;
 }
 
-/* A text equal for two fields' argument lists exactly when
- * sameArguments holds between them, or NULL when a name repeats
- * (sameArguments is not symmetric then); made once per field. */
-static const char *args_sig(vctx_t *c, fdet_t *f)
+/* Whether two values are written alike, spacing aside. */
+static int same_value(const gql_value_t *a, const gql_value_t *b, int depth)
 {
-    const apr_array_header_t *args = f->node->arguments;
-    const char **k = canons(c, f);
-    int *a, i, j;
-
-    if (f->sig_made || args->nelts == 0) {
-        return args->nelts ? f->sig : "";
-    }
-    f->sig_made = 1;
-    a = apr_palloc(c->p, sizeof(*a) * (args->nelts + 1));
-    for (i = 0; i < args->nelts; i++) {
-        const char *x = GQL_AST_ITEM(args, i, gql_argument_t)->name.value;
-
-        for (j = i; j > 0 && strcmp(GQL_AST_ITEM(args, a[j - 1],
-                                    gql_argument_t)->name.value, x) > 0;
-             j--) {
-            a[j] = a[j - 1];
-        }
-        if (j > 0 && !strcmp(GQL_AST_ITEM(args, a[j - 1],
-                                          gql_argument_t)->name.value, x)) {
-            return f->sig = NULL;
-        }
-        a[j] = i;
-    }
-    f->sig = "";
-    for (i = 0; i < args->nelts; i++) {
-        f->sig = apr_pstrcat(c->p, f->sig, GQL_AST_ITEM(args, a[i],
-                             gql_argument_t)->name.value, ":", k[a[i]], ",",
-                             NULL);
-    }
-    return f->sig;
-}
-
-/* 1 when no two fields of the group can conflict: the same field of one
- * parent type, with the same arguments and no selections.  Spares the
- * pairwise walk a document that repeats one field thousands of times. */
-static int uniform(vctx_t *c, const fgroup_t *g)
-{
-    fdet_t *f0 = APR_ARRAY_IDX(g->fields, 0, fdet_t *);
-    const char *sig = args_sig(c, f0);
+    const apr_array_header_t *x, *y;
     int i;
 
-    for (i = 1; sig != NULL && i < g->fields->nelts; i++) {
-        fdet_t *f = APR_ARRAY_IDX(g->fields, i, fdet_t *);
-        const char *s2;
+    if (a->kind != b->kind || depth > GQL_MAX_DEPTH) {
+        return 0;
+    }
+    if (a->kind != GQL_VALUE_LIST && a->kind != GQL_VALUE_OBJECT) {
+        return a->len == b->len && a->block == b->block
+               && memcmp(a->text, b->text, a->len) == 0;
+    }
+    x = a->kind == GQL_VALUE_LIST ? a->items : a->fields;
+    y = a->kind == GQL_VALUE_LIST ? b->items : b->fields;
+    if (x->nelts != y->nelts) {
+        return 0;
+    }
+    for (i = 0; i < x->nelts; i++) {
+        const gql_object_field_t *f = GQL_AST_ITEM(x, i, gql_object_field_t);
+        const gql_object_field_t *g = GQL_AST_ITEM(y, i, gql_object_field_t);
 
-        if (f->parent != f0->parent || f->node->selection_set != NULL
-            || f0->node->selection_set != NULL
-            || strcmp(f->node->name.value, f0->node->name.value)
-            || (s2 = args_sig(c, f)) == NULL
-            || strcmp(s2, sig)) {
+        if (a->kind == GQL_VALUE_LIST
+            ? !same_value(GQL_AST_ITEM(x, i, gql_value_t),
+                          GQL_AST_ITEM(y, i, gql_value_t), depth + 1)
+            : strcmp(f->name.value, g->name.value)
+              || !same_value(f->value, g->value, depth + 1)) {
             return 0;
         }
     }
-    return sig != NULL;
+    return 1;
+}
+
+static int same_args(const apr_array_header_t *a,
+                     const apr_array_header_t *b)
+{
+    int i;
+
+    if (a->nelts != b->nelts) {
+        return 0;
+    }
+    for (i = 0; i < a->nelts; i++) {
+        const gql_argument_t *x = GQL_AST_ITEM(a, i, gql_argument_t);
+        const gql_argument_t *y = GQL_AST_ITEM(b, i, gql_argument_t);
+
+        if (strcmp(x->name.value, y->name.value)
+            || !same_value(x->value, y->value, 0)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int same_name(const gql_name_t *a, const gql_name_t *b)
+{
+    return a->value == b->value
+           || (a->value && b->value && !strcmp(a->value, b->value));
+}
+
+/* Whether two selection sets are written alike, spacing and directives
+ * aside (the overlap check reads no directive).  Each selection costs
+ * one from the budget. */
+static int same_set(ov_t *o, const gql_selection_set_t *a,
+                    const gql_selection_set_t *b, int depth)
+{
+    int i;
+
+    if (a == NULL || b == NULL) {
+        return a == b;
+    }
+    if (a->selections->nelts != b->selections->nelts
+        || depth > GQL_MAX_DEPTH) {
+        return 0;
+    }
+    for (i = 0; i < a->selections->nelts; i++) {
+        const gql_selection_t *x = GQL_AST_ITEM(a->selections, i,
+                                                gql_selection_t);
+        const gql_selection_t *y = GQL_AST_ITEM(b->selections, i,
+                                                gql_selection_t);
+
+        spend(o, 1);
+        if (o->over || x->kind != y->kind || !same_name(&x->alias, &y->alias)
+            || !same_name(&x->name, &y->name)
+            || !same_name(&x->type_condition, &y->type_condition)
+            || !same_args(x->arguments, y->arguments)
+            || !same_set(o, x->selection_set, y->selection_set,
+                         depth + 1)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Fields written alike on one parent type. */
+static int alike(ov_t *o, const fdet_t *f1, const fdet_t *f2)
+{
+    return f1->parent == f2->parent
+           && !strcmp(f1->node->name.value, f2->node->name.value)
+           && same_args(f1->node->arguments, f2->node->arguments)
+           && same_set(o, f1->node->selection_set, f2->node->selection_set,
+                       0);
+}
+
+/* Sorts a group's fields into classes of fields written alike (twin),
+ * against the first TWINS classes only: a group of many different
+ * fields is compared pairwise anyway.  Returns the number of classes,
+ * or 0 when some field is in none. */
+#define TWINS 8
+
+static int twins(ov_t *o, const fgroup_t *g)
+{
+    fdet_t *first[TWINS];
+    int i, k, n = 0, lone = 0;
+
+    for (i = 0; i < g->fields->nelts && !o->over; i++) {
+        fdet_t *f = APR_ARRAY_IDX(g->fields, i, fdet_t *);
+
+        for (k = 0; k < n && !alike(o, first[k], f); k++) {
+        }
+        if (k == n && n < TWINS) {
+            first[n++] = f;
+        }
+        f->twin = k < n ? k : -1;
+        lone |= f->twin < 0;
+    }
+    return lone ? 0 : n;
 }
 
 /* collectConflictsBetween, over getOverlappingFields: the groups of r1
@@ -678,6 +746,41 @@ static apr_array_header_t *sub_conflicts(vctx_t *c, ov_t *o, int mutex,
     return ks;
 }
 
+/* The pairs of one group of a selection set.  Two fields written alike
+ * are compared as the first two of their class are: once those two do
+ * not conflict, no two of the class do (the same comparison, over
+ * fragment pairs already seen), so N fields written alike cost one
+ * comparison and a walk, and are valid as graphql-js finds them. */
+static void pairs_within(vctx_t *c, ov_t *o, apr_array_header_t *ks,
+                         const fgroup_t *g)
+{
+    char clean[TWINS];
+    int i, j, n = g->fields->nelts, classes;
+
+    if (n < 2 || (classes = twins(o, g)) == 0 || o->over) {
+        classes = 0;
+    }
+    memset(clean, 0, sizeof(clean));
+    for (i = 0; i < n && !o->over; i++) {
+        fdet_t *f1 = APR_ARRAY_IDX(g->fields, i, fdet_t *);
+
+        for (j = i + 1; j < n && !o->over; j++) {
+            fdet_t *f2 = APR_ARRAY_IDX(g->fields, j, fdet_t *);
+
+            if (classes && f1->twin == f2->twin && clean[f1->twin]) {
+                spend(o, 1);
+            }
+            else if (!pair(c, o, ks, 0, g->name, f1, f2)
+                     && classes && f1->twin == f2->twin && !o->over) {
+                clean[f1->twin] = 1;
+                if (classes == 1) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /* findConflictsWithinSelectionSet */
 static apr_array_header_t *within(vctx_t *c, ov_t *o, const gql_type_t *t,
                                   const gql_selection_set_t *ss)
@@ -687,18 +790,7 @@ static apr_array_header_t *within(vctx_t *c, ov_t *o, const gql_type_t *t,
     int g, i, j, n = r->frags->nelts;
 
     for (g = 0; g < r->groups->nelts && !o->over; g++) {
-        const fgroup_t *fg = APR_ARRAY_IDX(r->groups, g, fgroup_t *);
-
-        if (fg->fields->nelts > 2 && uniform(c, fg)) {
-            continue;
-        }
-        for (i = 0; i < fg->fields->nelts && !o->over; i++) {
-            for (j = i + 1; j < fg->fields->nelts && !o->over; j++) {
-                pair(c, o, ks, 0, fg->name,
-                     APR_ARRAY_IDX(fg->fields, i, fdet_t *),
-                     APR_ARRAY_IDX(fg->fields, j, fdet_t *));
-            }
-        }
+        pairs_within(c, o, ks, APR_ARRAY_IDX(r->groups, g, fgroup_t *));
     }
     if (n == 0 || (r->groups->nelts == 0 && n < 2)) {
         return ks;
