@@ -228,6 +228,7 @@ typedef struct gql_definition_t {
 
 typedef struct gql_document_t {
     const char *source;         /* name for messages (file name), or NULL */
+    apr_size_t len;             /* bytes of the text parsed */
     apr_array_header_t *definitions;    /* gql_definition_t * */
 } gql_document_t;
 

@@ -985,6 +985,7 @@ gql_document_t *gql_parse_limited(apr_pool_t *p, const char *src,
     P.none = list(&P);
     gql_lexer_init(&P.lx, p, src, len);
     doc->source = source;
+    doc->len = len;
     doc->definitions = apr_array_make(p, 8, sizeof(void *));
     advance(&P);
     do {

@@ -15,7 +15,8 @@
  * selection set are collected once per parent type (cfr_t), a fragment is
  * compared with a field set once (cfr_t.compared), a pair of fragments
  * once (pairs), a group of one field repeated is not compared pairwise,
- * and every comparison spends from a budget: when it runs out, validation
+ * and every comparison spends from a budget: when it runs out, or when the
+ * pairs of fragments remembered outgrow the document's size, validation
  * stops with "Validation aborted." (graphql-js 16.15's answer; 16.13
  * would run on).
  *
@@ -40,6 +41,13 @@
  * (a chain of 1,000 fragments: under 2,000,000) and keeps a runaway
  * document from holding a thread. */
 #define BUDGET 10000000L
+
+/* Pairs of fragments a document may have compared: each is remembered
+ * (about 80 bytes), so their memory is bounded by the document's size as
+ * well as by the budget.  A document of 200 fragments all spread in one
+ * selection set compares 20,000 pairs. */
+#define PAIRS_MIN 65536
+#define PAIRS_PER_BYTE 2
 
 /* One field selection with the type it was selected on. */
 typedef struct fdet_t {
@@ -76,6 +84,7 @@ typedef struct conflict_t {
 typedef struct ov_t {
     apr_hash_t *cfrs;               /* (type, selection set) -> cfr_t * */
     apr_hash_t *pairs;              /* (fragment, fragment) -> "0", "1" */
+    apr_size_t max_pairs;           /* records pairs may hold */
     apr_pool_t *tmp;                /* the comparison of one top pair */
     int nest;                       /* sub-selections entered: 0 at a
                                      * top pair */
@@ -700,6 +709,10 @@ static void between_fragments(vctx_t *c, ov_t *o, apr_array_header_t *ks,
     if (f1 == NULL || f2 == NULL || pair_seen(o, f1, f2, mutex)) {
         return;
     }
+    if (apr_hash_count(o->pairs) >= o->max_pairs) {
+        o->over = 1;
+        return;
+    }
     set2(c->p, o->pairs, f1, f2, mutex ? "1" : "0");
     r1 = collect_fragment(c, o, f1);
     r2 = collect_fragment(c, o, f2);
@@ -817,6 +830,7 @@ static ov_t *state(vctx_t *c)
         o->pairs = apr_hash_make(c->p);
         apr_pool_create(&o->tmp, c->p);
         o->budget = BUDGET;
+        o->max_pairs = PAIRS_MIN + PAIRS_PER_BYTE * c->doc->len;
     }
     return o;
 }

@@ -288,6 +288,50 @@ static void overlap_alike(apr_pool_t *p)
     }
 }
 
+/* n fragments, all spread in one selection set: n * (n - 1) / 2 pairs of
+ * fragments to compare and remember. */
+static int fragment_pairs(apr_pool_t *p, const gql_schema_t *s, int n)
+{
+    char *text = apr_palloc(p, (apr_size_t)n * 48 + 8), *at = text;
+    apr_array_header_t *errors = gql_errors_make(p);
+    gql_error_t *err = NULL;
+    const gql_document_t *doc;
+    int i;
+
+    at += sprintf(at, "{ ");
+    for (i = 0; i < n; i++) {
+        at += sprintf(at, "...f%d ", i);
+    }
+    at += sprintf(at, "}\n");
+    for (i = 0; i < n; i++) {
+        at += sprintf(at, "fragment f%d on Query { info }\n", i);
+    }
+    doc = gql_parse(p, text, strlen(text), NULL, &err);
+    if (doc == NULL || gql_validate(p, s, doc, NULL, errors) < 0) {
+        return -1;
+    }
+    return errors->nelts == 0 ? 0 : !strcmp(APR_ARRAY_IDX(errors, 0,
+                                    gql_error_t *)->message,
+                                    "Validation aborted.");
+}
+
+/* The pairs of fragments remembered are bounded by the document's size:
+ * 300 fragments (45,000 pairs, 12 KB) are compared, 1,000 (500,000
+ * pairs, 40 KB) are refused. */
+static void overlap_fragment_pairs(apr_pool_t *p)
+{
+    static const char sdl[] = "type Query { info: String }\n";
+    gql_error_t *err = NULL;
+    const gql_document_t *sd = gql_parse(p, sdl, strlen(sdl), "t", &err);
+    const gql_schema_t *s = gql_schema_build(p, p, NULL, &sd, 1,
+                                             gql_errors_make(p));
+
+    ok(s != NULL && fragment_pairs(p, s, 300) == 0,
+       "300 fragments spread together: valid");
+    ok(s != NULL && fragment_pairs(p, s, 1000) == 1,
+       "1000 fragments spread together: Validation aborted.");
+}
+
 int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
@@ -308,6 +352,7 @@ int main(int argc, const char *const *argv)
     bounds(p, root, cases);
     overlap_memory(p);
     overlap_alike(p);
+    overlap_fragment_pairs(p);
     apr_pool_destroy(p);
     apr_terminate();
     return tap_done();
