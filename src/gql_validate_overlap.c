@@ -574,9 +574,9 @@ static int same_set(ov_t *o, const gql_selection_set_t *a,
                                                 gql_selection_t);
 
         spend(o, 1);
+        /* alias and type_condition share their place */
         if (o->over || x->kind != y->kind || !same_name(&x->alias, &y->alias)
             || !same_name(&x->name, &y->name)
-            || !same_name(&x->type_condition, &y->type_condition)
             || !same_args(x->arguments, y->arguments)
             || !same_set(o, x->selection_set, y->selection_set,
                          depth + 1)) {
