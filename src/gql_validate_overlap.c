@@ -49,14 +49,13 @@
 #define PAIRS_MIN 65536
 #define PAIRS_PER_BYTE 2
 
-/* One field selection with the type it was selected on. */
+/* One field selection with the type it was selected on: one per field
+ * of the document at least, so nothing a field without arguments does
+ * not need (the canonical texts of arguments are kept aside). */
 typedef struct fdet_t {
     const gql_type_t *parent;
     const gql_selection_t *node;
     const gql_field_t *def;     /* NULL: not a field of parent */
-    const char **canon;         /* canonical text of each argument's
-                                 * value, in order; made on first use */
-    int simple_leaf;            /* no arguments, no selection set */
     int twin;                   /* within(): its class of fields written
                                  * alike, or -1 */
 } fdet_t;
@@ -84,6 +83,9 @@ typedef struct conflict_t {
 typedef struct ov_t {
     apr_hash_t *cfrs;               /* (type, selection set) -> cfr_t * */
     apr_hash_t *pairs;              /* (fragment, fragment) -> "0", "1" */
+    apr_hash_t *canons;             /* field with arguments -> the
+                                     * canonical text of each argument's
+                                     * value, in order */
     apr_size_t max_pairs;           /* records pairs may hold */
     apr_pool_t *tmp;                /* the comparison of one top pair */
     int nest;                       /* sub-selections entered: 0 at a
@@ -164,7 +166,6 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
                                || parent->kind == GQL_KIND_INTERFACE)) {
             f->def = gql_type_field(parent, s->name.value);
         }
-        f->simple_leaf = s->arguments->nelts == 0 && s->selection_set == NULL;
         APR_ARRAY_PUSH(g->fields, fdet_t *) = f;
     }
 }
@@ -259,23 +260,26 @@ static int last_arg(const apr_array_header_t *args, const char *name)
 
 /* The canonical texts of f's argument values, made once per field in the
  * validation's pool, so that comparing two fields allocates nothing. */
-static const char **canons(vctx_t *c, fdet_t *f)
+static const char **canons(vctx_t *c, ov_t *o, const fdet_t *f)
 {
     static const char *none[1];
     const apr_array_header_t *args = f->node->arguments;
+    const char **k;
     int i;
 
     if (args->nelts == 0) {
         return none;
     }
-    if (f->canon == NULL) {
-        f->canon = apr_palloc(c->p, sizeof(char *) * (args->nelts + 1));
+    k = apr_hash_get(o->canons, &f->node, sizeof(f->node));
+    if (k == NULL) {
+        k = apr_palloc(c->p, sizeof(char *) * (args->nelts + 1));
         for (i = 0; i < args->nelts; i++) {
-            f->canon[i] = canon(c->p, GQL_AST_ITEM(args, i,
-                                                   gql_argument_t)->value, 0);
+            k[i] = canon(c->p, GQL_AST_ITEM(args, i, gql_argument_t)->value,
+                         0);
         }
+        apr_hash_set(o->canons, &f->node, sizeof(f->node), k);
     }
-    return f->canon;
+    return k;
 }
 
 /* sameArguments */
@@ -289,8 +293,8 @@ static int same_arguments(vctx_t *c, ov_t *o, fdet_t *f1, fdet_t *f2)
     if (a1->nelts != a2->nelts) {
         return 0;
     }
-    k1 = canons(c, f1);
-    k2 = canons(c, f2);
+    k1 = canons(c, o, f1);
+    k2 = canons(c, o, f2);
     for (i = 0; i < a1->nelts; i++) {
         j = last_arg(a2, GQL_AST_ITEM(a1, i, gql_argument_t)->name.value);
         spend(o, 1);
@@ -427,6 +431,12 @@ static int same_def_type(const fdet_t *f1, const fdet_t *f2)
     return f1->def == f2->def || same_tref(f1->def->type, f2->def->type);
 }
 
+/* No arguments, no selection set */
+static int simple_leaf(const fdet_t *f)
+{
+    return f->node->arguments->nelts == 0 && f->node->selection_set == NULL;
+}
+
 /* findConflict */
 static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
                                  const char *name, fdet_t *f1, fdet_t *f2)
@@ -439,7 +449,7 @@ static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
                     && f2->parent->kind == GQL_KIND_OBJECT);
 
     spend(o, 2);
-    if (o->over || (f1->simple_leaf && f2->simple_leaf
+    if (o->over || (simple_leaf(f1) && simple_leaf(f2)
                     && same_def_type(f1, f2)
                     && !strcmp(f1->node->name.value, f2->node->name.value))) {
         return NULL;
@@ -828,6 +838,7 @@ static ov_t *state(vctx_t *c)
         o = c->overlap = apr_pcalloc(c->p, sizeof(*o));
         o->cfrs = apr_hash_make(c->p);
         o->pairs = apr_hash_make(c->p);
+        o->canons = apr_hash_make(c->p);
         apr_pool_create(&o->tmp, c->p);
         o->budget = BUDGET;
         o->max_pairs = PAIRS_MIN + PAIRS_PER_BYTE * c->doc->len;
