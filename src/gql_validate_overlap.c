@@ -62,7 +62,8 @@ typedef struct fdet_t {
 
 typedef struct fgroup_t {
     const char *name;
-    apr_array_header_t *fields;     /* fdet_t * */
+    apr_array_header_t *fields;     /* fdet_t *, made to measure */
+    int n;                          /* fields, counted first */
 } fgroup_t;
 
 /* The fields and fragment spreads of a selection set (collectFields). */
@@ -123,8 +124,11 @@ static void set2(apr_pool_t *p, apr_hash_t *h, const void *a, const void *b,
     apr_hash_set(h, k, 2 * sizeof(void *), v);
 }
 
+/* Two walks: the first makes the groups and counts their fields, the
+ * second records the fields and spreads, so that a group of thousands of
+ * fields takes no more than a pointer for each. */
 static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
-                         const gql_selection_set_t *ss)
+                         const gql_selection_set_t *ss, int count)
 {
     int i;
 
@@ -136,7 +140,7 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
         fdet_t *f;
 
         if (s->kind == GQL_SEL_FRAGMENT_SPREAD) {
-            if (!apr_hash_get(r->fragset, s->name.value,
+            if (!count && !apr_hash_get(r->fragset, s->name.value,
                               APR_HASH_KEY_STRING)) {
                 apr_hash_set(r->fragset, s->name.value, APR_HASH_KEY_STRING,
                              "");
@@ -147,7 +151,7 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
         if (s->kind == GQL_SEL_INLINE_FRAGMENT) {
             collect_impl(c, r, s->type_condition.value
                          ? gql_vtype(c, s->type_condition.value)
-                         : parent, s->selection_set);
+                         : parent, s->selection_set, count);
             continue;
         }
         key = s->alias.value ? s->alias.value : s->name.value;
@@ -155,9 +159,12 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
         if (g == NULL) {
             g = apr_pcalloc(c->p, sizeof(*g));
             g->name = key;
-            g->fields = apr_array_make(c->p, 2, sizeof(fdet_t *));
             apr_hash_set(r->index, key, APR_HASH_KEY_STRING, g);
             APR_ARRAY_PUSH(r->groups, fgroup_t *) = g;
+        }
+        if (count) {
+            g->n++;
+            continue;
         }
         f = apr_pcalloc(c->p, sizeof(*f));
         f->parent = parent;
@@ -176,6 +183,7 @@ static cfr_t *collect(vctx_t *c, ov_t *o, const gql_type_t *parent,
                       const gql_selection_set_t *ss)
 {
     cfr_t *r = get2(o->cfrs, parent, ss);
+    int i;
 
     if (r != NULL) {
         return r;
@@ -186,7 +194,13 @@ static cfr_t *collect(vctx_t *c, ov_t *o, const gql_type_t *parent,
     r->frags = apr_array_make(c->p, 2, sizeof(char *));
     r->fragset = apr_hash_make(c->p);
     r->compared = apr_hash_make(c->p);
-    collect_impl(c, r, parent, ss);
+    collect_impl(c, r, parent, ss, 1);
+    for (i = 0; i < r->groups->nelts; i++) {
+        fgroup_t *g = APR_ARRAY_IDX(r->groups, i, fgroup_t *);
+
+        g->fields = apr_array_make(c->p, g->n, sizeof(fdet_t *));
+    }
+    collect_impl(c, r, parent, ss, 0);
     set2(c->p, o->cfrs, parent, ss, r);
     return r;
 }
