@@ -55,14 +55,14 @@
 typedef struct fdet_t {
     const gql_type_t *parent;
     const gql_selection_t *node;
-    const gql_field_t *def;     /* NULL: not a field of parent */
     int twin;                   /* within(): its class of fields written
                                  * alike, or -1 */
 } fdet_t;
 
 typedef struct fgroup_t {
     const char *name;
-    apr_array_header_t *fields;     /* fdet_t *, made to measure */
+    apr_array_header_t *fields;     /* fdet_t (not pointers), made to
+                                     * measure: they never move */
     int n;                          /* fields, counted first */
 } fgroup_t;
 
@@ -166,14 +166,10 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
             g->n++;
             continue;
         }
-        f = apr_pcalloc(c->p, sizeof(*f));
+        f = &APR_ARRAY_PUSH(g->fields, fdet_t);
+        f->twin = -1;
         f->parent = parent;
         f->node = s;
-        if (parent != NULL && (parent->kind == GQL_KIND_OBJECT
-                               || parent->kind == GQL_KIND_INTERFACE)) {
-            f->def = gql_type_field(parent, s->name.value);
-        }
-        APR_ARRAY_PUSH(g->fields, fdet_t *) = f;
     }
 }
 
@@ -198,7 +194,7 @@ static cfr_t *collect(vctx_t *c, ov_t *o, const gql_type_t *parent,
     for (i = 0; i < r->groups->nelts; i++) {
         fgroup_t *g = APR_ARRAY_IDX(r->groups, i, fgroup_t *);
 
-        g->fields = apr_array_make(c->p, g->n, sizeof(fdet_t *));
+        g->fields = apr_array_make(c->p, g->n, sizeof(fdet_t));
     }
     collect_impl(c, r, parent, ss, 0);
     set2(c->p, o->cfrs, parent, ss, r);
@@ -437,12 +433,23 @@ static const char *name_args_reason(vctx_t *c, ov_t *o, fdet_t *f1,
                                         : "they have differing arguments";
 }
 
-static int same_def_type(const fdet_t *f1, const fdet_t *f2)
+/* The definition of f's field, or NULL when it is no field of its parent:
+ * looked up when compared rather than kept for every field. */
+static const gql_field_t *def_of(const fdet_t *f)
 {
-    if (f1->def == NULL || f2->def == NULL) {
-        return f1->def == f2->def;
+    if (f->parent == NULL || (f->parent->kind != GQL_KIND_OBJECT
+                              && f->parent->kind != GQL_KIND_INTERFACE)) {
+        return NULL;
     }
-    return f1->def == f2->def || same_tref(f1->def->type, f2->def->type);
+    return gql_type_field(f->parent, f->node->name.value);
+}
+
+static int same_def_type(const gql_field_t *d1, const gql_field_t *d2)
+{
+    if (d1 == NULL || d2 == NULL) {
+        return d1 == d2;
+    }
+    return d1 == d2 || same_tref(d1->type, d2->type);
 }
 
 /* No arguments, no selection set */
@@ -455,6 +462,7 @@ static int simple_leaf(const fdet_t *f)
 static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
                                  const char *name, fdet_t *f1, fdet_t *f2)
 {
+    const gql_field_t *d1 = def_of(f1), *d2 = def_of(f2);
     const gql_tref_t *t1, *t2;
     const char *reason;
     int mutex = parents_mutex
@@ -464,15 +472,15 @@ static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
 
     spend(o, 2);
     if (o->over || (simple_leaf(f1) && simple_leaf(f2)
-                    && same_def_type(f1, f2)
+                    && same_def_type(d1, d2)
                     && !strcmp(f1->node->name.value, f2->node->name.value))) {
         return NULL;
     }
     if (!mutex && (reason = name_args_reason(c, o, f1, f2)) != NULL) {
         return make_conflict(o, name, reason, f1->node, f2->node);
     }
-    t1 = f1->def ? f1->def->type : NULL;
-    t2 = f2->def ? f2->def->type : NULL;
+    t1 = d1 ? d1->type : NULL;
+    t2 = d2 ? d2->type : NULL;
     if (t1 && t2 && types_conflict(o, t1, t2)) {
         return make_conflict(o, name, apr_psprintf(o->tmp, "they return "
                              "conflicting types \"%s\" and \"%s\"",
@@ -632,7 +640,7 @@ static int twins(ov_t *o, const fgroup_t *g)
     int i, k, n = 0, lone = 0;
 
     for (i = 0; i < g->fields->nelts && !o->over; i++) {
-        fdet_t *f = APR_ARRAY_IDX(g->fields, i, fdet_t *);
+        fdet_t *f = &APR_ARRAY_IDX(g->fields, i, fdet_t);
 
         for (k = 0; k < n && !alike(o, first[k], f); k++) {
         }
@@ -664,8 +672,8 @@ static void between(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
         for (j = 0; g2 != NULL && j < g1->fields->nelts && !o->over; j++) {
             for (k = 0; k < g2->fields->nelts && !o->over; k++) {
                 pair(c, o, ks, mutex, g1->name,
-                     APR_ARRAY_IDX(g1->fields, j, fdet_t *),
-                     APR_ARRAY_IDX(g2->fields, k, fdet_t *));
+                     &APR_ARRAY_IDX(g1->fields, j, fdet_t),
+                     &APR_ARRAY_IDX(g2->fields, k, fdet_t));
             }
         }
     }
@@ -799,10 +807,10 @@ static void pairs_within(vctx_t *c, ov_t *o, apr_array_header_t *ks,
     }
     memset(clean, 0, sizeof(clean));
     for (i = 0; i < n && !o->over; i++) {
-        fdet_t *f1 = APR_ARRAY_IDX(g->fields, i, fdet_t *);
+        fdet_t *f1 = &APR_ARRAY_IDX(g->fields, i, fdet_t);
 
         for (j = i + 1; j < n && !o->over; j++) {
-            fdet_t *f2 = APR_ARRAY_IDX(g->fields, j, fdet_t *);
+            fdet_t *f2 = &APR_ARRAY_IDX(g->fields, j, fdet_t);
 
             if (classes && f1->twin == f2->twin && clean[f1->twin]) {
                 spend(o, 1);
