@@ -14,7 +14,7 @@
  * naive algorithm exponential, so, as graphql-js does, the fields of a
  * selection set are collected once per parent type (cfr_t), a fragment is
  * compared with a field set once (cfr_t.compared), a pair of fragments
- * once (pairs), a group of one field repeated is not compared pairwise,
+ * once (pairs), fields written alike are compared once (pairs_within),
  * and every comparison spends from a budget: when it runs out, or when the
  * pairs of fragments remembered outgrow the document's size, validation
  * stops with "Validation aborted." (graphql-js 16.15's answer; 16.13
@@ -26,7 +26,9 @@
  * "top pair") works in a scratch pool cleared after it, and only the
  * conflicts that can still be reported (graphql-js's maxErrors) are
  * copied out of it.  A pair of fields that does not conflict allocates
- * nothing unless it has sub-selections to compare.
+ * nothing unless it has sub-selections to compare.  A field costs 24
+ * bytes (fdet_t, in place in its group's list), and the pairs of
+ * fragments remembered are bounded by the document's size.
  */
 
 #include <string.h>
