@@ -20,12 +20,12 @@
 
 /* A position in a source text.  line and column are 1-based, the column
  * counted in UTF-16 code units as graphql-js counts them (a character
- * beyond U+FFFF counts 2); offset is a byte offset.
- * line == 0 means "no position". */
+ * beyond U+FFFF counts 2).  line == 0 means "no position".  Every node of
+ * a syntax tree has one or more: eight bytes, no byte offset (a token has
+ * its own, gql_token_t.offset). */
 typedef struct gql_loc_t {
     unsigned int line;
     unsigned int column;
-    apr_size_t offset;
 } gql_loc_t;
 
 /* One element of a response path: a response key or a list index. */

@@ -55,9 +55,10 @@ extern const char *const gql_token_kind_names[];
 
 typedef struct gql_token_t {
     gql_token_kind_e kind;
-    gql_loc_t loc;              /* of the first byte; loc.offset in src */
+    gql_loc_t loc;              /* of the first byte */
+    apr_size_t offset;          /* of the first byte in src */
     apr_size_t len;             /* bytes of source the token spans */
-    /* NAME, INT, FLOAT: src + loc.offset, len bytes, not NUL-terminated.
+    /* NAME, INT, FLOAT: src + offset, len bytes, not NUL-terminated.
      * STRING, BLOCK_STRING: the decoded value (pool memory, NUL-terminated,
      * may hold NULs).  Punctuators: NULL. */
     const char *value;

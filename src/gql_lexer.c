@@ -153,7 +153,6 @@ static void locate(const gql_lexer_t *lx, apr_size_t at, gql_loc_t *loc)
     loc->line = line;
     loc->column = 1 + units(lx->src, ls, at < lx->len ? at : lx->len)
                   + (unsigned int)(at > lx->len ? at - lx->len : 0);
-    loc->offset = at;
 }
 
 /* Column of a token start on the current line.  Tokens come in order, so
@@ -268,7 +267,7 @@ static void make(gql_lexer_t *lx, gql_token_t *tok, gql_token_kind_e kind,
     tok->kind = kind;
     tok->loc.line = lx->line;
     tok->loc.column = column(lx, start);
-    tok->loc.offset = start;
+    tok->offset = start;
     tok->len = end - start;
     tok->value = kind >= GQL_TOK_NAME ? lx->src + start : NULL;
     tok->value_len = kind >= GQL_TOK_NAME ? end - start : 0;

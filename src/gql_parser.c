@@ -62,7 +62,7 @@ static void advance(parser_t *P)
     }
     if (P->tok.kind != GQL_TOK_SOF && P->tok.kind != GQL_TOK_EOF
         && ++P->tokens > P->max_tokens && P->max_tokens > 0) {
-        gql_lexer_error(&P->lx, P->tok.loc.offset, "Document contains more "
+        gql_lexer_error(&P->lx, P->tok.offset, "Document contains more "
                         "than %d tokens. Parsing aborted.", P->max_tokens);
         P->lx.err->code = GQL_TOKEN_LIMIT_CODE;
         poison(&P->tok);
@@ -103,7 +103,7 @@ static void *fail(parser_t *P, const gql_token_t *at, const char *fmt,
                   const char *arg)
 {
     if (P->lx.err == NULL) {
-        gql_lexer_error(&P->lx, at->loc.offset, fmt, arg);
+        gql_lexer_error(&P->lx, at->offset, fmt, arg);
     }
     return NULL;
 }
@@ -989,12 +989,13 @@ gql_document_t *gql_parse_limited(apr_pool_t *p, const char *src,
     P.none = list(&P);
     gql_lexer_init(&P.lx, p, src, len);
     doc->source = source;
+    doc->len = len;
     doc->definitions = apr_array_make(p, 8, sizeof(void *));
     advance(&P);
     do {
         if (push(doc->definitions, definition(&P)) < 0) {
             if (P.lx.err == NULL) {     /* cannot happen; be safe anyway */
-                gql_lexer_error(&P.lx, P.tok.loc.offset, "Unexpected %s.",
+                gql_lexer_error(&P.lx, P.tok.offset, "Unexpected %s.",
                                 found(&P));
             }
             P.lx.err->source = source;

@@ -14,8 +14,9 @@
  * naive algorithm exponential, so, as graphql-js does, the fields of a
  * selection set are collected once per parent type (cfr_t), a fragment is
  * compared with a field set once (cfr_t.compared), a pair of fragments
- * once (pairs), a group of one field repeated is not compared pairwise,
- * and every comparison spends from a budget: when it runs out, validation
+ * once (pairs), fields written alike are compared once (pairs_within),
+ * and every comparison spends from a budget: when it runs out, or when the
+ * pairs of fragments remembered outgrow the document's size, validation
  * stops with "Validation aborted." (graphql-js 16.15's answer; 16.13
  * would run on).
  *
@@ -25,7 +26,9 @@
  * "top pair") works in a scratch pool cleared after it, and only the
  * conflicts that can still be reported (graphql-js's maxErrors) are
  * copied out of it.  A pair of fields that does not conflict allocates
- * nothing unless it has sub-selections to compare.
+ * nothing unless it has sub-selections to compare.  A field costs 24
+ * bytes (fdet_t, in place in its group's list), and the pairs of
+ * fragments remembered are bounded by the document's size.
  */
 
 #include <string.h>
@@ -41,21 +44,28 @@
  * document from holding a thread. */
 #define BUDGET 10000000L
 
-/* One field selection with the type it was selected on. */
+/* Pairs of fragments a document may have compared: each is remembered
+ * (about 80 bytes), so their memory is bounded by the document's size as
+ * well as by the budget.  A document of 200 fragments all spread in one
+ * selection set compares 20,000 pairs. */
+#define PAIRS_MIN 65536
+#define PAIRS_PER_BYTE 2
+
+/* One field selection with the type it was selected on: one per field
+ * of the document at least, so nothing a field without arguments does
+ * not need (the canonical texts of arguments are kept aside). */
 typedef struct fdet_t {
     const gql_type_t *parent;
     const gql_selection_t *node;
-    const gql_field_t *def;     /* NULL: not a field of parent */
-    int simple_leaf;            /* no arguments, no selection set */
-    const char **canon;         /* canonical text of each argument's
-                                 * value, in order; made on first use */
-    const char *sig;            /* args_sig(), "" before first use */
-    int sig_made;
+    int twin;                   /* within(): its class of fields written
+                                 * alike, or -1 */
 } fdet_t;
 
 typedef struct fgroup_t {
     const char *name;
-    apr_array_header_t *fields;     /* fdet_t * */
+    apr_array_header_t *fields;     /* fdet_t (not pointers), made to
+                                     * measure: they never move */
+    int n;                          /* fields, counted first */
 } fgroup_t;
 
 /* The fields and fragment spreads of a selection set (collectFields). */
@@ -76,6 +86,10 @@ typedef struct conflict_t {
 typedef struct ov_t {
     apr_hash_t *cfrs;               /* (type, selection set) -> cfr_t * */
     apr_hash_t *pairs;              /* (fragment, fragment) -> "0", "1" */
+    apr_hash_t *canons;             /* field with arguments -> the
+                                     * canonical text of each argument's
+                                     * value, in order */
+    apr_size_t max_pairs;           /* records pairs may hold */
     apr_pool_t *tmp;                /* the comparison of one top pair */
     int nest;                       /* sub-selections entered: 0 at a
                                      * top pair */
@@ -112,8 +126,11 @@ static void set2(apr_pool_t *p, apr_hash_t *h, const void *a, const void *b,
     apr_hash_set(h, k, 2 * sizeof(void *), v);
 }
 
+/* Two walks: the first makes the groups and counts their fields, the
+ * second records the fields and spreads, so that a group of thousands of
+ * fields takes no more than a pointer for each. */
 static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
-                         const gql_selection_set_t *ss)
+                         const gql_selection_set_t *ss, int count)
 {
     int i;
 
@@ -125,7 +142,7 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
         fdet_t *f;
 
         if (s->kind == GQL_SEL_FRAGMENT_SPREAD) {
-            if (!apr_hash_get(r->fragset, s->name.value,
+            if (!count && !apr_hash_get(r->fragset, s->name.value,
                               APR_HASH_KEY_STRING)) {
                 apr_hash_set(r->fragset, s->name.value, APR_HASH_KEY_STRING,
                              "");
@@ -136,7 +153,7 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
         if (s->kind == GQL_SEL_INLINE_FRAGMENT) {
             collect_impl(c, r, s->type_condition.value
                          ? gql_vtype(c, s->type_condition.value)
-                         : parent, s->selection_set);
+                         : parent, s->selection_set, count);
             continue;
         }
         key = s->alias.value ? s->alias.value : s->name.value;
@@ -144,19 +161,17 @@ static void collect_impl(vctx_t *c, cfr_t *r, const gql_type_t *parent,
         if (g == NULL) {
             g = apr_pcalloc(c->p, sizeof(*g));
             g->name = key;
-            g->fields = apr_array_make(c->p, 2, sizeof(fdet_t *));
             apr_hash_set(r->index, key, APR_HASH_KEY_STRING, g);
             APR_ARRAY_PUSH(r->groups, fgroup_t *) = g;
         }
-        f = apr_pcalloc(c->p, sizeof(*f));
+        if (count) {
+            g->n++;
+            continue;
+        }
+        f = &APR_ARRAY_PUSH(g->fields, fdet_t);
+        f->twin = -1;
         f->parent = parent;
         f->node = s;
-        if (parent != NULL && (parent->kind == GQL_KIND_OBJECT
-                               || parent->kind == GQL_KIND_INTERFACE)) {
-            f->def = gql_type_field(parent, s->name.value);
-        }
-        f->simple_leaf = s->arguments->nelts == 0 && s->selection_set == NULL;
-        APR_ARRAY_PUSH(g->fields, fdet_t *) = f;
     }
 }
 
@@ -166,6 +181,7 @@ static cfr_t *collect(vctx_t *c, ov_t *o, const gql_type_t *parent,
                       const gql_selection_set_t *ss)
 {
     cfr_t *r = get2(o->cfrs, parent, ss);
+    int i;
 
     if (r != NULL) {
         return r;
@@ -176,7 +192,13 @@ static cfr_t *collect(vctx_t *c, ov_t *o, const gql_type_t *parent,
     r->frags = apr_array_make(c->p, 2, sizeof(char *));
     r->fragset = apr_hash_make(c->p);
     r->compared = apr_hash_make(c->p);
-    collect_impl(c, r, parent, ss);
+    collect_impl(c, r, parent, ss, 1);
+    for (i = 0; i < r->groups->nelts; i++) {
+        fgroup_t *g = APR_ARRAY_IDX(r->groups, i, fgroup_t *);
+
+        g->fields = apr_array_make(c->p, g->n, sizeof(fdet_t));
+    }
+    collect_impl(c, r, parent, ss, 0);
     set2(c->p, o->cfrs, parent, ss, r);
     return r;
 }
@@ -250,23 +272,26 @@ static int last_arg(const apr_array_header_t *args, const char *name)
 
 /* The canonical texts of f's argument values, made once per field in the
  * validation's pool, so that comparing two fields allocates nothing. */
-static const char **canons(vctx_t *c, fdet_t *f)
+static const char **canons(vctx_t *c, ov_t *o, const fdet_t *f)
 {
     static const char *none[1];
     const apr_array_header_t *args = f->node->arguments;
+    const char **k;
     int i;
 
     if (args->nelts == 0) {
         return none;
     }
-    if (f->canon == NULL) {
-        f->canon = apr_palloc(c->p, sizeof(char *) * (args->nelts + 1));
+    k = apr_hash_get(o->canons, &f->node, sizeof(f->node));
+    if (k == NULL) {
+        k = apr_palloc(c->p, sizeof(char *) * (args->nelts + 1));
         for (i = 0; i < args->nelts; i++) {
-            f->canon[i] = canon(c->p, GQL_AST_ITEM(args, i,
-                                                   gql_argument_t)->value, 0);
+            k[i] = canon(c->p, GQL_AST_ITEM(args, i, gql_argument_t)->value,
+                         0);
         }
+        apr_hash_set(o->canons, &f->node, sizeof(f->node), k);
     }
-    return f->canon;
+    return k;
 }
 
 /* sameArguments */
@@ -280,8 +305,8 @@ static int same_arguments(vctx_t *c, ov_t *o, fdet_t *f1, fdet_t *f2)
     if (a1->nelts != a2->nelts) {
         return 0;
     }
-    k1 = canons(c, f1);
-    k2 = canons(c, f2);
+    k1 = canons(c, o, f1);
+    k2 = canons(c, o, f2);
     for (i = 0; i < a1->nelts; i++) {
         j = last_arg(a2, GQL_AST_ITEM(a1, i, gql_argument_t)->name.value);
         spend(o, 1);
@@ -411,18 +436,36 @@ static const char *name_args_reason(vctx_t *c, ov_t *o, fdet_t *f1,
                                         : "they have differing arguments";
 }
 
-static int same_def_type(const fdet_t *f1, const fdet_t *f2)
+/* The definition of f's field, or NULL when it is no field of its parent:
+ * looked up when compared rather than kept for every field. */
+static const gql_field_t *def_of(const fdet_t *f)
 {
-    if (f1->def == NULL || f2->def == NULL) {
-        return f1->def == f2->def;
+    if (f->parent == NULL || (f->parent->kind != GQL_KIND_OBJECT
+                              && f->parent->kind != GQL_KIND_INTERFACE)) {
+        return NULL;
     }
-    return f1->def == f2->def || same_tref(f1->def->type, f2->def->type);
+    return gql_type_field(f->parent, f->node->name.value);
+}
+
+static int same_def_type(const gql_field_t *d1, const gql_field_t *d2)
+{
+    if (d1 == NULL || d2 == NULL) {
+        return d1 == d2;
+    }
+    return d1 == d2 || same_tref(d1->type, d2->type);
+}
+
+/* No arguments, no selection set */
+static int simple_leaf(const fdet_t *f)
+{
+    return f->node->arguments->nelts == 0 && f->node->selection_set == NULL;
 }
 
 /* findConflict */
 static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
                                  const char *name, fdet_t *f1, fdet_t *f2)
 {
+    const gql_field_t *d1 = def_of(f1), *d2 = def_of(f2);
     const gql_tref_t *t1, *t2;
     const char *reason;
     int mutex = parents_mutex
@@ -431,16 +474,16 @@ static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
                     && f2->parent->kind == GQL_KIND_OBJECT);
 
     spend(o, 2);
-    if (o->over || (f1->simple_leaf && f2->simple_leaf
-                    && same_def_type(f1, f2)
+    if (o->over || (simple_leaf(f1) && simple_leaf(f2)
+                    && same_def_type(d1, d2)
                     && !strcmp(f1->node->name.value, f2->node->name.value))) {
         return NULL;
     }
     if (!mutex && (reason = name_args_reason(c, o, f1, f2)) != NULL) {
         return make_conflict(o, name, reason, f1->node, f2->node);
     }
-    t1 = f1->def ? f1->def->type : NULL;
-    t2 = f2->def ? f2->def->type : NULL;
+    t1 = d1 ? d1->type : NULL;
+    t2 = d2 ? d2->type : NULL;
     if (t1 && t2 && types_conflict(o, t1, t2)) {
         return make_conflict(o, name, apr_psprintf(o->tmp, "they return "
                              "conflicting types \"%s\" and \"%s\"",
@@ -461,9 +504,9 @@ static conflict_t *find_conflict(vctx_t *c, ov_t *o, int parents_mutex,
  * conflict to ks.  Below a top pair everything stays in the scratch pool
  * and is the top pair's to keep; a top pair's conflict is copied out of
  * it while the selection set can still report one, and the pool is
- * cleared. */
-static void pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
-                 const char *name, fdet_t *f1, fdet_t *f2)
+ * cleared.  Returns whether they conflict. */
+static int pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
+                const char *name, fdet_t *f1, fdet_t *f2)
 {
     conflict_t *k = find_conflict(c, o, mutex, name, f1, f2), *x;
 
@@ -471,7 +514,7 @@ static void pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
         if (k != NULL) {
             APR_ARRAY_PUSH(ks, conflict_t *) = k;
         }
-        return;
+        return k != NULL;
     }
     if (k != NULL && ks->nelts < o->keep) {
         x = apr_palloc(c->p, sizeof(*x));
@@ -482,67 +525,135 @@ static void pair(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
         APR_ARRAY_PUSH(ks, conflict_t *) = x;
     }
     apr_pool_clear(o->tmp);
+    return k != NULL;
 }
 
-/* A text equal for two fields' argument lists exactly when
- * sameArguments holds between them, or NULL when a name repeats
- * (sameArguments is not symmetric then); made once per field. */
-static const char *args_sig(vctx_t *c, fdet_t *f)
+/* Whether two values are written alike, spacing aside. */
+static int same_value(const gql_value_t *a, const gql_value_t *b, int depth)
 {
-    const apr_array_header_t *args = f->node->arguments;
-    const char **k = canons(c, f);
-    int *a, i, j;
-
-    if (f->sig_made || args->nelts == 0) {
-        return args->nelts ? f->sig : "";
-    }
-    f->sig_made = 1;
-    a = apr_palloc(c->p, sizeof(*a) * (args->nelts + 1));
-    for (i = 0; i < args->nelts; i++) {
-        const char *x = GQL_AST_ITEM(args, i, gql_argument_t)->name.value;
-
-        for (j = i; j > 0 && strcmp(GQL_AST_ITEM(args, a[j - 1],
-                                    gql_argument_t)->name.value, x) > 0;
-             j--) {
-            a[j] = a[j - 1];
-        }
-        if (j > 0 && !strcmp(GQL_AST_ITEM(args, a[j - 1],
-                                          gql_argument_t)->name.value, x)) {
-            return f->sig = NULL;
-        }
-        a[j] = i;
-    }
-    f->sig = "";
-    for (i = 0; i < args->nelts; i++) {
-        f->sig = apr_pstrcat(c->p, f->sig, GQL_AST_ITEM(args, a[i],
-                             gql_argument_t)->name.value, ":", k[a[i]], ",",
-                             NULL);
-    }
-    return f->sig;
-}
-
-/* 1 when no two fields of the group can conflict: the same field of one
- * parent type, with the same arguments and no selections.  Spares the
- * pairwise walk a document that repeats one field thousands of times. */
-static int uniform(vctx_t *c, const fgroup_t *g)
-{
-    fdet_t *f0 = APR_ARRAY_IDX(g->fields, 0, fdet_t *);
-    const char *sig = args_sig(c, f0);
+    const apr_array_header_t *x, *y;
     int i;
 
-    for (i = 1; sig != NULL && i < g->fields->nelts; i++) {
-        fdet_t *f = APR_ARRAY_IDX(g->fields, i, fdet_t *);
-        const char *s2;
+    if (a->kind != b->kind || depth > GQL_MAX_DEPTH) {
+        return 0;
+    }
+    if (a->kind != GQL_VALUE_LIST && a->kind != GQL_VALUE_OBJECT) {
+        return a->len == b->len && a->block == b->block
+               && memcmp(a->text, b->text, a->len) == 0;
+    }
+    x = a->kind == GQL_VALUE_LIST ? a->items : a->fields;
+    y = a->kind == GQL_VALUE_LIST ? b->items : b->fields;
+    if (x->nelts != y->nelts) {
+        return 0;
+    }
+    for (i = 0; i < x->nelts; i++) {
+        const gql_object_field_t *f = GQL_AST_ITEM(x, i, gql_object_field_t);
+        const gql_object_field_t *g = GQL_AST_ITEM(y, i, gql_object_field_t);
 
-        if (f->parent != f0->parent || f->node->selection_set != NULL
-            || f0->node->selection_set != NULL
-            || strcmp(f->node->name.value, f0->node->name.value)
-            || (s2 = args_sig(c, f)) == NULL
-            || strcmp(s2, sig)) {
+        if (a->kind == GQL_VALUE_LIST
+            ? !same_value(GQL_AST_ITEM(x, i, gql_value_t),
+                          GQL_AST_ITEM(y, i, gql_value_t), depth + 1)
+            : strcmp(f->name.value, g->name.value)
+              || !same_value(f->value, g->value, depth + 1)) {
             return 0;
         }
     }
-    return sig != NULL;
+    return 1;
+}
+
+static int same_args(const apr_array_header_t *a,
+                     const apr_array_header_t *b)
+{
+    int i;
+
+    if (a->nelts != b->nelts) {
+        return 0;
+    }
+    for (i = 0; i < a->nelts; i++) {
+        const gql_argument_t *x = GQL_AST_ITEM(a, i, gql_argument_t);
+        const gql_argument_t *y = GQL_AST_ITEM(b, i, gql_argument_t);
+
+        if (strcmp(x->name.value, y->name.value)
+            || !same_value(x->value, y->value, 0)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int same_name(const gql_name_t *a, const gql_name_t *b)
+{
+    return a->value == b->value
+           || (a->value && b->value && !strcmp(a->value, b->value));
+}
+
+/* Whether two selection sets are written alike, spacing and directives
+ * aside (the overlap check reads no directive).  Each selection costs
+ * one from the budget. */
+static int same_set(ov_t *o, const gql_selection_set_t *a,
+                    const gql_selection_set_t *b, int depth)
+{
+    int i;
+
+    if (a == NULL || b == NULL) {
+        return a == b;
+    }
+    if (a->selections->nelts != b->selections->nelts
+        || depth > GQL_MAX_DEPTH) {
+        return 0;
+    }
+    for (i = 0; i < a->selections->nelts; i++) {
+        const gql_selection_t *x = GQL_AST_ITEM(a->selections, i,
+                                                gql_selection_t);
+        const gql_selection_t *y = GQL_AST_ITEM(b->selections, i,
+                                                gql_selection_t);
+
+        spend(o, 1);
+        /* alias and type_condition share their place */
+        if (o->over || x->kind != y->kind || !same_name(&x->alias, &y->alias)
+            || !same_name(&x->name, &y->name)
+            || !same_args(x->arguments, y->arguments)
+            || !same_set(o, x->selection_set, y->selection_set,
+                         depth + 1)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Fields written alike on one parent type. */
+static int alike(ov_t *o, const fdet_t *f1, const fdet_t *f2)
+{
+    return f1->parent == f2->parent
+           && !strcmp(f1->node->name.value, f2->node->name.value)
+           && same_args(f1->node->arguments, f2->node->arguments)
+           && same_set(o, f1->node->selection_set, f2->node->selection_set,
+                       0);
+}
+
+/* Sorts a group's fields into classes of fields written alike (twin),
+ * against the first TWINS classes only: a group of many different
+ * fields is compared pairwise anyway.  Returns the number of classes,
+ * or 0 when some field is in none. */
+#define TWINS 8
+
+static int twins(ov_t *o, const fgroup_t *g)
+{
+    fdet_t *first[TWINS];
+    int i, k, n = 0, lone = 0;
+
+    for (i = 0; i < g->fields->nelts && !o->over; i++) {
+        fdet_t *f = &APR_ARRAY_IDX(g->fields, i, fdet_t);
+
+        for (k = 0; k < n && !alike(o, first[k], f); k++) {
+        }
+        if (k == n && n < TWINS) {
+            first[n++] = f;
+        }
+        f->twin = k < n ? k : -1;
+        lone |= f->twin < 0;
+    }
+    return lone ? 0 : n;
 }
 
 /* collectConflictsBetween, over getOverlappingFields: the groups of r1
@@ -564,8 +675,8 @@ static void between(vctx_t *c, ov_t *o, apr_array_header_t *ks, int mutex,
         for (j = 0; g2 != NULL && j < g1->fields->nelts && !o->over; j++) {
             for (k = 0; k < g2->fields->nelts && !o->over; k++) {
                 pair(c, o, ks, mutex, g1->name,
-                     APR_ARRAY_IDX(g1->fields, j, fdet_t *),
-                     APR_ARRAY_IDX(g2->fields, k, fdet_t *));
+                     &APR_ARRAY_IDX(g1->fields, j, fdet_t),
+                     &APR_ARRAY_IDX(g2->fields, k, fdet_t));
             }
         }
     }
@@ -633,6 +744,10 @@ static void between_fragments(vctx_t *c, ov_t *o, apr_array_header_t *ks,
     if (f1 == NULL || f2 == NULL || pair_seen(o, f1, f2, mutex)) {
         return;
     }
+    if (apr_hash_count(o->pairs) >= o->max_pairs) {
+        o->over = 1;
+        return;
+    }
     set2(c->p, o->pairs, f1, f2, mutex ? "1" : "0");
     r1 = collect_fragment(c, o, f1);
     r2 = collect_fragment(c, o, f2);
@@ -679,6 +794,41 @@ static apr_array_header_t *sub_conflicts(vctx_t *c, ov_t *o, int mutex,
     return ks;
 }
 
+/* The pairs of one group of a selection set.  Two fields written alike
+ * are compared as the first two of their class are: once those two do
+ * not conflict, no two of the class do (the same comparison, over
+ * fragment pairs already seen), so N fields written alike cost one
+ * comparison and a walk, and are valid as graphql-js finds them. */
+static void pairs_within(vctx_t *c, ov_t *o, apr_array_header_t *ks,
+                         const fgroup_t *g)
+{
+    char clean[TWINS];
+    int i, j, n = g->fields->nelts, classes;
+
+    if (n < 2 || (classes = twins(o, g)) == 0 || o->over) {
+        classes = 0;
+    }
+    memset(clean, 0, sizeof(clean));
+    for (i = 0; i < n && !o->over; i++) {
+        fdet_t *f1 = &APR_ARRAY_IDX(g->fields, i, fdet_t);
+
+        for (j = i + 1; j < n && !o->over; j++) {
+            fdet_t *f2 = &APR_ARRAY_IDX(g->fields, j, fdet_t);
+
+            if (classes && f1->twin == f2->twin && clean[f1->twin]) {
+                spend(o, 1);
+            }
+            else if (!pair(c, o, ks, 0, g->name, f1, f2)
+                     && classes && f1->twin == f2->twin && !o->over) {
+                clean[f1->twin] = 1;
+                if (classes == 1) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 /* findConflictsWithinSelectionSet */
 static apr_array_header_t *within(vctx_t *c, ov_t *o, const gql_type_t *t,
                                   const gql_selection_set_t *ss)
@@ -688,18 +838,7 @@ static apr_array_header_t *within(vctx_t *c, ov_t *o, const gql_type_t *t,
     int g, i, j, n = r->frags->nelts;
 
     for (g = 0; g < r->groups->nelts && !o->over; g++) {
-        const fgroup_t *fg = APR_ARRAY_IDX(r->groups, g, fgroup_t *);
-
-        if (fg->fields->nelts > 2 && uniform(c, fg)) {
-            continue;
-        }
-        for (i = 0; i < fg->fields->nelts && !o->over; i++) {
-            for (j = i + 1; j < fg->fields->nelts && !o->over; j++) {
-                pair(c, o, ks, 0, fg->name,
-                     APR_ARRAY_IDX(fg->fields, i, fdet_t *),
-                     APR_ARRAY_IDX(fg->fields, j, fdet_t *));
-            }
-        }
+        pairs_within(c, o, ks, APR_ARRAY_IDX(r->groups, g, fgroup_t *));
     }
     if (n == 0 || (r->groups->nelts == 0 && n < 2)) {
         return ks;
@@ -724,8 +863,10 @@ static ov_t *state(vctx_t *c)
         o = c->overlap = apr_pcalloc(c->p, sizeof(*o));
         o->cfrs = apr_hash_make(c->p);
         o->pairs = apr_hash_make(c->p);
+        o->canons = apr_hash_make(c->p);
         apr_pool_create(&o->tmp, c->p);
         o->budget = BUDGET;
+        o->max_pairs = PAIRS_MIN + PAIRS_PER_BYTE * c->doc->len;
     }
     return o;
 }

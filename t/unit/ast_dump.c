@@ -200,9 +200,13 @@ static json_object *dump_selection(apr_pool_t *p, const void *sp)
     const gql_selection_t *s = sp;
     json_object *o = node(p, kinds[s->kind], &s->loc);
 
-    add(o, "alias", name(p, &s->alias));
+    if (s->kind == GQL_SEL_FIELD) {
+        add(o, "alias", name(p, &s->alias));
+    }
     add(o, "name", name(p, &s->name));
-    add(o, "typeCondition", name(p, &s->type_condition));
+    if (s->kind == GQL_SEL_INLINE_FRAGMENT) {
+        add(o, "typeCondition", name(p, &s->type_condition));
+    }
     add(o, "arguments", each(p, s->arguments, dump_argument));
     add(o, "directives", each(p, s->directives, dump_directive));
     add(o, "selectionSet", selection_set(p, s->selection_set));

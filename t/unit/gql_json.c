@@ -103,7 +103,7 @@ static void test_text(void)
 static void test_error(void)
 {
     apr_array_header_t *errors = gql_errors_make(pool);
-    gql_loc_t l1 = { 2, 3, 10 }, l2 = { 4, 1, 20 };
+    gql_loc_t l1 = { 2, 3 }, l2 = { 4, 1 };
     gql_path_t p0 = { NULL, "feed", 0 }, p1 = { &p0, NULL, 0 },
                p2 = { &p1, "by", 0 }, p3 = { &p2, NULL, 12 };
     gql_error_t *e = gql_error_add(pool, errors, &l1, "Boom.");

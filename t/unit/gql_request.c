@@ -273,7 +273,7 @@ static void test_media(void)
 static void test_json(void)
 {
     apr_array_header_t *errors = gql_errors_make(pool);
-    gql_loc_t l1 = { 2, 3, 10 }, l2 = { 4, 1, 20 };
+    gql_loc_t l1 = { 2, 3 }, l2 = { 4, 1 };
     gql_path_t p0 = { NULL, "a", 0 }, p1 = { &p0, NULL, 2 },
                p2 = { &p1, "b", 0 };
     gql_error_t *e = gql_error_add(pool, errors, &l1, "Boom %d.", 1);

@@ -253,6 +253,85 @@ static void overlap_memory(apr_pool_t *p)
        "validation grows the peak memory by less than 64 MiB");
 }
 
+/* 5,000 fields written alike, with sub-selections: graphql-js finds
+ * them valid, and one comparison settles them all (each pair cost one
+ * before, and the budget ran out: "Validation aborted."). */
+static void overlap_alike(apr_pool_t *p)
+{
+    static const char sdl[] = "type Query { feed(take: Int): Feed! }\n"
+                              "type Feed { count: Int! id: ID }\n";
+    static const char *const item[] = {
+        "feed { count } ", "feed(take: 2) { count id } ",
+        "feed { ... on Feed { count } } "
+    };
+    gql_error_t *err = NULL;
+    const gql_document_t *sd = gql_parse(p, sdl, strlen(sdl), "t", &err);
+    const gql_schema_t *s = gql_schema_build(p, p, NULL, &sd, 1,
+                                             gql_errors_make(p));
+    apr_size_t k;
+    int i;
+
+    for (k = 0; k < sizeof(item) / sizeof(item[0]); k++) {
+        char *text = apr_palloc(p, 5000 * 40 + 8), *at = text;
+        apr_array_header_t *errors = gql_errors_make(p);
+        const gql_document_t *doc;
+
+        at += sprintf(at, "{ ");
+        for (i = 0; i < 5000; i++) {
+            at += sprintf(at, "%s", item[k]);
+        }
+        sprintf(at, "}");
+        doc = gql_parse(p, text, strlen(text), NULL, &err);
+        ok(s != NULL && doc != NULL
+           && gql_validate(p, s, doc, NULL, errors) == 0,
+           apr_psprintf(p, "5000 times %s: valid", item[k]));
+    }
+}
+
+/* n fragments, all spread in one selection set: n * (n - 1) / 2 pairs of
+ * fragments to compare and remember. */
+static int fragment_pairs(apr_pool_t *p, const gql_schema_t *s, int n)
+{
+    char *text = apr_palloc(p, (apr_size_t)n * 48 + 8), *at = text;
+    apr_array_header_t *errors = gql_errors_make(p);
+    gql_error_t *err = NULL;
+    const gql_document_t *doc;
+    int i;
+
+    at += sprintf(at, "{ ");
+    for (i = 0; i < n; i++) {
+        at += sprintf(at, "...f%d ", i);
+    }
+    at += sprintf(at, "}\n");
+    for (i = 0; i < n; i++) {
+        at += sprintf(at, "fragment f%d on Query { info }\n", i);
+    }
+    doc = gql_parse(p, text, strlen(text), NULL, &err);
+    if (doc == NULL || gql_validate(p, s, doc, NULL, errors) < 0) {
+        return -1;
+    }
+    return errors->nelts == 0 ? 0 : !strcmp(APR_ARRAY_IDX(errors, 0,
+                                    gql_error_t *)->message,
+                                    "Validation aborted.");
+}
+
+/* The pairs of fragments remembered are bounded by the document's size:
+ * 300 fragments (45,000 pairs, 12 KB) are compared, 1,000 (500,000
+ * pairs, 40 KB) are refused. */
+static void overlap_fragment_pairs(apr_pool_t *p)
+{
+    static const char sdl[] = "type Query { info: String }\n";
+    gql_error_t *err = NULL;
+    const gql_document_t *sd = gql_parse(p, sdl, strlen(sdl), "t", &err);
+    const gql_schema_t *s = gql_schema_build(p, p, NULL, &sd, 1,
+                                             gql_errors_make(p));
+
+    ok(s != NULL && fragment_pairs(p, s, 300) == 0,
+       "300 fragments spread together: valid");
+    ok(s != NULL && fragment_pairs(p, s, 1000) == 1,
+       "1000 fragments spread together: Validation aborted.");
+}
+
 int main(int argc, const char *const *argv)
 {
     apr_pool_t *p;
@@ -272,6 +351,8 @@ int main(int argc, const char *const *argv)
     }
     bounds(p, root, cases);
     overlap_memory(p);
+    overlap_alike(p);
+    overlap_fragment_pairs(p);
     apr_pool_destroy(p);
     apr_terminate();
     return tap_done();
