@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <apr_general.h>
 #include <apr_strings.h>
+#include "gql_cost.h"
 #include "gql_document.h"
 #include "gql_sql.h"
 #include "gql_writer.h"
@@ -125,6 +126,9 @@ static void in_child(const gql_schema_t *s, const char *name,
 
 int main(int argc, const char *const *argv)
 {
+    static const gql_schema_vocab_t *const vocabs[] = {
+        &gql_sql_vocab, &gql_cost_vocab, NULL
+    };
     const char *file = SCHEMA;
     int max_tokens = argc > 1 ? atoi(argv[1]) : 0;
     apr_pool_t *p;
@@ -134,7 +138,7 @@ int main(int argc, const char *const *argv)
     apr_initialize();
     apr_pool_create(&p, NULL);
     errors = gql_errors_make(p);
-    s = gql_schema_load(p, p, &gql_sql_vocab, &file, 1, errors);
+    s = gql_schema_load(p, p, vocabs, &file, 1, errors);
     if (s == NULL) {
         fprintf(stderr, "hostile-memory: %s does not load\n", SCHEMA);
         return 1;
