@@ -548,23 +548,33 @@ const char *gql_jwt_claim_text(apr_pool_t *p, json_object *claims,
     return gql_json_text(v);
 }
 
-/* The whole file, at most MAX_SECRET bytes. */
-static const char *read_secret(apr_pool_t *p, const char *path,
-                               char **buf, apr_size_t *len)
+apr_status_t gql_jwt_read_file(apr_pool_t *p, const char *path,
+                               apr_size_t max, char **buf, apr_size_t *len)
 {
     apr_file_t *f;
     apr_status_t rv;
-    char err[120];
 
-    *buf = apr_palloc(p, MAX_SECRET + 1);
+    *buf = apr_palloc(p, max + 2);
+    *len = 0;
     rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, p);
     if (rv == APR_SUCCESS) {
-        rv = apr_file_read_full(f, *buf, MAX_SECRET + 1, len);
+        rv = apr_file_read_full(f, *buf, max + 1, len);
         apr_file_close(f);
         if (rv == APR_EOF) {
             rv = APR_SUCCESS;
         }
     }
+    (*buf)[*len] = '\0';
+    return rv;
+}
+
+/* The whole file, at most MAX_SECRET bytes. */
+static const char *read_secret(apr_pool_t *p, const char *path,
+                               char **buf, apr_size_t *len)
+{
+    apr_status_t rv = gql_jwt_read_file(p, path, MAX_SECRET, buf, len);
+    char err[120];
+
     if (rv != APR_SUCCESS) {
         return apr_psprintf(p, "GraphQLJWTSecret: cannot read %s: %s", path,
                             apr_strerror(rv, err, sizeof(err)));

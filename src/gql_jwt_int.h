@@ -51,6 +51,12 @@ int gql_jwt_b64_decode(apr_pool_t *p, const char *s, apr_size_t n,
 json_object *gql_jwt_parse_object(apr_pool_t *p, const unsigned char *text,
                                   apr_size_t len, int depth);
 
+/* The first max + 1 bytes of the file path into *buf (NUL-terminated,
+ * in p) and their number into *len: more than max means the file is
+ * larger (gql_jwt.c). */
+apr_status_t gql_jwt_read_file(apr_pool_t *p, const char *path,
+                               apr_size_t max, char **buf, apr_size_t *len);
+
 /* Whether sig is key's signature of data[0..len) (gql_jwt_keys.c). */
 int gql_jwt_key_verifies(const gql_jwt_key_t *key, const void *data,
                          apr_size_t len, const unsigned char *sig,

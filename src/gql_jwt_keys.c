@@ -19,7 +19,6 @@
 
 #include <string.h>
 #include <apr_strings.h>
-#include <apr_file_io.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -77,19 +76,10 @@ int gql_jwt_keys_count(const gql_jwt_keys_t *keys)
 static const char *slurp(apr_pool_t *tp, const char *path, char **buf,
                          apr_size_t *len)
 {
-    apr_file_t *f;
-    apr_status_t rv;
+    apr_status_t rv = gql_jwt_read_file(tp, path, GQL_JWT_MAX_KEY_FILE, buf,
+                                        len);
     char err[120];
 
-    *buf = apr_palloc(tp, GQL_JWT_MAX_KEY_FILE + 1);
-    rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, tp);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_read_full(f, *buf, GQL_JWT_MAX_KEY_FILE + 1, len);
-        apr_file_close(f);
-        if (rv == APR_EOF) {
-            rv = APR_SUCCESS;
-        }
-    }
     if (rv != APR_SUCCESS) {
         return apr_psprintf(tp, "cannot read it: %s",
                             apr_strerror(rv, err, sizeof(err)));
@@ -98,7 +88,6 @@ static const char *slurp(apr_pool_t *tp, const char *path, char **buf,
         return apr_psprintf(tp, "it is larger than %d bytes",
                             GQL_JWT_MAX_KEY_FILE);
     }
-    (*buf)[*len] = '\0';
     return NULL;
 }
 

@@ -762,18 +762,26 @@ static const char *zeros(apr_size_t n)
     return z;
 }
 
-static void idp_tokens(void)
+/* The keys of jwks.json at IDP_NOW, nothing else. */
+static gql_jwt_rules_t idp_rules(void)
 {
     gql_jwt_keys_t *keys = gql_jwt_keys_make(pool);
     gql_jwt_rules_t r;
-    const char *t, *hs, *raw;
-    static const char secret[] = "a secret of more than thirty-two bytes";
 
     gql_jwt_keys_add_jwks(keys, pool, idp_path("jwks.json"));
     memset(&r, 0, sizeof(r));
     r.keys = keys;
     r.now = IDP_NOW;
     r.leeway = GQL_JWT_LEEWAY;
+    return r;
+}
+
+static void idp_tokens(void)
+{
+    gql_jwt_rules_t r = idp_rules();
+    const char *t, *hs, *raw;
+    static const char secret[] = "a secret of more than thirty-two bytes";
+
     r.require_exp = 1;
     t = idp_sign("rsa", idp_header("RS256", "rsa-1"), IDP_CLAIMS);
     is_str(idp_check(&r, t), "ok", "RS256 with its kid");
@@ -851,17 +859,11 @@ static const char *party(const gql_jwt_rules_t *r, const char *claims)
 
 static void idp_parties(void)
 {
-    gql_jwt_keys_t *keys = gql_jwt_keys_make(pool);
-    gql_jwt_rules_t r;
+    gql_jwt_rules_t r = idp_rules();
     static const char aud[] = "The token's audience (aud) is not this "
                               "endpoint.";
     static const char iss[] = "The token's issuer (iss) is not accepted.";
 
-    gql_jwt_keys_add_jwks(keys, pool, idp_path("jwks.json"));
-    memset(&r, 0, sizeof(r));
-    r.keys = keys;
-    r.now = IDP_NOW;
-    r.leeway = GQL_JWT_LEEWAY;
     r.issuer = "https://idp.example";
     r.audience = "mod_graphql";
     is_str(party(&r, IDP_CLAIMS), "ok", "iss and aud as configured");
