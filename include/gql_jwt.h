@@ -116,10 +116,10 @@ const char *gql_jwt_keys_add_pem(gql_jwt_keys_t *keys, apr_pool_t *tp,
  * Add the keys of the JWK Set file path (RFC 7517: {"keys": [...]}).  A
  * key is pinned to its "alg", or without one to the algorithm its type
  * takes (as above); keys for encryption ("use": "enc"), symmetric keys
- * and keys of other algorithms are left out.  Returns NULL or a message
- * as gql_jwt_keys_add_pem() does: the file is not a JWK Set, a key is
- * malformed or of the wrong type for its alg, two keys share a kid, or
- * no key is left.
+ * and keys of other algorithms or curves are left out.  Returns NULL or
+ * a message as gql_jwt_keys_add_pem() does: the file is not a JWK Set, a
+ * key is malformed or of the wrong type for its alg, two keys share a
+ * kid, or no key is left.
  */
 const char *gql_jwt_keys_add_jwks(gql_jwt_keys_t *keys, apr_pool_t *tp,
                                   const char *path);

@@ -337,16 +337,35 @@ static EVP_PKEY *jwk_okp(apr_pool_t *tp, json_object *jwk)
     return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, x, xl);
 }
 
+/* Whether a JWK is one to leave out: for encryption, of an algorithm,
+ * a type or a curve that is not RS256's, ES256's or EdDSA's. */
+static int foreign(json_object *jwk, const char *kty, const char *alg)
+{
+    const char *use = jwk_string(jwk, "use"), *crv = jwk_string(jwk, "crv");
+
+    if ((use != NULL && strcmp(use, "sig") != 0)
+        || (alg != NULL && gql_jwt_alg(alg) == GQL_NALGS)) {
+        return 1;
+    }
+    if (strcmp(kty, "EC") == 0) {
+        return crv != NULL && strcmp(crv, "P-256") != 0;
+    }
+    if (strcmp(kty, "OKP") == 0) {
+        return crv != NULL && strcmp(crv, "Ed25519") != 0;
+    }
+    return strcmp(kty, "RSA") != 0;
+}
+
 /*
  * One JWK of the set: added, left out (*skipped), or why it is refused.
- * A key of a type or an algorithm we do not verify, or for encryption, is
- * left out; one that claims to be of ours and is broken is refused.
+ * A key of ours that is broken (a crv missing, a short point, bad
+ * base64url) or of another type than its alg is refused.
  */
 static const char *jwk_add(gql_jwt_keys_t *keys, apr_pool_t *tp,
                            json_object *jwk, int *skipped)
 {
     const char *kty = jwk_string(jwk, "kty"), *alg = jwk_string(jwk, "alg");
-    const char *use = jwk_string(jwk, "use"), *kid = jwk_string(jwk, "kid");
+    const char *kid = jwk_string(jwk, "kid");
     EVP_PKEY *k;
 
     if (!json_object_is_type(jwk, json_type_object) || kty == NULL) {
@@ -355,22 +374,13 @@ static const char *jwk_add(gql_jwt_keys_t *keys, apr_pool_t *tp,
     if (json_object_object_get_ex(jwk, "alg", NULL) && alg == NULL) {
         return "a key's alg is not a string";
     }
-    *skipped = (use != NULL && strcmp(use, "sig") != 0)
-               || (alg != NULL && gql_jwt_alg(alg) == GQL_NALGS)
-               || (strcmp(kty, "RSA") != 0 && strcmp(kty, "EC") != 0
-                   && strcmp(kty, "OKP") != 0)
-               || (strcmp(kty, "OKP") == 0
-                   && !json_object_object_get_ex(jwk, "alg", NULL)
-                   && (jwk_string(jwk, "crv") == NULL
-                       || strcmp(jwk_string(jwk, "crv"), "Ed25519") != 0));
-    if (*skipped) {
+    if ((*skipped = foreign(jwk, kty, alg))) {
         return NULL;
     }
     k = strcmp(kty, "RSA") == 0 ? jwk_rsa(tp, jwk)
         : strcmp(kty, "EC") == 0 ? jwk_ec(tp, jwk) : jwk_okp(tp, jwk);
     if (k == NULL) {
-        return apr_psprintf(tp, "the %s key%s%s%s is malformed or of a curve "
-                            "other than P-256 and Ed25519", kty,
+        return apr_psprintf(tp, "the %s key%s%s%s is malformed", kty,
                             kid ? " \"" : "", kid ? kid : "",
                             kid ? "\"" : "");
     }

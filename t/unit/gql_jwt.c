@@ -715,16 +715,22 @@ static void idp_jwks_files(void)
            "a kty", "JWKS: a number");
     is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"e\",\"crv\":"
                      "\"P-256\",\"x\":\"AAAA\",\"y\":\"AAAA\"}]}"),
-           ": the EC key \"e\" is malformed or of a curve other than P-256 "
-           "and Ed25519", "JWKS: a short EC point");
+           ": the EC key \"e\" is malformed", "JWKS: a short EC point");
     is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"RSA\",\"alg\":\"ES256\","
                      "\"n\":\"AQAB\",\"e\":\"AQAB\"}]}"),
            ": an RSA key of 17 bits is too weak (at least 2048)",
            "JWKS: a tiny RSA key");
     is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"OKP\",\"alg\":\"EdDSA\","
                      "\"crv\":\"Ed25519\",\"x\":\"AA==\"}]}"),
-           ": the OKP key is malformed or of a curve other than P-256 and "
-           "Ed25519", "JWKS: padded base64url");
+           ": the OKP key is malformed", "JWKS: padded base64url");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"EC\",\"x\":\"AA\"}]}"),
+           ": the EC key is malformed", "JWKS: an EC key without crv");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-384\"},"
+                     "{\"kty\":\"OKP\",\"alg\":\"EdDSA\",\"crv\":"
+                     "\"Ed448\"},{\"kty\":\"RSA\",\"alg\":\"PS256\"},"
+                     "{\"kty\":\"RSA\",\"use\":\"enc\"}]}"),
+           ": it has no key for RS256, ES256 or EdDSA",
+           "JWKS: P-384, Ed448, PS256 and enc keys left out");
     is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"RSA\",\"alg\":256}]}"),
            ": a key's alg is not a string", "JWKS: alg a number");
     ok(gql_jwt_keys_count(k) == 0, "JWKS: nothing added by the bad ones");
