@@ -16,6 +16,15 @@
  *   GraphQLJWTSecret file:PATH|env:NAME   the HS256 key of callers' tokens
  *   GraphQLJWTLifetime SECONDS     lifetime of tokens @jwt issues (7 days)
  *   GraphQLJWTRequireExp On|Off    refuse callers' tokens without exp (On)
+ *   GraphQLJWTKey file:PATH [ALG [KID]]   an identity provider's public key
+ *   GraphQLJWKS file:PATH          an identity provider's JWK Set
+ *   GraphQLJWTIssuer ISS           the iss callers' tokens must have
+ *   GraphQLJWTAudience AUD         the aud callers' tokens must name
+ *   GraphQLCaller token|httpd|both who the caller is: the token's subject,
+ *                                  the user httpd authenticated, or both
+ *                                  if they agree (default token)
+ *   GraphQLCallerEnv NAME CLAIM    a request variable as a claim of the
+ *                                  user httpd authenticated
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
  *   GraphQLMaxDepth N              deepest operation accepted (default 20)
@@ -167,6 +176,11 @@ typedef struct graphql_dir_conf {
     apr_size_t jwt_key_len;
     apr_int64_t jwt_lifetime;       /* -1: unset */
     int jwt_require_exp;            /* -1: unset */
+    gql_jwt_keys_t *jwt_keys;       /* public keys; NULL: unset */
+    const char *jwt_issuer;         /* NULL: unset */
+    const char *jwt_audience;       /* NULL: unset */
+    int caller;                     /* CALLER_*; -1: unset */
+    apr_array_header_t *caller_env; /* of graphql_env_claim; NULL: unset */
     int statement_timeout;          /* -1: unset; 0: none */
     int graphiql;                   /* -1: unset */
     int max_depth;                  /* -1: unset; 0: none */
@@ -177,6 +191,16 @@ typedef struct graphql_dir_conf {
     int request_timeout;            /* -1: unset; 0: none */
     int max_statements;             /* -1: unset; 0: none */
 } graphql_dir_conf;
+
+/* GraphQLCaller: whose identity a request's caller is (bits). */
+#define CALLER_TOKEN 1              /* a Bearer token's */
+#define CALLER_HTTPD 2              /* the user httpd authenticated */
+
+/* GraphQLCallerEnv NAME CLAIM */
+typedef struct graphql_env_claim {
+    const char *name;
+    const char *claim;
+} graphql_env_claim;
 
 /* mod_dbd's, looked up once in check_config; NULL without mod_dbd. */
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *graphql_dbd_acquire;
@@ -216,6 +240,7 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->introspection = -1;
     c->jwt_lifetime = -1;
     c->jwt_require_exp = -1;
+    c->caller = -1;
     c->statement_timeout = -1;
     c->graphiql = -1;
     c->max_depth = -1;
@@ -248,6 +273,12 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                                               : base->jwt_lifetime;
     c->jwt_require_exp = add->jwt_require_exp != -1 ? add->jwt_require_exp
                                                     : base->jwt_require_exp;
+    c->jwt_keys = add->jwt_keys ? add->jwt_keys : base->jwt_keys;
+    c->jwt_issuer = add->jwt_issuer ? add->jwt_issuer : base->jwt_issuer;
+    c->jwt_audience = add->jwt_audience ? add->jwt_audience
+                                        : base->jwt_audience;
+    c->caller = add->caller != -1 ? add->caller : base->caller;
+    c->caller_env = add->caller_env ? add->caller_env : base->caller_env;
     c->statement_timeout = add->statement_timeout != -1
                            ? add->statement_timeout : base->statement_timeout;
     c->graphiql = add->graphiql != -1 ? add->graphiql : base->graphiql;
@@ -444,6 +475,118 @@ static const char *graphql_set_jwt_secret(cmd_parms *cmd, void *dconf,
     }
     return gql_jwt_secret_load(cmd->pool, spec, &c->jwt_key,
                                &c->jwt_key_len);
+}
+
+/* The path of a file:PATH argument, relative to ServerRoot, or NULL. */
+static const char *file_arg(cmd_parms *cmd, const char *arg)
+{
+    if (strncmp(arg, "file:", 5) != 0 || arg[5] == '\0') {
+        return NULL;
+    }
+    return ap_server_root_relative(cmd->pool, arg + 5);
+}
+
+/* This section's set of public keys, made by its first key directive:
+ * the keys of one section replace, never add to, an outer section's. */
+static gql_jwt_keys_t *keys_of(cmd_parms *cmd, graphql_dir_conf *c)
+{
+    if (c->jwt_keys == NULL) {
+        c->jwt_keys = gql_jwt_keys_make(cmd->pool);
+    }
+    return c->jwt_keys;
+}
+
+/* GraphQLJWTKey file:PATH [ALG [KID]], read now: a missing or bad key, a
+ * key of another type than ALG or a KID given twice refuses start-up. */
+static const char *graphql_set_jwt_key(cmd_parms *cmd, void *dconf,
+                                       int argc, char *const argv[])
+{
+    const char *path = argc >= 1 ? file_arg(cmd, argv[0]) : NULL;
+
+    if (argc < 1 || argc > 3) {
+        return "GraphQLJWTKey takes file:PATH, then an algorithm and a key "
+               "id (kid) if need be";
+    }
+    if (path == NULL) {
+        return apr_pstrcat(cmd->pool, "GraphQLJWTKey: the key must be "
+                           "file:PATH, not ", argv[0], NULL);
+    }
+    return gql_jwt_keys_add_pem(keys_of(cmd, dconf), cmd->temp_pool, path,
+                                argc >= 2 ? argv[1] : NULL,
+                                argc >= 3 ? argv[2] : NULL);
+}
+
+/* GraphQLJWKS file:PATH, read now, as GraphQLJWTKey's file is. */
+static const char *graphql_set_jwks(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    const char *path = file_arg(cmd, arg);
+
+    if (path == NULL) {
+        return apr_pstrcat(cmd->pool, "GraphQLJWKS: the JWK Set must be "
+                           "file:PATH, not ", arg, NULL);
+    }
+    return gql_jwt_keys_add_jwks(keys_of(cmd, dconf), cmd->temp_pool, path);
+}
+
+/* GraphQLJWTIssuer ISS and GraphQLJWTAudience AUD (cmd_data: which). */
+static const char *graphql_set_jwt_party(cmd_parms *cmd, void *dconf,
+                                         const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    if (cmd->info != NULL) {
+        c->jwt_audience = arg;
+    }
+    else {
+        c->jwt_issuer = arg;
+    }
+    return NULL;
+}
+
+/* GraphQLCaller token|httpd|both */
+static const char *graphql_set_caller(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    if (strcasecmp(arg, "token") == 0) {
+        c->caller = CALLER_TOKEN;
+    }
+    else if (strcasecmp(arg, "httpd") == 0) {
+        c->caller = CALLER_HTTPD;
+    }
+    else if (strcasecmp(arg, "both") == 0) {
+        c->caller = CALLER_TOKEN | CALLER_HTTPD;
+    }
+    else {
+        return apr_pstrcat(cmd->pool, "GraphQLCaller: the value must be "
+                           "token, httpd or both, not ", arg, NULL);
+    }
+    return NULL;
+}
+
+/* GraphQLCallerEnv NAME CLAIM: the directives of one section, in order,
+ * replace an outer section's. */
+static const char *graphql_set_caller_env(cmd_parms *cmd, void *dconf,
+                                          const char *name,
+                                          const char *claim)
+{
+    graphql_dir_conf *c = dconf;
+    graphql_env_claim *e;
+
+    if (strcmp(claim, "sub") == 0) {
+        return apr_pstrcat(cmd->pool, "GraphQLCallerEnv: ", name, " cannot "
+                           "be the claim sub, which is the user httpd "
+                           "authenticated", NULL);
+    }
+    if (c->caller_env == NULL) {
+        c->caller_env = apr_array_make(cmd->pool, 4, sizeof(*e));
+    }
+    e = apr_array_push(c->caller_env);
+    e->name = name;
+    e->claim = claim;
+    return NULL;
 }
 
 /* A whole number in [min, max], or -1. */
@@ -1147,17 +1290,17 @@ static int too_late(request_rec *r, const graphql_dir_conf *conf,
                                     request_timeout(conf)));
 }
 
-/* The verified claims of the caller into *claims (NULL: anonymous), or
- * why the token sent is refused.  Schemes other than Bearer and JWT
- * (Basic...) belong to other modules and leave the request anonymous. */
-static const char *caller(request_rec *r, const graphql_dir_conf *conf,
-                          json_object **claims)
+/* The verified claims of a token sent into *claims (NULL: none sent), or
+ * why it is refused.  Schemes other than Bearer and JWT (Basic...)
+ * belong to other modules and leave the request without a token. */
+static const char *token_caller(request_rec *r, const graphql_dir_conf *conf,
+                                json_object **claims)
 {
     const char *header = apr_table_get(r->headers_in, "Authorization");
     const char *token = gql_jwt_from_header(header);
     const char *why = NULL;
+    gql_jwt_rules_t rules;
 
-    *claims = NULL;
     if (token == NULL && header != NULL
         && (ap_cstr_casecmp(header, "Bearer") == 0
             || ap_cstr_casecmp(header, "JWT") == 0)) {
@@ -1167,17 +1310,97 @@ static const char *caller(request_rec *r, const graphql_dir_conf *conf,
     if (token == NULL) {
         return NULL;
     }
-    if (conf->jwt_key == NULL) {
-        return "This endpoint accepts no tokens (no GraphQLJWTSecret).";
+    if (conf->jwt_key == NULL && gql_jwt_keys_count(conf->jwt_keys) == 0) {
+        return "This endpoint accepts no tokens (no GraphQLJWTSecret, "
+               "GraphQLJWTKey or GraphQLJWKS).";
     }
-    if (!gql_jwt_verify(r->pool, token, strlen(token), conf->jwt_key,
-                        conf->jwt_key_len, apr_time_sec(r->request_time),
-                        GQL_JWT_LEEWAY, conf->jwt_require_exp != 0, claims,
-                        &why)) {
+    rules.secret = conf->jwt_key;
+    rules.secret_len = conf->jwt_key_len;
+    rules.keys = conf->jwt_keys;
+    rules.issuer = conf->jwt_issuer;
+    rules.audience = conf->jwt_audience;
+    rules.now = apr_time_sec(r->request_time);
+    rules.leeway = GQL_JWT_LEEWAY;
+    rules.require_exp = conf->jwt_require_exp != 0;
+    if (!gql_jwt_check(r->pool, token, strlen(token), &rules, claims,
+                       &why)) {
         *claims = NULL;
         return why;
     }
     return NULL;
+}
+
+/* The claims of the user httpd authenticated into *claims (NULL: none):
+ * sub, and the variables GraphQLCallerEnv names that the request has. */
+static const char *httpd_caller(request_rec *r, const graphql_dir_conf *conf,
+                                json_object **claims)
+{
+    int i, n = conf->caller_env ? conf->caller_env->nelts : 0;
+    const char **names = apr_palloc(r->pool, sizeof(*names) * (n + 1));
+    const char **values = apr_palloc(r->pool, sizeof(*values) * (n + 1));
+    const char *why = NULL;
+
+    if (r->user == NULL) {
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        const graphql_env_claim *e = &APR_ARRAY_IDX(conf->caller_env, i,
+                                                    graphql_env_claim);
+
+        names[i] = e->claim;
+        values[i] = apr_table_get(r->subprocess_env, e->name);
+    }
+    *claims = gql_jwt_user_claims(r->pool, r->user, names, values, n, &why);
+    return why;
+}
+
+/* With GraphQLCaller both, a token and a user: the token's claims, if
+ * its sub is the user, with the user's claims it does not have. */
+static const char *agree(json_object *token, json_object *user)
+{
+    struct json_object_iter it;
+    json_object *sub;
+
+    if (!json_object_object_get_ex(token, "sub", &sub)
+        || !json_object_is_type(sub, json_type_string)
+        || strcmp(json_object_get_string(sub),
+                  json_object_get_string(json_object_object_get(user,
+                                                                "sub")))) {
+        return "The token's subject (sub) is not the user httpd "
+               "authenticated.";
+    }
+    json_object_object_foreachC(user, it) {
+        if (!json_object_object_get_ex(token, it.key, NULL)) {
+            json_object_object_add(token, it.key, gql_json_ref(it.val));
+        }
+    }
+    return NULL;
+}
+
+/* The verified claims of the caller into *claims (NULL: anonymous), or
+ * why the request is refused, from the sources GraphQLCaller trusts (a
+ * token by default). */
+static const char *caller(request_rec *r, const graphql_dir_conf *conf,
+                          json_object **claims)
+{
+    int trust = conf->caller != -1 ? conf->caller : CALLER_TOKEN;
+    json_object *user = NULL;
+    const char *why;
+
+    *claims = NULL;
+    if ((trust & CALLER_HTTPD)
+        && (why = httpd_caller(r, conf, &user)) != NULL) {
+        return why;
+    }
+    if ((trust & CALLER_TOKEN)
+        && (why = token_caller(r, conf, claims)) != NULL) {
+        return why;
+    }
+    if (*claims == NULL) {
+        *claims = user;
+        return NULL;
+    }
+    return user != NULL ? agree(*claims, user) : NULL;
 }
 
 /* Run op with the SQL resolvers into res.  Returns the HTTP status the
@@ -1397,6 +1620,29 @@ static const command_rec graphql_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "On|Off: whether a caller's token without exp is refused "
                  "(default On)"),
+    AP_INIT_TAKE_ARGV("GraphQLJWTKey", graphql_set_jwt_key, NULL,
+                      RSRC_CONF | ACCESS_CONF,
+                      "file:PATH [ALG [KID]]: a PEM public key (RS256, ES256 "
+                      "or EdDSA) that callers' tokens may be signed with"),
+    AP_INIT_TAKE1("GraphQLJWKS", graphql_set_jwks, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "file:PATH: a JWK Set whose keys callers' tokens may be "
+                  "signed with"),
+    AP_INIT_TAKE1("GraphQLJWTIssuer", graphql_set_jwt_party, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "ISS: the issuer (iss) callers' tokens must have"),
+    AP_INIT_TAKE1("GraphQLJWTAudience", graphql_set_jwt_party, (void *)"aud",
+                  RSRC_CONF | ACCESS_CONF,
+                  "AUD: the audience callers' tokens must name in aud"),
+    AP_INIT_TAKE1("GraphQLCaller", graphql_set_caller, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "token|httpd|both: the caller is a token's subject, the "
+                  "user httpd authenticated, or both when they agree "
+                  "(default token)"),
+    AP_INIT_TAKE2("GraphQLCallerEnv", graphql_set_caller_env, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "NAME CLAIM: the request variable NAME is the claim CLAIM "
+                  "of the user httpd authenticated"),
     AP_INIT_TAKE1("GraphQLStatementTimeout", graphql_set_int,
                   (void *)&graphql_statement_timeout_slot,
                   RSRC_CONF | ACCESS_CONF,

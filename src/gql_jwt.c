@@ -23,7 +23,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include "gql_json.h"
-#include "gql_jwt.h"
+#include "gql_jwt_int.h"
 
 /* A secret file larger than this is surely not a secret. */
 #define MAX_SECRET 65536
@@ -53,8 +53,8 @@ static int b64val(unsigned char c)
  * or non-zero bits left over at the end make it malformed, so that every
  * token has one spelling.
  */
-static int b64_decode(apr_pool_t *p, const char *s, apr_size_t n,
-                      unsigned char **out, apr_size_t *outlen)
+int gql_jwt_b64_decode(apr_pool_t *p, const char *s, apr_size_t n,
+                       unsigned char **out, apr_size_t *outlen)
 {
     unsigned char *o;
     apr_uint32_t acc = 0;
@@ -121,23 +121,23 @@ void gql_jwt_hmac(const unsigned char *key, apr_size_t keylen,
 
 /*
  * One JSON object from text[0..len): strict, valid UTF-8, no more than
- * GQL_JWT_MAX_DEPTH deep, nothing after it.  NULL when it is not that.
- * json-c finishes a top-level value only on seeing the end, so it is
- * given the terminating NUL too; a NUL inside is refused first.
+ * depth deep, nothing after it.  NULL when it is not that.  json-c
+ * finishes a top-level value only on seeing the end, so it is given the
+ * terminating NUL too; a NUL inside is refused first.
  */
-static json_object *parse_object(apr_pool_t *p, const unsigned char *text,
-                                 apr_size_t len)
+json_object *gql_jwt_parse_object(apr_pool_t *p, const unsigned char *text,
+                                  apr_size_t len, int depth)
 {
     struct json_tokener *tok;
     json_object *o;
     int good;
 
     if (len == 0 || memchr(text, '\0', len) != NULL
-        || len > GQL_JWT_MAX_TOKEN) {
+        || len > GQL_JWT_MAX_KEY_FILE) {
         return NULL;
     }
     /* json-c's depth counts the top-level value's slot too */
-    tok = json_tokener_new_ex(GQL_JWT_MAX_DEPTH + 1);
+    tok = json_tokener_new_ex(depth + 1);
     if (tok == NULL) {
         return NULL;
     }
@@ -152,32 +152,87 @@ static json_object *parse_object(apr_pool_t *p, const unsigned char *text,
     return good ? o : NULL;
 }
 
-/* The header: a JSON object with alg exactly "HS256", typ "JWT" or
- * absent, and no crit (no extension of ours is critical). */
-static const char *check_header(apr_pool_t *p, const char *s, apr_size_t n)
+/* Whether rules accept tokens of alg: a secret for HS256, a key pinned
+ * to it for the others. */
+static int accepted(const gql_jwt_rules_t *rules, gql_jwt_alg_e alg)
+{
+    int i;
+
+    if (alg == GQL_ALG_HS256) {
+        return rules->secret != NULL;
+    }
+    for (i = 0; i < gql_jwt_keys_count(rules->keys); i++) {
+        if (APR_ARRAY_IDX(rules->keys->keys, i, gql_jwt_key_t).alg == alg) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "The token's algorithm must be HS256, RS256 or EdDSA.": those rules
+ * accept. */
+static const char *wrong_alg(apr_pool_t *p, const gql_jwt_rules_t *rules)
+{
+    const char *names[GQL_NALGS], *list = "";
+    int i, n = 0;
+
+    for (i = 0; i < GQL_NALGS; i++) {
+        if (accepted(rules, (gql_jwt_alg_e)i)) {
+            names[n++] = gql_jwt_alg_names[i];
+        }
+    }
+    if (n == 0) {
+        return "The token's algorithm is not accepted.";
+    }
+    for (i = 0; i < n; i++) {
+        list = apr_pstrcat(p, list, i == 0 ? "" : i == n - 1 ? " or " : ", ",
+                           names[i], NULL);
+    }
+    return apr_pstrcat(p, "The token's algorithm must be ", list, ".", NULL);
+}
+
+/* What a token's header says. */
+typedef struct header_t {
+    gql_jwt_alg_e alg;
+    const char *kid;            /* NULL: none */
+} header_t;
+
+/* The header: a JSON object whose alg rules accept, typ "JWT" or absent,
+ * kid a string or absent, and no crit (no extension of ours is
+ * critical). */
+static const char *check_header(apr_pool_t *p, const char *s, apr_size_t n,
+                                const gql_jwt_rules_t *rules, header_t *hd)
 {
     unsigned char *text;
     apr_size_t len;
     json_object *h, *v;
 
-    if (!b64_decode(p, s, n, &text, &len)) {
+    if (!gql_jwt_b64_decode(p, s, n, &text, &len)) {
         return MALFORMED("the header is not base64url");
     }
-    if ((h = parse_object(p, text, len)) == NULL) {
+    if ((h = gql_jwt_parse_object(p, text, len, GQL_JWT_MAX_DEPTH)) == NULL) {
         return MALFORMED("the header is not a JSON object");
     }
     if (gql_json_nul((const char *)text, len)) {
         return MALFORMED("its header holds U+0000");
     }
-    if (!json_object_object_get_ex(h, "alg", &v)
-        || !json_object_is_type(v, json_type_string)
-        || strcmp(json_object_get_string(v), "HS256") != 0) {
-        return "The token's algorithm must be HS256.";
+    if (json_object_object_get_ex(h, "alg", &v)
+        && json_object_is_type(v, json_type_string)) {
+        hd->alg = gql_jwt_alg(json_object_get_string(v));
+    }
+    if (hd->alg == GQL_NALGS || !accepted(rules, hd->alg)) {
+        return wrong_alg(p, rules);
     }
     if (json_object_object_get_ex(h, "typ", &v)
         && (!json_object_is_type(v, json_type_string)
             || strcasecmp(json_object_get_string(v), "JWT") != 0)) {
         return MALFORMED("its type must be JWT");
+    }
+    if (json_object_object_get_ex(h, "kid", &v)) {
+        if (!json_object_is_type(v, json_type_string)) {
+            return MALFORMED("its kid must be a string");
+        }
+        hd->kid = json_object_get_string(v);
     }
     if (json_object_object_get_ex(h, "crit", NULL)) {
         return MALFORMED("it has critical header parameters");
@@ -185,22 +240,75 @@ static const char *check_header(apr_pool_t *p, const char *s, apr_size_t n)
     return NULL;
 }
 
-static const char *check_signature(apr_pool_t *p, const char *token,
-                                   apr_size_t signed_len, const char *s,
-                                   apr_size_t n, const unsigned char *key,
-                                   apr_size_t keylen)
+/* The public key the kid names, or NULL. */
+static const gql_jwt_key_t *named(const gql_jwt_keys_t *keys,
+                                  const char *kid)
 {
-    unsigned char mac[GQL_JWT_MAC_LEN], *sig;
-    apr_size_t len;
+    int i;
 
-    if (!b64_decode(p, s, n, &sig, &len)) {
-        return MALFORMED("the signature is not base64url");
-    }
-    gql_jwt_hmac(key, keylen, token, signed_len, mac);
-    if (len != GQL_JWT_MAC_LEN || CRYPTO_memcmp(mac, sig, len) != 0) {
-        return "The token's signature is not valid.";
+    for (i = 0; kid != NULL && i < gql_jwt_keys_count(keys); i++) {
+        const gql_jwt_key_t *k = &APR_ARRAY_IDX(keys->keys, i,
+                                                gql_jwt_key_t);
+
+        if (k->kid != NULL && strcmp(k->kid, kid) == 0) {
+            return k;
+        }
     }
     return NULL;
+}
+
+/*
+ * The signature sig[0..len) of data[0..n): a kid that names a public key
+ * selects it, and its algorithm must be the header's; an HS256 token is
+ * otherwise checked with the secret (its kid, if any, names nothing of
+ * ours); any other, with its kid's key or, without a kid, with each key
+ * pinned to its algorithm.
+ */
+static const char *signed_by(const gql_jwt_rules_t *rules,
+                             const header_t *hd, const char *data,
+                             apr_size_t n, const unsigned char *sig,
+                             apr_size_t len)
+{
+    static const char bad[] = "The token's signature is not valid.";
+    const gql_jwt_key_t *k = named(rules->keys, hd->kid);
+    unsigned char mac[GQL_JWT_MAC_LEN];
+    int i;
+
+    if (k != NULL) {
+        if (k->alg != hd->alg) {
+            return "The token's algorithm is not the one its key is for.";
+        }
+        return gql_jwt_key_verifies(k, data, n, sig, len) ? NULL : bad;
+    }
+    if (hd->alg == GQL_ALG_HS256) {
+        gql_jwt_hmac(rules->secret, rules->secret_len, data, n, mac);
+        return len == GQL_JWT_MAC_LEN && CRYPTO_memcmp(mac, sig, len) == 0
+               ? NULL : bad;
+    }
+    if (hd->kid != NULL) {
+        return "The token's key (kid) is not known.";
+    }
+    for (i = 0; i < gql_jwt_keys_count(rules->keys); i++) {
+        k = &APR_ARRAY_IDX(rules->keys->keys, i, gql_jwt_key_t);
+        if (k->alg == hd->alg && gql_jwt_key_verifies(k, data, n, sig, len)) {
+            return NULL;
+        }
+    }
+    return bad;
+}
+
+static const char *check_signature(apr_pool_t *p, const char *token,
+                                   apr_size_t signed_len, const char *s,
+                                   apr_size_t n, const gql_jwt_rules_t *rules,
+                                   const header_t *hd)
+{
+    unsigned char *sig;
+    apr_size_t len;
+
+    if (!gql_jwt_b64_decode(p, s, n, &sig, &len)) {
+        return MALFORMED("the signature is not base64url");
+    }
+    return signed_by(rules, hd, token, signed_len, sig, len);
 }
 
 /* A NumericDate claim: 1 and *v when absent (*v untouched) or a number,
@@ -246,14 +354,74 @@ static const char *check_times(json_object *claims, apr_int64_t now,
     return NULL;
 }
 
-int gql_jwt_verify(apr_pool_t *p, const char *token, apr_size_t token_len,
-                   const unsigned char *key, apr_size_t keylen,
-                   apr_int64_t now, apr_int64_t leeway, int require_exp,
-                   json_object **claims, const char **why)
+/* iss is rules->issuer, aud is or holds rules->audience, where set. */
+static const char *check_parties(json_object *claims,
+                                 const gql_jwt_rules_t *rules)
 {
-    const char *d1, *d2;
+    json_object *v;
+    apr_size_t i, n;
+
+    if (rules->issuer != NULL
+        && (!json_object_object_get_ex(claims, "iss", &v)
+            || !json_object_is_type(v, json_type_string)
+            || strcmp(json_object_get_string(v), rules->issuer) != 0)) {
+        return "The token's issuer (iss) is not accepted.";
+    }
+    if (rules->audience == NULL) {
+        return NULL;
+    }
+    if (json_object_object_get_ex(claims, "aud", &v)) {
+        if (json_object_is_type(v, json_type_string)) {
+            return strcmp(json_object_get_string(v), rules->audience) == 0
+                   ? NULL : "The token's audience (aud) is not this "
+                            "endpoint.";
+        }
+        n = json_object_is_type(v, json_type_array)
+            ? json_object_array_length(v) : 0;
+        for (i = 0; i < n; i++) {
+            json_object *a = json_object_array_get_idx(v, i);
+
+            if (json_object_is_type(a, json_type_string)
+                && strcmp(json_object_get_string(a), rules->audience) == 0) {
+                return NULL;
+            }
+        }
+    }
+    return "The token's audience (aud) is not this endpoint.";
+}
+
+/* The claims of a token whose signature is right, or why not. */
+static const char *check_claims(apr_pool_t *p, const char *s, apr_size_t n,
+                                const gql_jwt_rules_t *rules,
+                                json_object **claims)
+{
     unsigned char *text;
     apr_size_t len;
+    const char *why;
+
+    if (!gql_jwt_b64_decode(p, s, n, &text, &len)) {
+        return MALFORMED("the claims are not base64url");
+    }
+    *claims = gql_jwt_parse_object(p, text, len, GQL_JWT_MAX_DEPTH);
+    if (*claims == NULL) {
+        return MALFORMED("the claims are not a JSON object");
+    }
+    if (gql_json_nul((const char *)text, len)) {
+        return MALFORMED("its claims hold U+0000");
+    }
+    if ((why = check_times(*claims, rules->now, rules->leeway,
+                           rules->require_exp)) != NULL) {
+        return why;
+    }
+    return check_parties(*claims, rules);
+}
+
+int gql_jwt_check(apr_pool_t *p, const char *token, apr_size_t token_len,
+                  const gql_jwt_rules_t *rules, json_object **claims,
+                  const char **why)
+{
+    const char *d1, *d2;
+    header_t hd = { GQL_NALGS, NULL };
 
     *claims = NULL;
     if (token_len > GQL_JWT_MAX_TOKEN) {
@@ -266,30 +434,32 @@ int gql_jwt_verify(apr_pool_t *p, const char *token, apr_size_t token_len,
         *why = MALFORMED("it must be three base64url parts joined by dots");
         return 0;
     }
-    if ((*why = check_header(p, token, d1 - token)) != NULL
+    if ((*why = check_header(p, token, d1 - token, rules, &hd)) != NULL
         || (*why = check_signature(p, token, d2 - token, d2 + 1,
-                                   token_len - (d2 + 1 - token),
-                                   key, keylen)) != NULL) {
-        return 0;
-    }
-    if (!b64_decode(p, d1 + 1, d2 - (d1 + 1), &text, &len)) {
-        *why = MALFORMED("the claims are not base64url");
-        return 0;
-    }
-    if ((*claims = parse_object(p, text, len)) == NULL) {
-        *why = MALFORMED("the claims are not a JSON object");
-        return 0;
-    }
-    if (gql_json_nul((const char *)text, len)) {
-        *claims = NULL;
-        *why = MALFORMED("its claims hold U+0000");
-        return 0;
-    }
-    if ((*why = check_times(*claims, now, leeway, require_exp)) != NULL) {
+                                   token_len - (d2 + 1 - token), rules,
+                                   &hd)) != NULL
+        || (*why = check_claims(p, d1 + 1, d2 - (d1 + 1), rules,
+                                claims)) != NULL) {
         *claims = NULL;
         return 0;
     }
     return 1;
+}
+
+int gql_jwt_verify(apr_pool_t *p, const char *token, apr_size_t token_len,
+                   const unsigned char *key, apr_size_t keylen,
+                   apr_int64_t now, apr_int64_t leeway, int require_exp,
+                   json_object **claims, const char **why)
+{
+    gql_jwt_rules_t rules;
+
+    memset(&rules, 0, sizeof(rules));
+    rules.secret = key;
+    rules.secret_len = keylen;
+    rules.now = now;
+    rules.leeway = leeway;
+    rules.require_exp = require_exp;
+    return gql_jwt_check(p, token, token_len, &rules, claims, why);
 }
 
 const char *gql_jwt_sign(apr_pool_t *p, json_object *claims,
@@ -378,23 +548,33 @@ const char *gql_jwt_claim_text(apr_pool_t *p, json_object *claims,
     return gql_json_text(v);
 }
 
-/* The whole file, at most MAX_SECRET bytes. */
-static const char *read_secret(apr_pool_t *p, const char *path,
-                               char **buf, apr_size_t *len)
+apr_status_t gql_jwt_read_file(apr_pool_t *p, const char *path,
+                               apr_size_t max, char **buf, apr_size_t *len)
 {
     apr_file_t *f;
     apr_status_t rv;
-    char err[120];
 
-    *buf = apr_palloc(p, MAX_SECRET + 1);
+    *buf = apr_palloc(p, max + 2);
+    *len = 0;
     rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, p);
     if (rv == APR_SUCCESS) {
-        rv = apr_file_read_full(f, *buf, MAX_SECRET + 1, len);
+        rv = apr_file_read_full(f, *buf, max + 1, len);
         apr_file_close(f);
         if (rv == APR_EOF) {
             rv = APR_SUCCESS;
         }
     }
+    (*buf)[*len] = '\0';
+    return rv;
+}
+
+/* The whole file, at most MAX_SECRET bytes. */
+static const char *read_secret(apr_pool_t *p, const char *path,
+                               char **buf, apr_size_t *len)
+{
+    apr_status_t rv = gql_jwt_read_file(p, path, MAX_SECRET, buf, len);
+    char err[120];
+
     if (rv != APR_SUCCESS) {
         return apr_psprintf(p, "GraphQLJWTSecret: cannot read %s: %s", path,
                             apr_strerror(rv, err, sizeof(err)));
@@ -442,4 +622,62 @@ const char *gql_jwt_secret_load(apr_pool_t *p, const char *spec,
     }
     *key = (const unsigned char *)buf;
     return NULL;
+}
+
+/* Whether s is well-formed UTF-8 (no overlong forms, surrogates or code
+ * points past U+10FFFF): PostgreSQL's text takes nothing else. */
+static int utf8_ok(const unsigned char *s)
+{
+    while (*s) {
+        int n = *s < 0x80 ? 0 : (*s & 0xe0) == 0xc0 ? 1
+                : (*s & 0xf0) == 0xe0 ? 2 : (*s & 0xf8) == 0xf0 ? 3 : -1;
+        apr_uint32_t cp = n == 0 ? *s : n == 1 ? *s & 0x1f
+                          : n == 2 ? *s & 0x0f : *s & 0x07;
+        int i;
+
+        if (n < 0) {
+            return 0;
+        }
+        for (i = 1; i <= n; i++) {
+            if ((s[i] & 0xc0) != 0x80) {
+                return 0;
+            }
+            cp = (cp << 6) | (s[i] & 0x3f);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800)
+            || (n == 3 && cp < 0x10000) || cp > 0x10ffff
+            || (cp >= 0xd800 && cp <= 0xdfff)) {
+            return 0;
+        }
+        s += n + 1;
+    }
+    return 1;
+}
+
+json_object *gql_jwt_user_claims(apr_pool_t *p, const char *user,
+                                 const char *const *names,
+                                 const char *const *values, int n,
+                                 const char **why)
+{
+    json_object *c;
+    int i;
+
+    if (!utf8_ok((const unsigned char *)user)) {
+        *why = "The user httpd authenticated is not valid UTF-8.";
+        return NULL;
+    }
+    c = gql_json_own(p, json_object_new_object());
+    json_object_object_add(c, "sub", json_object_new_string(user));
+    for (i = 0; i < n; i++) {
+        if (values[i] == NULL || strcmp(names[i], "sub") == 0) {
+            continue;
+        }
+        if (!utf8_ok((const unsigned char *)values[i])) {
+            *why = "A claim httpd gave is not valid UTF-8.";
+            return NULL;
+        }
+        json_object_object_add(c, names[i],
+                               json_object_new_string(values[i]));
+    }
+    return c;
 }

@@ -7,9 +7,14 @@
  * t/unit/gql_jwt.c: HS256 tokens against references: the HMAC-SHA256
  * vectors of RFC 4231, the HS256 example of RFC 7515 appendix A.1, and
  * the tokens of t/cases/jwt/tokens signed by openssl dgst; forgeries made
- * from them; the Authorization header; the secret's loading.
+ * from them; the Authorization header; the secret's loading.  Identity
+ * providers' keys and tokens (RS256, ES256, EdDSA; PEM and JWK Set) made
+ * by openssl at test time through t/bin/jwt-keys: their loading, key
+ * selection by kid, pinned algorithms, iss and aud.  The claims of a user
+ * httpd authenticated.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <apr_general.h>
 #include <apr_strings.h>
@@ -570,6 +575,377 @@ static void secrets(void)
            "neither file: nor env:");
 }
 
+/* ---- identity providers' keys ----------------------------------------- */
+
+#define IDP_NOW 1700000000
+#define IDP_CLAIMS "{\"sub\":\"ada\",\"iss\":\"https://idp.example\"," \
+                   "\"aud\":\"mod_graphql\",\"exp\":1700003600}"
+
+static const char *idp_dir;
+
+static const char *idp_path(const char *file)
+{
+    return apr_pstrcat(pool, idp_dir, "/", file, NULL);
+}
+
+/* A token signed by openssl (t/bin/jwt-keys sign); "" when it failed. */
+static const char *idp_sign(const char *key, const char *header,
+                            const char *claims)
+{
+    char buf[GQL_JWT_MAX_TOKEN];
+    FILE *f = popen(apr_psprintf(pool, "t/bin/jwt-keys sign '%s' '%s' '%s' "
+                                 "'%s'", idp_dir, key, header, claims), "r");
+
+    buf[0] = '\0';
+    if (f == NULL || fgets(buf, sizeof(buf), f) == NULL) {
+        buf[0] = '\0';
+    }
+    if (f != NULL) {
+        pclose(f);
+    }
+    buf[strcspn(buf, "\n")] = '\0';
+    return apr_pstrdup(pool, buf);
+}
+
+static const char *idp_header(const char *alg, const char *kid)
+{
+    return kid ? apr_psprintf(pool, "{\"alg\":\"%s\",\"kid\":\"%s\"}", alg,
+                              kid)
+               : apr_psprintf(pool, "{\"alg\":\"%s\"}", alg);
+}
+
+/* "ok" or the reason, for a token under rules. */
+static const char *idp_check(const gql_jwt_rules_t *rules, const char *tok)
+{
+    json_object *c = NULL;
+    const char *why = NULL;
+
+    if (gql_jwt_check(pool, tok, strlen(tok), rules, &c, &why)) {
+        return c != NULL ? "ok" : "ok without claims";
+    }
+    return why != NULL && c == NULL ? why : "refused without a reason";
+}
+
+/* "ok", or the message of adding the PEM key file with alg and kid. */
+static const char *pem(gql_jwt_keys_t *keys, const char *file,
+                       const char *alg, const char *kid)
+{
+    const char *msg = gql_jwt_keys_add_pem(keys, pool, idp_path(file), alg,
+                                           kid);
+
+    return msg ? msg : "ok";
+}
+
+static const char *jwks_text(gql_jwt_keys_t *keys, const char *text)
+{
+    const char *f = secret_file(text, strlen(text));
+    const char *msg = gql_jwt_keys_add_jwks(keys, pool, f);
+
+    if (msg != NULL && strncmp(msg, "GraphQLJWKS: ", 13) == 0
+        && strncmp(msg + 13, f, strlen(f)) == 0) {
+        return msg + 13 + strlen(f);
+    }
+    return msg ? msg : "ok";
+}
+
+static void idp_pem_files(void)
+{
+    gql_jwt_keys_t *k = gql_jwt_keys_make(pool);
+    const char *msg;
+
+    is_str(pem(k, "rsa.pem", NULL, NULL), "ok", "PEM: RSA, its type's alg");
+    is_str(pem(k, "ec.pem", "ES256", "ec"), "ok", "PEM: P-256, ES256, kid");
+    is_str(pem(k, "ed.pem", "EdDSA", NULL), "ok", "PEM: Ed25519, EdDSA");
+    is_str(pem(k, "cert.pem", "RS256", "cert"), "ok",
+           "PEM: a certificate's key");
+    ok(gql_jwt_keys_count(k) == 4, "four keys");
+    is_str(pem(k, "rsa2.pem", NULL, "ec"),
+           apr_pstrcat(pool, "GraphQLJWTKey: ", idp_path("rsa2.pem"),
+                       ": a key has the kid \"ec\" already", NULL),
+           "PEM: a kid twice");
+    is_str(pem(k, "rsa.pem", "ES256", NULL),
+           apr_pstrcat(pool, "GraphQLJWTKey: ", idp_path("rsa.pem"),
+                       ": an RSA key cannot verify ES256 tokens", NULL),
+           "PEM: RSA for ES256 refused, naming the file");
+    ok(strstr(pem(k, "ec.pem", "EdDSA", NULL), "a P-256 key cannot verify "
+              "EdDSA tokens") != NULL, "PEM: P-256 for EdDSA refused");
+    ok(strstr(pem(k, "ed.pem", "RS256", NULL), "an Ed25519 key cannot "
+              "verify RS256 tokens") != NULL, "PEM: Ed25519 for RS256");
+    ok(strstr(pem(k, "rsa.pem", "HS256", NULL), "the algorithm must be "
+              "RS256, ES256 or EdDSA, not HS256") != NULL,
+       "PEM: HS256 refused");
+    ok(strstr(pem(k, "rsa.pem", "none", NULL), "not none") != NULL,
+       "PEM: none refused");
+    ok(strstr(pem(k, "weak.pem", NULL, NULL), "an RSA key of 1024 bits is "
+              "too weak (at least 2048)") != NULL, "PEM: RSA 1024 refused");
+    ok(strstr(pem(k, "p384.pem", NULL, NULL), "an EC key must be on the "
+              "curve P-256") != NULL, "PEM: P-384 refused");
+    msg = pem(k, "rsa.key", NULL, NULL);
+    ok(strstr(msg, "it holds a private key") != NULL,
+       "PEM: a private key refused");
+    ok(strstr(pem(k, "jwks.json", NULL, NULL), "it holds no PEM public key")
+       != NULL, "PEM: a JWK Set is no PEM");
+    ok(strstr(pem(k, "no-such.pem", NULL, NULL), "no-such.pem: cannot read "
+              "it: ") != NULL, "PEM: a missing file");
+    ok(gql_jwt_keys_count(k) == 4, "still four keys");
+}
+
+static void idp_jwks_files(void)
+{
+    gql_jwt_keys_t *k = gql_jwt_keys_make(pool);
+    const char *msg;
+
+    msg = gql_jwt_keys_add_jwks(k, pool, idp_path("jwks.json"));
+    is_str(msg ? msg : "ok", "ok", "JWKS: loads");
+    ok(gql_jwt_keys_count(k) == 3, "JWKS: enc, oct and RS512 keys left out");
+    msg = gql_jwt_keys_add_jwks(k, pool, idp_path("jwks.json"));
+    ok(msg != NULL && strstr(msg, "a key has the kid \"rsa-1\" already"),
+       "JWKS: loaded twice, a kid twice");
+    k = gql_jwt_keys_make(pool);
+    is_str(jwks_text(k, "[]"), ": it is not a JWK Set (a JSON object with "
+           "an array \"keys\")", "JWKS: an array");
+    is_str(jwks_text(k, "{\"keys\":{}}"), ": it is not a JWK Set (a JSON "
+           "object with an array \"keys\")", "JWKS: keys an object");
+    is_str(jwks_text(k, "{\"keys\":[]}"), ": it has no key for RS256, ES256 "
+           "or EdDSA", "JWKS: no key");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"AAAA\"}]}"),
+           ": it has no key for RS256, ES256 or EdDSA",
+           "JWKS: a symmetric key alone");
+    is_str(jwks_text(k, "{\"keys\":[1]}"), ": a key is not an object with "
+           "a kty", "JWKS: a number");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"e\",\"crv\":"
+                     "\"P-256\",\"x\":\"AAAA\",\"y\":\"AAAA\"}]}"),
+           ": the EC key \"e\" is malformed", "JWKS: a short EC point");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"RSA\",\"alg\":\"ES256\","
+                     "\"n\":\"AQAB\",\"e\":\"AQAB\"}]}"),
+           ": an RSA key of 17 bits is too weak (at least 2048)",
+           "JWKS: a tiny RSA key");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"OKP\",\"alg\":\"EdDSA\","
+                     "\"crv\":\"Ed25519\",\"x\":\"AA==\"}]}"),
+           ": the OKP key is malformed", "JWKS: padded base64url");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"EC\",\"x\":\"AA\"}]}"),
+           ": the EC key is malformed", "JWKS: an EC key without crv");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-384\"},"
+                     "{\"kty\":\"OKP\",\"alg\":\"EdDSA\",\"crv\":"
+                     "\"Ed448\"},{\"kty\":\"RSA\",\"alg\":\"PS256\"},"
+                     "{\"kty\":\"RSA\",\"use\":\"enc\"}]}"),
+           ": it has no key for RS256, ES256 or EdDSA",
+           "JWKS: P-384, Ed448, PS256 and enc keys left out");
+    is_str(jwks_text(k, "{\"keys\":[{\"kty\":\"RSA\",\"alg\":256}]}"),
+           ": a key's alg is not a string", "JWKS: alg a number");
+    ok(gql_jwt_keys_count(k) == 0, "JWKS: nothing added by the bad ones");
+}
+
+/* An RSA JWK whose alg is not the one of its type. */
+static void idp_jwks_confusion(void)
+{
+    gql_jwt_keys_t *k = gql_jwt_keys_make(pool);
+    FILE *f = fopen(idp_path("jwks.json"), "r");
+    char text[16384];
+    apr_size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+    char *rs;
+
+    if (f != NULL) {
+        fclose(f);
+    }
+    text[n] = '\0';
+    if ((rs = strstr(text, "\"RS256\"")) == NULL) {
+        ok(0, "JWKS: the RS256 key is in jwks.json");
+        return;
+    }
+    memcpy(rs, "\"ES256\"", 7);
+    is_str(jwks_text(k, text), ": an RSA key cannot verify ES256 tokens",
+           "JWKS: an RSA key for ES256 refused");
+}
+
+/* n base64url characters of zero bits. */
+static const char *zeros(apr_size_t n)
+{
+    char *z = apr_palloc(pool, n + 1);
+
+    memset(z, 'A', n);
+    z[n] = '\0';
+    return z;
+}
+
+/* The keys of jwks.json at IDP_NOW, nothing else. */
+static gql_jwt_rules_t idp_rules(void)
+{
+    gql_jwt_keys_t *keys = gql_jwt_keys_make(pool);
+    gql_jwt_rules_t r;
+
+    gql_jwt_keys_add_jwks(keys, pool, idp_path("jwks.json"));
+    memset(&r, 0, sizeof(r));
+    r.keys = keys;
+    r.now = IDP_NOW;
+    r.leeway = GQL_JWT_LEEWAY;
+    return r;
+}
+
+static void idp_tokens(void)
+{
+    gql_jwt_rules_t r = idp_rules();
+    const char *t, *hs, *raw;
+    static const char secret[] = "a secret of more than thirty-two bytes";
+
+    r.require_exp = 1;
+    t = idp_sign("rsa", idp_header("RS256", "rsa-1"), IDP_CLAIMS);
+    is_str(idp_check(&r, t), "ok", "RS256 with its kid");
+    is_str(idp_check(&r, idp_sign("ec", idp_header("ES256", "ec-1"),
+                                  IDP_CLAIMS)), "ok", "ES256 with its kid");
+    is_str(idp_check(&r, idp_sign("ed", idp_header("EdDSA", "ed-1"),
+                                  IDP_CLAIMS)), "ok", "EdDSA with its kid");
+    is_str(idp_check(&r, idp_sign("ec", idp_header("ES256", NULL),
+                                  IDP_CLAIMS)), "ok", "ES256 without a kid");
+    is_str(idp_check(&r, idp_sign("rsa", idp_header("RS256", "rsa-9"),
+                                  IDP_CLAIMS)),
+           "The token's key (kid) is not known.", "an unknown kid");
+    is_str(idp_check(&r, idp_sign("rsa2", idp_header("RS256", "rsa-enc"),
+                                  IDP_CLAIMS)),
+           "The token's key (kid) is not known.", "the kid of an enc key");
+    is_str(idp_check(&r, idp_sign("rsa2", idp_header("RS256", "rsa-1"),
+                                  IDP_CLAIMS)),
+           "The token's signature is not valid.", "another key's signature");
+    is_str(idp_check(&r, idp_sign("rsa2", idp_header("RS256", NULL),
+                                  IDP_CLAIMS)),
+           "The token's signature is not valid.", "no kid, no key signed");
+    is_str(idp_check(&r, idp_sign("ec", idp_header("ES256", "rsa-1"),
+                                  IDP_CLAIMS)),
+           "The token's algorithm is not the one its key is for.",
+           "ES256 under the RSA key's kid");
+    is_str(idp_check(&r, idp_sign("ec", idp_header("RS256", "ec-1"),
+                                  IDP_CLAIMS)),
+           "The token's algorithm is not the one its key is for.",
+           "RS256 under the EC key's kid");
+    is_str(idp_check(&r, idp_sign("ec:der", idp_header("ES256", "ec-1"),
+                                  IDP_CLAIMS)),
+           "The token's signature is not valid.", "ES256 signature as DER");
+    t = idp_sign("ec", idp_header("ES256", "ec-1"), IDP_CLAIMS);
+    t = apr_pstrndup(pool, t, strrchr(t, '.') + 1 - t);
+    /* 63 zero bytes, then 64: r = s = 0 must not verify anything */
+    is_str(idp_check(&r, apr_pstrcat(pool, t, zeros(84), NULL)),
+           "The token's signature is not valid.", "ES256 signature of 63 "
+           "bytes");
+    is_str(idp_check(&r, apr_pstrcat(pool, t, zeros(86), NULL)),
+           "The token's signature is not valid.", "ES256 r = s = 0");
+    is_str(idp_check(&r, idp_sign("rsa", idp_header("none", NULL),
+                                  IDP_CLAIMS)),
+           "The token's algorithm must be RS256, ES256 or EdDSA.",
+           "alg none");
+    hs = idp_sign("hmac:rsa.pem", idp_header("HS256", "rsa-1"), IDP_CLAIMS);
+    raw = idp_sign("hmac:rsa.pem", idp_header("HS256", NULL), IDP_CLAIMS);
+    is_str(idp_check(&r, raw),
+           "The token's algorithm must be RS256, ES256 or EdDSA.",
+           "HS256 with the public key as secret, no secret here");
+    r.secret = (const unsigned char *)secret;
+    r.secret_len = strlen(secret);
+    is_str(idp_check(&r, raw), "The token's signature is not valid.",
+           "HS256 with the public key as secret, a secret here");
+    is_str(idp_check(&r, hs),
+           "The token's algorithm is not the one its key is for.",
+           "HS256 with the public key as secret, under its kid");
+    is_str(idp_check(&r, idp_sign("hmac:rsa.pem", idp_header("HS512", NULL),
+                                  IDP_CLAIMS)),
+           "The token's algorithm must be HS256, RS256, ES256 or EdDSA.",
+           "HS512: the four algorithms named");
+    r.secret = NULL;
+    is_str(idp_check(&r, idp_sign("rsa", idp_header("RS256", "rsa-1"),
+                                  "{\"sub\":\"ada\",\"exp\":1699999000}")),
+           "The token has expired.", "RS256 expired");
+    is_str(idp_check(&r, idp_sign("rsa", idp_header("RS256", "rsa-1"),
+                                  "{\"sub\":\"ada\"}")),
+           "The token has no expiry time (exp).", "RS256 without exp");
+}
+
+static const char *party(const gql_jwt_rules_t *r, const char *claims)
+{
+    return idp_check(r, idp_sign("ed", idp_header("EdDSA", "ed-1"),
+                                 claims));
+}
+
+static void idp_parties(void)
+{
+    gql_jwt_rules_t r = idp_rules();
+    static const char aud[] = "The token's audience (aud) is not this "
+                              "endpoint.";
+    static const char iss[] = "The token's issuer (iss) is not accepted.";
+
+    r.issuer = "https://idp.example";
+    r.audience = "mod_graphql";
+    is_str(party(&r, IDP_CLAIMS), "ok", "iss and aud as configured");
+    is_str(party(&r, "{\"iss\":\"https://idp.example\",\"aud\":[\"other\","
+                 "\"mod_graphql\"]}"), "ok", "aud an array naming us");
+    is_str(party(&r, "{\"iss\":\"https://idp.example\",\"aud\":\"other\"}"),
+           aud, "aud another");
+    is_str(party(&r, "{\"iss\":\"https://idp.example\",\"aud\":[\"other\"]"
+                 "}"), aud, "aud an array without us");
+    is_str(party(&r, "{\"iss\":\"https://idp.example\",\"aud\":[]}"), aud,
+           "aud empty");
+    is_str(party(&r, "{\"iss\":\"https://idp.example\",\"aud\":[1]}"), aud,
+           "aud of a number");
+    is_str(party(&r, "{\"iss\":\"https://idp.example\"}"), aud,
+           "no aud");
+    is_str(party(&r, "{\"iss\":\"https://idp.example/\",\"aud\":"
+                 "\"mod_graphql\"}"), iss, "iss another");
+    is_str(party(&r, "{\"aud\":\"mod_graphql\"}"), iss, "no iss");
+    r.issuer = NULL;
+    r.audience = NULL;
+    is_str(party(&r, "{\"aud\":1}"), "ok", "neither configured: any");
+}
+
+static void idp(void)
+{
+    const char *dir;
+    char *tmpl;
+
+    apr_temp_dir_get(&dir, pool);
+    tmpl = apr_pstrcat(pool, dir, "/gql_jwt_idp_XXXXXX", NULL);
+    if (!setup_ok(mkdtemp(tmpl) != NULL, "a directory for the keys")) {
+        return;
+    }
+    idp_dir = tmpl;
+    if (!setup_ok(system(apr_psprintf(pool, "t/bin/jwt-keys make '%s'",
+                                      idp_dir)) == 0,
+                  "t/bin/jwt-keys makes keys with openssl")) {
+        return;
+    }
+    idp_pem_files();
+    idp_jwks_files();
+    idp_jwks_confusion();
+    idp_tokens();
+    idp_parties();
+    system(apr_psprintf(pool, "rm -rf '%s'", idp_dir));
+}
+
+static void user_claims(void)
+{
+    static const char *const names[] = { "email", "sub", "dn", "email" };
+    const char *values[] = { "a@example.com", "root", NULL, "ada@x.org" };
+    const char *why = NULL;
+    json_object *c;
+
+    c = gql_jwt_user_claims(pool, "ada", names, values, 4, &why);
+    is_str(c ? gql_json_text(c) : why,
+           "{\"sub\":\"ada\",\"email\":\"ada@x.org\"}",
+           "user claims: sub, the last email, no dn, sub not replaced");
+    c = gql_jwt_user_claims(pool, "Zo\xc3\xab", names, values, 0, &why);
+    is_str(c ? gql_json_text(c) : why, "{\"sub\":\"Zo\xc3\xab\"}",
+           "user claims: UTF-8 user");
+    c = gql_jwt_user_claims(pool, "Zo\xeb", names, values, 0, &why);
+    ok(c == NULL, "user claims: Latin-1 user refused");
+    is_str(why, "The user httpd authenticated is not valid UTF-8.",
+           "user claims: the reason");
+    c = gql_jwt_user_claims(pool, "a\xc0\xafz", names, values, 0, &why);
+    ok(c == NULL, "user claims: an overlong '/' refused");
+    c = gql_jwt_user_claims(pool, "\xed\xa0\x80", names, values, 0, &why);
+    ok(c == NULL, "user claims: a surrogate refused");
+    values[0] = "caf\xe9";
+    c = gql_jwt_user_claims(pool, "ada", names, values, 1, &why);
+    ok(c == NULL, "user claims: a Latin-1 value refused");
+    is_str(why, "A claim httpd gave is not valid UTF-8.",
+           "user claims: the value's reason");
+}
+
 int main(void)
 {
     apr_initialize();
@@ -583,6 +959,8 @@ int main(void)
     header();
     claims();
     secrets();
+    idp();
+    user_claims();
     apr_pool_destroy(pool);
     apr_terminate();
     return tap_done();
