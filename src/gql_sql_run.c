@@ -45,6 +45,13 @@
 #define UNAVAILABLE "The database is unavailable."
 #define UNAVAILABLE_CODE "DATABASE_UNAVAILABLE"
 #define SAVEPOINT "gql_s"
+#define FORBIDDEN "Forbidden: the database refused the caller's role."
+#define FORBIDDEN_CODE "FORBIDDEN"
+
+/* The caller, for the transaction only (PostgREST's setting); the role
+ * is bound as a parameter, never spelt into the statement. */
+#define SET_CLAIMS "SELECT set_config('request.jwt.claims', $1, true)"
+#define SET_ROLE ", set_config('role', $2, true)"
 
 /* Nesting of list arguments written as array literals. */
 #define MAX_NEST 32
@@ -85,6 +92,8 @@ struct gql_sql_ctx_t {
     int late;                   /* env.deadline passed: no statement more */
     const char *running;        /* the label of the last statement sent */
     int capped;                 /* env.max_statements reached */
+    int forbidden;              /* the database refused env.role */
+    const char *claims;         /* env.claims as JSON text, or "{}" */
 };
 
 static void note(gql_sql_ctx_t *c, int is_error, const char *tag,
@@ -174,8 +183,9 @@ static int connect_db(gql_sql_ctx_t *c)
 
 /* Into the pipeline, ahead of the first statement: the session's
  * settings when they are not the ones wanted (committed on their own, so
- * that a rolled-back request never undoes them), BEGIN, and for a query
- * the savepoint that a failing statement rolls back to.
+ * that a rolled-back request never undoes them), BEGIN, the caller's
+ * claims and role (the transaction's own: they end with it), and for a
+ * query the savepoint that a failing statement rolls back to.
  *
  * The settings: the statement_timeout, and generic plans.  Every
  * statement of the mapping is prepared once per connection and then run
@@ -184,7 +194,11 @@ static int connect_db(gql_sql_ctx_t *c)
  * it is), which costs more than running it. */
 static int send_begin(gql_sql_ctx_t *c)
 {
+    const char *caller[2];
     int ok = 1;
+
+    caller[0] = c->claims;
+    caller[1] = c->env.role;
 
     if (ok && c->k->timeout_ms != c->env.statement_timeout_ms) {
         ok = PQsendQueryParams(c->conn, apr_psprintf(c->p, "SET "
@@ -200,6 +214,9 @@ static int send_begin(gql_sql_ctx_t *c)
                                  ? "BEGIN" : "BEGIN READ ONLY ISOLATION "
                                  "LEVEL REPEATABLE READ", 0, NULL, NULL,
                                  NULL, NULL, 0);
+    ok = ok && PQsendQueryParams(c->conn, c->env.role ? SET_CLAIMS SET_ROLE
+                                 : SET_CLAIMS, c->env.role ? 2 : 1, NULL,
+                                 caller, NULL, NULL, 0);
     if (ok && c->kind != GQL_OP_MUTATION) {
         ok = PQsendQueryParams(c->conn, "SAVEPOINT " SAVEPOINT, 0, NULL,
                                NULL, NULL, NULL, 0);
@@ -321,6 +338,35 @@ static int command_ok(gql_sql_ctx_t *c, const char *tag, const char *what,
     return ok;
 }
 
+/* The result of setting the caller: 1 when it was set.  A role that the
+ * connecting user may not take (42501), or that does not exist (22023),
+ * makes the request's SQL fields FORBIDDEN. */
+static int caller_set(gql_sql_ctx_t *c)
+{
+    PGresult *r = next(c);
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+
+    if (r == NULL) {
+        return 0;                       /* the connection broke */
+    }
+    if (!ok && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
+        c->forbidden = c->env.role && state
+                       && (strcmp(state, "42501") == 0
+                           || strcmp(state, "22023") == 0);
+        note(c, 1, "GQL00044", apr_psprintf(c->p, "setting the caller's "
+                                            "claims%s failed: %s",
+                                            c->env.role ? apr_pstrcat(c->p,
+                                            " and role ", c->env.role, NULL)
+                                            : "", why(c, r)));
+    }
+    PQclear(r);
+    while ((r = next(c)) != NULL) {
+        PQclear(r);
+    }
+    return ok;
+}
+
 /* The results of what send_begin sent: 1 when the transaction is open. */
 static int begun(gql_sql_ctx_t *c)
 {
@@ -336,6 +382,7 @@ static int begun(gql_sql_ctx_t *c)
         c->k->timeout_ms = ok ? c->env.statement_timeout_ms : -1;
     }
     ok = command_ok(c, "GQL00032", "BEGIN", NULL) && ok;
+    ok = caller_set(c) && ok;
     if (c->kind != GQL_OP_MUTATION) {
         ok = command_ok(c, "GQL00042", "SAVEPOINT", NULL) && ok;
     }
@@ -382,6 +429,8 @@ gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
     c->kind = gql_execute_kind(op);
     c->pending = -2;
     c->state = S_IDLE;
+    c->claims = env->claims ? json_object_to_json_string_ext(env->claims,
+                                  JSON_C_TO_STRING_PLAIN) : "{}";
     return c;
 }
 
@@ -581,7 +630,7 @@ static const char *param_text(gql_sql_ctx_t *c, const gql_resolve_t *b,
     int i;
 
     if (pm->kind == GQL_PARAM_VIEWER) {
-        v = member(c->env.claims, pm->path[0]);
+        v = gql_sql_claim(c->env.claims, pm->path, pm->npath);
         return v && json_object_is_type(v, json_type_string)
                ? json_object_get_string(v)
                : v ? apr_pstrdup(c->p, json_object_to_json_string_ext(v,
@@ -1365,8 +1414,9 @@ static void recover(gql_sql_ctx_t *c)
         return;
     }
     c->state = S_FAILED;
-    if (c->kind == GQL_OP_MUTATION || c->late) {
-        return;                         /* no statement after the deadline */
+    if (c->kind == GQL_OP_MUTATION || c->late || c->forbidden) {
+        return;                         /* no statement after the deadline,
+                                         * nor in the caller's stead */
     }
     r = PQexec(c->conn, "ROLLBACK TO SAVEPOINT " SAVEPOINT);
     if (PQresultStatus(r) == PGRES_COMMAND_OK) {
@@ -1393,6 +1443,11 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
     const gql_sql_catch_t *k = caught(m, state, cons);
     const char *msg = INTERNAL;
 
+    if (c->forbidden) {
+        PQclear(r);                     /* skipped: GQL00044 said why */
+        b->code = FORBIDDEN_CODE;
+        return FORBIDDEN;
+    }
     if (PQstatus(c->conn) != CONNECTION_OK) {
         down(c, PQerrorMessage(c->conn));
         PQclear(r);
@@ -2422,6 +2477,10 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     if (c->state == S_IDLE) {
         connect_db(c);
+    }
+    if (c->forbidden) {
+        b->code = FORBIDDEN_CODE;
+        return FORBIDDEN;
     }
     if (c->state != S_OPEN && c->state != S_READY) {
         b->code = c->state == S_DOWN ? UNAVAILABLE_CODE : INTERNAL_CODE;
