@@ -26,7 +26,8 @@
  * shape: the verified claims as JSON, or {} without a caller) and, when
  * env.role is set, set_config('role', ROLE, true), which is SET LOCAL
  * ROLE; both end with the transaction, so nothing of one request is left
- * on the pooled connection for the next.
+ * on the pooled connection for the next.  That statement is prepared
+ * once per connection (gql_caller, gql_caller_role), in the pipeline.
  *
  * Field errors carry extensions.code: UNAUTHENTICATED, FORBIDDEN,
  * DATABASE_UNAVAILABLE,

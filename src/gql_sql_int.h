@@ -122,6 +122,9 @@ int gql_sql_conn_is_prepared(const gql_sql_conn_t *k, const char *name);
 void gql_sql_conn_refuse(gql_sql_conn_t *k, const char *name);
 int gql_sql_conn_refused(const gql_sql_conn_t *k, const char *name);
 
+/* Remember that name is prepared (by a Parse sent in a pipeline). */
+void gql_sql_conn_remember(gql_sql_conn_t *k, const char *name);
+
 /* PREPARE name AS sql, remembered.  NULL, or the failed result (which
  * the caller clears). */
 PGresult *gql_sql_conn_prepare(gql_sql_conn_t *k, const char *name,

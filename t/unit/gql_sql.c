@@ -1137,8 +1137,26 @@ static void test_caller(apr_pool_t *p)
     o = run(p, "{ who }", NULL);
     is_str(o.body, apr_pstrcat(p, "{\"data\":{\"who\":\"", user, "\"}}",
                                NULL), "the connection serves the next one");
+    PQclear(PQexec(conn, "DEALLOCATE ALL"));
+    role = "gt_reader";
+    o = run(p, "{ who tenants }", claims);
+    is_str(o.body, "{\"data\":{\"who\":\"gt_reader\",\"tenants\":\"t9/7\"}}",
+           "after DEALLOCATE ALL: the caller's statement prepared again");
+    PQclear(PQexec(conn, "DEALLOCATE ALL"));
+    o = run(p, "mutation { who }", claims);
+    is_str(o.body, "{\"data\":{\"who\":\"gt_reader\"}}",
+           "after DEALLOCATE ALL: a mutation too");
+    PQclear(PQexec(conn, "DEALLOCATE ALL"));
+    role = NULL;
+    o = run(p, "{ who }", NULL);
+    is_str(o.body, apr_pstrcat(p, "{\"data\":{\"who\":\"", user, "\"}}",
+                               NULL), "after DEALLOCATE ALL: no caller");
+    is_str(scalar(p, "SELECT count(*) FROM pg_prepared_statements WHERE "
+                  "name LIKE 'gql_caller%'"), "1",
+           "the caller's statement is prepared once per form");
     is_str(scalar(p, "SELECT string_agg(who, ',') FROM gt_who"),
-           "gt_reader", "only the mutation that ran as its role wrote");
+           "gt_reader,gt_reader",
+           "only the mutations that ran as their role wrote");
     schema = saved;
     maps = saved_maps;
 }
