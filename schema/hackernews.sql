@@ -128,27 +128,32 @@ ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE links ENABLE ROW LEVEL SECURITY;
 ALTER TABLE votes ENABLE ROW LEVEL SECURITY;
 
+-- The policies are made anew at every run.
+DO $$
+DECLARE
+    p record;
+BEGIN
+    FOR p IN SELECT policyname, tablename FROM pg_policies
+             WHERE schemaname = current_schema()
+               AND tablename IN ('users', 'links', 'votes') LOOP
+        EXECUTE format('DROP POLICY %I ON %I', p.policyname, p.tablename);
+    END LOOP;
+END
+$$;
+
 -- A user's row, hence its email, only to that user.
-DROP POLICY IF EXISTS users_self ON users;
 CREATE POLICY users_self ON users FOR SELECT TO hn_user
     USING (id = hn_viewer());
 
-DROP POLICY IF EXISTS links_read ON links;
-CREATE POLICY links_read ON links FOR SELECT TO hn_anonymous, hn_user
-    USING (true);
-DROP POLICY IF EXISTS links_post ON links;
+-- Links and votes: everyone reads them; a caller inserts and deletes its
+-- own only.
+CREATE POLICY links_read ON links FOR SELECT USING (true);
+CREATE POLICY votes_read ON votes FOR SELECT USING (true);
 CREATE POLICY links_post ON links FOR INSERT TO hn_user
     WITH CHECK (posted_by_id = hn_viewer());
-DROP POLICY IF EXISTS links_delete ON links;
-CREATE POLICY links_delete ON links FOR DELETE TO hn_user
-    USING (posted_by_id = hn_viewer());
-
-DROP POLICY IF EXISTS votes_read ON votes;
-CREATE POLICY votes_read ON votes FOR SELECT TO hn_anonymous, hn_user
-    USING (true);
-DROP POLICY IF EXISTS votes_cast ON votes;
 CREATE POLICY votes_cast ON votes FOR INSERT TO hn_user
     WITH CHECK (user_id = hn_viewer());
-DROP POLICY IF EXISTS votes_withdraw ON votes;
+CREATE POLICY links_delete ON links FOR DELETE TO hn_user
+    USING (posted_by_id = hn_viewer());
 CREATE POLICY votes_withdraw ON votes FOR DELETE TO hn_user
     USING (user_id = hn_viewer());

@@ -204,19 +204,26 @@ for my $case (
         or diag $err;
 }
 
+# A schema that fails (WHAT: apache2 -t fails): its path, and the lines
+# of mod_graphql's messages.
+sub schema_errors {
+    my ($name, $sdl, $what) = @_;
+    $h->write_file("schema/$name", $sdl);
+    ($st, $err) = configtest($h, location('', "schema/$name"));
+    isnt($st, 0, "$what: apache2 -t fails");
+    return ("$dir/schema/$name", grep { /^mod_graphql: / } split /\n/, $err);
+}
+
 # Cost directives where they cannot apply: FILE:LINE:COL each.
-$h->write_file('schema/badcost.graphql', <<'EOS');
+my ($cost_file, @cost) = schema_errors('badcost.graphql', <<'EOS',
 type Query {
   a(s: String): [Int] @listSize(slicingArguments: ["s"])
   b: Int @cost(weight: -1)
   c: Int @listSize(assumedSize: 3)
 }
 EOS
-($st, $err) = configtest($h, location('', 'schema/badcost.graphql'));
-isnt($st, 0, 'cost directive errors: apache2 -t fails');
-my $cost_file = "$dir/schema/badcost.graphql";
-@lines = grep { /^mod_graphql: / } split /\n/, $err;
-is_deeply(\@lines, [
+                                       'cost directive errors');
+is_deeply(\@cost, [
     "mod_graphql: $cost_file:2:52: \@listSize(slicingArguments:) on "
     . '"Query.a" names "s", which is no Int argument of the field.',
     "mod_graphql: $cost_file:3:24: \@cost(weight:) on \"Query.b\" must be "
@@ -266,7 +273,7 @@ for my $case (
     isnt($st, 0, "$line: apache2 -t fails");
     like($err, qr/\Q$msg\E/, "$line: the message") or diag $err;
 }
-$h->write_file('schema/claims.graphql', <<'EOS');
+my ($claims_file, @claims) = schema_errors('claims.graphql', <<'EOS',
 schema @claims(names: ["tenant", "app.tenant", "bad name"]) {
   query: Query
 }
@@ -275,11 +282,8 @@ type Query {
   b: String @sql(query: "SELECT $viewer.tenat::text")
 }
 EOS
-($st, $err) = configtest($h, location('', 'schema/claims.graphql'));
-isnt($st, 0, 'claims: apache2 -t fails');
-my $claims_file = "$dir/schema/claims.graphql";
-@lines = grep { /^mod_graphql: / } split /\n/, $err;
-is_deeply(\@lines, [
+                                           'claims');
+is_deeply(\@claims, [
     "mod_graphql: $claims_file:1:48: Bad claim name \"bad name\" in \@claims: "
     . 'write names of letters, digits and _, joined by dots for a nested '
     . 'claim (app.tenant), at most 15 deep.',

@@ -168,8 +168,9 @@ for my $case ([ 'roles_stranger', '42501', 'a role the connecting user '
     ok(!defined $body->{data} && $res->{content} !~ /$role|SQLSTATE/,
        "$what: no data, nothing of the database in the answer");
     my $log = error_log_since($mark);
-    like($log, qr/GQL00044: setting the caller's claims and role $role failed: SQLSTATE $state/,
-         "$what: the log says why");
+    my $why = "GQL00044: setting the caller's claims and role $role "
+              . "failed: SQLSTATE $state";
+    like($log, qr/\Q$why\E/, "$what: the log says why");
     ($res, $body) = ask('/roles', '{ who }', $reader1);
     is_deeply($body, { data => { who => 'roles_reader' } },
               "$what: the next request runs");
