@@ -41,6 +41,10 @@
  *   GraphQLRequestTimeout MS       request start to last byte (3 times
  *                                  the statement timeout)
  *   GraphQLMaxStatements N         SQL statements per request (100)
+ *   GraphQLRoleClaim NAME          the claim naming a caller's role
+ *   GraphQLRoles ROLE...           the roles that claim may name
+ *   GraphQLAnonymousRole ROLE      the role without a caller
+ *   GraphQLDefaultRole ROLE        a caller's whose claims name none
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -190,6 +194,8 @@ typedef struct graphql_dir_conf {
                                      * size, never 0) */
     int request_timeout;            /* -1: unset; 0: none */
     int max_statements;             /* -1: unset; 0: none */
+    gql_sql_roles_t roles;          /* each member NULL: unset */
+    const void *roles_directive;    /* the GraphQLRoles being read */
 } graphql_dir_conf;
 
 /* GraphQLCaller: whose identity a request's caller is (bits). */
@@ -295,6 +301,13 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                                                     : base->request_timeout;
     c->max_statements = add->max_statements != -1 ? add->max_statements
                                                   : base->max_statements;
+    c->roles.claim = add->roles.claim ? add->roles.claim : base->roles.claim;
+    c->roles.anonymous = add->roles.anonymous ? add->roles.anonymous
+                                              : base->roles.anonymous;
+    c->roles.fallback = add->roles.fallback ? add->roles.fallback
+                                            : base->roles.fallback;
+    c->roles.allowed = add->roles.allowed ? add->roles.allowed
+                                          : base->roles.allowed;
     return c;
 }
 
@@ -586,6 +599,54 @@ static const char *graphql_set_caller_env(cmd_parms *cmd, void *dconf,
     e = apr_array_push(c->caller_env);
     e->name = name;
     e->claim = claim;
+    return NULL;
+}
+
+/* GraphQLAnonymousRole and GraphQLDefaultRole: one role, into the member
+ * of gql_sql_roles_t at cmd->info's offset in graphql_dir_conf. */
+static const char *graphql_set_role(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    const char *why = gql_sql_role_check(cmd->temp_pool, arg);
+
+    if (why != NULL) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
+    }
+    *(const char **)((char *)dconf + (apr_uintptr_t)cmd->info) = arg;
+    return NULL;
+}
+
+/* GraphQLRoles ROLE...: the list of its last occurrence here, arguments
+ * of one occurrence added one by one. */
+static const char *graphql_add_role(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+    const char *why = gql_sql_role_check(cmd->temp_pool, arg);
+    apr_array_header_t *list = (apr_array_header_t *)c->roles.allowed;
+
+    if (why != NULL) {
+        return apr_pstrcat(cmd->pool, "GraphQLRoles: ", why, NULL);
+    }
+    if (list == NULL || cmd->directive != c->roles_directive) {
+        list = apr_array_make(cmd->pool, 4, sizeof(const char *));
+        c->roles.allowed = list;
+        c->roles_directive = cmd->directive;
+    }
+    APR_ARRAY_PUSH(list, const char *) = arg;
+    return NULL;
+}
+
+static const char *graphql_set_role_claim(cmd_parms *cmd, void *dconf,
+                                          const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+    const char *why = gql_sql_claim_check(cmd->temp_pool, arg);
+
+    if (why != NULL) {
+        return apr_pstrcat(cmd->pool, "GraphQLRoleClaim: ", why, NULL);
+    }
+    c->roles.claim = arg;
     return NULL;
 }
 
@@ -1290,6 +1351,19 @@ static int too_late(request_rec *r, const graphql_dir_conf *conf,
                                     request_timeout(conf)));
 }
 
+/* The role the caller takes into *role (NULL: the connecting user's), or
+ * the refusal's status (401, 403) with *why, before anything runs. */
+static int role_of(request_rec *r, const graphql_dir_conf *conf,
+                   json_object *claims, const char **role, const char **why)
+{
+    int st = gql_sql_role(&conf->roles, claims, role, why);
+
+    if (st == HTTP_UNAUTHORIZED) {
+        apr_table_setn(r->err_headers_out, "WWW-Authenticate", "Bearer");
+    }
+    return st;
+}
+
 /* The verified claims of a token sent into *claims (NULL: none sent), or
  * why it is refused.  Schemes other than Bearer and JWT (Basic...)
  * belong to other modules and leave the request without a token. */
@@ -1408,7 +1482,7 @@ static const char *caller(request_rec *r, const graphql_dir_conf *conf,
  * pgsql). */
 static int run(request_rec *r, const graphql_dir_conf *conf,
                const gql_operation_t *op, json_object *claims,
-               apr_time_t deadline, gql_result_t *res)
+               const char *role, apr_time_t deadline, gql_result_t *res)
 {
     graphql_req *q = apr_pcalloc(r->pool, sizeof(*q));
     gql_sql_env_t env;
@@ -1423,6 +1497,7 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     env.log = graphql_log;
     env.baton = q;
     env.claims = claims;
+    env.role = role;
     env.jwt_secret = conf->jwt_key;
     env.jwt_secret_len = conf->jwt_key_len;
     env.jwt_lifetime = conf->jwt_lifetime != -1 ? conf->jwt_lifetime
@@ -1471,12 +1546,16 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     const gql_prepared_t *doc;
     gql_operation_t *op = NULL;
     json_object *claims;
-    const char *why = caller(r, conf, &claims);
+    const char *why = caller(r, conf, &claims), *role = NULL;
     int failed, hit, st = 0;
 
     apr_table_setn(r->notes, STATEMENTS_NOTE, "0");
     if (why != NULL) {
         return unauthenticated(r, media, why);
+    }
+    if ((st = role_of(r, conf, claims, &role, &why)) != 0) {
+        return coded_error(r, st, media, st == HTTP_UNAUTHORIZED
+                           ? "UNAUTHENTICATED" : "FORBIDDEN", why);
     }
     if (req->refused != NULL) {
         return coded_error(r, HTTP_BAD_REQUEST, media, "BAD_USER_INPUT",
@@ -1512,7 +1591,7 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
         return too_late(r, conf, media);
     }
     if (op != NULL) {
-        st = run(r, conf, op, claims, deadline, &res);
+        st = run(r, conf, op, claims, role, deadline, &res);
     }
     failed = !res.has_data && media == GQL_MEDIA_GRAPHQL_RESPONSE;
     if (st == 0) {
@@ -1708,6 +1787,24 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most root fields in a mutation (default 5; 0: no "
                   "limit)"),
+    AP_INIT_TAKE1("GraphQLRoleClaim", graphql_set_role_claim, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "NAME: the claim whose value is the caller's role (a "
+                  "dotted path for a nested claim); it must be one of "
+                  "GraphQLRoles"),
+    AP_INIT_ITERATE("GraphQLRoles", graphql_add_role, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "ROLE...: the roles GraphQLRoleClaim may name; a token "
+                    "naming another is refused (403)"),
+    AP_INIT_TAKE1("GraphQLAnonymousRole", graphql_set_role,
+                  (void *)APR_OFFSETOF(graphql_dir_conf, roles.anonymous),
+                  RSRC_CONF | ACCESS_CONF,
+                  "ROLE: the role of a request without a caller (without "
+                  "it, such a request is refused when roles are set)"),
+    AP_INIT_TAKE1("GraphQLDefaultRole", graphql_set_role,
+                  (void *)APR_OFFSETOF(graphql_dir_conf, roles.fallback),
+                  RSRC_CONF | ACCESS_CONF,
+                  "ROLE: the role of a caller whose claims name none"),
     {NULL}
 };
 

@@ -120,8 +120,18 @@ typedef struct gql_directive_def_t {
     gql_loc_t loc;
 } gql_directive_def_t;
 
+/* A directive applied to the schema definition or to an extension of
+ * it, with the file that applies it. */
+typedef struct gql_schema_applied_t {
+    const gql_directive_t *directive;
+    const char *source;
+} gql_schema_applied_t;
+
 typedef struct gql_schema_t {
     const gql_string_t *description;
+    /* The directives of the schema definition, then of its extensions in
+     * the order the files give: gql_schema_applied_t.  Empty when none. */
+    apr_array_header_t *applied;
     apr_array_header_t *types;          /* gql_type_t *, SDL order, then
                                          * the built-in types */
     apr_hash_t *type_index;             /* name -> gql_type_t * */

@@ -21,7 +21,16 @@
  * to gql_sql_begin() is registered that rolls back an open transaction,
  * so a connection never goes back to mod_dbd's pool inside one (that
  * cleanup runs before the release that ap_dbd_acquire registered).
- * Field errors carry extensions.code: UNAUTHENTICATED, DATABASE_UNAVAILABLE,
+ * The transaction carries the caller: in the round trip of BEGIN,
+ * set_config('request.jwt.claims', CLAIMS, true) (PostgREST's name and
+ * shape: the verified claims as JSON, or {} without a caller) and, when
+ * env.role is set, set_config('role', ROLE, true), which is SET LOCAL
+ * ROLE; both end with the transaction, so nothing of one request is left
+ * on the pooled connection for the next.  That statement is prepared
+ * once per connection (gql_caller, gql_caller_role), in the pipeline.
+ *
+ * Field errors carry extensions.code: UNAUTHENTICATED, FORBIDDEN,
+ * DATABASE_UNAVAILABLE,
  * RESULT_TOO_LARGE, REQUEST_TIMEOUT, STATEMENT_LIMIT_EXCEEDED,
  * BAD_USER_INPUT (a list nested too deeply), INTERNAL_SERVER_ERROR or an
  * @sqlError's code.  Log tags, one per
@@ -34,7 +43,9 @@
  * not a scalar), GQL00038 (a request's results reached
  * GraphQLMaxResultSize), GQL00039 (ROLLBACK TO SAVEPOINT failed),
  * GQL00040 and GQL00041 (setting the session's statement_timeout or
- * generic plans failed), GQL00042 (SAVEPOINT failed), GQL00043 (a COMMIT
+ * generic plans failed), GQL00042 (SAVEPOINT failed), GQL00044 (the
+ * request's claims or role could not be set: a role the connecting user
+ * cannot take is FORBIDDEN), GQL00043 (a COMMIT
  * that went with a query's last statement failed), GQL00050 (a request
  * passed its deadline, at info level), GQL00051 (a request reached
  * its statement limit, at info level).
@@ -96,6 +107,9 @@ typedef struct gql_sql_env_t {
                 const char *message);
     void *baton;
     json_object *claims;            /* the verified caller, or NULL */
+    /* The role the request's statements run as, which gql_sql_role()
+     * chose; NULL: the connecting user's (no role is set). */
+    const char *role;
     const unsigned char *jwt_secret; /* for @jwt; NULL: @jwt fields fail */
     apr_size_t jwt_secret_len;
     apr_int64_t jwt_lifetime;       /* seconds */
@@ -117,6 +131,37 @@ typedef struct gql_sql_env_t {
      * field.  0: no limit. */
     int max_statements;
 } gql_sql_env_t;
+
+/* Which role a request takes (GraphQLRoleClaim, GraphQLAnonymousRole,
+ * GraphQLDefaultRole, GraphQLRoles); every member NULL: none, requests
+ * run as the connecting user. */
+typedef struct gql_sql_roles_t {
+    const char *claim;          /* the claim naming the role, a dotted path
+                                 * into nested claims ("app.role") */
+    const char *anonymous;      /* the role without a caller */
+    const char *fallback;       /* a caller's whose claims name none */
+    /* The roles the claim may name (const char *), or NULL. */
+    const apr_array_header_t *allowed;
+} gql_sql_roles_t;
+
+/* The role of a request whose caller has claims (NULL: no caller) under
+ * r, into *role (NULL: the connecting user's, when r sets nothing).
+ * Returns 0, or refuses the request before it runs: 401 when there is no
+ * caller and no anonymous role, 403 when the claim names a role that is
+ * not allowed (or is not a string), or names none and there is no
+ * fallback; *why is then a sentence for the client (static: it echoes
+ * nothing of the token).  Only configured roles are ever chosen. */
+int gql_sql_role(const gql_sql_roles_t *r, json_object *claims,
+                 const char **role, const char **why);
+
+/* Whether name can be a role of the directives above: NULL, or what is
+ * wrong with it, in p ("none" would reset the role, longer than 63 bytes
+ * PostgreSQL cuts). */
+const char *gql_sql_role_check(apr_pool_t *p, const char *name);
+
+/* Whether path is a claim's dotted path ("role", "app.role"): NULL, or
+ * what is wrong with it, in p. */
+const char *gql_sql_claim_check(apr_pool_t *p, const char *path);
 
 typedef struct gql_sql_ctx_t gql_sql_ctx_t;
 

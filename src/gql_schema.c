@@ -785,6 +785,7 @@ static void set_roots(gql_build_t *c)
     const gql_type_t *roots[3] = { NULL, NULL, NULL };
     int i, j;
 
+    c->s->applied = apr_array_make(c->p, 1, sizeof(gql_schema_applied_t));
     for (i = 0; i < c->items->nelts; i++) {
         const gql_item_t *it = APR_ARRAY_IDX(c->items, i, const gql_item_t *);
 
@@ -794,6 +795,14 @@ static void set_roots(gql_build_t *c)
         if (!it->def->is_extension) {
             c->schemadef = it;
             c->s->description = it->def->description;
+        }
+        for (j = 0; it->def->directives
+                    && j < it->def->directives->nelts; j++) {
+            gql_schema_applied_t *a = apr_array_push(c->s->applied);
+
+            a->directive = GQL_AST_ITEM(it->def->directives, j,
+                                        gql_directive_t);
+            a->source = it->src;
         }
         for (j = 0; j < it->def->operation_types->nelts; j++) {
             const gql_operation_type_def_t *o = GQL_AST_ITEM(

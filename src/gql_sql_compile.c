@@ -35,7 +35,8 @@ const gql_schema_vocab_t gql_sql_vocab = {
     " on FIELD_DEFINITION\n"
     "directive @sqlError(when: String!, message: String!, code: String!)"
     " repeatable on FIELD_DEFINITION\n"
-    "directive @jwt(subject: String! = \"id\") on FIELD_DEFINITION\n",
+    "directive @jwt(subject: String! = \"id\") on FIELD_DEFINITION\n"
+    "directive @claims(names: [String!]!) repeatable on SCHEMA\n",
     1
 };
 
@@ -61,6 +62,9 @@ typedef struct cc_t {
     int root;
     int mutation;
     const char *changes;        /* the first data-changing keyword seen */
+    apr_hash_t *claims;         /* what schema @claims declares: "tenant",
+                                 * "app.tenant" -> "" */
+    const char *declared;       /* the same, "tenant, app.tenant" */
 } cc_t;
 
 static void fail(cc_t *c, const char *source, const gql_loc_t *loc,
@@ -213,7 +217,7 @@ static int classify(cc_t *c, const char *text, const char *const *parts,
                 "the argument.", text, c->label, parts[0]));
         return -1;
     }
-    if (n != 2) {
+    if (n < 2 || (n > 2 && special == GQL_PARAM_PARENT)) {
         sqlfail(c, apr_psprintf(c->tp, "\"%s\" in @sql of \"%s\": write "
                 "$%s.%s.", text, c->label, parts[0],
                 special == GQL_PARAM_PARENT ? "column" : "claim"));
@@ -224,10 +228,16 @@ static int classify(cc_t *c, const char *text, const char *const *parts,
                 "field has no parent row.", text, c->label));
         return -1;
     }
-    if (special == GQL_PARAM_VIEWER && !gql_jwt_claim_known(parts[1])) {
+    if (special == GQL_PARAM_VIEWER && !(n == 2
+                                         && gql_jwt_claim_known(parts[1]))
+        && apr_hash_get(c->claims, text + strlen("$viewer."),
+                        APR_HASH_KEY_STRING) == NULL) {
         sqlfail(c, apr_psprintf(c->tp, "Unknown claim \"%s\" in @sql of "
-                "\"%s\": the claims are sub, iss, aud, exp, nbf, iat, jti.",
-                parts[1], c->label));
+                "\"%s\": the claims are sub, iss, aud, exp, nbf, iat, jti%s"
+                ".", text + strlen("$viewer."), c->label, *c->declared
+                ? apr_pstrcat(c->tp, " and those schema @claims declares: ",
+                              c->declared, NULL)
+                : " (declare others with schema @claims(names: [...]))"));
         return -1;
     }
     return special;
@@ -278,7 +288,7 @@ static void placeholder(cc_t *c, const char *at, apr_size_t len)
     pm = apr_array_push(c->m->params);
     pm->kind = kind;
     pm->text = text;
-    pm->npath = kind == GQL_PARAM_ARG ? n : 1;
+    pm->npath = kind == GQL_PARAM_ARG ? n : n - 1;
     pm->path = apr_pmemdup(c->p, kind == GQL_PARAM_ARG ? parts : parts + 1,
                            sizeof(parts[0]) * pm->npath);
     c->m->nparent += kind == GQL_PARAM_PARENT;
@@ -528,6 +538,72 @@ static void texts(cc_t *c)
     m->batch_name = gql_sql_stmt_name(c->p, "b", batch_key(c, single));
 }
 
+/* ---- the claims a schema declares ---------------------------------- */
+
+/* A claim $viewer.NAME can spell: names joined by dots, each as a
+ * placeholder's part is written. */
+static int good_claim(const char *name)
+{
+    int parts = 1, start = 1;
+
+    for (; *name; name++) {
+        if (*name == '.' && !start && ++parts < MAX_PARTS) {
+            start = 1;
+        }
+        else if (start ? name_start(*name) : name_char(*name)) {
+            start = 0;
+        }
+        else {
+            return 0;
+        }
+    }
+    return !start;
+}
+
+static void declare(cc_t *c, const char *source, const gql_value_t *v)
+{
+    if (v->kind != GQL_VALUE_STRING) {
+        return;                         /* the schema check said so */
+    }
+    if (!good_claim(v->text)) {
+        fail(c, source, &v->loc, apr_psprintf(c->tp, "Bad claim name \"%s\""
+             " in @claims: write names of letters, digits and _, joined by "
+             "dots for a nested claim (app.tenant), at most %d deep.",
+             v->text, MAX_PARTS - 1));
+        return;
+    }
+    if (apr_hash_get(c->claims, v->text, APR_HASH_KEY_STRING) == NULL) {
+        apr_hash_set(c->claims, v->text, APR_HASH_KEY_STRING, "");
+        c->declared = apr_pstrcat(c->p, c->declared, *c->declared ? ", "
+                                  : "", v->text, NULL);
+    }
+}
+
+/* schema @claims(names: [...]): the claims beyond the registered seven
+ * that $viewer may name, so that a misspelt one is still an error. */
+static void declare_claims(cc_t *c)
+{
+    int i, j;
+
+    c->claims = apr_hash_make(c->p);
+    c->declared = "";
+    for (i = 0; c->s->applied && i < c->s->applied->nelts; i++) {
+        const gql_schema_applied_t *a = &APR_ARRAY_IDX(c->s->applied, i,
+                                                       gql_schema_applied_t);
+        const gql_value_t *v = darg(a->directive, "names");
+
+        if (strcmp(a->directive->name.value, "claims") != 0 || v == NULL) {
+            continue;
+        }
+        if (v->kind != GQL_VALUE_LIST) {
+            declare(c, a->source, v);   /* one name for a list of one */
+        }
+        for (j = 0; v->items && j < v->items->nelts; j++) {
+            declare(c, a->source, APR_ARRAY_IDX(v->items, j, gql_value_t *));
+        }
+    }
+}
+
 /* ---- the directives of a field ------------------------------------- */
 
 static void compile_sql(cc_t *c, const gql_directive_t *d)
@@ -693,6 +769,7 @@ gql_sql_mapping_t *gql_sql_compile(apr_pool_t *p, apr_pool_t *ptemp,
     c.errors = errors;
     c.out = apr_pcalloc(p, sizeof(*c.out));
     c.out->fields = apr_hash_make(p);
+    declare_claims(&c);
     for (i = 0; i < s->types->nelts; i++) {
         const gql_type_t *t = APR_ARRAY_IDX(s->types, i, const gql_type_t *);
 

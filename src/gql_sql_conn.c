@@ -26,6 +26,7 @@
  */
 
 #include <poll.h>
+#include <string.h>
 #include <apr_strings.h>
 #include "gql_sql_int.h"
 
@@ -129,6 +130,21 @@ int gql_sql_conn_refused(const gql_sql_conn_t *k, const char *name)
     return v != NULL && *v == '!';
 }
 
+/* 42P05: the backend has the statement already, as its name says (the
+ * name follows from the text): it was forgotten with the others when a
+ * statement of the backend's was found gone, but this one was not. */
+static int duplicate(const char *state)
+{
+    return state != NULL && strcmp(state, "42P05") == 0;
+}
+
+void gql_sql_conn_remember(gql_sql_conn_t *k, const char *name)
+{
+    apr_hash_set(k->prepared, apr_pstrdup(k->cache_pool, name),
+                 APR_HASH_KEY_STRING, "");
+    k->nprepared++;
+}
+
 PGresult *gql_sql_conn_prepare(gql_sql_conn_t *k, const char *name,
                                const char *sql)
 {
@@ -140,12 +156,12 @@ PGresult *gql_sql_conn_prepare(gql_sql_conn_t *k, const char *name,
         fresh_cache(k);
     }
     r = PQprepare(k->pg, name, sql, 0, NULL);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK
+        && !(PQtransactionStatus(k->pg) == PQTRANS_IDLE
+             && duplicate(PQresultErrorField(r, PG_DIAG_SQLSTATE)))) {
         return r;
     }
     PQclear(r);
-    apr_hash_set(k->prepared, apr_pstrdup(k->cache_pool, name),
-                 APR_HASH_KEY_STRING, "");
-    k->nprepared++;
+    gql_sql_conn_remember(k, name);
     return NULL;
 }

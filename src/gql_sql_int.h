@@ -71,6 +71,11 @@ struct gql_sql_map_t {
     const char *batch_name;
 };
 
+/* The claim at path (n names: "app", "tenant") of claims, or NULL when
+ * claims is NULL or has no such member; borrowed from claims. */
+json_object *gql_sql_claim(json_object *claims, const char *const *path,
+                           int n);
+
 /* A statement's name that follows from its text (FNV-1a, 64 bits):
  * "gql_" PREFIX and 16 hex digits, in p. */
 const char *gql_sql_stmt_name(apr_pool_t *p, const char *prefix,
@@ -116,6 +121,9 @@ int gql_sql_conn_is_prepared(const gql_sql_conn_t *k, const char *name);
  * an optional form (a joined statement) is not tried at every request. */
 void gql_sql_conn_refuse(gql_sql_conn_t *k, const char *name);
 int gql_sql_conn_refused(const gql_sql_conn_t *k, const char *name);
+
+/* Remember that name is prepared (by a Parse sent in a pipeline). */
+void gql_sql_conn_remember(gql_sql_conn_t *k, const char *name);
 
 /* PREPARE name AS sql, remembered.  NULL, or the failed result (which
  * the caller clears). */

@@ -45,6 +45,18 @@
 #define UNAVAILABLE "The database is unavailable."
 #define UNAVAILABLE_CODE "DATABASE_UNAVAILABLE"
 #define SAVEPOINT "gql_s"
+#define FORBIDDEN "Forbidden: the database refused the caller's role."
+#define FORBIDDEN_CODE "FORBIDDEN"
+
+/* The caller, for the transaction only (PostgREST's setting); the role
+ * is bound as a parameter, never spelt into the statement.  Prepared once
+ * per connection, in the pipeline of the first BEGIN that needs it: run
+ * as an unnamed statement, its parse and plan at every request cost a
+ * one-statement query a fifth of its throughput. */
+#define SET_CLAIMS "SELECT set_config('request.jwt.claims', $1, true)"
+#define SET_ROLE ", set_config('role', $2, true)"
+#define CALLER_NAME "gql_caller"
+#define CALLER_ROLE_NAME "gql_caller_role"
 
 /* Nesting of list arguments written as array literals. */
 #define MAX_NEST 32
@@ -85,6 +97,10 @@ struct gql_sql_ctx_t {
     int late;                   /* env.deadline passed: no statement more */
     const char *running;        /* the label of the last statement sent */
     int capped;                 /* env.max_statements reached */
+    int forbidden;              /* the database refused env.role */
+    int caller_prepared;        /* send_begin sent its PREPARE */
+    int caller_lost;            /* the backend no longer had it (26000) */
+    const char *claims;         /* env.claims as JSON text, or "{}" */
 };
 
 static void note(gql_sql_ctx_t *c, int is_error, const char *tag,
@@ -174,8 +190,9 @@ static int connect_db(gql_sql_ctx_t *c)
 
 /* Into the pipeline, ahead of the first statement: the session's
  * settings when they are not the ones wanted (committed on their own, so
- * that a rolled-back request never undoes them), BEGIN, and for a query
- * the savepoint that a failing statement rolls back to.
+ * that a rolled-back request never undoes them), BEGIN, the caller's
+ * claims and role (the transaction's own: they end with it), and for a
+ * query the savepoint that a failing statement rolls back to.
  *
  * The settings: the statement_timeout, and generic plans.  Every
  * statement of the mapping is prepared once per connection and then run
@@ -184,7 +201,13 @@ static int connect_db(gql_sql_ctx_t *c)
  * it is), which costs more than running it. */
 static int send_begin(gql_sql_ctx_t *c)
 {
+    const char *caller[2];
+    const char *name = c->env.role ? CALLER_ROLE_NAME : CALLER_NAME;
     int ok = 1;
+
+    caller[0] = c->claims;
+    caller[1] = c->env.role;
+    c->caller_prepared = !gql_sql_conn_is_prepared(c->k, name);
 
     if (ok && c->k->timeout_ms != c->env.statement_timeout_ms) {
         ok = PQsendQueryParams(c->conn, apr_psprintf(c->p, "SET "
@@ -200,6 +223,14 @@ static int send_begin(gql_sql_ctx_t *c)
                                  ? "BEGIN" : "BEGIN READ ONLY ISOLATION "
                                  "LEVEL REPEATABLE READ", 0, NULL, NULL,
                                  NULL, NULL, 0);
+    /* After BEGIN, which must come first to set the isolation level; a
+     * statement prepared in a transaction outlives it. */
+    if (ok && c->caller_prepared) {
+        ok = PQsendPrepare(c->conn, name, c->env.role ? SET_CLAIMS SET_ROLE
+                           : SET_CLAIMS, c->env.role ? 2 : 1, NULL);
+    }
+    ok = ok && PQsendQueryPrepared(c->conn, name, c->env.role ? 2 : 1,
+                                   caller, NULL, NULL, 0);
     if (ok && c->kind != GQL_OP_MUTATION) {
         ok = PQsendQueryParams(c->conn, "SAVEPOINT " SAVEPOINT, 0, NULL,
                                NULL, NULL, NULL, 0);
@@ -321,6 +352,41 @@ static int command_ok(gql_sql_ctx_t *c, const char *tag, const char *what,
     return ok;
 }
 
+/* The result of setting the caller: 1 when it was set.  A role that the
+ * connecting user may not take (42501), or that does not exist (22023),
+ * makes the request's SQL fields FORBIDDEN.  A statement the backend no
+ * longer has (26000: deallocated behind the stage's back) is forgotten
+ * with the others, and the transaction begun again (restart). */
+static int caller_set(gql_sql_ctx_t *c)
+{
+    PGresult *r = next(c);
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    int ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+
+    if (r == NULL) {
+        return 0;                       /* the connection broke */
+    }
+    if (state != NULL && strcmp(state, "26000") == 0 && !c->retried) {
+        gql_sql_conn_forget(c->k);
+        c->caller_lost = 1;
+    }
+    else if (!ok && PQresultStatus(r) != PGRES_PIPELINE_ABORTED) {
+        c->forbidden = c->env.role && state
+                       && (strcmp(state, "42501") == 0
+                           || strcmp(state, "22023") == 0);
+        note(c, 1, "GQL00044", apr_psprintf(c->p, "setting the caller's "
+                                            "claims%s failed: %s",
+                                            c->env.role ? apr_pstrcat(c->p,
+                                            " and role ", c->env.role, NULL)
+                                            : "", why(c, r)));
+    }
+    PQclear(r);
+    while ((r = next(c)) != NULL) {
+        PQclear(r);
+    }
+    return ok;
+}
+
 /* The results of what send_begin sent: 1 when the transaction is open. */
 static int begun(gql_sql_ctx_t *c)
 {
@@ -336,6 +402,12 @@ static int begun(gql_sql_ctx_t *c)
         c->k->timeout_ms = ok ? c->env.statement_timeout_ms : -1;
     }
     ok = command_ok(c, "GQL00032", "BEGIN", NULL) && ok;
+    if (c->caller_prepared
+        && command_ok(c, "GQL00044", "preparing the caller's claims", NULL)) {
+        gql_sql_conn_remember(c->k, c->env.role ? CALLER_ROLE_NAME
+                                                : CALLER_NAME);
+    }
+    ok = caller_set(c) && ok;
     if (c->kind != GQL_OP_MUTATION) {
         ok = command_ok(c, "GQL00042", "SAVEPOINT", NULL) && ok;
     }
@@ -382,6 +454,8 @@ gql_sql_ctx_t *gql_sql_begin(apr_pool_t *p, const gql_schema_t *s,
     c->kind = gql_execute_kind(op);
     c->pending = -2;
     c->state = S_IDLE;
+    c->claims = env->claims ? json_object_to_json_string_ext(env->claims,
+                                  JSON_C_TO_STRING_PLAIN) : "{}";
     return c;
 }
 
@@ -401,6 +475,20 @@ static int end(gql_sql_ctx_t *c, const char *sql)
     }
     PQclear(r);
     return ok;
+}
+
+/* After the caller's statement was lost (caller_set): only BEGIN ran in
+ * the transaction, so it is rolled back and the statement that went
+ * with it may be sent again, with a new BEGIN.  0 when it was not lost. */
+static int restart(gql_sql_ctx_t *c)
+{
+    if (!c->caller_lost) {
+        return 0;
+    }
+    c->caller_lost = 0;
+    end(c, "ROLLBACK");
+    c->state = S_READY;
+    return 1;
 }
 
 int gql_sql_finish(gql_sql_ctx_t *c, gql_result_t *res)
@@ -581,7 +669,7 @@ static const char *param_text(gql_sql_ctx_t *c, const gql_resolve_t *b,
     int i;
 
     if (pm->kind == GQL_PARAM_VIEWER) {
-        v = member(c->env.claims, pm->path[0]);
+        v = gql_sql_claim(c->env.claims, pm->path, pm->npath);
         return v && json_object_is_type(v, json_type_string)
                ? json_object_get_string(v)
                : v ? apr_pstrdup(c->p, json_object_to_json_string_ext(v,
@@ -1365,8 +1453,9 @@ static void recover(gql_sql_ctx_t *c)
         return;
     }
     c->state = S_FAILED;
-    if (c->kind == GQL_OP_MUTATION || c->late) {
-        return;                         /* no statement after the deadline */
+    if (c->kind == GQL_OP_MUTATION || c->late || c->forbidden) {
+        return;                         /* no statement after the deadline,
+                                         * nor in the caller's stead */
     }
     r = PQexec(c->conn, "ROLLBACK TO SAVEPOINT " SAVEPOINT);
     if (PQresultStatus(r) == PGRES_COMMAND_OK) {
@@ -1393,6 +1482,11 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
     const gql_sql_catch_t *k = caught(m, state, cons);
     const char *msg = INTERNAL;
 
+    if (c->forbidden) {
+        PQclear(r);                     /* skipped: GQL00044 said why */
+        b->code = FORBIDDEN_CODE;
+        return FORBIDDEN;
+    }
     if (PQstatus(c->conn) != CONNECTION_OK) {
         down(c, PQerrorMessage(c->conn));
         PQclear(r);
@@ -1732,6 +1826,12 @@ static const char *receive(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     if (keep_siblings(c, sibs) && g.fail == NULL && !g.over) {
         recover(c);
+    }
+    if (c->caller_lost) {
+        PQclear(g.fail);                /* skipped: send it again */
+        drop_lists(g.lists, g.want);
+        *retry = 1;
+        return NULL;
     }
     if (g.late) {
         PQclear(g.fail);
@@ -2289,7 +2389,7 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
         c->statements--;
         c->pending = pending;
         c->bytes = bytes;
-        if (c->state != S_READY) {
+        if (!restart(c) && c->state != S_READY) {
             recover(c);
         }
         return 0;
@@ -2423,6 +2523,10 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
     if (c->state == S_IDLE) {
         connect_db(c);
     }
+    if (c->forbidden) {
+        b->code = FORBIDDEN_CODE;
+        return FORBIDDEN;
+    }
     if (c->state != S_OPEN && c->state != S_READY) {
         b->code = c->state == S_DOWN ? UNAVAILABLE_CODE : INTERNAL_CODE;
         return c->state == S_DOWN ? UNAVAILABLE : INTERNAL;
@@ -2460,7 +2564,10 @@ static const char *run_sql(gql_sql_ctx_t *c, gql_resolve_t *b,
     if (retry) {
         /* The backend lost its statements (DEALLOCATE ALL): back to where
          * the statement started, and once more. */
-        if (c->kind == GQL_OP_MUTATION && c->statements == 1) {
+        if (restart(c)) {
+            /* nothing ran: BEGIN goes again */
+        }
+        else if (c->kind == GQL_OP_MUTATION && c->statements == 1) {
             end(c, "ROLLBACK");
             c->state = S_READY;
         }

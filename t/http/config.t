@@ -11,7 +11,9 @@
 # (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
 # GraphQLMaxRootFields, GraphQLMaxFields, GraphQLMaxMutationFields) with
 # bad values, and cost directives (@cost, @listSize) where they cannot
-# apply.  Runs `apache2 -t` on its own configurations (t/scratch/config);
+# apply; the role directives (GraphQLRoleClaim, GraphQLRoles,
+# GraphQLAnonymousRole, GraphQLDefaultRole) with bad values, and schema
+# @claims with a bad name and a claim it does not declare.  Runs `apache2 -t` on its own configurations (t/scratch/config);
 # starts no server.
 use strict;
 use warnings;
@@ -202,19 +204,26 @@ for my $case (
         or diag $err;
 }
 
+# A schema that fails (WHAT: apache2 -t fails): its path, and the lines
+# of mod_graphql's messages.
+sub schema_errors {
+    my ($name, $sdl, $what) = @_;
+    $h->write_file("schema/$name", $sdl);
+    ($st, $err) = configtest($h, location('', "schema/$name"));
+    isnt($st, 0, "$what: apache2 -t fails");
+    return ("$dir/schema/$name", grep { /^mod_graphql: / } split /\n/, $err);
+}
+
 # Cost directives where they cannot apply: FILE:LINE:COL each.
-$h->write_file('schema/badcost.graphql', <<'EOS');
+my ($cost_file, @cost) = schema_errors('badcost.graphql', <<'EOS',
 type Query {
   a(s: String): [Int] @listSize(slicingArguments: ["s"])
   b: Int @cost(weight: -1)
   c: Int @listSize(assumedSize: 3)
 }
 EOS
-($st, $err) = configtest($h, location('', 'schema/badcost.graphql'));
-isnt($st, 0, 'cost directive errors: apache2 -t fails');
-my $cost_file = "$dir/schema/badcost.graphql";
-@lines = grep { /^mod_graphql: / } split /\n/, $err;
-is_deeply(\@lines, [
+                                       'cost directive errors');
+is_deeply(\@cost, [
     "mod_graphql: $cost_file:2:52: \@listSize(slicingArguments:) on "
     . '"Query.a" names "s", which is no Int argument of the field.',
     "mod_graphql: $cost_file:3:24: \@cost(weight:) on \"Query.b\" must be "
@@ -231,6 +240,57 @@ is($st, 0, 'GraphQLJWTRequireExp Off: apache2 -t succeeds') or diag $err;
 isnt($st, 0, 'GraphQLJWTRequireExp maybe: apache2 -t fails');
 like($err, qr/GraphQLJWTRequireExp must be On or Off/,
      'GraphQLJWTRequireExp maybe: the message names the directive')
+    or diag $err;
+
+# The role directives (t/http/roles.t has them at work): good values,
+# then each with a bad one; a misspelt or badly declared claim of $viewer
+# is a mapping error with FILE:LINE:COL.
+($st, $err) = configtest($h, location(<<"EOC"));
+    GraphQLRoleClaim https://example.com/app.role
+    GraphQLRoles web_user web_admin
+    GraphQLRoles "Mixed Case" @{[ 'r' x 63 ]}
+    GraphQLAnonymousRole web_anon
+    GraphQLDefaultRole web_user
+EOC
+is($st, 0, 'the four role directives with good values') or diag $err;
+for my $case (
+    [ 'GraphQLRoleClaim app..role', 'GraphQLRoleClaim: "app..role" is not a '
+      . 'claim: write a name, or names joined by dots' ],
+    [ 'GraphQLRoleClaim role.', 'GraphQLRoleClaim: "role." is not a claim' ],
+    [ 'GraphQLRoles web_user none', 'GraphQLRoles: "none" is not a role: it '
+      . 'would reset the role to the connecting user' ],
+    [ 'GraphQLRoles ' . ('r' x 64), "GraphQLRoles: a role's name has 1 to "
+      . '63 bytes, not 64' ],
+    [ 'GraphQLRoles', 'GraphQLRoles requires at least one argument' ],
+    [ 'GraphQLAnonymousRole NONE', 'GraphQLAnonymousRole: "NONE" is not a '
+      . 'role' ],
+    [ 'GraphQLDefaultRole ' . ('d' x 70), "GraphQLDefaultRole: a role's "
+      . 'name has 1 to 63 bytes, not 70' ],
+    [ 'GraphQLDefaultRole a b', 'GraphQLDefaultRole takes one argument' ],
+) {
+    my ($line, $msg) = @$case;
+    ($st, $err) = configtest($h, location("    $line\n"));
+    isnt($st, 0, "$line: apache2 -t fails");
+    like($err, qr/\Q$msg\E/, "$line: the message") or diag $err;
+}
+my ($claims_file, @claims) = schema_errors('claims.graphql', <<'EOS',
+schema @claims(names: ["tenant", "app.tenant", "bad name"]) {
+  query: Query
+}
+type Query {
+  a: String @sql(query: "SELECT $viewer.tenant::text, $viewer.app.tenant")
+  b: String @sql(query: "SELECT $viewer.tenat::text")
+}
+EOS
+                                           'claims');
+is_deeply(\@claims, [
+    "mod_graphql: $claims_file:1:48: Bad claim name \"bad name\" in \@claims: "
+    . 'write names of letters, digits and _, joined by dots for a nested '
+    . 'claim (app.tenant), at most 15 deep.',
+    "mod_graphql: $claims_file:6:25: Unknown claim \"tenat\" in \@sql of "
+    . '"Query.b": the claims are sub, iss, aud, exp, nbf, iat, jti and those '
+    . 'schema @claims declares: tenant, app.tenant.',
+], 'claims: a bad name and a misspelt claim, with file, line and column')
     or diag $err;
 
 # graphql.conf.example is a working configuration: with its paths pointed

@@ -116,7 +116,7 @@ static void run_cases(apr_pool_t *p)
 static void test_vocab(apr_pool_t *p)
 {
     static const char *const names[] = {
-        "table", "column", "sql", "sqlError", "jwt"
+        "table", "column", "sql", "sqlError", "jwt", "claims"
     };
     gql_schema_t *s = NULL;
     apr_size_t i;
@@ -128,7 +128,7 @@ static void test_vocab(apr_pool_t *p)
 
         hidden += d && d->builtin && d->server_side;
     }
-    ok(hidden == 5, "the five mapping directives are declared, hidden");
+    ok(hidden == 6, "the six mapping directives are declared, hidden");
 }
 
 /* The mapping table: a field's compiled mapping, found by the field. */
@@ -310,6 +310,7 @@ static apr_int64_t timeout_ms = 5000;
 static apr_size_t max_result;
 static int deadline_ms;         /* from now; 0: none, -1: already past */
 static int max_statements;
+static const char *role;        /* env.role */
 
 /* Between two fields of one request: another connection commits this
  * (once, after the field named after_field has resolved). */
@@ -369,6 +370,7 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     env.deadline = deadline_ms == 0 ? 0 : deadline_ms < 0 ? apr_time_now() - 1
                    : apr_time_now() + apr_time_from_msec(deadline_ms);
     env.max_statements = max_statements;
+    env.role = role;
     c = gql_sql_begin(p, schema, maps, &env, op);
     gql_sql_resolvers(c, &rs);
     sql_resolve = rs.field;
@@ -1044,6 +1046,169 @@ static void test_backend(apr_pool_t *p)
     ok(o.status == 0 && o.statements == 0, "no SQL field: no database work");
 }
 
+/* ---- the caller in the database ------------------------------------ */
+
+static const char caller_sdl[] =
+    "schema @claims(names: [\"tenant\", \"app.tenant\"]) {\n"
+    "  query: Query mutation: Mutation\n"
+    "}\n"
+    "type Query {\n"
+    "  claims: String @sql(query: \"SELECT current_setting("
+    "'request.jwt.claims', true)\")\n"
+    "  who: String @sql(query: \"SELECT current_user::text\")\n"
+    "  tenants: String @sql(query: \"SELECT concat_ws('/', $viewer.tenant"
+    "::text, $viewer.app.tenant::text)\", optionalViewer: true)\n"
+    "}\n"
+    "type Mutation {\n"
+    "  who: String @sql(query: \"INSERT INTO gt_who SELECT current_user"
+    " RETURNING who\")\n"
+    "}\n";
+
+static const char caller_setup[] =
+    "CREATE TABLE IF NOT EXISTS gt_who (who text);"
+    "GRANT INSERT, SELECT ON gt_who TO PUBLIC;"
+    "DO $$ BEGIN"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gt_reader')"
+    "  THEN CREATE ROLE gt_reader NOLOGIN; END IF;"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'gt_stranger')"
+    "  THEN CREATE ROLE gt_stranger NOLOGIN; END IF;"
+    "END $$;"
+    "GRANT gt_reader TO CURRENT_USER;";
+
+/* The claims and the role, for the transaction only: the next request on
+ * the same connection sees none of them. */
+static void test_caller(apr_pool_t *p)
+{
+    gql_schema_t *saved = schema;
+    gql_sql_mapping_t *saved_maps = maps;
+    json_object *claims = gql_json_own(p, json_tokener_parse(
+        "{\"sub\":\"u1\",\"tenant\":\"t9\",\"app\":{\"tenant\":7}}"));
+    const char *user = scalar(p, "SELECT current_user::text");
+    PGresult *r = PQexec(conn, caller_setup);
+    out_t o;
+
+    setup_ok(PQresultStatus(r) == PGRES_COMMAND_OK, "roles made");
+    PQclear(r);
+    if (!setup_ok(*compile(p, "t", caller_sdl, &schema, &maps) == '\0',
+                  "the caller's schema compiles")) {
+        schema = saved;
+        maps = saved_maps;
+        return;
+    }
+    o = run(p, "{ claims who tenants }", NULL);
+    is_str(o.body, apr_pstrcat(p, "{\"data\":{\"claims\":\"{}\",\"who\":\"",
+           user, "\",\"tenants\":null}}", NULL),
+           "no caller: the claims are {}, the connecting user runs");
+    ok(o.statements == 2, "the setting is not counted as a statement");
+    o = run(p, "{ claims tenants }", claims);
+    is_str(o.body, "{\"data\":{\"claims\":\"{\\\"sub\\\":\\\"u1\\\",\\\""
+           "tenant\\\":\\\"t9\\\",\\\"app\\\":{\\\"tenant\\\":7}}\","
+           "\"tenants\":\"t9/7\"}}",
+           "a caller: request.jwt.claims is its claims; $viewer.app.tenant");
+    role = "gt_reader";
+    o = run(p, "{ who }", claims);
+    is_str(o.body, "{\"data\":{\"who\":\"gt_reader\"}}", "a role: it runs");
+    o = run(p, "mutation { who }", claims);
+    is_str(o.body, "{\"data\":{\"who\":\"gt_reader\"}}",
+           "a role: a mutation runs as it too");
+    role = NULL;
+    o = run(p, "{ claims who }", NULL);
+    is_str(o.body, apr_pstrcat(p, "{\"data\":{\"claims\":\"{}\",\"who\":\"",
+           user, "\"}}", NULL),
+           "the next request on the connection: neither claims nor role");
+    is_str(scalar(p, "SELECT current_user::text || ' ' || coalesce("
+                  "current_setting('request.jwt.claims', true), 'unset')"),
+           apr_pstrcat(p, user, " ", NULL), "nor does the session");
+    role = "gt_stranger";
+    logbuf[0] = '\0';
+    o = run(p, "{ who claims }", claims);
+    ok(strstr(o.body, "\"code\":\"FORBIDDEN\"") && strstr(o.body,
+       "\"who\":null,\"claims\":null") && !strstr(o.body, "gt_stranger"),
+       "a role the connecting user cannot take: FORBIDDEN, every field");
+    ok(strstr(logbuf, "GQL00044: setting the caller's claims and role "
+              "gt_stranger failed: SQLSTATE 42501") != NULL
+       && strstr(logbuf, "GQL00039") == NULL, "the log says why, once");
+    role = "gt_nobody";
+    o = run(p, "mutation { who }", claims);
+    ok(strstr(o.body, "\"code\":\"FORBIDDEN\"")
+       && strstr(o.body, "\"data\":null"), "a role that does not exist: "
+       "FORBIDDEN (22023), the mutation rolled back");
+    role = NULL;
+    o = run(p, "{ who }", NULL);
+    is_str(o.body, apr_pstrcat(p, "{\"data\":{\"who\":\"", user, "\"}}",
+                               NULL), "the connection serves the next one");
+    PQclear(PQexec(conn, "DEALLOCATE ALL"));
+    role = "gt_reader";
+    o = run(p, "{ who tenants }", claims);
+    is_str(o.body, "{\"data\":{\"who\":\"gt_reader\",\"tenants\":\"t9/7\"}}",
+           "after DEALLOCATE ALL: the caller's statement prepared again");
+    PQclear(PQexec(conn, "DEALLOCATE ALL"));
+    o = run(p, "mutation { who }", claims);
+    is_str(o.body, "{\"data\":{\"who\":\"gt_reader\"}}",
+           "after DEALLOCATE ALL: a mutation too");
+    PQclear(PQexec(conn, "DEALLOCATE ALL"));
+    role = NULL;
+    o = run(p, "{ who }", NULL);
+    is_str(o.body, apr_pstrcat(p, "{\"data\":{\"who\":\"", user, "\"}}",
+                               NULL), "after DEALLOCATE ALL: no caller");
+    is_str(scalar(p, "SELECT count(*) FROM pg_prepared_statements WHERE "
+                  "name LIKE 'gql_caller%'"), "1",
+           "the caller's statement is prepared once per form");
+    is_str(scalar(p, "SELECT string_agg(who, ',') FROM gt_who"),
+           "gt_reader,gt_reader",
+           "only the mutations that ran as their role wrote");
+    schema = saved;
+    maps = saved_maps;
+}
+
+/* Which role a request takes, before it runs. */
+static void test_roles(apr_pool_t *p)
+{
+    apr_array_header_t *allowed = apr_array_make(p, 2, sizeof(char *));
+    gql_sql_roles_t none = { NULL, NULL, NULL, NULL };
+    gql_sql_roles_t r = { "app.role", "anon", NULL, NULL };
+    json_object *c = gql_json_own(p, json_tokener_parse(
+        "{\"sub\":\"1\",\"role\":\"admin\",\"app\":{\"role\":\"editor\"}}"));
+    json_object *bare = gql_json_own(p, json_tokener_parse("{\"sub\":\"1\"}"));
+    json_object *odd = gql_json_own(p, json_tokener_parse(
+        "{\"app\":{\"role\":[\"editor\"]}}"));
+    const char *role_out, *why;
+
+    APR_ARRAY_PUSH(allowed, const char *) = "editor";
+    ok(gql_sql_role(&none, c, &role_out, &why) == 0 && role_out == NULL,
+       "no role directive: no role");
+    ok(gql_sql_role(&r, NULL, &role_out, &why) == 0
+       && strcmp(role_out, "anon") == 0, "no caller: the anonymous role");
+    ok(gql_sql_role(&r, c, &role_out, &why) == 403 && role_out == NULL
+       && strstr(why, "not one this endpoint allows"),
+       "a claimed role not listed: 403");
+    r.allowed = allowed;
+    ok(gql_sql_role(&r, c, &role_out, &why) == 0
+       && strcmp(role_out, "editor") == 0, "a listed role, nested claim");
+    ok(gql_sql_role(&r, odd, &role_out, &why) == 403,
+       "a role claim that is no string: 403");
+    ok(gql_sql_role(&r, bare, &role_out, &why) == 403
+       && strstr(why, "names no role"), "no role claim, no default: 403");
+    r.fallback = "member";
+    ok(gql_sql_role(&r, bare, &role_out, &why) == 0
+       && strcmp(role_out, "member") == 0, "no role claim: the default");
+    r.anonymous = NULL;
+    ok(gql_sql_role(&r, NULL, &role_out, &why) == 401
+       && strstr(why, "no anonymous role"), "no caller, no anonymous role: "
+       "401");
+    ok(gql_sql_role_check(p, "hn_user") == NULL
+       && gql_sql_role_check(p, "NONE") != NULL
+       && gql_sql_role_check(p, "") != NULL
+       && gql_sql_role_check(p, braces(p, 'r', 64)) != NULL
+       && gql_sql_role_check(p, braces(p, 'r', 63)) == NULL,
+       "role names: not none, 1 to 63 bytes");
+    ok(gql_sql_claim_check(p, "role") == NULL
+       && gql_sql_claim_check(p, "app.role") == NULL
+       && gql_sql_claim_check(p, "") != NULL
+       && gql_sql_claim_check(p, "app..role") != NULL
+       && gql_sql_claim_check(p, "app.") != NULL, "claim paths");
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -1054,6 +1219,7 @@ int main(void)
     run_cases(p);
     test_vocab(p);
     test_mapping(p);
+    test_roles(p);
     apr_pool_create(&conn_pool, p);
     conn = PQconnectdb("");
     if (!setup_ok(PQstatus(conn) == CONNECTION_OK, "connects (PGHOST...)")) {
@@ -1081,6 +1247,7 @@ int main(void)
         test_joined(p);
         test_siblings(p);
         test_backend(p);
+        test_caller(p);
     }
     PQfinish(other);
     PQfinish(conn);
