@@ -1571,6 +1571,7 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     opts.max_fields = limit(conf, LIMIT_FIELDS);
     opts.max_mutation_fields = limit(conf, LIMIT_MUTATION_FIELDS);
     opts.cost = conf->cost;
+    opts.list_size = limit(conf, LIMIT_LIST_SIZE);
     res.errors = gql_errors_make(r->pool);
     doc = gql_cache_prepare(graphql_doc_cache, r->pool, conf->schema, &opts,
                             req->query, req->query_len, res.errors, &hit);

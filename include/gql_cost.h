@@ -35,7 +35,10 @@
  * Fragments are expanded, @skip and @include honoured when their value
  * is known; each selection set is costed once per context, so a
  * fragment spread many times costs linear time; the arithmetic
- * saturates at GQL_COST_MAX.
+ * saturates at GQL_COST_MAX.  Most operations cost the same whatever
+ * their variables: gql_cost_fixed() says so, and what, once, when the
+ * document is prepared (gql_document.h keeps it), so that a cached
+ * document is not walked again for every request.
  */
 
 #ifndef GQL_COST_H
@@ -90,5 +93,18 @@ int gql_cost_once(const gql_cost_model_t *m, const gql_field_t *f);
 apr_int64_t gql_cost_of(apr_pool_t *p, const gql_cost_model_t *m,
                         const gql_operation_t *op, json_object *variables,
                         apr_int64_t list_size);
+
+/*
+ * The cost of def (an operation definition of doc, prepared against m's
+ * schema) when it is the same whatever the request's variables: when no
+ * @skip or @include reads a variable and no field with slicing arguments
+ * has a variable in its arguments.  Then gql_cost_of() of an operation
+ * of def gives it for any coerced variables.  -1 when it may depend on
+ * them.  Scratch memory from p.
+ */
+apr_int64_t gql_cost_fixed(apr_pool_t *p, const gql_cost_model_t *m,
+                           const gql_prepared_t *doc,
+                           const gql_definition_t *def,
+                           apr_int64_t list_size);
 
 #endif /* GQL_COST_H */

@@ -7,10 +7,11 @@
  * gql_document.h: a request's document, prepared once, and the operation
  * that a request selects from it.
  *
- *   gql_document_prepare()  parse, validate (gql_validate.h) and index the
- *                           fragments: everything that depends only on
- *                           the text, the schema and the validation
- *                           options
+ *   gql_document_prepare()  parse, validate (gql_validate.h), index the
+ *                           fragments and cost the operations whose cost
+ *                           no variable changes (gql_cost.h): everything
+ *                           that depends only on the text, the schema and
+ *                           the validation options
  *   gql_document_select()   the operation a request names, with the
  *                           request's variable values; cheap, per request
  *
@@ -40,6 +41,13 @@ typedef struct gql_prepared_t {
                                          * read with gql_document_fragment()
                                          * only (an apr_hash_first() with no
                                          * pool would write it) */
+    /* With opts->cost: the cost under that model and opts->list_size of
+     * each operation whose cost does not depend on its variables
+     * (gql_cost_fixed()), by its index in doc->definitions, -1 for the
+     * others; NULL without a model. */
+    const apr_int64_t *costs;
+    const struct gql_cost_model_t *cost;    /* opts->cost */
+    apr_int64_t list_size;                  /* opts->list_size */
 } gql_prepared_t;
 
 /* An operation of a prepared document, as one request selected it. */
@@ -49,6 +57,9 @@ typedef struct gql_operation_t {
     json_object *variables;             /* the request's values as sent
                                          * (an object, or NULL for none);
                                          * the executor coerces them */
+    apr_int64_t cost;                   /* under doc->cost and
+                                         * doc->list_size whatever the
+                                         * variables, or -1 (not known) */
 } gql_operation_t;
 
 /*

@@ -76,6 +76,10 @@ const char *gql_print_string(apr_pool_t *p, const char *s, apr_size_t len);
  */
 const char *gql_print_number(apr_pool_t *p, double d);
 
+/* An integer in decimal ("-12"), in p: what "%" APR_INT64_T_FMT prints,
+ * without the formatter's cost (every integer ID of a result is one). */
+const char *gql_print_int(apr_pool_t *p, apr_int64_t n);
+
 /*
  * inspect(): a runtime value as graphql-js quotes it in messages: strings
  * as JSON.stringify writes them, numbers by gql_print_number, [1, 2],

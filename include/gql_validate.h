@@ -45,6 +45,10 @@ typedef struct gql_validate_opts_t {
     /* The schema's cost model (gql_cost.h), whose @oncePerRequest fields
      * may appear once in an operation (ONCE_PER_REQUEST); NULL: none. */
     const struct gql_cost_model_t *cost;
+    /* With cost: the items of a list the model does not size
+     * (GraphQLDefaultListSize), for the operations that
+     * gql_document_prepare() costs once; validation does not read it. */
+    apr_int64_t list_size;
 } gql_validate_opts_t;
 
 /*

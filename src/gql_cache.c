@@ -160,11 +160,12 @@ static char *make_key(apr_pool_t *p, const gql_schema_t *schema,
     int n;
 
     opts = opts ? opts : &none;
-    n = apr_snprintf(head, sizeof(head), "%pp %d %d %d %d %d %d %d %pp\n",
-                     (void *)schema, opts->introspection, opts->max_depth,
-                     opts->max_tokens, opts->max_aliases,
-                     opts->max_root_fields, opts->max_fields,
-                     opts->max_mutation_fields, (const void *)opts->cost);
+    n = apr_snprintf(head, sizeof(head), "%pp %d %d %d %d %d %d %d %pp %"
+                     APR_INT64_T_FMT "\n", (void *)schema,
+                     opts->introspection, opts->max_depth, opts->max_tokens,
+                     opts->max_aliases, opts->max_root_fields,
+                     opts->max_fields, opts->max_mutation_fields,
+                     (const void *)opts->cost, opts->list_size);
     key = apr_palloc(p, (apr_size_t)n + len + 1);
 
     memcpy(key, head, (apr_size_t)n);

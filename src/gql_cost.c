@@ -30,6 +30,7 @@ typedef struct walk_t {
     json_object *vars;
     apr_int64_t list_size;
     apr_hash_t *memo;           /* ctx_key_t -> apr_int64_t * */
+    int varied;                 /* a variable was read (or would be) */
 } walk_t;
 
 /* How a field sizes the lists of the object it returns (its
@@ -75,6 +76,7 @@ static int known_if(walk_t *w, const gql_directive_t *d)
         if (a->value->kind == GQL_VALUE_BOOLEAN) {
             return a->value->boolean;
         }
+        w->varied |= a->value->kind == GQL_VALUE_VARIABLE;
         if (a->value->kind == GQL_VALUE_VARIABLE && w->vars != NULL
             && json_object_object_get_ex(w->vars, a->value->text, &v)
             && json_object_is_type(v, json_type_boolean)) {
@@ -112,7 +114,31 @@ static int has_name(const apr_array_header_t *names, const char *name)
     return 0;
 }
 
-/* The largest slicing argument given to s (none below 0), or -1. */
+/* Whether v reads a variable.  The parser bounds how deep values nest. */
+static int reads_var(const gql_value_t *v)
+{
+    int i;
+
+    if (v->kind == GQL_VALUE_VARIABLE) {
+        return 1;
+    }
+    for (i = 0; v->items != NULL && i < v->items->nelts; i++) {
+        if (reads_var(GQL_AST_ITEM(v->items, i, gql_value_t))) {
+            return 1;
+        }
+    }
+    for (i = 0; v->fields != NULL && i < v->fields->nelts; i++) {
+        if (reads_var(GQL_AST_ITEM(v->fields, i,
+                                   gql_object_field_t)->value)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The largest slicing argument given to s (none below 0), or -1.  All
+ * of s's arguments are coerced, so a variable in any of them (an error
+ * of one leaves no slicing argument) makes the cost vary. */
 static apr_int64_t sliced(walk_t *w, const gql_field_t *f,
                           const gql_cost_field_t *cf,
                           const gql_selection_t *s)
@@ -124,6 +150,10 @@ static apr_int64_t sliced(walk_t *w, const gql_field_t *f,
 
     if (cf == NULL || cf->slicing == NULL) {
         return -1;
+    }
+    for (i = 0; s->arguments != NULL && i < s->arguments->nelts; i++) {
+        w->varied |= reads_var(GQL_AST_ITEM(s->arguments, i,
+                                            gql_argument_t)->value);
     }
     args = gql_coerce_arguments(w->p, f->arguments, s->arguments, &s->loc,
                                 w->vars, &err);
@@ -257,23 +287,50 @@ static apr_int64_t set_cost(walk_t *w, const gql_selection_set_t *ss,
     return *cost;
 }
 
-apr_int64_t gql_cost_of(apr_pool_t *p, const gql_cost_model_t *m,
-                        const gql_operation_t *op, json_object *variables,
-                        apr_int64_t list_size)
+/* The cost of op with vars; *varied says whether it reads them. */
+static apr_int64_t cost_of(apr_pool_t *p, const gql_cost_model_t *m,
+                           const gql_prepared_t *doc,
+                           const gql_definition_t *def, json_object *vars,
+                           apr_int64_t list_size, int *varied)
 {
-    const gql_type_t *root = gql_schema_root(m->schema, op->def->operation);
+    const gql_type_t *root = gql_schema_root(m->schema, def->operation);
     sizing_t none = { NULL, -1 };
+    apr_int64_t c;
     walk_t w;
 
+    *varied = 0;
     if (root == NULL) {
         return 0;
     }
     w.p = p;
     w.m = m;
-    w.doc = op->doc;
-    w.vars = variables;
+    w.doc = doc;
+    w.vars = vars;
     w.list_size = list_size;
     w.memo = apr_hash_make(p);
-    return set_cost(&w, op->def->selection_set, root, &none,
-                    op->def->operation == GQL_OP_MUTATION, 0);
+    w.varied = 0;
+    c = set_cost(&w, def->selection_set, root, &none,
+                 def->operation == GQL_OP_MUTATION, 0);
+    *varied = w.varied;
+    return c;
+}
+
+apr_int64_t gql_cost_of(apr_pool_t *p, const gql_cost_model_t *m,
+                        const gql_operation_t *op, json_object *variables,
+                        apr_int64_t list_size)
+{
+    int varied;
+
+    return cost_of(p, m, op->doc, op->def, variables, list_size, &varied);
+}
+
+apr_int64_t gql_cost_fixed(apr_pool_t *p, const gql_cost_model_t *m,
+                           const gql_prepared_t *doc,
+                           const gql_definition_t *def,
+                           apr_int64_t list_size)
+{
+    int varied;
+    apr_int64_t c = cost_of(p, m, doc, def, NULL, list_size, &varied);
+
+    return varied ? -1 : c;
 }

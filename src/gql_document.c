@@ -14,6 +14,7 @@
  */
 
 #include <string.h>
+#include "gql_cost.h"
 #include "gql_document.h"
 #include "gql_parser.h"
 #include "gql_print.h"
@@ -34,6 +35,25 @@ static apr_hash_t *index_fragments(apr_pool_t *p, const gql_document_t *doc)
         }
     }
     return h;
+}
+
+/* Each operation's cost when no variable changes it, or -1. */
+static const apr_int64_t *fixed_costs(apr_pool_t *p, apr_pool_t *ptemp,
+                                      const gql_prepared_t *prep,
+                                      const gql_validate_opts_t *opts)
+{
+    const apr_array_header_t *defs = prep->doc->definitions;
+    apr_int64_t *costs = apr_palloc(p, sizeof(*costs) * (defs->nelts + 1));
+    int i;
+
+    for (i = 0; i < defs->nelts; i++) {
+        const gql_definition_t *d = GQL_AST_ITEM(defs, i, gql_definition_t);
+
+        costs[i] = d->kind != GQL_DEF_OPERATION ? -1
+                   : gql_cost_fixed(ptemp, opts->cost, prep, d,
+                                    opts->list_size);
+    }
+    return costs;
 }
 
 const gql_prepared_t *gql_document_prepare(apr_pool_t *p, apr_pool_t *ptemp,
@@ -64,6 +84,9 @@ const gql_prepared_t *gql_document_prepare(apr_pool_t *p, apr_pool_t *ptemp,
     prep->schema = schema;
     prep->doc = doc;
     prep->fragments = index_fragments(p, doc);
+    prep->cost = opts ? opts->cost : NULL;
+    prep->list_size = opts ? opts->list_size : 0;
+    prep->costs = prep->cost ? fixed_costs(p, ptemp, prep, opts) : NULL;
     return prep;
 }
 
@@ -71,7 +94,8 @@ const gql_prepared_t *gql_document_prepare(apr_pool_t *p, apr_pool_t *ptemp,
 static const gql_definition_t *select_operation(apr_pool_t *p,
                                                 const gql_document_t *doc,
                                                 const char *name,
-                                                apr_array_header_t *errors)
+                                                apr_array_header_t *errors,
+                                                int *at)
 {
     const gql_definition_t *found = NULL;
     int i;
@@ -90,9 +114,11 @@ static const gql_definition_t *select_operation(apr_pool_t *p,
                 return NULL;
             }
             found = d;
+            *at = i;
         }
         else if (d->name.value != NULL && strcmp(d->name.value, name) == 0) {
             found = d;
+            *at = i;
         }
     }
     if (found == NULL && name != NULL) {
@@ -109,7 +135,9 @@ gql_operation_t *gql_document_select(apr_pool_t *p, const gql_prepared_t *doc,
                                      const char *name, json_object *variables,
                                      apr_array_header_t *errors)
 {
-    const gql_definition_t *def = select_operation(p, doc->doc, name, errors);
+    int at = 0;
+    const gql_definition_t *def = select_operation(p, doc->doc, name, errors,
+                                                   &at);
     gql_operation_t *op;
 
     if (def == NULL) {
@@ -119,6 +147,7 @@ gql_operation_t *gql_document_select(apr_pool_t *p, const gql_prepared_t *doc,
     op->doc = doc;
     op->def = def;
     op->variables = variables;
+    op->cost = doc->costs ? doc->costs[at] : -1;
     return op;
 }
 

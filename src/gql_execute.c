@@ -826,7 +826,11 @@ static int affordable(apr_pool_t *p, const gql_operation_t *op,
     if (opts == NULL || opts->cost == NULL) {
         return 1;
     }
-    res->cost = gql_cost_of(p, opts->cost, op, vars, opts->list_size);
+    /* known when the document was prepared, if no variable changes it */
+    res->cost = op->cost >= 0 && op->doc->cost == opts->cost
+                && op->doc->list_size == opts->list_size
+                ? op->cost
+                : gql_cost_of(p, opts->cost, op, vars, opts->list_size);
     if (opts->max_cost <= 0 || res->cost <= opts->max_cost) {
         return 1;
     }

@@ -214,6 +214,21 @@ static const char *zeros(apr_pool_t *p, int n)
 
 /* The shortest digits that read back as d, placed as ECMA-262's
  * Number::toString places them. */
+const char *gql_print_int(apr_pool_t *p, apr_int64_t n)
+{
+    char buf[24], *s = buf + sizeof(buf);
+    apr_uint64_t u = n < 0 ? 0 - (apr_uint64_t)n : (apr_uint64_t)n;
+
+    do {
+        *--s = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (n < 0) {
+        *--s = '-';
+    }
+    return apr_pstrmemdup(p, s, (apr_size_t)(buf + sizeof(buf) - s));
+}
+
 const char *gql_print_number(apr_pool_t *p, double d)
 {
     char buf[40], digits[20];
@@ -380,7 +395,7 @@ static const char *inspect_at(apr_pool_t *p, json_object *v, int seen,
     case json_type_boolean:
         return json_object_get_boolean(v) ? "true" : "false";
     case json_type_int:
-        return apr_psprintf(p, "%" APR_INT64_T_FMT, json_object_get_int64(v));
+        return gql_print_int(p, json_object_get_int64(v));
     case json_type_double:
         return gql_print_number(p, json_object_get_double(v));
     case json_type_string:

@@ -601,7 +601,7 @@ static const char *text_of(apr_pool_t *p, json_object *v, int depth)
     case json_type_string:
         return json_object_get_string(v);
     case json_type_int:
-        return apr_psprintf(p, "%" APR_INT64_T_FMT, json_object_get_int64(v));
+        return gql_print_int(p, json_object_get_int64(v));
     case json_type_boolean:
         return json_object_get_boolean(v) ? "true" : "false";
     case json_type_array:
@@ -1269,10 +1269,22 @@ static json_tokener *thread_tokener(void)
  * JSON. */
 static json_object *json_new(gql_sql_ctx_t *c, const char *text, int *bad)
 {
-    json_tokener *tok = thread_tokener();
+    json_tokener *tok;
     json_object *o;
     size_t len;
 
+    /* A string of printable ASCII with no escape (to_json's text of a
+     * timestamp, say) reads as itself: the tokener would give the same
+     * value, after making a locale for the parse. */
+    if (text[0] == '"') {
+        for (len = 1; text[len] >= 0x20 && text[len] < 0x7f
+                      && text[len] != '"' && text[len] != '\\'; len++) {
+        }
+        if (text[len] == '"' && text[len + 1] == '\0') {
+            return json_object_new_string_len(text + 1, (int)len - 1);
+        }
+    }
+    tok = thread_tokener();
     if (tok == NULL) {
         *bad = 1;
         return NULL;

@@ -13,6 +13,10 @@
  * introspection query.  Then the validation rule that counts what an
  * operation asks for (MaxCounts: aliases, root fields, fields, a
  * mutation's fields, @oncePerRequest), at, under and over each limit.
+ * Every cost is also asked of the prepared document, which knows it
+ * beforehand when no variable changes it; which ones it knows, and that
+ * the executor takes it only under the model and list size it was
+ * computed with.
  */
 
 #include <apr_general.h>
@@ -87,25 +91,52 @@ static const gql_schema_t *build(apr_pool_t *p, const char *text,
     return *m ? s : NULL;
 }
 
+/* The operation of query (prepared with m and size, as the glue
+ * prepares it) with vars (JSON text, NULL: none), or NULL. */
+static gql_operation_t *costed(apr_pool_t *p, const gql_cost_model_t *m,
+                               const gql_schema_t *s, const char *query,
+                               const char *vars, apr_int64_t size)
+{
+    gql_validate_opts_t opts = { .introspection = 1 };
+    json_object *v = vars ? json_tokener_parse(vars) : NULL;
+    gql_result_t res;
+    gql_operation_t *op;
+
+    opts.cost = m;
+    opts.list_size = size;
+    op = operation(p, s, query, strlen(query), &opts, NULL, v, &res);
+    if (op == NULL) {
+        printf("# %s\n", gql_error_format(p, APR_ARRAY_IDX(res.errors, 0,
+                                                           gql_error_t *)));
+    }
+    return op;
+}
+
 /* The cost of query with vars (JSON text, NULL: none) where lists hold
- * size items, or -1 when it does not validate or its variables fail. */
+ * size items, or -1 when it does not validate or its variables fail;
+ * -2 when the prepared document knew another. */
 static apr_int64_t cost(apr_pool_t *p, const gql_cost_model_t *m,
                         const gql_schema_t *s, const char *query,
                         const char *vars, apr_int64_t size)
 {
-    gql_result_t res;
-    json_object *v = vars ? json_tokener_parse(vars) : NULL;
-    gql_operation_t *op = operation(p, s, query, strlen(query), NULL, NULL,
-                                    v, &res);
+    gql_operation_t *op = costed(p, m, s, query, vars, size);
     json_object *coerced;
+    apr_int64_t c;
 
     if (op == NULL) {
-        printf("# %s\n", gql_error_format(p, APR_ARRAY_IDX(res.errors, 0,
-                                                           gql_error_t *)));
         return -1;
     }
-    coerced = gql_coerce_variables(p, s, op->def, v, res.errors);
-    return coerced ? gql_cost_of(p, m, op, coerced, size) : -1;
+    coerced = gql_coerce_variables(p, s, op->def, op->variables,
+                                   gql_errors_make(p));
+    if (coerced == NULL) {
+        return -1;
+    }
+    c = gql_cost_of(p, m, op, coerced, size);
+    if (op->cost >= 0 && op->cost != c) {
+        printf("# prepared: %" APR_INT64_T_FMT "\n", op->cost);
+        return -2;
+    }
+    return c;
 }
 
 #define COST(q, vars, want, name) \
@@ -217,6 +248,67 @@ static void costs(apr_pool_t *p)
     ok(cost(p, m, s, "{ all { kids { kids { kids { kids { kids { id } } } } }"
             " } }", NULL, 1000000) == GQL_COST_MAX,
        "a product past 2^63 saturates");
+}
+
+/* The cost run by the executor with list size size, as res->cost. */
+static apr_int64_t executed(apr_pool_t *p, const gql_cost_model_t *m,
+                            const gql_operation_t *op, apr_int64_t size)
+{
+    gql_execute_opts_t opts = { m, 0, 0 };
+    gql_result_t res;
+
+    opts.list_size = size;
+    res.errors = gql_errors_make(p);
+    gql_execute_run(p, op, NULL, NULL, &opts, &res);
+    return res.cost;
+}
+
+/* Which costs the prepared document knows: those no variable changes. */
+static void fixed(apr_pool_t *p)
+{
+    static const struct {
+        const char *query;
+        int known;
+    } qs[] = {
+        { "{ items(first: 3) { child { id } } n }", 1 },
+        { "{ a: items(first: 1) { id } b: some { child { id } } }", 1 },
+        { "query($k: Int) { items(first: $k) { child { id } } }", 0 },
+        { "query($k: Int = 4) { items(first: $k) { child { id } } }", 0 },
+        { "query($n: String) { items(first: 2, name: $n) { id } }", 0 },
+        { "query($k: Int) { ...F } fragment F on Query { items(last: $k) "
+          "{ id } }", 0 },
+        { "query($s: Boolean!) { item @skip(if: $s) { id } }", 0 },
+        { "query($s: Boolean!) { ... @include(if: $s) { n } }", 0 },
+        { "{ item @skip(if: true) { id } page(take: 2) { entries { id } } }",
+          1 },
+        { "mutation { b { id } }", 1 },
+    };
+    const gql_cost_model_t *m;
+    const char *err;
+    const gql_schema_t *s = build(p, sdl, &m, &err);
+    gql_operation_t *op;
+    int i;
+
+    if (!setup_ok(s != NULL, "the test schema builds")) {
+        return;
+    }
+    for (i = 0; i < (int)(sizeof(qs) / sizeof(qs[0])); i++) {
+        op = costed(p, m, s, qs[i].query, NULL, 10);
+        ok(op != NULL && (op->cost >= 0) == qs[i].known,
+           apr_psprintf(p, "%s when prepared: %s", qs[i].known ? "known"
+                        : "not known", qs[i].query));
+    }
+    op = costed(p, m, s,
+                "{ all { child { id } } items(first: 2) { child { id } } }",
+                NULL, 10);
+    if (!setup_ok(op != NULL, "a list the schema does not size")) {
+        return;
+    }
+    ok(op->cost == 1 + 10 + 1 + 2, "... costed with the list size given");
+    ok(executed(p, m, op, 10) == op->cost, "the executor takes it");
+    ok(executed(p, m, op, 20) == 1 + 20 + 1 + 2, "... but not under another "
+       "list size");
+    ok(executed(p, NULL, op, 10) == -1, "... nor without a model");
 }
 
 /* A fragment chain where each spreads the next twice, n deep. */
@@ -453,6 +545,7 @@ int main(int argc, const char *const *argv)
     apr_pool_create(&p, NULL);
     checks(p);
     costs(p);
+    fixed(p);
     bounded(p);
     hackernews_costs(p);
     counts(p);

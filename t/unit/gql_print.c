@@ -213,6 +213,12 @@ static void test_number(void)
     is_str(gql_print_number(pool, NAN), "NaN", "Number toString: NaN");
     is_str(gql_print_number(pool, -INFINITY), "-Infinity",
            "Number toString: -Infinity");
+    is_str(gql_print_int(pool, 0), "0", "an integer: 0");
+    is_str(gql_print_int(pool, -42), "-42", "... -42");
+    is_str(gql_print_int(pool, APR_INT64_MAX), "9223372036854775807",
+           "... the largest");
+    is_str(gql_print_int(pool, APR_INT64_MIN), "-9223372036854775808",
+           "... the smallest");
 }
 
 /* ---- inspect ---- */
