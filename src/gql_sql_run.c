@@ -1028,6 +1028,21 @@ static const char *select_list(gql_sql_ctx_t *c, const plan_t *p,
     return list;
 }
 
+/* The kept columns over alias, as an inner select_list() wrote them
+ * (already each as it reads: never wrapped twice). */
+static const char *kept_list(gql_sql_ctx_t *c, const plan_t *p,
+                             const char *alias)
+{
+    const char *list = "";
+    int i;
+
+    for (i = 0; i < p->n; i++) {
+        list = apr_psprintf(c->p, "%s%s%s.gql_%d", list, i ? ", " : "",
+                            alias, p->pos[i] + 1);
+    }
+    return list;
+}
+
 /* "(gql_1, ..., gql_K)": the first K columns renamed by position, K the
  * last one kept, so that duplicate or odd names never matter. */
 static const char *renamed(gql_sql_ctx_t *c, const plan_t *p)
@@ -1124,7 +1139,7 @@ static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
             cols = apr_psprintf(c->p, "%sc%d, ", cols, i + 1);
         }
     }
-    outer = p->n ? apr_pstrcat(c->p, ", ", select_list(c, p, "gql_r", 0),
+    outer = p->n ? apr_pstrcat(c->p, ", ", kept_list(c, p, "gql_r"),
                                NULL) : "";
     if (p->single) {
         /* One value per parent: its first row is all it reads. */
@@ -2219,7 +2234,7 @@ static const char *joined_text(gql_sql_ctx_t *c, const gql_sql_map_t *fm,
                                plan_t *pf, const plan_t *pc)
 {
     const char *fo = select_list(c, pf, "gql_f", 0);
-    const char *co = select_list(c, pc, "gql_r", 0);
+    const char *co = kept_list(c, pc, "gql_r");
     const char *ci = select_list(c, pc, "gql_b", 1);
 
     return apr_psprintf(c->p, "SELECT gql_f.gql_o%s%s, gql_r.gql_n%s%s FROM "

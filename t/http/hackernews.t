@@ -219,8 +219,20 @@ sub ordered {
     return [ map { $_->{id} } @l ];
 }
 
-my ($count, $ids) = feed_ids({});
+my ($count, $ids, $whole) = feed_ids({});
 is($count, 5, 'feed(filter): count of the matching links');
+# The links read by the feed's statement for all its parents (with count)
+# and by the one statement that joins feed and links (without count) are
+# the links as post answered them, timestamps (to_json's text) included,
+# each as a JSON string once.
+is_deeply($whole->{data}{feed}{links}, \@mine,
+          'feed with count: the links as post gave them, createdAt alike')
+    or diag explain $whole;
+my $joined = hn('query ($f: String) { feed(filter: $f) '
+                . '{ links { id url description createdAt } } }', { f => $m });
+is_deeply($joined->{data}{feed}{links}, \@mine,
+          'feed without count (one joined statement): the same links')
+    or diag explain $joined;
 is_deeply($ids, [ map { $_->{id} } @mine ], 'feed: by id without orderBy');
 for my $field (qw(description url createdAt)) {
     for my $dir (qw(asc desc)) {
