@@ -45,6 +45,13 @@
  *   GraphQLRoles ROLE...           the roles that claim may name
  *   GraphQLAnonymousRole ROLE      the role without a caller
  *   GraphQLDefaultRole ROLE        a caller's whose claims name none
+ *   GraphQLCORSOrigins ORIGIN...|* the origins browsers may call from
+ *                                  (default none: no CORS headers)
+ *   GraphQLCORSCredentials On|Off  whether they may send cookies and
+ *                                  credentials (default Off)
+ *   GraphQLCORSHeaders NAME...     the request headers they may send
+ *                                  (default Content-Type, Authorization)
+ *   GraphQLCORSMaxAge SECONDS      how long a preflight holds (600)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -109,6 +116,13 @@ extern module __attribute__((visibility("default"))) graphql_module;
 /* Statements per request: the Hackernews API's largest useful queries
  * run fewer than 10; 100 of the quick ones take a few tens of ms. */
 #define DEFAULT_MAX_STATEMENTS 100
+
+/* CORS: what the endpoint answers to OPTIONS, and what a preflight from
+ * an allowed origin may ask for when the directives do not say. */
+#define ALLOWED_METHODS "GET, HEAD, POST, OPTIONS"
+#define CORS_METHODS "GET, POST"
+#define DEFAULT_CORS_HEADERS "Content-Type, Authorization"
+#define DEFAULT_CORS_MAX_AGE 600
 
 /* What an operation may ask for (gql_validate.h, gql_cost.h).  On the
  * Hackernews schema GraphiQL's introspection query costs 1,777 and a
@@ -196,6 +210,13 @@ typedef struct graphql_dir_conf {
     int max_statements;             /* -1: unset; 0: none */
     gql_sql_roles_t roles;          /* each member NULL: unset */
     const void *roles_directive;    /* the GraphQLRoles being read */
+    apr_array_header_t *cors_origins;   /* of const char *; NULL: unset;
+                                         * "*" alone: any */
+    const void *cors_origins_directive; /* the one being read */
+    int cors_credentials;           /* -1: unset */
+    const char *cors_headers;       /* ", "-joined; NULL: unset */
+    const void *cors_headers_directive; /* the one being read */
+    int cors_max_age;               /* -1: unset */
 } graphql_dir_conf;
 
 /* GraphQLCaller: whose identity a request's caller is (bits). */
@@ -257,6 +278,8 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     }
     c->request_timeout = -1;
     c->max_statements = -1;
+    c->cors_credentials = -1;
+    c->cors_max_age = -1;
     return c;
 }
 
@@ -308,6 +331,14 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                                             : base->roles.fallback;
     c->roles.allowed = add->roles.allowed ? add->roles.allowed
                                           : base->roles.allowed;
+    c->cors_origins = add->cors_origins ? add->cors_origins
+                                        : base->cors_origins;
+    c->cors_credentials = add->cors_credentials != -1
+                          ? add->cors_credentials : base->cors_credentials;
+    c->cors_headers = add->cors_headers ? add->cors_headers
+                                        : base->cors_headers;
+    c->cors_max_age = add->cors_max_age != -1 ? add->cors_max_age
+                                              : base->cors_max_age;
     return c;
 }
 
@@ -650,6 +681,104 @@ static const char *graphql_set_role_claim(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+/* Whether ORIGIN is "*" or a browser's serialized origin, SCHEME://HOST
+ * with an optional :PORT and no path (the Origin header's form). */
+static int origin_ok(const char *origin)
+{
+    const char *host = ap_strstr_c(origin, "://");
+
+    if (strcmp(origin, "*") == 0) {
+        return 1;
+    }
+    if (host == NULL || host == origin) {
+        return 0;
+    }
+    host += 3;
+    return *host != '\0'
+           && host[strspn(host, "abcdefghijklmnopqrstuvwxyz"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:[]")]
+              == '\0';
+}
+
+/* Whether any origin may call: GraphQLCORSOrigins *. */
+static int any_origin(const apr_array_header_t *origins)
+{
+    return origins != NULL && origins->nelts == 1
+           && strcmp(APR_ARRAY_IDX(origins, 0, const char *), "*") == 0;
+}
+
+/* GraphQLCORSOrigins ORIGIN... | *: the list of its last occurrence here,
+ * arguments of one occurrence added one by one.  Browsers send the scheme
+ * and host in lower case, so the list keeps them so. */
+static const char *graphql_add_cors_origin(cmd_parms *cmd, void *dconf,
+                                           const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+    apr_array_header_t *list = c->cors_origins;
+    char *origin;
+
+    if (!origin_ok(arg)) {
+        return apr_pstrcat(cmd->pool, "GraphQLCORSOrigins: an origin is "
+                           "SCHEME://HOST[:PORT], with no path, or *, not ",
+                           arg, NULL);
+    }
+    if (list == NULL || cmd->directive != c->cors_origins_directive) {
+        list = apr_array_make(cmd->pool, 4, sizeof(const char *));
+        c->cors_origins = list;
+        c->cors_origins_directive = cmd->directive;
+    }
+    else if (strcmp(arg, "*") == 0 || any_origin(list)) {
+        return "GraphQLCORSOrigins: * stands alone, without other origins";
+    }
+    origin = apr_pstrdup(cmd->pool, arg);
+    ap_str_tolower(origin);
+    APR_ARRAY_PUSH(list, const char *) = origin;
+    if (c->cors_credentials == 1 && any_origin(list)) {
+        return "GraphQLCORSOrigins: * cannot be used with "
+               "GraphQLCORSCredentials On (browsers refuse it): list the "
+               "origins";
+    }
+    return NULL;
+}
+
+static const char *graphql_set_cors_credentials(cmd_parms *cmd, void *dconf,
+                                                int on)
+{
+    graphql_dir_conf *c = dconf;
+
+    (void)cmd;
+    if (on && any_origin(c->cors_origins)) {
+        return "GraphQLCORSCredentials: On cannot be used with "
+               "GraphQLCORSOrigins * (browsers refuse it): list the origins";
+    }
+    c->cors_credentials = on;
+    return NULL;
+}
+
+/* GraphQLCORSHeaders NAME...: header names (RFC 9110 tokens), joined for
+ * Access-Control-Allow-Headers; its last occurrence here. */
+static const char *graphql_add_cors_header(cmd_parms *cmd, void *dconf,
+                                           const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    if (*arg == '\0' || *ap_scan_http_token(arg) != '\0') {
+        return apr_pstrcat(cmd->pool, "GraphQLCORSHeaders: a header name "
+                           "is a token (letters, digits, -...), not ", arg,
+                           NULL);
+    }
+    if (c->cors_headers == NULL
+        || cmd->directive != c->cors_headers_directive) {
+        c->cors_headers = arg;
+        c->cors_headers_directive = cmd->directive;
+    }
+    else {
+        c->cors_headers = apr_pstrcat(cmd->pool, c->cors_headers, ", ", arg,
+                                      NULL);
+    }
+    return NULL;
+}
+
 /* A whole number in [min, max], or -1. */
 static apr_int64_t number(const char *arg, apr_int64_t min, apr_int64_t max)
 {
@@ -702,6 +831,11 @@ static const graphql_int_slot graphql_max_statements_slot = {
 static const graphql_int_slot graphql_max_tokens_slot = {
     APR_OFFSETOF(graphql_dir_conf, max_tokens),
     "tokens >= 0 (0: no limit)"
+};
+
+static const graphql_int_slot graphql_cors_max_age_slot = {
+    APR_OFFSETOF(graphql_dir_conf, cors_max_age),
+    "seconds >= 0"
 };
 
 static const char *graphql_set_int(cmd_parms *cmd, void *dconf,
@@ -1601,6 +1735,63 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
                                                    res.data, res.has_data));
 }
 
+/*
+ * CORS: a request whose Origin GraphQLCORSOrigins allows gets
+ * Access-Control-Allow-Origin (that origin, varying with it, or * for
+ * any) and, with GraphQLCORSCredentials On, -Allow-Credentials; a
+ * preflight also what it may send.  The headers go in err_headers_out,
+ * so that every answer carries them, errors too: a browser shows its
+ * script no response, not even a 400's errors, without them.  Another
+ * origin gets none, and its browser refuses the response.  Credentials
+ * with * (set in different sections) are left out, as browsers would
+ * refuse them.
+ */
+static void cors(request_rec *r, const graphql_dir_conf *conf,
+                 int preflight)
+{
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    apr_table_t *h = r->err_headers_out;
+    int any = any_origin(conf->cors_origins), i;
+
+    if (conf->cors_origins == NULL || origin == NULL) {
+        return;
+    }
+    for (i = 0; !any && i < conf->cors_origins->nelts; i++) {
+        if (strcasecmp(origin, APR_ARRAY_IDX(conf->cors_origins, i,
+                                             const char *)) == 0) {
+            break;
+        }
+    }
+    if (!any && i == conf->cors_origins->nelts) {
+        return;
+    }
+    apr_table_setn(h, "Access-Control-Allow-Origin", any ? "*" : origin);
+    if (!any) {
+        apr_table_mergen(h, "Vary", "Origin");
+        if (conf->cors_credentials == 1) {
+            apr_table_setn(h, "Access-Control-Allow-Credentials", "true");
+        }
+    }
+    if (preflight) {
+        apr_table_setn(h, "Access-Control-Allow-Methods", CORS_METHODS);
+        apr_table_setn(h, "Access-Control-Allow-Headers",
+                       conf->cors_headers ? conf->cors_headers
+                                          : DEFAULT_CORS_HEADERS);
+        apr_table_setn(h, "Access-Control-Max-Age",
+                       apr_itoa(r->pool, conf->cors_max_age != -1
+                                         ? conf->cors_max_age
+                                         : DEFAULT_CORS_MAX_AGE));
+    }
+}
+
+/* OPTIONS: what the endpoint allows, with no body. */
+static int options(request_rec *r)
+{
+    r->status = HTTP_NO_CONTENT;
+    apr_table_setn(r->headers_out, "Allow", ALLOWED_METHODS);
+    return OK;
+}
+
 static int graphql_handler(request_rec *r)
 {
     graphql_dir_conf *conf;
@@ -1616,14 +1807,20 @@ static int graphql_handler(request_rec *r)
     conf = ap_get_module_config(r->per_dir_config, &graphql_module);
     media = gql_request_accept(r->pool, apr_table_get(r->headers_in,
                                                       "Accept"));
+    cors(r, conf, r->method_number == M_OPTIONS
+                  && apr_table_get(r->headers_in,
+                                   "Access-Control-Request-Method"));
     if (conf->schema == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "GQL00001: SetHandler "
                       "graphql without a GraphQLSchema for %s", r->uri);
         return request_error(r, HTTP_INTERNAL_SERVER_ERROR, media,
                              "The GraphQL endpoint is not configured.");
     }
+    if (r->method_number == M_OPTIONS) {
+        return options(r);
+    }
     if (r->method_number != M_GET && r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "GET, HEAD, POST");
+        apr_table_setn(r->headers_out, "Allow", ALLOWED_METHODS);
         return request_error(r, HTTP_METHOD_NOT_ALLOWED, media,
                              apr_psprintf(r->pool, "Method %s is not "
                                           "allowed: use GET or POST.",
@@ -1805,6 +2002,24 @@ static const command_rec graphql_cmds[] = {
                   (void *)APR_OFFSETOF(graphql_dir_conf, roles.fallback),
                   RSRC_CONF | ACCESS_CONF,
                   "ROLE: the role of a caller whose claims name none"),
+    AP_INIT_ITERATE("GraphQLCORSOrigins", graphql_add_cors_origin, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "ORIGIN...|*: the origins (SCHEME://HOST[:PORT]) whose "
+                    "pages may call the endpoint, or * for any (default "
+                    "none: no CORS headers)"),
+    AP_INIT_FLAG("GraphQLCORSCredentials", graphql_set_cors_credentials,
+                 NULL, RSRC_CONF | ACCESS_CONF,
+                 "On|Off: whether those pages may send cookies and "
+                 "credentials (default Off; not with GraphQLCORSOrigins *)"),
+    AP_INIT_ITERATE("GraphQLCORSHeaders", graphql_add_cors_header, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "NAME...: the request headers those pages may send "
+                    "(default Content-Type Authorization)"),
+    AP_INIT_TAKE1("GraphQLCORSMaxAge", graphql_set_int,
+                  (void *)&graphql_cors_max_age_slot,
+                  RSRC_CONF | ACCESS_CONF,
+                  "SECONDS: how long browsers may keep a preflight's "
+                  "answer (default 600)"),
     {NULL}
 };
 
