@@ -52,6 +52,8 @@
  *   GraphQLCORSHeaders NAME...     the request headers they may send
  *                                  (default Content-Type, Authorization)
  *   GraphQLCORSMaxAge SECONDS      how long a preflight holds (600)
+ *   GraphQLCheckSQL On|Off         prepare every @sql statement at
+ *                                  start-up (server-wide; default Off)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -165,9 +167,11 @@ static const int limit_defaults[NLIMITS] = { 5000, 100, 30, 20, 2000, 5 };
  * <Location> naming the same files shares one schema per generation. */
 #define SCHEMA_CACHE_KEY "mod_graphql:schemas"
 
-/* pconf userdata: the first file of a schema that maps a field to SQL,
- * so that check_config can refuse to start without mod_dbd. */
-#define NEEDS_DBD_KEY "mod_graphql:needs-dbd"
+/* pconf userdata: each GraphQLSchema whose schema maps a field to SQL
+ * (graphql_sql_use), so that check_config can refuse to start without
+ * mod_dbd or with another driver than pgsql, and GraphQLCheckSQL can
+ * check its statements. */
+#define SQL_USES_KEY "mod_graphql:sql-uses"
 
 /* A schema of the cache, with the SQL stage's mapping and the cost model
  * of it. */
@@ -240,6 +244,9 @@ static gql_throttle_t *graphql_lines;
 /* The child's tries of each server's database (server_rec * -> its
  * gql_throttle_t), made in child_init, read-only after. */
 static apr_hash_t *graphql_dbs;
+
+/* GraphQLCheckSQL (server-wide; -1: unset, Off). */
+static int graphql_check_sql = -1;
 
 /* GraphQLDocumentCache (server-wide; -1: unset) and the child's cache. */
 static int graphql_doc_cache_size = -1;
@@ -384,6 +391,210 @@ static const char *report(cmd_parms *cmd, const apr_array_header_t *errors)
     return msg;
 }
 
+/* ---- mistakes found before serving ------------------------------- */
+
+/* The configuration tree, as httpd read it (<IfModule> and Include
+ * inlined), is where mod_dbd's directives and SetHandler are seen at
+ * configuration time: mod_dbd keeps DBDriver and DBDParams in a private
+ * structure and offers no call that reads them, and SetHandler keeps an
+ * expression that only a request can evaluate. */
+
+/* The first word of a directive's arguments, unquoted, in p. */
+static const char *first_word(apr_pool_t *p, const ap_directive_t *d)
+{
+    const char *args = d->args;
+
+    return ap_getword_conf(p, &args);
+}
+
+/* The last directive named name among first and its next siblings. */
+static const ap_directive_t *last_named(const ap_directive_t *first,
+                                        const char *name)
+{
+    const ap_directive_t *d, *found = NULL;
+
+    for (d = first; d != NULL; d = d->next) {
+        if (strcasecmp(d->directive, name) == 0) {
+            found = d;
+        }
+    }
+    return found;
+}
+
+/* The section of kind (e.g. "<VirtualHost") around d, or NULL. */
+static const ap_directive_t *section_of(const ap_directive_t *d,
+                                        const char *kind)
+{
+    for (d = d->parent; d != NULL; d = d->parent) {
+        if (strcasecmp(d->directive, kind) == 0) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* mod_dbd's directive name (DBDriver, DBDParams) in effect where d is:
+ * its virtual host's, else the main server's, as mod_dbd merges them;
+ * NULL when neither has one. */
+static const ap_directive_t *dbd_directive(const ap_directive_t *d,
+                                           const char *name)
+{
+    const ap_directive_t *v = section_of(d, "<VirtualHost"), *found = NULL;
+
+    if (v != NULL) {
+        found = last_named(v->first_child, name);
+    }
+    return found ? found : last_named(ap_conftree, name);
+}
+
+/* The schemas that map fields to SQL, one per GraphQLSchema directive
+ * (pconf userdata SQL_USES_KEY, an array of them). */
+typedef struct graphql_sql_use {
+    const ap_directive_t *directive;
+    const char *file;               /* its first file */
+    const gql_sql_mapping_t *sql;
+} graphql_sql_use;
+
+static apr_array_header_t *sql_uses(apr_pool_t *pconf)
+{
+    void *a = NULL;
+
+    apr_pool_userdata_get(&a, SQL_USES_KEY, pconf);
+    if (a == NULL) {
+        a = apr_array_make(pconf, 4, sizeof(graphql_sql_use));
+        apr_pool_userdata_set(a, SQL_USES_KEY, apr_pool_cleanup_null, pconf);
+    }
+    return a;
+}
+
+/* This GraphQLSchema's, when its schema maps fields to SQL. */
+static void use_sql(cmd_parms *cmd, const char *file,
+                    const gql_sql_mapping_t *sql)
+{
+    graphql_sql_use *u;
+
+    if (gql_sql_needs_database(sql)) {
+        u = apr_array_push(sql_uses(cmd->pool));
+        u->directive = cmd->directive;
+        u->file = file;
+        u->sql = sql;
+    }
+}
+
+/* A schema with SQL where DBDriver names another driver than pgsql: the
+ * SQL stage speaks libpq only.  (Where no DBDriver is set, mod_dbd itself
+ * fails each connection.)  Returns the first such problem, or NULL. */
+static const char *wrong_driver(apr_pool_t *ptemp,
+                                const apr_array_header_t *uses)
+{
+    int i;
+
+    for (i = 0; i < uses->nelts; i++) {
+        const graphql_sql_use *u = &APR_ARRAY_IDX(uses, i, graphql_sql_use);
+        const ap_directive_t *d = dbd_directive(u->directive, "DBDriver");
+        const char *driver = d ? first_word(ptemp, d) : NULL;
+
+        if (driver != NULL && strcmp(driver, "pgsql") != 0) {
+            return apr_psprintf(ptemp, "mod_graphql: %s maps fields to SQL "
+                                "(@sql), which needs DBDriver pgsql, not %s "
+                                "(%s:%d)", u->file, driver, d->filename,
+                                d->line_num);
+        }
+    }
+    return NULL;
+}
+
+/* The path of a <Location> section (not a regular expression), or NULL. */
+static const char *location_path(apr_pool_t *p, const ap_directive_t *sec)
+{
+    char *path;
+
+    if (sec == NULL || strcasecmp(sec->directive, "<Location") != 0) {
+        return NULL;
+    }
+    path = apr_pstrdup(p, first_word(p, sec));
+    if (*path && path[strlen(path) - 1] == '>') {
+        path[strlen(path) - 1] = '\0';
+    }
+    return *path == '~' ? NULL : path;
+}
+
+/* Whether the GraphQLSchema g may be in scope where the SetHandler h is:
+ * in the main server, or h's virtual host, at the server's level or in a
+ * section that contains h, or in a <Location> whose path is a prefix of
+ * h's <Location>'s.  Sections that cannot be compared so (a regular
+ * expression, a <Directory>, <If>, a SetHandler outside a <Location>)
+ * count as in scope: only a sure mistake refuses start-up. */
+static int covers(apr_pool_t *p, const ap_directive_t *g,
+                  const ap_directive_t *h)
+{
+    const ap_directive_t *gs = g->parent, *d;
+    const ap_directive_t *gv = section_of(g, "<VirtualHost");
+    const char *gp, *hp;
+
+    if (gv != NULL && gv != section_of(h, "<VirtualHost")) {
+        return 0;
+    }
+    for (d = h->parent; d != NULL; d = d->parent) {
+        if (d == gs) {
+            return 1;
+        }
+    }
+    if (gs == NULL || gs == gv) {
+        return 1;
+    }
+    gp = location_path(p, gs);
+    hp = location_path(p, section_of(h, "<Location"));
+    return gp == NULL || hp == NULL || strncmp(hp, gp, strlen(gp)) == 0;
+}
+
+/* The directives of the tree from d down, named name, into out. */
+static void collect(const ap_directive_t *d, const char *name,
+                    apr_array_header_t *out)
+{
+    for (; d != NULL; d = d->next) {
+        if (strcasecmp(d->directive, name) == 0) {
+            APR_ARRAY_PUSH(out, const ap_directive_t *) = d;
+        }
+        collect(d->first_child, name, out);
+    }
+}
+
+/* A SetHandler graphql with no GraphQLSchema in scope, which would
+ * answer every request with 500: returns the first, or NULL. */
+static const char *unserved(apr_pool_t *ptemp)
+{
+    apr_array_header_t *handlers = apr_array_make(ptemp, 8, sizeof(void *));
+    apr_array_header_t *schemas = apr_array_make(ptemp, 8, sizeof(void *));
+    int i, j;
+
+    collect(ap_conftree, "SetHandler", handlers);
+    collect(ap_conftree, "GraphQLSchema", schemas);
+    for (i = 0; i < handlers->nelts; i++) {
+        const ap_directive_t *h = APR_ARRAY_IDX(handlers, i,
+                                                const ap_directive_t *);
+        const ap_directive_t *sec = h->parent;
+
+        if (strcasecmp(first_word(ptemp, h), GRAPHQL_HANDLER) != 0) {
+            continue;
+        }
+        for (j = 0; j < schemas->nelts; j++) {
+            if (covers(ptemp, APR_ARRAY_IDX(schemas, j,
+                                            const ap_directive_t *), h)) {
+                break;
+            }
+        }
+        if (j == schemas->nelts) {
+            return apr_psprintf(ptemp, "mod_graphql: SetHandler graphql "
+                                "in %s%s%s (%s:%d) has no GraphQLSchema in "
+                                "scope", sec ? sec->directive : "the server",
+                                sec ? " " : "", sec ? sec->args : "",
+                                h->filename, h->line_num);
+        }
+    }
+    return NULL;
+}
+
 /*
  * GraphQLSchema FILE [FILE...].  The schema and its SQL mapping are read
  * and checked here, not in post_config, so that a broken one fails
@@ -400,7 +611,6 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     apr_array_header_t *errors;
     apr_hash_t *cache = schema_cache(cmd->pool);
     const char *key = "", *msg;
-    void *needs = NULL;
     graphql_schema *g;
     gql_schema_t *s;
     gql_sql_mapping_t *sql = NULL;
@@ -426,6 +636,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
         c->schema = g->schema;
         c->sql = g->sql;
         c->cost = g->cost;
+        use_sql(cmd, files[0], g->sql);
         return NULL;
     }
     errors = gql_errors_make(cmd->temp_pool);
@@ -443,11 +654,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     if (sql == NULL || cost == NULL) {
         return msg ? msg : "mod_graphql: the schema could not be loaded";
     }
-    apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, cmd->pool);
-    if (needs == NULL && gql_sql_needs_database(sql)) {
-        apr_pool_userdata_set(files[0], NEEDS_DBD_KEY, apr_pool_cleanup_null,
-                              cmd->pool);
-    }
+    use_sql(cmd, files[0], sql);
     g = apr_palloc(cmd->pool, sizeof(*g));
     g->schema = c->schema = s;
     g->sql = c->sql = sql;
@@ -929,6 +1136,19 @@ static const char *graphql_set_doc_cache(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+static const char *graphql_set_check_sql(cmd_parms *cmd, void *dconf,
+                                         int on)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dconf;
+    if (err != NULL) {
+        return err;
+    }
+    graphql_check_sql = on;
+    return NULL;
+}
+
 /* pre_config: each configuration starts from the default. */
 static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp)
@@ -937,6 +1157,7 @@ static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     (void)ptemp;
     graphql_doc_cache_size = -1;
+    graphql_check_sql = -1;
     return OK;
 }
 
@@ -959,24 +1180,87 @@ static void graphql_child_init(apr_pool_t *pchild, server_rec *s)
 
 /* check_config: every module is loaded now, whatever the order of the
  * LoadModule lines, so this is where mod_dbd is found, or its absence
- * refuses start-up when a schema needs it. */
+ * refuses start-up when a schema needs it; so do another DBDriver than
+ * pgsql, and a SetHandler graphql with no schema (configtest runs this
+ * hook, not post_config). */
 static int graphql_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                                 apr_pool_t *ptemp, server_rec *s)
 {
-    void *needs = NULL;
+    const apr_array_header_t *uses = sql_uses(pconf);
+    const char *msg;
 
     (void)plog;
-    (void)ptemp;
     graphql_dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, pconf);
-    if (needs != NULL && graphql_dbd_acquire == NULL) {
+    if (uses->nelts > 0 && graphql_dbd_acquire == NULL) {
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
                      "mod_graphql: %s maps fields to SQL (@sql), which "
                      "needs mod_dbd: add LoadModule dbd_module and "
-                     "DBDriver pgsql", (const char *)needs);
+                     "DBDriver pgsql",
+                     APR_ARRAY_IDX(uses, 0, graphql_sql_use).file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    msg = wrong_driver(ptemp, uses);
+    if (msg == NULL) {
+        msg = unserved(ptemp);
+    }
+    if (msg != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "%s", msg);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
+}
+
+/*
+ * post_config, with GraphQLCheckSQL On: each schema's statements are
+ * prepared on the database of the DBDParams that apply where its
+ * GraphQLSchema is (gql_sql_check: a connection of its own, through
+ * libpq, not mod_dbd's pool, which children make later), never run.  A
+ * statement PostgreSQL refuses, or a database that cannot be reached,
+ * stops start-up (and a graceful restart, which then stops the server):
+ * one line each, the statement's FILE:LINE:COL.  DBDParams are not
+ * logged, they may hold a password: the line says where they are.
+ */
+static int graphql_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp, server_rec *s)
+{
+    const apr_array_header_t *uses = sql_uses(pconf);
+    apr_hash_t *done = apr_hash_make(ptemp);
+    int i, j, refused = 0;
+
+    (void)plog;
+    for (i = 0; graphql_check_sql == 1 && i < uses->nelts; i++) {
+        const graphql_sql_use *u = &APR_ARRAY_IDX(uses, i, graphql_sql_use);
+        const ap_directive_t *d = dbd_directive(u->directive, "DBDParams");
+        const char *params = d ? first_word(ptemp, d) : NULL, *key, *why;
+        apr_array_header_t *errors = gql_errors_make(ptemp);
+
+        if (params == NULL) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
+                         "mod_graphql: GraphQLCheckSQL: no DBDParams apply "
+                         "to the GraphQLSchema of %s (%s:%d)", u->file,
+                         u->directive->filename, u->directive->line_num);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        key = apr_psprintf(ptemp, "%pp %s", (const void *)u->sql, params);
+        if (apr_hash_get(done, key, APR_HASH_KEY_STRING) != NULL) {
+            continue;
+        }
+        apr_hash_set(done, key, APR_HASH_KEY_STRING, key);
+        if (gql_sql_check(ptemp, params, u->sql, errors, &why) != 0) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
+                         "mod_graphql: GraphQLCheckSQL: the database of the "
+                         "DBDParams at %s:%d cannot be reached to check %s: "
+                         "%s", d->filename, d->line_num, u->file, why);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        for (j = 0; j < errors->nelts; j++) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
+                         "mod_graphql: %s", gql_error_format(ptemp,
+                         APR_ARRAY_IDX(errors, j, const gql_error_t *)));
+            refused = 1;
+        }
+    }
+    return refused ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 
 /*
@@ -1859,6 +2143,8 @@ static void graphql_hooks(apr_pool_t *p)
     /* Find mod_dbd, and refuse to start without it when a schema needs
      * it. */
     ap_hook_check_config(graphql_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* GraphQLCheckSQL: the statements, described by the database. */
+    ap_hook_post_config(graphql_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* Claim the URIs of SetHandler graphql locations, after mod_rewrite
      * (FIRST) has had its say and with mod_alias (MIDDLE). */
     ap_hook_translate_name(graphql_translate, NULL, NULL, APR_HOOK_MIDDLE);
@@ -1951,6 +2237,10 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most SQL statements one request may run (default "
                   "100; 0: no limit)"),
+    AP_INIT_FLAG("GraphQLCheckSQL", graphql_set_check_sql, NULL, RSRC_CONF,
+                 "On|Off: at start-up, prepare every @sql statement on the "
+                 "database of DBDParams, and refuse to start if one fails "
+                 "(default Off)"),
     AP_INIT_TAKE1("GraphQLDocumentCache", graphql_set_doc_cache, NULL,
                   RSRC_CONF,
                   "N: prepared documents each child keeps for requests that "
