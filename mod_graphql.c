@@ -45,6 +45,15 @@
  *   GraphQLRoles ROLE...           the roles that claim may name
  *   GraphQLAnonymousRole ROLE      the role without a caller
  *   GraphQLDefaultRole ROLE        a caller's whose claims name none
+ *   GraphQLCORSOrigins ORIGIN...|* the origins browsers may call from
+ *                                  (default none: no CORS headers)
+ *   GraphQLCORSCredentials On|Off  whether they may send cookies and
+ *                                  credentials (default Off)
+ *   GraphQLCORSHeaders NAME...     the request headers they may send
+ *                                  (default Content-Type, Authorization)
+ *   GraphQLCORSMaxAge SECONDS      how long a preflight holds (600)
+ *   GraphQLCheckSQL On|Off         prepare every @sql statement at
+ *                                  start-up (server-wide; default Off)
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -110,6 +119,13 @@ extern module __attribute__((visibility("default"))) graphql_module;
  * run fewer than 10; 100 of the quick ones take a few tens of ms. */
 #define DEFAULT_MAX_STATEMENTS 100
 
+/* CORS: what the endpoint answers to OPTIONS, and what a preflight from
+ * an allowed origin may ask for when the directives do not say. */
+#define ALLOWED_METHODS "GET, HEAD, POST, OPTIONS"
+#define CORS_METHODS "GET, POST"
+#define DEFAULT_CORS_HEADERS "Content-Type, Authorization"
+#define DEFAULT_CORS_MAX_AGE 600
+
 /* What an operation may ask for (gql_validate.h, gql_cost.h).  On the
  * Hackernews schema GraphiQL's introspection query costs 1,777 and a
  * feed page of 50 links with their posters and voters 3,520, while
@@ -151,9 +167,11 @@ static const int limit_defaults[NLIMITS] = { 5000, 100, 30, 20, 2000, 5 };
  * <Location> naming the same files shares one schema per generation. */
 #define SCHEMA_CACHE_KEY "mod_graphql:schemas"
 
-/* pconf userdata: the first file of a schema that maps a field to SQL,
- * so that check_config can refuse to start without mod_dbd. */
-#define NEEDS_DBD_KEY "mod_graphql:needs-dbd"
+/* pconf userdata: each GraphQLSchema whose schema maps a field to SQL
+ * (graphql_sql_use), so that check_config can refuse to start without
+ * mod_dbd or with another driver than pgsql, and GraphQLCheckSQL can
+ * check its statements. */
+#define SQL_USES_KEY "mod_graphql:sql-uses"
 
 /* A schema of the cache, with the SQL stage's mapping and the cost model
  * of it. */
@@ -196,6 +214,13 @@ typedef struct graphql_dir_conf {
     int max_statements;             /* -1: unset; 0: none */
     gql_sql_roles_t roles;          /* each member NULL: unset */
     const void *roles_directive;    /* the GraphQLRoles being read */
+    apr_array_header_t *cors_origins;   /* of const char *; NULL: unset;
+                                         * "*" alone: any */
+    const void *cors_origins_directive; /* the one being read */
+    int cors_credentials;           /* -1: unset */
+    const char *cors_headers;       /* ", "-joined; NULL: unset */
+    const void *cors_headers_directive; /* the one being read */
+    int cors_max_age;               /* -1: unset */
 } graphql_dir_conf;
 
 /* GraphQLCaller: whose identity a request's caller is (bits). */
@@ -219,6 +244,9 @@ static gql_throttle_t *graphql_lines;
 /* The child's tries of each server's database (server_rec * -> its
  * gql_throttle_t), made in child_init, read-only after. */
 static apr_hash_t *graphql_dbs;
+
+/* GraphQLCheckSQL (server-wide; -1: unset, Off). */
+static int graphql_check_sql = -1;
 
 /* GraphQLDocumentCache (server-wide; -1: unset) and the child's cache. */
 static int graphql_doc_cache_size = -1;
@@ -257,6 +285,8 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     }
     c->request_timeout = -1;
     c->max_statements = -1;
+    c->cors_credentials = -1;
+    c->cors_max_age = -1;
     return c;
 }
 
@@ -308,6 +338,14 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                                             : base->roles.fallback;
     c->roles.allowed = add->roles.allowed ? add->roles.allowed
                                           : base->roles.allowed;
+    c->cors_origins = add->cors_origins ? add->cors_origins
+                                        : base->cors_origins;
+    c->cors_credentials = add->cors_credentials != -1
+                          ? add->cors_credentials : base->cors_credentials;
+    c->cors_headers = add->cors_headers ? add->cors_headers
+                                        : base->cors_headers;
+    c->cors_max_age = add->cors_max_age != -1 ? add->cors_max_age
+                                              : base->cors_max_age;
     return c;
 }
 
@@ -353,6 +391,210 @@ static const char *report(cmd_parms *cmd, const apr_array_header_t *errors)
     return msg;
 }
 
+/* ---- mistakes found before serving ------------------------------- */
+
+/* The configuration tree, as httpd read it (<IfModule> and Include
+ * inlined), is where mod_dbd's directives and SetHandler are seen at
+ * configuration time: mod_dbd keeps DBDriver and DBDParams in a private
+ * structure and offers no call that reads them, and SetHandler keeps an
+ * expression that only a request can evaluate. */
+
+/* The first word of a directive's arguments, unquoted, in p. */
+static const char *first_word(apr_pool_t *p, const ap_directive_t *d)
+{
+    const char *args = d->args;
+
+    return ap_getword_conf(p, &args);
+}
+
+/* The last directive named name among first and its next siblings. */
+static const ap_directive_t *last_named(const ap_directive_t *first,
+                                        const char *name)
+{
+    const ap_directive_t *d, *found = NULL;
+
+    for (d = first; d != NULL; d = d->next) {
+        if (strcasecmp(d->directive, name) == 0) {
+            found = d;
+        }
+    }
+    return found;
+}
+
+/* The section of kind (e.g. "<VirtualHost") around d, or NULL. */
+static const ap_directive_t *section_of(const ap_directive_t *d,
+                                        const char *kind)
+{
+    for (d = d->parent; d != NULL; d = d->parent) {
+        if (strcasecmp(d->directive, kind) == 0) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+/* mod_dbd's directive name (DBDriver, DBDParams) in effect where d is:
+ * its virtual host's, else the main server's, as mod_dbd merges them;
+ * NULL when neither has one. */
+static const ap_directive_t *dbd_directive(const ap_directive_t *d,
+                                           const char *name)
+{
+    const ap_directive_t *v = section_of(d, "<VirtualHost"), *found = NULL;
+
+    if (v != NULL) {
+        found = last_named(v->first_child, name);
+    }
+    return found ? found : last_named(ap_conftree, name);
+}
+
+/* The schemas that map fields to SQL, one per GraphQLSchema directive
+ * (pconf userdata SQL_USES_KEY, an array of them). */
+typedef struct graphql_sql_use {
+    const ap_directive_t *directive;
+    const char *file;               /* its first file */
+    const gql_sql_mapping_t *sql;
+} graphql_sql_use;
+
+static apr_array_header_t *sql_uses(apr_pool_t *pconf)
+{
+    void *a = NULL;
+
+    apr_pool_userdata_get(&a, SQL_USES_KEY, pconf);
+    if (a == NULL) {
+        a = apr_array_make(pconf, 4, sizeof(graphql_sql_use));
+        apr_pool_userdata_set(a, SQL_USES_KEY, apr_pool_cleanup_null, pconf);
+    }
+    return a;
+}
+
+/* This GraphQLSchema's, when its schema maps fields to SQL. */
+static void use_sql(cmd_parms *cmd, const char *file,
+                    const gql_sql_mapping_t *sql)
+{
+    graphql_sql_use *u;
+
+    if (gql_sql_needs_database(sql)) {
+        u = apr_array_push(sql_uses(cmd->pool));
+        u->directive = cmd->directive;
+        u->file = file;
+        u->sql = sql;
+    }
+}
+
+/* A schema with SQL where DBDriver names another driver than pgsql: the
+ * SQL stage speaks libpq only.  (Where no DBDriver is set, mod_dbd itself
+ * fails each connection.)  Returns the first such problem, or NULL. */
+static const char *wrong_driver(apr_pool_t *ptemp,
+                                const apr_array_header_t *uses)
+{
+    int i;
+
+    for (i = 0; i < uses->nelts; i++) {
+        const graphql_sql_use *u = &APR_ARRAY_IDX(uses, i, graphql_sql_use);
+        const ap_directive_t *d = dbd_directive(u->directive, "DBDriver");
+        const char *driver = d ? first_word(ptemp, d) : NULL;
+
+        if (driver != NULL && strcmp(driver, "pgsql") != 0) {
+            return apr_psprintf(ptemp, "mod_graphql: %s maps fields to SQL "
+                                "(@sql), which needs DBDriver pgsql, not %s "
+                                "(%s:%d)", u->file, driver, d->filename,
+                                d->line_num);
+        }
+    }
+    return NULL;
+}
+
+/* The path of a <Location> section (not a regular expression), or NULL. */
+static const char *location_path(apr_pool_t *p, const ap_directive_t *sec)
+{
+    char *path;
+
+    if (sec == NULL || strcasecmp(sec->directive, "<Location") != 0) {
+        return NULL;
+    }
+    path = apr_pstrdup(p, first_word(p, sec));
+    if (*path && path[strlen(path) - 1] == '>') {
+        path[strlen(path) - 1] = '\0';
+    }
+    return *path == '~' ? NULL : path;
+}
+
+/* Whether the GraphQLSchema g may be in scope where the SetHandler h is:
+ * in the main server, or h's virtual host, at the server's level or in a
+ * section that contains h, or in a <Location> whose path is a prefix of
+ * h's <Location>'s.  Sections that cannot be compared so (a regular
+ * expression, a <Directory>, <If>, a SetHandler outside a <Location>)
+ * count as in scope: only a sure mistake refuses start-up. */
+static int covers(apr_pool_t *p, const ap_directive_t *g,
+                  const ap_directive_t *h)
+{
+    const ap_directive_t *gs = g->parent, *d;
+    const ap_directive_t *gv = section_of(g, "<VirtualHost");
+    const char *gp, *hp;
+
+    if (gv != NULL && gv != section_of(h, "<VirtualHost")) {
+        return 0;
+    }
+    for (d = h->parent; d != NULL; d = d->parent) {
+        if (d == gs) {
+            return 1;
+        }
+    }
+    if (gs == NULL || gs == gv) {
+        return 1;
+    }
+    gp = location_path(p, gs);
+    hp = location_path(p, section_of(h, "<Location"));
+    return gp == NULL || hp == NULL || strncmp(hp, gp, strlen(gp)) == 0;
+}
+
+/* The directives of the tree from d down, named name, into out. */
+static void collect(const ap_directive_t *d, const char *name,
+                    apr_array_header_t *out)
+{
+    for (; d != NULL; d = d->next) {
+        if (strcasecmp(d->directive, name) == 0) {
+            APR_ARRAY_PUSH(out, const ap_directive_t *) = d;
+        }
+        collect(d->first_child, name, out);
+    }
+}
+
+/* A SetHandler graphql with no GraphQLSchema in scope, which would
+ * answer every request with 500: returns the first, or NULL. */
+static const char *unserved(apr_pool_t *ptemp)
+{
+    apr_array_header_t *handlers = apr_array_make(ptemp, 8, sizeof(void *));
+    apr_array_header_t *schemas = apr_array_make(ptemp, 8, sizeof(void *));
+    int i, j;
+
+    collect(ap_conftree, "SetHandler", handlers);
+    collect(ap_conftree, "GraphQLSchema", schemas);
+    for (i = 0; i < handlers->nelts; i++) {
+        const ap_directive_t *h = APR_ARRAY_IDX(handlers, i,
+                                                const ap_directive_t *);
+        const ap_directive_t *sec = h->parent;
+
+        if (strcasecmp(first_word(ptemp, h), GRAPHQL_HANDLER) != 0) {
+            continue;
+        }
+        for (j = 0; j < schemas->nelts; j++) {
+            if (covers(ptemp, APR_ARRAY_IDX(schemas, j,
+                                            const ap_directive_t *), h)) {
+                break;
+            }
+        }
+        if (j == schemas->nelts) {
+            return apr_psprintf(ptemp, "mod_graphql: SetHandler graphql "
+                                "in %s%s%s (%s:%d) has no GraphQLSchema in "
+                                "scope", sec ? sec->directive : "the server",
+                                sec ? " " : "", sec ? sec->args : "",
+                                h->filename, h->line_num);
+        }
+    }
+    return NULL;
+}
+
 /*
  * GraphQLSchema FILE [FILE...].  The schema and its SQL mapping are read
  * and checked here, not in post_config, so that a broken one fails
@@ -369,7 +611,6 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     apr_array_header_t *errors;
     apr_hash_t *cache = schema_cache(cmd->pool);
     const char *key = "", *msg;
-    void *needs = NULL;
     graphql_schema *g;
     gql_schema_t *s;
     gql_sql_mapping_t *sql = NULL;
@@ -395,6 +636,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
         c->schema = g->schema;
         c->sql = g->sql;
         c->cost = g->cost;
+        use_sql(cmd, files[0], g->sql);
         return NULL;
     }
     errors = gql_errors_make(cmd->temp_pool);
@@ -412,11 +654,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     if (sql == NULL || cost == NULL) {
         return msg ? msg : "mod_graphql: the schema could not be loaded";
     }
-    apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, cmd->pool);
-    if (needs == NULL && gql_sql_needs_database(sql)) {
-        apr_pool_userdata_set(files[0], NEEDS_DBD_KEY, apr_pool_cleanup_null,
-                              cmd->pool);
-    }
+    use_sql(cmd, files[0], sql);
     g = apr_palloc(cmd->pool, sizeof(*g));
     g->schema = c->schema = s;
     g->sql = c->sql = sql;
@@ -650,6 +888,104 @@ static const char *graphql_set_role_claim(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+/* Whether ORIGIN is "*" or a browser's serialized origin, SCHEME://HOST
+ * with an optional :PORT and no path (the Origin header's form). */
+static int origin_ok(const char *origin)
+{
+    const char *host = ap_strstr_c(origin, "://");
+
+    if (strcmp(origin, "*") == 0) {
+        return 1;
+    }
+    if (host == NULL || host == origin) {
+        return 0;
+    }
+    host += 3;
+    return *host != '\0'
+           && host[strspn(host, "abcdefghijklmnopqrstuvwxyz"
+                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:[]")]
+              == '\0';
+}
+
+/* Whether any origin may call: GraphQLCORSOrigins *. */
+static int any_origin(const apr_array_header_t *origins)
+{
+    return origins != NULL && origins->nelts == 1
+           && strcmp(APR_ARRAY_IDX(origins, 0, const char *), "*") == 0;
+}
+
+/* GraphQLCORSOrigins ORIGIN... | *: the list of its last occurrence here,
+ * arguments of one occurrence added one by one.  Browsers send the scheme
+ * and host in lower case, so the list keeps them so. */
+static const char *graphql_add_cors_origin(cmd_parms *cmd, void *dconf,
+                                           const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+    apr_array_header_t *list = c->cors_origins;
+    char *origin;
+
+    if (!origin_ok(arg)) {
+        return apr_pstrcat(cmd->pool, "GraphQLCORSOrigins: an origin is "
+                           "SCHEME://HOST[:PORT], with no path, or *, not ",
+                           arg, NULL);
+    }
+    if (list == NULL || cmd->directive != c->cors_origins_directive) {
+        list = apr_array_make(cmd->pool, 4, sizeof(const char *));
+        c->cors_origins = list;
+        c->cors_origins_directive = cmd->directive;
+    }
+    else if (strcmp(arg, "*") == 0 || any_origin(list)) {
+        return "GraphQLCORSOrigins: * stands alone, without other origins";
+    }
+    origin = apr_pstrdup(cmd->pool, arg);
+    ap_str_tolower(origin);
+    APR_ARRAY_PUSH(list, const char *) = origin;
+    if (c->cors_credentials == 1 && any_origin(list)) {
+        return "GraphQLCORSOrigins: * cannot be used with "
+               "GraphQLCORSCredentials On (browsers refuse it): list the "
+               "origins";
+    }
+    return NULL;
+}
+
+static const char *graphql_set_cors_credentials(cmd_parms *cmd, void *dconf,
+                                                int on)
+{
+    graphql_dir_conf *c = dconf;
+
+    (void)cmd;
+    if (on && any_origin(c->cors_origins)) {
+        return "GraphQLCORSCredentials: On cannot be used with "
+               "GraphQLCORSOrigins * (browsers refuse it): list the origins";
+    }
+    c->cors_credentials = on;
+    return NULL;
+}
+
+/* GraphQLCORSHeaders NAME...: header names (RFC 9110 tokens), joined for
+ * Access-Control-Allow-Headers; its last occurrence here. */
+static const char *graphql_add_cors_header(cmd_parms *cmd, void *dconf,
+                                           const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+
+    if (*arg == '\0' || *ap_scan_http_token(arg) != '\0') {
+        return apr_pstrcat(cmd->pool, "GraphQLCORSHeaders: a header name "
+                           "is a token (letters, digits, -...), not ", arg,
+                           NULL);
+    }
+    if (c->cors_headers == NULL
+        || cmd->directive != c->cors_headers_directive) {
+        c->cors_headers = arg;
+        c->cors_headers_directive = cmd->directive;
+    }
+    else {
+        c->cors_headers = apr_pstrcat(cmd->pool, c->cors_headers, ", ", arg,
+                                      NULL);
+    }
+    return NULL;
+}
+
 /* A whole number in [min, max], or -1. */
 static apr_int64_t number(const char *arg, apr_int64_t min, apr_int64_t max)
 {
@@ -702,6 +1038,11 @@ static const graphql_int_slot graphql_max_statements_slot = {
 static const graphql_int_slot graphql_max_tokens_slot = {
     APR_OFFSETOF(graphql_dir_conf, max_tokens),
     "tokens >= 0 (0: no limit)"
+};
+
+static const graphql_int_slot graphql_cors_max_age_slot = {
+    APR_OFFSETOF(graphql_dir_conf, cors_max_age),
+    "seconds >= 0"
 };
 
 static const char *graphql_set_int(cmd_parms *cmd, void *dconf,
@@ -795,6 +1136,19 @@ static const char *graphql_set_doc_cache(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+static const char *graphql_set_check_sql(cmd_parms *cmd, void *dconf,
+                                         int on)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dconf;
+    if (err != NULL) {
+        return err;
+    }
+    graphql_check_sql = on;
+    return NULL;
+}
+
 /* pre_config: each configuration starts from the default. */
 static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp)
@@ -803,6 +1157,7 @@ static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     (void)plog;
     (void)ptemp;
     graphql_doc_cache_size = -1;
+    graphql_check_sql = -1;
     return OK;
 }
 
@@ -825,24 +1180,87 @@ static void graphql_child_init(apr_pool_t *pchild, server_rec *s)
 
 /* check_config: every module is loaded now, whatever the order of the
  * LoadModule lines, so this is where mod_dbd is found, or its absence
- * refuses start-up when a schema needs it. */
+ * refuses start-up when a schema needs it; so do another DBDriver than
+ * pgsql, and a SetHandler graphql with no schema (configtest runs this
+ * hook, not post_config). */
 static int graphql_check_config(apr_pool_t *pconf, apr_pool_t *plog,
                                 apr_pool_t *ptemp, server_rec *s)
 {
-    void *needs = NULL;
+    const apr_array_header_t *uses = sql_uses(pconf);
+    const char *msg;
 
     (void)plog;
-    (void)ptemp;
     graphql_dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    apr_pool_userdata_get(&needs, NEEDS_DBD_KEY, pconf);
-    if (needs != NULL && graphql_dbd_acquire == NULL) {
+    if (uses->nelts > 0 && graphql_dbd_acquire == NULL) {
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
                      "mod_graphql: %s maps fields to SQL (@sql), which "
                      "needs mod_dbd: add LoadModule dbd_module and "
-                     "DBDriver pgsql", (const char *)needs);
+                     "DBDriver pgsql",
+                     APR_ARRAY_IDX(uses, 0, graphql_sql_use).file);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    msg = wrong_driver(ptemp, uses);
+    if (msg == NULL) {
+        msg = unserved(ptemp);
+    }
+    if (msg != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "%s", msg);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     return OK;
+}
+
+/*
+ * post_config, with GraphQLCheckSQL On: each schema's statements are
+ * prepared on the database of the DBDParams that apply where its
+ * GraphQLSchema is (gql_sql_check: a connection of its own, through
+ * libpq, not mod_dbd's pool, which children make later), never run.  A
+ * statement PostgreSQL refuses, or a database that cannot be reached,
+ * stops start-up (and a graceful restart, which then stops the server):
+ * one line each, the statement's FILE:LINE:COL.  DBDParams are not
+ * logged, they may hold a password: the line says where they are.
+ */
+static int graphql_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp, server_rec *s)
+{
+    const apr_array_header_t *uses = sql_uses(pconf);
+    apr_hash_t *done = apr_hash_make(ptemp);
+    int i, j, refused = 0;
+
+    (void)plog;
+    for (i = 0; graphql_check_sql == 1 && i < uses->nelts; i++) {
+        const graphql_sql_use *u = &APR_ARRAY_IDX(uses, i, graphql_sql_use);
+        const ap_directive_t *d = dbd_directive(u->directive, "DBDParams");
+        const char *params = d ? first_word(ptemp, d) : NULL, *key, *why;
+        apr_array_header_t *errors = gql_errors_make(ptemp);
+
+        if (params == NULL) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
+                         "mod_graphql: GraphQLCheckSQL: no DBDParams apply "
+                         "to the GraphQLSchema of %s (%s:%d)", u->file,
+                         u->directive->filename, u->directive->line_num);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        key = apr_psprintf(ptemp, "%pp %s", (const void *)u->sql, params);
+        if (apr_hash_get(done, key, APR_HASH_KEY_STRING) != NULL) {
+            continue;
+        }
+        apr_hash_set(done, key, APR_HASH_KEY_STRING, key);
+        if (gql_sql_check(ptemp, params, u->sql, errors, &why) != 0) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
+                         "mod_graphql: GraphQLCheckSQL: the database of the "
+                         "DBDParams at %s:%d cannot be reached to check %s: "
+                         "%s", d->filename, d->line_num, u->file, why);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        for (j = 0; j < errors->nelts; j++) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
+                         "mod_graphql: %s", gql_error_format(ptemp,
+                         APR_ARRAY_IDX(errors, j, const gql_error_t *)));
+            refused = 1;
+        }
+    }
+    return refused ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 
 /*
@@ -1602,6 +2020,63 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
                                                    res.data, res.has_data));
 }
 
+/*
+ * CORS: a request whose Origin GraphQLCORSOrigins allows gets
+ * Access-Control-Allow-Origin (that origin, varying with it, or * for
+ * any) and, with GraphQLCORSCredentials On, -Allow-Credentials; a
+ * preflight also what it may send.  The headers go in err_headers_out,
+ * so that every answer carries them, errors too: a browser shows its
+ * script no response, not even a 400's errors, without them.  Another
+ * origin gets none, and its browser refuses the response.  Credentials
+ * with * (set in different sections) are left out, as browsers would
+ * refuse them.
+ */
+static void cors(request_rec *r, const graphql_dir_conf *conf,
+                 int preflight)
+{
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    apr_table_t *h = r->err_headers_out;
+    int any = any_origin(conf->cors_origins), i;
+
+    if (conf->cors_origins == NULL || origin == NULL) {
+        return;
+    }
+    for (i = 0; !any && i < conf->cors_origins->nelts; i++) {
+        if (strcasecmp(origin, APR_ARRAY_IDX(conf->cors_origins, i,
+                                             const char *)) == 0) {
+            break;
+        }
+    }
+    if (!any && i == conf->cors_origins->nelts) {
+        return;
+    }
+    apr_table_setn(h, "Access-Control-Allow-Origin", any ? "*" : origin);
+    if (!any) {
+        apr_table_mergen(h, "Vary", "Origin");
+        if (conf->cors_credentials == 1) {
+            apr_table_setn(h, "Access-Control-Allow-Credentials", "true");
+        }
+    }
+    if (preflight) {
+        apr_table_setn(h, "Access-Control-Allow-Methods", CORS_METHODS);
+        apr_table_setn(h, "Access-Control-Allow-Headers",
+                       conf->cors_headers ? conf->cors_headers
+                                          : DEFAULT_CORS_HEADERS);
+        apr_table_setn(h, "Access-Control-Max-Age",
+                       apr_itoa(r->pool, conf->cors_max_age != -1
+                                         ? conf->cors_max_age
+                                         : DEFAULT_CORS_MAX_AGE));
+    }
+}
+
+/* OPTIONS: what the endpoint allows, with no body. */
+static int options(request_rec *r)
+{
+    r->status = HTTP_NO_CONTENT;
+    apr_table_setn(r->headers_out, "Allow", ALLOWED_METHODS);
+    return OK;
+}
+
 static int graphql_handler(request_rec *r)
 {
     graphql_dir_conf *conf;
@@ -1617,14 +2092,20 @@ static int graphql_handler(request_rec *r)
     conf = ap_get_module_config(r->per_dir_config, &graphql_module);
     media = gql_request_accept(r->pool, apr_table_get(r->headers_in,
                                                       "Accept"));
+    cors(r, conf, r->method_number == M_OPTIONS
+                  && apr_table_get(r->headers_in,
+                                   "Access-Control-Request-Method"));
     if (conf->schema == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "GQL00001: SetHandler "
                       "graphql without a GraphQLSchema for %s", r->uri);
         return request_error(r, HTTP_INTERNAL_SERVER_ERROR, media,
                              "The GraphQL endpoint is not configured.");
     }
+    if (r->method_number == M_OPTIONS) {
+        return options(r);
+    }
     if (r->method_number != M_GET && r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "GET, HEAD, POST");
+        apr_table_setn(r->headers_out, "Allow", ALLOWED_METHODS);
         return request_error(r, HTTP_METHOD_NOT_ALLOWED, media,
                              apr_psprintf(r->pool, "Method %s is not "
                                           "allowed: use GET or POST.",
@@ -1663,6 +2144,8 @@ static void graphql_hooks(apr_pool_t *p)
     /* Find mod_dbd, and refuse to start without it when a schema needs
      * it. */
     ap_hook_check_config(graphql_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* GraphQLCheckSQL: the statements, described by the database. */
+    ap_hook_post_config(graphql_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* Claim the URIs of SetHandler graphql locations, after mod_rewrite
      * (FIRST) has had its say and with mod_alias (MIDDLE). */
     ap_hook_translate_name(graphql_translate, NULL, NULL, APR_HOOK_MIDDLE);
@@ -1755,6 +2238,10 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most SQL statements one request may run (default "
                   "100; 0: no limit)"),
+    AP_INIT_FLAG("GraphQLCheckSQL", graphql_set_check_sql, NULL, RSRC_CONF,
+                 "On|Off: at start-up, prepare every @sql statement on the "
+                 "database of DBDParams, and refuse to start if one fails "
+                 "(default Off)"),
     AP_INIT_TAKE1("GraphQLDocumentCache", graphql_set_doc_cache, NULL,
                   RSRC_CONF,
                   "N: prepared documents each child keeps for requests that "
@@ -1806,6 +2293,24 @@ static const command_rec graphql_cmds[] = {
                   (void *)APR_OFFSETOF(graphql_dir_conf, roles.fallback),
                   RSRC_CONF | ACCESS_CONF,
                   "ROLE: the role of a caller whose claims name none"),
+    AP_INIT_ITERATE("GraphQLCORSOrigins", graphql_add_cors_origin, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "ORIGIN...|*: the origins (SCHEME://HOST[:PORT]) whose "
+                    "pages may call the endpoint, or * for any (default "
+                    "none: no CORS headers)"),
+    AP_INIT_FLAG("GraphQLCORSCredentials", graphql_set_cors_credentials,
+                 NULL, RSRC_CONF | ACCESS_CONF,
+                 "On|Off: whether those pages may send cookies and "
+                 "credentials (default Off; not with GraphQLCORSOrigins *)"),
+    AP_INIT_ITERATE("GraphQLCORSHeaders", graphql_add_cors_header, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "NAME...: the request headers those pages may send "
+                    "(default Content-Type Authorization)"),
+    AP_INIT_TAKE1("GraphQLCORSMaxAge", graphql_set_int,
+                  (void *)&graphql_cors_max_age_slot,
+                  RSRC_CONF | ACCESS_CONF,
+                  "SECONDS: how long browsers may keep a preflight's "
+                  "answer (default 600)"),
     {NULL}
 };
 

@@ -87,6 +87,34 @@ const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
  * only. */
 int gql_sql_needs_database(const gql_sql_mapping_t *m);
 
+/* One @sql statement of a mapping: its text as the resolvers prepare it
+ * (each placeholder a parameter, $n), and where the schema wrote it. */
+typedef struct gql_sql_stmt_t {
+    const char *label;          /* "Type.field" */
+    const char *text;
+    const char *source;         /* the schema file */
+    gql_loc_t loc;              /* of @sql's query argument */
+} gql_sql_stmt_t;
+
+/* Every @sql statement of m (gql_sql_stmt_t), ordered by file, line and
+ * column, in p.  Read-only on m. */
+apr_array_header_t *gql_sql_stmts_list(apr_pool_t *p,
+                                       const gql_sql_mapping_t *m);
+
+/* Check every statement of m against the database conninfo names
+ * (libpq's keywords or URI, as mod_dbd's DBDParams for pgsql), on a
+ * connection of its own, closed before it returns: each is prepared
+ * (parsed, its names resolved and its types checked, never run) and
+ * deallocated.  Each statement PostgreSQL refuses appends one error, in
+ * p, with the statement's source and position and PostgreSQL's message
+ * (an unknown table, column or function, a wrong type).  Returns 0, or
+ * -1 when the database cannot be reached (*why, in p, says why; then
+ * nothing is appended).  connect_timeout is 10 seconds unless conninfo
+ * sets it. */
+int gql_sql_check(apr_pool_t *p, const char *conninfo,
+                  const gql_sql_mapping_t *m, apr_array_header_t *errors,
+                  const char **why);
+
 /* Whether field f of m runs a statement of its own (@sql), as the cost
  * model (gql_cost.h) asks: the form of gql_cost_statement_fn, with m as
  * its baton. */

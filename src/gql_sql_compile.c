@@ -15,6 +15,7 @@
  * schema is never written.
  */
 
+#include <stdlib.h>
 #include <string.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -613,6 +614,8 @@ static void compile_sql(cc_t *c, const gql_directive_t *d)
     apr_size_t len;
 
     c->loc = q ? &q->loc : &d->loc;
+    c->m->source = c->f->source;
+    c->m->loc = *c->loc;
     c->m->segs = apr_array_make(c->p, 8, sizeof(gql_sql_seg_t));
     c->m->params = apr_array_make(c->p, 4, sizeof(gql_sql_param_t));
     c->m->optional_viewer = ov && ov->kind == GQL_VALUE_BOOLEAN
@@ -793,6 +796,45 @@ const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
 int gql_sql_needs_database(const gql_sql_mapping_t *m)
 {
     return m->needs_database;
+}
+
+/* Statements by file, line and column. */
+static int by_place(const void *a, const void *b)
+{
+    const gql_sql_stmt_t *x = a, *y = b;
+    int d = strcmp(x->source ? x->source : "", y->source ? y->source : "");
+
+    if (d != 0) {
+        return d;
+    }
+    if (x->loc.line != y->loc.line) {
+        return x->loc.line < y->loc.line ? -1 : 1;
+    }
+    return x->loc.column < y->loc.column ? -1
+           : x->loc.column > y->loc.column;
+}
+
+apr_array_header_t *gql_sql_stmts_list(apr_pool_t *p,
+                                       const gql_sql_mapping_t *m)
+{
+    apr_array_header_t *out = apr_array_make(p, 16, sizeof(gql_sql_stmt_t));
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(p, m->fields); hi; hi = apr_hash_next(hi)) {
+        const gql_sql_map_t *x = apr_hash_this_val(hi);
+        gql_sql_stmt_t *st;
+
+        if (x->kind != GQL_MAP_SQL || x->single == NULL) {
+            continue;
+        }
+        st = apr_array_push(out);
+        st->label = x->label;
+        st->text = x->single;
+        st->source = x->source;
+        st->loc = x->loc;
+    }
+    qsort(out->elts, out->nelts, sizeof(gql_sql_stmt_t), by_place);
+    return out;
 }
 
 int gql_sql_runs_statement(const void *m, const gql_field_t *f)

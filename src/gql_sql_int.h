@@ -69,6 +69,8 @@ struct gql_sql_map_t {
     const char *once_name;      /* prepared statement names */
     const char *single_name;
     const char *batch_name;
+    const char *source;         /* SQL: the schema file of the @sql */
+    gql_loc_t loc;              /* SQL: its query argument's position */
 };
 
 /* The claim at path (n names: "app", "tenant") of claims, or NULL when

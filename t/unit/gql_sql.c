@@ -1162,6 +1162,90 @@ static void test_caller(apr_pool_t *p)
 }
 
 /* Which role a request takes, before it runs. */
+/* The statements a mapping lists, in the order of the schema's text. */
+static void test_stmts(apr_pool_t *p)
+{
+    gql_schema_t *s = NULL;
+    gql_sql_mapping_t *m = NULL;
+    apr_array_header_t *l;
+    const gql_sql_stmt_t *a, *b;
+
+    compile(p, "t", "type Query {\n"
+            "  b(id: Int): B @sql(query: \"SELECT 1 AS x WHERE 1 = $id\")\n"
+            "  a: Int @sql(query: \"SELECT 2\")\n"
+            "}\ntype B { x: Int, y: Int @column(name: \"x\") }\n", &s, &m);
+    if (!ok(s && m, "a schema of two statements compiles")) {
+        return;
+    }
+    l = gql_sql_stmts_list(p, m);
+    if (!ok(l->nelts == 2, "two statements (not @column)")) {
+        return;
+    }
+    a = &APR_ARRAY_IDX(l, 0, gql_sql_stmt_t);
+    b = &APR_ARRAY_IDX(l, 1, gql_sql_stmt_t);
+    is_str(a->label, "Query.b", "in the schema's order: Query.b first");
+    is_str(a->text, "SELECT 1 AS x WHERE 1 = $1",
+           "its text as prepared: $id is $1");
+    is_str(apr_psprintf(p, "%s:%u:%u", a->source, a->loc.line,
+                        a->loc.column), "t:2:29",
+           "its place: the query argument's");
+    is_str(b->label, "Query.a", "then Query.a");
+    is_str(apr_psprintf(p, "%u:%u", b->loc.line, b->loc.column), "3:22",
+           "at its own place");
+    compile(p, "t", "type Query { a: Int }\n", &s, &m);
+    ok(m && gql_sql_stmts_list(p, m)->nelts == 0,
+       "a schema without @sql lists none");
+}
+
+/* Statements described by the database, never run. */
+static void test_check(apr_pool_t *p)
+{
+    gql_schema_t *s = NULL;
+    gql_sql_mapping_t *m = NULL;
+    apr_array_header_t *errors = gql_errors_make(p);
+    const char *why = NULL, *text = "";
+    PGresult *r;
+    int i;
+
+    compile(p, "c.graphql", "type Query {\n"
+            "  good(id: Int): Int @sql(query: \"SELECT id FROM gt_parent"
+            " WHERE id = $id\")\n"
+            "  table: Int @sql(query: \"SELECT 1 FROM gt_nosuch\")\n"
+            "  column: Int @sql(query: \"SELECT nosuch FROM gt_parent\")\n"
+            "  type(id: Int): Int @sql(query: \"SELECT id FROM gt_parent"
+            " WHERE id = $id AND name = 1 + true\")\n"
+            "}\ntype Mutation {\n"
+            "  add: Int @sql(query: \"INSERT INTO gt_parent VALUES (99,"
+            " 'checked') RETURNING id\")\n"
+            "}\n", &s, &m);
+    if (!ok(s && m, "the checked schema compiles")) {
+        return;
+    }
+    ok(gql_sql_check(p, "", m, errors, &why) == 0, "the database answers");
+    for (i = 0; i < errors->nelts; i++) {
+        text = apr_pstrcat(p, text, gql_error_format(p, APR_ARRAY_IDX(
+                           errors, i, gql_error_t *)), "\n", NULL);
+    }
+    is_str(text,
+           "c.graphql:3:26: @sql of \"Query.table\": PostgreSQL refuses the "
+           "statement: relation \"gt_nosuch\" does not exist\n"
+           "c.graphql:4:27: @sql of \"Query.column\": PostgreSQL refuses the "
+           "statement: column \"nosuch\" does not exist\n"
+           "c.graphql:5:34: @sql of \"Query.type\": PostgreSQL refuses the "
+           "statement: operator does not exist: integer + boolean\n",
+           "an unknown table, column and operator, each at its @sql; the "
+           "good statement and the mutation pass");
+    r = PQexec(conn, "SELECT count(*) FROM gt_parent WHERE id = 99");
+    is_str(PQgetvalue(r, 0, 0), "0", "the mutation's INSERT did not run");
+    PQclear(r);
+    errors = gql_errors_make(p);
+    ok(gql_sql_check(p, "host=127.0.0.1 port=1 connect_timeout=2", m,
+                     errors, &why) == -1, "no database: -1");
+    ok(why != NULL && *why && strchr(why, '\n') == NULL,
+       "with libpq's reason on one line");
+    ok(errors->nelts == 0, "and no statement error");
+}
+
 static void test_roles(apr_pool_t *p)
 {
     apr_array_header_t *allowed = apr_array_make(p, 2, sizeof(char *));
@@ -1220,6 +1304,7 @@ int main(void)
     test_vocab(p);
     test_mapping(p);
     test_roles(p);
+    test_stmts(p);
     apr_pool_create(&conn_pool, p);
     conn = PQconnectdb("");
     if (!setup_ok(PQstatus(conn) == CONNECTION_OK, "connects (PGHOST...)")) {
@@ -1248,6 +1333,7 @@ int main(void)
         test_siblings(p);
         test_backend(p);
         test_caller(p);
+        test_check(p);
     }
     PQfinish(other);
     PQfinish(conn);
