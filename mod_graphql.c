@@ -496,14 +496,6 @@ static const char *graphql_set_jwt_require_exp(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
-static const char *graphql_set_server_timing(cmd_parms *cmd, void *dconf,
-                                             int on)
-{
-    (void)cmd;
-    ((graphql_dir_conf *)dconf)->server_timing = on;
-    return NULL;
-}
-
 static const char *graphql_set_graphiql(cmd_parms *cmd, void *dconf, int on)
 {
     (void)cmd;
@@ -923,8 +915,9 @@ static int graphql_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         }
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "GQL00022: schema %s: "
                      "%d types, %d SQL fields, loaded in %" APR_TIME_T_FMT
-                     " ms", files, types, gql_sql_fields(g->sql),
-                     apr_time_as_msec(g->load_time));
+                     ".%03" APR_TIME_T_FMT " ms", files, types,
+                     gql_sql_fields(g->sql), g->load_time / 1000,
+                     g->load_time % 1000);
     }
     return OK;
 }
@@ -1956,7 +1949,8 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "MILLISECONDS: the statement_timeout of every SQL "
                   "statement (default 5000; 0: none)"),
-    AP_INIT_FLAG("GraphQLServerTiming", graphql_set_server_timing, NULL,
+    AP_INIT_FLAG("GraphQLServerTiming", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(graphql_dir_conf, server_timing),
                  RSRC_CONF | ACCESS_CONF,
                  "On: a Server-Timing header (parse, sql, total) on "
                  "GraphQL responses (default Off)"),

@@ -430,7 +430,7 @@ static int begun(gql_sql_ctx_t *c)
     }
     ok = command_ok(c, "GQL00032", "BEGIN", NULL) && ok;
     if (c->caller_prepared
-        && command_ok(c, "GQL00044", "preparing the caller's claims", NULL)) {
+        && command_ok(c, "GQL00045", "preparing the caller's claims", NULL)) {
         gql_sql_conn_remember(c->k, c->env.role ? CALLER_ROLE_NAME
                                                 : CALLER_NAME);
     }

@@ -85,7 +85,9 @@ like($log, qr/:info\].*GQL00021: 403 FORBIDDEN: \S/,
 # (before "resuming normal operations") says nothing.
 my $start = error_log_since(0);
 $start =~ s/AH00163.*//s;
-my @hn = $start =~ /GQL00022: schema \S*\/schema\/hackernews\.graphql: (\d+) types, (\d+) SQL fields, loaded in \d+ ms/g;
+my @hn = $start =~ m{GQL00022:\ schema\ \S*/schema/hackernews\.graphql:
+                     \ (\d+)\ types,\ (\d+)\ SQL\ fields,
+                     \ loaded\ in\ \d+\.\d{3}\ ms}gx;
 is(scalar(@hn), 2, 'the Hackernews schema: one start-up line');
 ok(@hn && $hn[0] > 5 && $hn[1] > 5, 'its types and SQL fields')
     or diag explain \@hn;
