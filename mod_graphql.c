@@ -54,6 +54,11 @@
  *   GraphQLCORSMaxAge SECONDS      how long a preflight holds (600)
  *   GraphQLCheckSQL On|Off         prepare every @sql statement at
  *                                  start-up (server-wide; default Off)
+ *   GraphQLServerTiming On|Off     a Server-Timing header (default Off)
+ *
+ * SetHandler graphql-live answers 200 "live" while httpd serves;
+ * SetHandler graphql-ready answers 200 "ready" when the database runs
+ * SELECT 1 on a pooled connection, 503 and why otherwise.
  *
  * The SQL resolvers (src/gql_sql_run.c) get their connection from mod_dbd's
  * pool, through ap_dbd_acquire, only when the first field backed by SQL
@@ -97,6 +102,11 @@
 extern module __attribute__((visibility("default"))) graphql_module;
 
 #define GRAPHQL_HANDLER "graphql"
+#define LIVE_HANDLER "graphql-live"
+#define READY_HANDLER "graphql-ready"
+/* How long readiness waits for SELECT 1 (milliseconds): a load balancer
+ * probes often and gives up soon. */
+#define READY_TIMEOUT 2000
 #define DEFAULT_MAX_BODY (1024 * 1024)
 #define MAX_BODY_LIMIT (1024 * 1024 * 1024)
 #define DEFAULT_JWT_LIFETIME 604800     /* 7 days */
@@ -157,6 +167,19 @@ static const int limit_defaults[NLIMITS] = { 5000, 100, 30, 20, 2000, 5 };
 /* "cached" when the request's document came from the document cache,
  * "prepared" when it was parsed and validated for it. */
 #define DOCUMENT_NOTE "graphql-document"
+/* The operation run: its name ("-": anonymous, unset: none selected) and
+ * its type (query, mutation, subscription). */
+#define OPERATION_NOTE "graphql-operation"
+#define TYPE_NOTE "graphql-type"
+/* Microseconds the request waited for the database (gql_sql_waited). */
+#define SQL_TIME_NOTE "graphql-sql-time"
+/* How many errors the response has. */
+#define ERRORS_NOTE "graphql-errors"
+/* The caller's sub claim (unset: anonymous, or no sub). */
+#define SUB_NOTE "graphql-sub"
+
+/* r->pool userdata: the request's graphql_times. */
+#define TIMES_KEY "mod_graphql:times"
 
 /* Prepared documents per child process (gql_cache.h): at most this many,
  * of texts of at most DOC_CACHE_TEXT bytes. */
@@ -179,6 +202,7 @@ typedef struct graphql_schema {
     const gql_schema_t *schema;
     const gql_sql_mapping_t *sql;
     const gql_cost_model_t *cost;
+    apr_interval_time_t load_time;  /* for the start-up line */
 } graphql_schema;
 
 /* The directives every schema may use: the SQL mapping's, the cost
@@ -221,7 +245,15 @@ typedef struct graphql_dir_conf {
     const char *cors_headers;       /* ", "-joined; NULL: unset */
     const void *cors_headers_directive; /* the one being read */
     int cors_max_age;               /* -1: unset */
+    int server_timing;              /* -1: unset */
 } graphql_dir_conf;
+
+/* For Server-Timing: how long a request's stages took (-1: did not
+ * run). */
+typedef struct graphql_times {
+    apr_interval_time_t parse;      /* parse and validate, or the cache */
+    apr_interval_time_t sql;        /* waited for the database */
+} graphql_times;
 
 /* GraphQLCaller: whose identity a request's caller is (bits). */
 #define CALLER_TOKEN 1              /* a Bearer token's */
@@ -287,6 +319,7 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->max_statements = -1;
     c->cors_credentials = -1;
     c->cors_max_age = -1;
+    c->server_timing = -1;
     return c;
 }
 
@@ -346,6 +379,8 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                                         : base->cors_headers;
     c->cors_max_age = add->cors_max_age != -1 ? add->cors_max_age
                                               : base->cors_max_age;
+    c->server_timing = add->server_timing != -1 ? add->server_timing
+                                                : base->server_timing;
     return c;
 }
 
@@ -615,6 +650,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     gql_schema_t *s;
     gql_sql_mapping_t *sql = NULL;
     gql_cost_model_t *cost = NULL;
+    apr_time_t t0;
     int i;
 
     if (argc < 1) {
@@ -640,6 +676,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
         return NULL;
     }
     errors = gql_errors_make(cmd->temp_pool);
+    t0 = apr_time_now();
     s = gql_schema_load(cmd->pool, cmd->temp_pool, graphql_vocabs, files,
                         argc, errors);
     if (s != NULL && errors->nelts == 0) {
@@ -659,6 +696,7 @@ static const char *graphql_set_schema(cmd_parms *cmd, void *dconf, int argc,
     g->schema = c->schema = s;
     g->sql = c->sql = sql;
     g->cost = c->cost = cost;
+    g->load_time = apr_time_now() - t0;
     apr_hash_set(cache, c->schema_files, APR_HASH_KEY_STRING, g);
     return NULL;
 }
@@ -1210,15 +1248,53 @@ static int graphql_check_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+/* One line per schema, with what it has and how long it took to load.
+ * httpd reads its configuration twice at start-up (and then once per
+ * restart); the first reading, a check, says nothing. */
+static void announce_schemas(apr_pool_t *pconf, apr_pool_t *ptemp,
+                             server_rec *s)
+{
+    apr_hash_index_t *hi;
+
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return;
+    }
+    for (hi = apr_hash_first(ptemp, schema_cache(pconf)); hi;
+         hi = apr_hash_next(hi)) {
+        const void *key;
+        void *val;
+        const graphql_schema *g;
+        char *files, *nl;
+        int i, types = 0;
+
+        apr_hash_this(hi, &key, NULL, &val);
+        g = val;
+        for (i = 0; i < g->schema->types->nelts; i++) {
+            types += !APR_ARRAY_IDX(g->schema->types, i,
+                                    const gql_type_t *)->builtin;
+        }
+        files = apr_pstrdup(ptemp, key);
+        for (nl = files; (nl = strchr(nl, '\n')) != NULL; ) {
+            *nl = ' ';
+        }
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "GQL00022: schema %s: "
+                     "%d types, %d SQL fields, loaded in %" APR_TIME_T_FMT
+                     ".%03" APR_TIME_T_FMT " ms", files, types,
+                     gql_sql_fields(g->sql), g->load_time / 1000,
+                     g->load_time % 1000);
+    }
+}
+
 /*
- * post_config, with GraphQLCheckSQL On: each schema's statements are
+ * post_config: with GraphQLCheckSQL On, each schema's statements are
  * prepared on the database of the DBDParams that apply where its
  * GraphQLSchema is (gql_sql_check: a connection of its own, through
  * libpq, not mod_dbd's pool, which children make later), never run.  A
  * statement PostgreSQL refuses, or a database that cannot be reached,
  * stops start-up (and a graceful restart, which then stops the server):
  * one line each, the statement's FILE:LINE:COL.  DBDParams are not
- * logged, they may hold a password: the line says where they are.
+ * logged, they may hold a password: the line says where they are.  Then
+ * the schemas are announced (announce_schemas).
  */
 static int graphql_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                apr_pool_t *ptemp, server_rec *s)
@@ -1260,7 +1336,11 @@ static int graphql_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             refused = 1;
         }
     }
-    return refused ? HTTP_INTERNAL_SERVER_ERROR : OK;
+    if (refused) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    announce_schemas(pconf, ptemp, s);
+    return OK;
 }
 
 /*
@@ -1296,7 +1376,9 @@ static int graphql_translate(request_rec *r)
 {
     const char *h = location_handler(r);
 
-    if (h == NULL || strcmp(h, GRAPHQL_HANDLER) != 0) {
+    if (h == NULL || (strcmp(h, GRAPHQL_HANDLER) != 0
+                      && strcmp(h, LIVE_HANDLER) != 0
+                      && strcmp(h, READY_HANDLER) != 0)) {
         return DECLINED;
     }
     r->filename = apr_pstrcat(r->pool, GRAPHQL_HANDLER ":", r->uri, NULL);
@@ -1334,10 +1416,62 @@ static int send_body(request_rec *r, int status, const char *type,
     return OK;
 }
 
+/* The request's stage durations, made on first use. */
+static graphql_times *times_of(request_rec *r)
+{
+    void *data = NULL;
+    graphql_times *t;
+
+    apr_pool_userdata_get(&data, TIMES_KEY, r->pool);
+    if (data != NULL) {
+        return data;
+    }
+    t = apr_palloc(r->pool, sizeof(*t));
+    t->parse = t->sql = -1;
+    apr_pool_userdata_setn(t, TIMES_KEY, NULL, r->pool);
+    return t;
+}
+
+/* One Server-Timing metric: a duration in ms, to the microsecond. */
+static const char *metric(apr_pool_t *p, const char *name,
+                          apr_interval_time_t us)
+{
+    return apr_psprintf(p, "%s;dur=%" APR_TIME_T_FMT ".%03" APR_TIME_T_FMT,
+                        name, us / 1000, us % 1000);
+}
+
+/* GraphQLServerTiming On: parse (and validate), sql when they ran, and
+ * total, from the request's first line to now. */
+static void server_timing(request_rec *r)
+{
+    const graphql_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                        &graphql_module);
+    const graphql_times *t = times_of(r);
+    const char *v = "";
+
+    if (conf->server_timing != 1) {
+        return;
+    }
+    if (t->parse >= 0) {
+        v = apr_pstrcat(r->pool, metric(r->pool, "parse", t->parse), ", ",
+                        NULL);
+    }
+    if (t->sql >= 0) {
+        v = apr_pstrcat(r->pool, v, metric(r->pool, "sql", t->sql), ", ",
+                        NULL);
+    }
+    apr_table_setn(r->headers_out, "Server-Timing",
+                   apr_pstrcat(r->pool, v, metric(r->pool, "total",
+                                                  apr_time_now()
+                                                  - r->request_time),
+                               NULL));
+}
+
 /* A JSON response. */
 static int respond(request_rec *r, int status, gql_media_e media,
                    const char *body)
 {
+    server_timing(r);
     return send_body(r, status, gql_media_types[media == GQL_MEDIA_NONE
                                                 ? GQL_MEDIA_JSON : media],
                      body, strlen(body));
@@ -1390,6 +1524,7 @@ static int wants_graphiql(request_rec *r, const graphql_dir_conf *conf)
 static int request_error(request_rec *r, int status, gql_media_e media,
                          const char *message)
 {
+    apr_table_setn(r->notes, ERRORS_NOTE, "1");
     return respond(r, status, media, gql_json_request_error(r->pool,
                                                             message));
 }
@@ -1740,6 +1875,7 @@ static int coded_error(request_rec *r, int status, gql_media_e media,
     gql_error_t *e = gql_error_add(r->pool, errors, NULL, "%s", message);
 
     e->code = code;
+    apr_table_setn(r->notes, ERRORS_NOTE, "1");
     return respond(r, status, media, gql_json_response(r->pool, errors,
                                                        NULL, 0));
 }
@@ -1749,6 +1885,8 @@ static int coded_error(request_rec *r, int status, gql_media_e media,
 static int unauthenticated(request_rec *r, gql_media_e media,
                            const char *why)
 {
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00020: 401 "
+                  "UNAUTHENTICATED: %s", why);
     apr_table_setn(r->err_headers_out, "WWW-Authenticate",
                    "Bearer error=\"invalid_token\"");
     return coded_error(r, HTTP_UNAUTHORIZED, media, "UNAUTHENTICATED", why);
@@ -1895,6 +2033,17 @@ static const char *caller(request_rec *r, const graphql_dir_conf *conf,
     return user != NULL ? agree(*claims, user) : NULL;
 }
 
+/* The caller's sub, for LogFormat (none: anonymous, or no sub). */
+static void sub_note(request_rec *r, json_object *claims)
+{
+    json_object *sub;
+
+    if (claims != NULL && json_object_object_get_ex(claims, "sub", &sub)
+        && json_object_is_type(sub, json_type_string)) {
+        apr_table_set(r->notes, SUB_NOTE, json_object_get_string(sub));
+    }
+}
+
 /* Run op with the SQL resolvers into res.  Returns the HTTP status the
  * database's state asks for: 0, 503 (unavailable) or 500 (DBDriver is not
  * pgsql). */
@@ -1948,6 +2097,10 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     st = gql_sql_finish(ctx, res);
     apr_table_setn(r->notes, STATEMENTS_NOTE,
                    apr_itoa(r->pool, gql_sql_statements(ctx)));
+    times_of(r)->sql = gql_sql_waited(ctx);
+    apr_table_setn(r->notes, SQL_TIME_NOTE,
+                   apr_psprintf(r->pool, "%" APR_TIME_T_FMT,
+                                times_of(r)->sql));
     return q->misconfigured ? HTTP_INTERNAL_SERVER_ERROR : st;
 }
 
@@ -1965,13 +2118,19 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     gql_operation_t *op = NULL;
     json_object *claims;
     const char *why = caller(r, conf, &claims), *role = NULL;
+    apr_time_t t0;
     int failed, hit, st = 0;
 
     apr_table_setn(r->notes, STATEMENTS_NOTE, "0");
+    apr_table_setn(r->notes, SQL_TIME_NOTE, "0");
     if (why != NULL) {
         return unauthenticated(r, media, why);
     }
+    sub_note(r, claims);
     if ((st = role_of(r, conf, claims, &role, &why)) != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00021: %d %s: %s",
+                      st, st == HTTP_UNAUTHORIZED ? "UNAUTHENTICATED"
+                      : "FORBIDDEN", why);
         return coded_error(r, st, media, st == HTTP_UNAUTHORIZED
                            ? "UNAUTHENTICATED" : "FORBIDDEN", why);
     }
@@ -1991,12 +2150,20 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     opts.cost = conf->cost;
     opts.list_size = limit(conf, LIMIT_LIST_SIZE);
     res.errors = gql_errors_make(r->pool);
+    t0 = apr_time_now();
     doc = gql_cache_prepare(graphql_doc_cache, r->pool, conf->schema, &opts,
                             req->query, req->query_len, res.errors, &hit);
     apr_table_setn(r->notes, DOCUMENT_NOTE, hit ? "cached" : "prepared");
     if (doc != NULL) {
         op = gql_document_select(r->pool, doc, req->operation_name,
                                  req->variables, res.errors);
+    }
+    times_of(r)->parse = apr_time_now() - t0;
+    if (op != NULL) {
+        apr_table_setn(r->notes, OPERATION_NOTE, op->def->name.value
+                       ? op->def->name.value : "-");
+        apr_table_setn(r->notes, TYPE_NOTE,
+                       gql_operation_names[gql_execute_kind(op)]);
     }
     if (op != NULL && r->method_number == M_GET
         && gql_execute_kind(op) != GQL_OP_QUERY) {
@@ -2016,6 +2183,8 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     if (st == 0) {
         st = failed ? HTTP_BAD_REQUEST : HTTP_OK;
     }
+    apr_table_setn(r->notes, ERRORS_NOTE,
+                   apr_itoa(r->pool, res.errors->nelts));
     return respond(r, st, media, gql_json_response(r->pool, res.errors,
                                                    res.data, res.has_data));
 }
@@ -2077,6 +2246,56 @@ static int options(request_rec *r)
     return OK;
 }
 
+/* Why the database is not ready (NULL: it answered SELECT 1 on a pooled
+ * connection within READY_TIMEOUT). */
+static const char *not_ready(request_rec *r)
+{
+    const char *why = NULL;
+    ap_dbd_t *dbd;
+
+    if (graphql_dbd_acquire == NULL) {
+        return "mod_dbd is not loaded";
+    }
+    dbd = dbd_acquire(r);
+    if (dbd == NULL) {
+        return "no database connection (mod_dbd's log lines say why; "
+               "while the database is down, tries are a second or more "
+               "apart)";
+    }
+    if (strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0) {
+        return "DBDriver is not pgsql";
+    }
+    if (!gql_sql_ping(r->pool, dbd->pool,
+                      apr_dbd_native_handle(dbd->driver, dbd->handle),
+                      READY_TIMEOUT, &why)) {
+        return why;
+    }
+    return NULL;
+}
+
+/* SetHandler graphql-live and graphql-ready: a plain-text answer to GET
+ * and HEAD that no cache keeps.  Liveness is 200 while httpd answers;
+ * readiness, 200 when the database does, 503 with the reason when not. */
+static int health(request_rec *r, int ready)
+{
+    const char *why, *body;
+
+    if (r->method_number != M_GET) {
+        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
+        return send_body(r, HTTP_METHOD_NOT_ALLOWED,
+                         "text/plain; charset=utf-8", "use GET\n", 8);
+    }
+    why = ready ? not_ready(r) : NULL;
+    if (why != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00023: not ready: "
+                      "%s", why);
+    }
+    body = why ? apr_pstrcat(r->pool, "not ready: ", why, "\n", NULL)
+           : ready ? "ready\n" : "live\n";
+    return send_body(r, why ? HTTP_SERVICE_UNAVAILABLE : HTTP_OK,
+                     "text/plain; charset=utf-8", body, strlen(body));
+}
+
 static int graphql_handler(request_rec *r)
 {
     graphql_dir_conf *conf;
@@ -2086,6 +2305,10 @@ static int graphql_handler(request_rec *r)
     const char *msg;
     int st;
 
+    if (r->handler != NULL && (strcmp(r->handler, LIVE_HANDLER) == 0
+                               || strcmp(r->handler, READY_HANDLER) == 0)) {
+        return health(r, strcmp(r->handler, READY_HANDLER) == 0);
+    }
     if (r->handler == NULL || strcmp(r->handler, GRAPHQL_HANDLER) != 0) {
         return DECLINED;
     }
@@ -2144,7 +2367,8 @@ static void graphql_hooks(apr_pool_t *p)
     /* Find mod_dbd, and refuse to start without it when a schema needs
      * it. */
     ap_hook_check_config(graphql_check_config, NULL, NULL, APR_HOOK_MIDDLE);
-    /* GraphQLCheckSQL: the statements, described by the database. */
+    /* Say which schemas are served, and with GraphQLCheckSQL have
+     * the database describe their statements. */
     ap_hook_post_config(graphql_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* Claim the URIs of SetHandler graphql locations, after mod_rewrite
      * (FIRST) has had its say and with mod_alias (MIDDLE). */
@@ -2211,6 +2435,11 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "MILLISECONDS: the statement_timeout of every SQL "
                   "statement (default 5000; 0: none)"),
+    AP_INIT_FLAG("GraphQLServerTiming", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(graphql_dir_conf, server_timing),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On: a Server-Timing header (parse, sql, total) on "
+                 "GraphQL responses (default Off)"),
     AP_INIT_FLAG("GraphQLGraphiQL", graphql_set_graphiql, NULL,
                  RSRC_CONF | ACCESS_CONF,
                  "On|Off: whether a browser's GET of the endpoint gets the "

@@ -115,6 +115,9 @@ int gql_sql_check(apr_pool_t *p, const char *conninfo,
                   const gql_sql_mapping_t *m, apr_array_header_t *errors,
                   const char **why);
 
+/* How many fields of m run SQL (@sql). */
+int gql_sql_fields(const gql_sql_mapping_t *m);
+
 /* Whether field f of m runs a statement of its own (@sql), as the cost
  * model (gql_cost.h) asks: the form of gql_cost_statement_fn, with m as
  * its baton. */
@@ -211,5 +214,20 @@ int gql_sql_finish(gql_sql_ctx_t *c, gql_result_t *res);
 
 /* Statements run so far (not counting BEGIN, COMMIT, SET). */
 int gql_sql_statements(const gql_sql_ctx_t *c);
+
+/* Microseconds the request has waited for the database's answers so far
+ * (its statements' results, COMMIT, ROLLBACK), not counting the wait
+ * for a pooled connection. */
+apr_interval_time_t gql_sql_waited(const gql_sql_ctx_t *c);
+
+/*
+ * A readiness check: run SELECT 1 on conn (libpq's PGconn, pooled, idle:
+ * in no transaction) with its pool conn_pool, waiting timeout_ms at most
+ * for the answer (then the statement is cancelled).  A connection the
+ * server closed is reconnected first, as gql_sql_begin's would be.
+ * Returns 1 when the database answered, or 0 with *why (in p, one line).
+ */
+int gql_sql_ping(apr_pool_t *p, apr_pool_t *conn_pool, void *conn,
+                 int timeout_ms, const char **why);
 
 #endif /* GQL_SQL_H */

@@ -46,7 +46,7 @@ const gql_schema_vocab_t gql_sql_vocab = {
  * table lives. */
 struct gql_sql_mapping_t {
     apr_hash_t *fields;
-    int needs_database;         /* some field has @sql */
+    int sql_fields;             /* fields with @sql */
 };
 
 typedef struct cc_t {
@@ -754,7 +754,7 @@ static void compile_field(cc_t *c, const gql_type_t *t,
     if (c->m != NULL) {
         apr_hash_set(c->out->fields, apr_pmemdup(c->p, &f, sizeof(f)),
                      sizeof(f), c->m);
-        c->out->needs_database |= c->m->kind == GQL_MAP_SQL;
+        c->out->sql_fields += c->m->kind == GQL_MAP_SQL;
     }
 }
 
@@ -795,7 +795,12 @@ const gql_sql_map_t *gql_sql_mapping_find(const gql_sql_mapping_t *m,
 
 int gql_sql_needs_database(const gql_sql_mapping_t *m)
 {
-    return m->needs_database;
+    return m->sql_fields > 0;
+}
+
+int gql_sql_fields(const gql_sql_mapping_t *m)
+{
+    return m->sql_fields;
 }
 
 /* Statements by file, line and column. */

@@ -90,6 +90,7 @@ struct gql_sql_ctx_t {
     gql_sql_conn_t *k;          /* what is known of conn */
     state_e state;
     int statements;
+    apr_interval_time_t waited; /* for the database's answers */
     int unavailable;
     int retried;                /* a statement was run again after 26000 */
     apr_size_t bytes;           /* JSON text the statements returned */
@@ -252,9 +253,9 @@ static int send_begin(gql_sql_ctx_t *c)
  */
 
 /* The backend stops what it runs (its error reads SQLSTATE 57014). */
-static void cancel(gql_sql_ctx_t *c)
+static void cancel(PGconn *conn)
 {
-    PGcancel *k = PQgetCancel(c->conn);
+    PGcancel *k = PQgetCancel(conn);
     char err[256];
 
     if (k != NULL) {
@@ -288,43 +289,69 @@ static int past(gql_sql_ctx_t *c, const char *label)
     return c->late;
 }
 
-/* Until the next result can be read without blocking, or the deadline
- * passes (then the statement is cancelled), or the connection fails
- * (PQgetResult then says so). */
-static void await(gql_sql_ctx_t *c)
+/* Until conn's next result can be read without blocking, or the
+ * connection fails (PQgetResult then says so): 1.  0 when deadline
+ * passed first: the statement was cancelled. */
+static int wait_until(PGconn *conn, apr_time_t deadline)
 {
-    while (PQisBusy(c->conn)) {
-        apr_interval_time_t left = c->env.deadline - apr_time_now();
+    while (PQisBusy(conn)) {
+        apr_interval_time_t left = deadline - apr_time_now();
         struct pollfd pfd;
         int n;
 
         if (left <= 0) {
-            cancel(c);
-            expire(c, c->running ? c->running : "a statement", 1);
-            return;
+            cancel(conn);
+            return 0;
         }
-        if ((pfd.fd = PQsocket(c->conn)) < 0) {
-            return;
+        if ((pfd.fd = PQsocket(conn)) < 0) {
+            return 1;
         }
         pfd.events = POLLIN;
         pfd.revents = 0;
         n = poll(&pfd, 1, (int)((left + 999) / 1000));
         if (n < 0 && errno != EINTR) {
-            return;
+            return 1;
         }
-        if (n > 0 && !PQconsumeInput(c->conn)) {
-            return;
+        if (n > 0 && !PQconsumeInput(conn)) {
+            return 1;
         }
+    }
+    return 1;
+}
+
+/* Until the next result can be read without blocking, or the deadline
+ * passes (then the statement is cancelled), or the connection fails
+ * (PQgetResult then says so). */
+static void await(gql_sql_ctx_t *c)
+{
+    if (!wait_until(c->conn, c->env.deadline)) {
+        expire(c, c->running ? c->running : "a statement", 1);
     }
 }
 
-/* PQgetResult, bounded by the deadline until it passes. */
+/* PQgetResult, bounded by the deadline until it passes; the wait is
+ * counted (gql_sql_waited). */
 static PGresult *next(gql_sql_ctx_t *c)
 {
+    apr_time_t t0 = apr_time_now();
+    PGresult *r;
+
     if (c->env.deadline && !c->late) {
         await(c);
     }
-    return PQgetResult(c->conn);
+    r = PQgetResult(c->conn);
+    c->waited += apr_time_now() - t0;
+    return r;
+}
+
+/* PQexec, its wait counted as next()'s is. */
+static PGresult *exec(gql_sql_ctx_t *c, const char *sql)
+{
+    apr_time_t t0 = apr_time_now();
+    PGresult *r = PQexec(c->conn, sql);
+
+    c->waited += apr_time_now() - t0;
+    return r;
 }
 
 /* One command's result in the pipeline: 1 when it succeeded (*aborted
@@ -403,7 +430,7 @@ static int begun(gql_sql_ctx_t *c)
     }
     ok = command_ok(c, "GQL00032", "BEGIN", NULL) && ok;
     if (c->caller_prepared
-        && command_ok(c, "GQL00044", "preparing the caller's claims", NULL)) {
+        && command_ok(c, "GQL00045", "preparing the caller's claims", NULL)) {
         gql_sql_conn_remember(c->k, c->env.role ? CALLER_ROLE_NAME
                                                 : CALLER_NAME);
     }
@@ -464,9 +491,42 @@ int gql_sql_statements(const gql_sql_ctx_t *c)
     return c->statements;
 }
 
+apr_interval_time_t gql_sql_waited(const gql_sql_ctx_t *c)
+{
+    return c->waited;
+}
+
+int gql_sql_ping(apr_pool_t *p, apr_pool_t *conn_pool, void *conn,
+                 int timeout_ms, const char **why)
+{
+    apr_time_t deadline = apr_time_now() + apr_time_from_msec(timeout_ms);
+    PGresult *r;
+    int reconnected, late, ok;
+
+    if (gql_sql_conn_attach(conn_pool, conn, &reconnected) == NULL
+        || !PQsendQueryParams(conn, "SELECT 1", 0, NULL, NULL, NULL, NULL,
+                              0)) {
+        *why = apr_pstrcat(p, "the connection failed: ",
+                           PQerrorMessage(conn), NULL);
+        return 0;
+    }
+    late = !wait_until(conn, deadline);
+    r = PQgetResult(conn);
+    ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    *why = late ? apr_psprintf(p, "SELECT 1 took longer than %d ms",
+                               timeout_ms)
+         : ok ? NULL : apr_pstrcat(p, "SELECT 1 failed: ",
+                                   PQresultErrorMessage(r), NULL);
+    PQclear(r);
+    while ((r = PQgetResult(conn)) != NULL) {
+        PQclear(r);
+    }
+    return ok && !late;
+}
+
 static int end(gql_sql_ctx_t *c, const char *sql)
 {
-    PGresult *r = PQexec(c->conn, sql);
+    PGresult *r = exec(c, sql);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 
     if (!ok) {
@@ -1484,7 +1544,7 @@ static void recover(gql_sql_ctx_t *c)
         return;                         /* no statement after the deadline,
                                          * nor in the caller's stead */
     }
-    r = PQexec(c->conn, "ROLLBACK TO SAVEPOINT " SAVEPOINT);
+    r = exec(c, "ROLLBACK TO SAVEPOINT " SAVEPOINT);
     if (PQresultStatus(r) == PGRES_COMMAND_OK) {
         c->state = S_OPEN;
     }
@@ -1540,7 +1600,7 @@ static const char *failed(gql_sql_ctx_t *c, gql_resolve_t *b,
 /* Past the budget: the backend stops producing rows. */
 static void stop(gql_sql_ctx_t *c, const gql_sql_map_t *m)
 {
-    cancel(c);
+    cancel(c->conn);
     c->over = 1;
     note(c, 1, "GQL00038", apr_psprintf(c->p, "%s: the request's results "
                                         "passed GraphQLMaxResultSize (%"

@@ -233,6 +233,16 @@ is_deeply(\@cost, [
 ], 'cost directive errors: one line each, with file, line and column')
     or diag $err;
 
+# GraphQLServerTiming: On or Off, as httpd's flags are.
+($st, $err) = configtest($h, location("    GraphQLServerTiming On\n"));
+is($st, 0, 'GraphQLServerTiming On: apache2 -t succeeds') or diag $err;
+unlike($err, qr/GQL00022/, 'apache2 -t: no start-up line of the schema');
+($st, $err) = configtest($h, location("    GraphQLServerTiming 1\n"));
+isnt($st, 0, 'GraphQLServerTiming 1: apache2 -t fails');
+like($err, qr/GraphQLServerTiming must be On or Off/,
+     'GraphQLServerTiming 1: the message names the directive')
+    or diag $err;
+
 # GraphQLJWTRequireExp: On or Off, in a <Location>, as httpd's flags are.
 ($st, $err) = configtest($h, location("    GraphQLJWTRequireExp Off\n"));
 is($st, 0, 'GraphQLJWTRequireExp Off: apache2 -t succeeds') or diag $err;

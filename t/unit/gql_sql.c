@@ -302,6 +302,7 @@ typedef struct out_t {
     const char *body;
     int status;
     int statements;
+    apr_interval_time_t waited;
 } out_t;
 
 static gql_schema_t *schema;
@@ -348,7 +349,7 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     gql_resolvers_t rs;
     gql_operation_t *op;
     gql_sql_ctx_t *c;
-    out_t o = { NULL, 0, 0 };
+    out_t o = { NULL, 0, 0, 0 };
     static const unsigned char key[] = "0123456789abcdef0123456789abcdef";
 
     op = operation(p, schema, query, strlen(query), NULL, NULL, NULL, &res);
@@ -378,6 +379,7 @@ static out_t run(apr_pool_t *p, const char *query, json_object *claims)
     gql_execute_run(p, op, &rs, NULL, NULL, &res);
     o.status = gql_sql_finish(c, &res);
     o.statements = gql_sql_statements(c);
+    o.waited = gql_sql_waited(c);
     o.body = gql_json_response(p, res.errors, res.data, res.has_data);
     return o;
 }
@@ -735,6 +737,9 @@ static void test_deadline(apr_pool_t *p)
        "cancelled: %" APR_TIME_T_FMT " ms", apr_time_as_msec(took)));
     ok(o.statements == 2, apr_psprintf(p, "no statement after the deadline"
                                        " (%d)", o.statements));
+    ok(o.waited >= apr_time_from_msec(250) && o.waited <= took,
+       apr_psprintf(p, "the wait for the database is counted: %"
+                    APR_TIME_T_FMT " ms", apr_time_as_msec(o.waited)));
     ok(occurrences(logbuf, "GQL00050: Query.slow: the request passed "
                    "GraphQLRequestTimeout (300 ms): its statement was "
                    "cancelled") == 1 && occurrences(logbuf, "GQL") == 1,
@@ -1293,6 +1298,25 @@ static void test_roles(apr_pool_t *p)
        && gql_sql_claim_check(p, "app.") != NULL, "claim paths");
 }
 
+/* Readiness: SELECT 1 on a pooled connection, and on one that cannot
+ * reach its server. */
+static void test_ping(apr_pool_t *p)
+{
+    const char *why = NULL;
+    PGconn *dead = PQconnectdb("host=127.0.0.1 port=1 connect_timeout=1");
+    apr_pool_t *dead_pool;
+
+    ok(gql_sql_ping(p, conn_pool, conn, 1000, &why) == 1 && why == NULL,
+       "ping: the database answers");
+    ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "ping: the connection "
+       "is left idle");
+    apr_pool_create(&dead_pool, p);
+    ok(gql_sql_ping(p, dead_pool, dead, 1000, &why) == 0 && why != NULL
+       && strncmp(why, "the connection failed: ", 23) == 0,
+       apr_psprintf(p, "ping: no server: %s", why ? why : "(null)"));
+    PQfinish(dead);
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -1334,6 +1358,7 @@ int main(void)
         test_backend(p);
         test_caller(p);
         test_check(p);
+        test_ping(p);
     }
     PQfinish(other);
     PQfinish(conn);

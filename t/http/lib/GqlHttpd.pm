@@ -8,8 +8,9 @@
 # SIGTERM, and removes what it made.  Works as root (children run as
 # nobody) and as a normal user.  Its access_log says, per request, the
 # X-Gql-Test header the client sent (GqlTest.pm sends one), how many
-# SQL statements the request ran (%{graphql-sql-statements}n) and what
-# its operation cost (%{graphql-cost}n).  It loads mod_reqtimeout with a
+# SQL statements the request ran (%{graphql-sql-statements}n), what
+# its operation cost (%{graphql-cost}n) and the other notes of the
+# request (its operation, type, time in SQL, errors and caller).  It loads mod_reqtimeout with a
 # body limit short enough for a test to see a slow body cut off, and
 # enough threads in one child for 20 such clients and the requests beside
 # them.
@@ -131,7 +132,7 @@ LoadModule graphql_module $self->{module}
 LoadModule reqtimeout_module $mods/mod_reqtimeout.so
 RequestReadTimeout header=5-10,MinRate=500 body=2-10,MinRate=500
 
-LogFormat "%{X-Gql-Test}i %>s %{graphql-sql-statements}n %m %U %{graphql-document}n %{graphql-cost}n" gqltest
+LogFormat "%{X-Gql-Test}i %>s %{graphql-sql-statements}n %m %U %{graphql-document}n %{graphql-cost}n %{graphql-operation}n %{graphql-type}n %{graphql-sql-time}n %{graphql-errors}n %{graphql-sub}n" gqltest
 CustomLog logs/access_log gqltest
 
 StartServers 1

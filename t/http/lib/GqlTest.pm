@@ -21,7 +21,7 @@ use GqlPg;
 
 our @EXPORT = qw(gql_post gql_get gql_request json_body qs url GR JSONT
                  sql_statements_of_last_request document_of_last_request
-                 cost_of_last_request
+                 cost_of_last_request notes_of_last_request
                  error_log_mark
                  error_log_since jwt_secret jwt_token psql stop_pg start_pg
                  bearer);
@@ -50,7 +50,8 @@ sub gql_request {
 }
 
 # The last request's access log line, split into its fields (label,
-# status, statements, method, path, document, cost); httpd writes it
+# status, statements, method, path, document, cost, operation, type,
+# SQL time, errors, and last the caller's sub); httpd writes it
 # after the response: wait for it, 5 s at most.  Empty when it never
 # came.
 sub last_log_fields {
@@ -60,7 +61,7 @@ sub last_log_fields {
         if (open(my $fh, '<', $f)) {
             while (my $line = <$fh>) {
                 chomp $line;
-                my @f = split / /, $line;
+                my @f = split / /, $line, 12;
                 return @f if $f[0] eq $last_label;
             }
         }
@@ -89,6 +90,17 @@ sub document_of_last_request {
 sub cost_of_last_request {
     my $c = (last_log_fields())[6];
     return defined $c && $c =~ /^\d+$/ ? $c : undef;
+}
+
+# The last request's notes for LogFormat, as its access log line says:
+# { operation, type, sql_time, errors, sub }, "-" for those it has not;
+# empty when the line never came.
+sub notes_of_last_request {
+    my @f = last_log_fields();
+    return {} unless @f;
+    my %n;
+    @n{qw(operation type sql_time errors sub)} = @f[7 .. 11];
+    return \%n;
 }
 
 # error_log_mark() before requests, error_log_since($mark) after: the
