@@ -83,9 +83,9 @@ LANGUAGE sql STABLE AS $$
                         '')::json AS c) AS s
 $$;
 
--- Everyone's names, without the rows' other columns: the view reads users
--- as its owner, whom the policies do not bind.
-CREATE OR REPLACE VIEW user_names AS SELECT id, name FROM users;
+-- (An earlier version read names through a view; users' public columns
+-- are now readable as they are.)
+DROP VIEW IF EXISTS user_names;
 
 -- Signing up and logging in need what no request's role may read (the
 -- password hashes, another's row): functions that run as their owner do
@@ -119,7 +119,7 @@ GRANT EXECUTE ON FUNCTION hn_signup(text, text, text), hn_login(text, text)
     TO hn_anonymous, hn_user;
 
 GRANT SELECT (id, name, email) ON users TO hn_anonymous, hn_user;
-GRANT SELECT ON user_names, links, votes TO hn_anonymous, hn_user;
+GRANT SELECT ON links, votes TO hn_anonymous, hn_user;
 GRANT INSERT (url, description, posted_by_id), DELETE ON links TO hn_user;
 GRANT INSERT (link_id, user_id), DELETE ON votes TO hn_user;
 GRANT USAGE ON SEQUENCE links_id_seq, votes_id_seq TO hn_user;
@@ -141,9 +141,10 @@ BEGIN
 END
 $$;
 
--- A user's row, hence its email, only to that user.
-CREATE POLICY users_self ON users FOR SELECT TO hn_user
-    USING (id = hn_viewer());
+-- Users: everyone reads the public columns the API shows (id, name,
+-- email: the grant above leaves the password hash to the functions);
+-- rows are added by hn_signup only (no INSERT grant).
+CREATE POLICY users_read ON users FOR SELECT USING (true);
 
 -- Links and votes: everyone reads them; a caller inserts and deletes its
 -- own only.
