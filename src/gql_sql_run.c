@@ -55,8 +55,19 @@
  * one-statement query a fifth of its throughput. */
 #define SET_CLAIMS "SELECT set_config('request.jwt.claims', $1, true)"
 #define SET_ROLE ", set_config('role', $2, true)"
-#define CALLER_NAME "gql_caller"
-#define CALLER_ROLE_NAME "gql_caller_role"
+#define SET_READ_ONLY ", set_config('transaction_read_only', 'on', true)"
+
+/* The caller's statement in its four forms: with a role or not, and
+ * for a query's lone statement (no BEGIN: read-only set here) or not. */
+static const struct {
+    const char *name;
+    const char *text;
+} callers[4] = {
+    { "gql_caller", SET_CLAIMS },
+    { "gql_caller_role", SET_CLAIMS SET_ROLE },
+    { "gql_caller_ro", SET_CLAIMS SET_READ_ONLY },
+    { "gql_caller_role_ro", SET_CLAIMS SET_ROLE SET_READ_ONLY }
+};
 
 /* Nesting of list arguments written as array literals. */
 #define MAX_NEST 32
@@ -100,6 +111,8 @@ struct gql_sql_ctx_t {
     int capped;                 /* env.max_statements reached */
     int forbidden;              /* the database refused env.role */
     int caller_prepared;        /* send_begin sent its PREPARE */
+    int implicit;               /* the pipeline's own transaction, no
+                                 * BEGIN: a query's lone statement */
     int caller_lost;            /* the backend no longer had it (26000) */
     const char *claims;         /* env.claims as JSON text, or "{}" */
 };
@@ -203,7 +216,8 @@ static int connect_db(gql_sql_ctx_t *c)
 static int send_begin(gql_sql_ctx_t *c)
 {
     const char *caller[2];
-    const char *name = c->env.role ? CALLER_ROLE_NAME : CALLER_NAME;
+    int form = (c->env.role ? 1 : 0) + (c->implicit ? 2 : 0);
+    const char *name = callers[form].name;
     int ok = 1;
 
     caller[0] = c->claims;
@@ -220,19 +234,21 @@ static int send_begin(gql_sql_ctx_t *c)
                                   NULL, 0)
              && PQpipelineSync(c->conn);
     }
-    ok = ok && PQsendQueryParams(c->conn, c->kind == GQL_OP_MUTATION
-                                 ? "BEGIN" : "BEGIN READ ONLY ISOLATION "
-                                 "LEVEL REPEATABLE READ", 0, NULL, NULL,
-                                 NULL, NULL, 0);
+    if (ok && !c->implicit) {
+        ok = PQsendQueryParams(c->conn, c->kind == GQL_OP_MUTATION
+                               ? "BEGIN" : "BEGIN READ ONLY ISOLATION "
+                               "LEVEL REPEATABLE READ", 0, NULL, NULL,
+                               NULL, NULL, 0);
+    }
     /* After BEGIN, which must come first to set the isolation level; a
      * statement prepared in a transaction outlives it. */
     if (ok && c->caller_prepared) {
-        ok = PQsendPrepare(c->conn, name, c->env.role ? SET_CLAIMS SET_ROLE
-                           : SET_CLAIMS, c->env.role ? 2 : 1, NULL);
+        ok = PQsendPrepare(c->conn, name, callers[form].text,
+                           c->env.role ? 2 : 1, NULL);
     }
     ok = ok && PQsendQueryPrepared(c->conn, name, c->env.role ? 2 : 1,
                                    caller, NULL, NULL, 0);
-    if (ok && c->kind != GQL_OP_MUTATION) {
+    if (ok && c->kind != GQL_OP_MUTATION && !c->implicit) {
         ok = PQsendQueryParams(c->conn, "SAVEPOINT " SAVEPOINT, 0, NULL,
                                NULL, NULL, NULL, 0);
     }
@@ -428,14 +444,16 @@ static int begun(gql_sql_ctx_t *c)
         PQclear(r);
         c->k->timeout_ms = ok ? c->env.statement_timeout_ms : -1;
     }
-    ok = command_ok(c, "GQL00032", "BEGIN", NULL) && ok;
+    if (!c->implicit) {
+        ok = command_ok(c, "GQL00032", "BEGIN", NULL) && ok;
+    }
     if (c->caller_prepared
         && command_ok(c, "GQL00045", "preparing the caller's claims", NULL)) {
-        gql_sql_conn_remember(c->k, c->env.role ? CALLER_ROLE_NAME
-                                                : CALLER_NAME);
+        gql_sql_conn_remember(c->k, callers[(c->env.role ? 1 : 0)
+                                            + (c->implicit ? 2 : 0)].name);
     }
     ok = caller_set(c) && ok;
-    if (c->kind != GQL_OP_MUTATION) {
+    if (c->kind != GQL_OP_MUTATION && !c->implicit) {
         ok = command_ok(c, "GQL00042", "SAVEPOINT", NULL) && ok;
     }
     return ok;
@@ -546,7 +564,9 @@ static int restart(gql_sql_ctx_t *c)
         return 0;
     }
     c->caller_lost = 0;
-    end(c, "ROLLBACK");
+    if (PQtransactionStatus(c->conn) != PQTRANS_IDLE) {
+        end(c, "ROLLBACK");
+    }
     c->state = S_READY;
     return 1;
 }
@@ -561,6 +581,17 @@ int gql_sql_finish(gql_sql_ctx_t *c, gql_result_t *res)
     }
     if (c->state == S_OPEN && c->late) {
         c->state = S_FAILED;            /* a statement was cancelled */
+    }
+    if (c->state == S_READY && c->implicit && c->late) {
+        /* A cancel sent as the lone statement ended may fail the next
+         * command: let it fail one of the request's own. */
+        PGresult *r = exec(c, "SELECT 1");
+
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            PQclear(r);
+            r = exec(c, "SELECT 1");
+        }
+        PQclear(r);
     }
     if (c->state == S_OPEN || c->state == S_FAILED) {
         if (c->state == S_FAILED
@@ -1960,6 +1991,12 @@ static int send_stmt(gql_sql_ctx_t *c, const plan_t *p, int n,
 {
     int first = c->state == S_READY, i;
 
+    /* A query's lone statement needs no transaction of its own: the
+     * pipeline's is one snapshot, read-only by the caller's statement. */
+    if (first) {
+        c->implicit = last && c->kind == GQL_OP_QUERY
+                      && !(sibs && sibs->nelts);
+    }
     *piped = first || last || (sibs && sibs->nelts);
     if (!*piped) {
         return PQsendQueryPrepared(c->conn, p->name, n, vals, NULL, NULL, 0);
@@ -1976,8 +2013,9 @@ static int send_stmt(gql_sql_ctx_t *c, const plan_t *p, int n,
             return 0;
         }
     }
-    if ((last && !PQsendQueryParams(c->conn, "COMMIT", 0, NULL, NULL, NULL,
-                                    NULL, 0))
+    if ((last && !c->implicit
+         && !PQsendQueryParams(c->conn, "COMMIT", 0, NULL, NULL, NULL,
+                               NULL, 0))
         || !PQpipelineSync(c->conn)) {
         return 0;
     }
@@ -1994,6 +2032,10 @@ static void ended(gql_sql_ctx_t *c)
 {
     int aborted = 0;
 
+    if (c->implicit) {
+        c->state = S_READY;             /* it ends with the pipeline */
+        return;
+    }
     if (command_ok(c, "GQL00043", "COMMIT", &aborted)) {
         c->state = S_READY;
     }

@@ -193,6 +193,7 @@ static const char sdl[] =
     "  parent(id: ID!): Parent @sql(query: \"SELECT id, name AS label FROM"
     " gt_parent WHERE id = $id::int\")\n"
     "  count: Int @sql(query: \"SELECT count(*) FROM gt_parent;\")\n"
+    "  sneak: Int @sql(query: \"SELECT gt_sneak()\")\n"
     "  names(ids: [Int!]!): [String!]! @sql(query: \"SELECT name FROM"
     " gt_parent WHERE id = ANY($ids) ORDER BY id\")\n"
     "  echo(s: String, c: Color, f: Float, b: Boolean, l: [String], n: Int):"
@@ -285,6 +286,8 @@ static const char setup[] =
     " parent_id int REFERENCES gt_parent, score int);"
     "CREATE FUNCTION label_of(text) RETURNS text LANGUAGE sql"
     " AS 'SELECT $1';"
+    "CREATE FUNCTION gt_sneak() RETURNS int LANGUAGE sql AS 'INSERT INTO"
+    " gt_parent (id, name) VALUES (990, ''sneak'') RETURNING id';"
     "INSERT INTO gt_parent SELECT i, 'p' || i FROM generate_series(1, 40) i;"
     "INSERT INTO gt_child (parent_id, score) SELECT i, (i * 7 + k * 13) % 50"
     " FROM generate_series(1, 40) i, generate_series(1, 5) k WHERE k <= i % 5;"
@@ -563,8 +566,23 @@ static void test_errors(apr_pool_t *p)
     is_str(o.body, "{\"data\":{\"me\":\"u1\",\"secret\":\"xu1\"}}",
            "$viewer.sub with a caller");
     o = run(p, "{ tx }", NULL);
-    is_str(o.body, "{\"data\":{\"tx\":[\"repeatable read\",\"on\"]}}",
-           "a query runs read-only in repeatable read");
+    is_str(o.body, "{\"data\":{\"tx\":[\"read committed\",\"on\"]}}",
+           "a query's lone statement runs read-only, in its pipeline's "
+           "transaction (one statement, one snapshot)");
+    o = run(p, "{ count tx }", NULL);
+    ok(strstr(o.body, "\"tx\":[\"repeatable read\",\"on\"]") != NULL,
+       "a query of several statements runs read-only in repeatable read");
+    logbuf[0] = '\0';
+    o = run(p, "{ sneak }", NULL);
+    ok(strstr(o.body, "\"sneak\":null") && strstr(logbuf, "25006"),
+       "a query's lone statement cannot write, not even through a function "
+       "(25006)");
+    is_str(scalar(p, "SELECT count(*) FROM gt_parent WHERE id = 990"), "0",
+           "nothing was written");
+    o = run(p, "{ add: tx }", NULL);
+    ok(strstr(o.body, "\"add\":[\"read committed\",\"on\"]") != NULL
+       && PQtransactionStatus(conn) == PQTRANS_IDLE,
+       "and the next request's lone statement is read-only again");
     timeout_ms = 100;
     logbuf[0] = '\0';
     o = run(p, "{ slow }", NULL);
