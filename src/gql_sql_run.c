@@ -1206,15 +1206,19 @@ static const char *batch_placeholder(void *baton, int i)
 }
 
 /* The batch form: the statement once per parent, in a LATERAL subquery
- * over the parents' columns unnested in parent order; its rows numbered
- * in their own order and led by their parent's ordinal.  A parent column
+ * over the parents' columns unnested in parent order; its rows led by
+ * their parent's ordinal.  OFFSET 0 keeps the subquery whole (never
+ * flattened into a join), so it runs once per parent in a nested loop
+ * whose rows come in parent order, each parent's in the statement's own
+ * order: the ORDER BY costs no sort (the ordinals come sorted), and no
+ * numbering of the rows is needed to keep their order.  A parent column
  * of an array type travels as the text of each parent's array, cast back
  * where the statement uses it. */
 static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
                               const char **types, const plan_t *p)
 {
     batch_spell_t sp;
-    const char *body, *from = "", *cols = "", *inner, *outer;
+    const char *body, *from = "", *cols = "", *outer;
     int i;
 
     sp.c = c;
@@ -1242,14 +1246,12 @@ static const char *batch_text(gql_sql_ctx_t *c, const gql_sql_map_t *m,
                             select_list(c, p, "gql_b", 1), body,
                             renamed(c, p));
     }
-    inner = p->n ? apr_pstrcat(c->p, select_list(c, p, "gql_b", 1), ", ",
-                               NULL) : "";
     return apr_psprintf(c->p, "SELECT gql_p.ord%s FROM unnest(%.*s) WITH "
                         "ORDINALITY AS gql_p(%sord) CROSS JOIN LATERAL "
-                        "(SELECT %srow_number() OVER () AS gql_n FROM (%s) "
-                        "AS gql_b%s) gql_r ORDER BY gql_p.ord, gql_r.gql_n",
-                        outer, (int)strlen(from) - 2, from, cols, inner, body,
-                        renamed(c, p));
+                        "(SELECT %s FROM (%s) AS gql_b%s OFFSET 0) gql_r "
+                        "ORDER BY gql_p.ord", outer, (int)strlen(from) - 2,
+                        from, cols, p->n ? select_list(c, p, "gql_b", 1)
+                        : "1", body, renamed(c, p));
 }
 
 /* The name of a projection: the statement's, and the columns kept. */
