@@ -307,9 +307,11 @@ is_deeply(\@claims, [
 # at this tree (modules, the schema, a secret), apache2 -t accepts it.
 my $example = GqlHttpd::slurp("$GqlHttpd::ROOT/graphql.conf.example");
 my $mods = GqlHttpd::modules_dir();
-$example =~ s{^(LoadModule\s+\w+\s+)modules/mod_graphql\.so}
+$example =~ s{^(\s*LoadModule\s+\w+\s+)\S+/mod_graphql\.so}
              {$1$h->{module}}m;
-$example =~ s{^(LoadModule\s+\w+\s+)modules/}{$1$mods/}mg;
+$example =~ s{^(\s*LoadModule\s+\w+\s+)/usr/lib/apache2/modules/}
+             {$1$mods/}mg;
+$example =~ s{\$\{APACHE_LOG_DIR\}}{$dir/logs}g;
 $example =~ s{/etc/apache2/graphql/hackernews\.graphql}
              {$GqlHttpd::ROOT/schema/hackernews.graphql}g;
 $example =~ s{/etc/apache2/graphql/jwt\.secret}{$dir/long.secret}g;
