@@ -27,6 +27,8 @@
  *                                  user httpd authenticated
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
+ *   GraphQLGraphiQLAssets URL      where its scripts and styles come from
+ *                                  (default: a CDN)
  *   GraphQLMaxDepth N              deepest operation accepted (default 20)
  *   GraphQLMaxTokens N             tokens a document may have (15000)
  *   GraphQLMaxResultSize BYTES     SQL result text per request (4 MiB)
@@ -229,6 +231,7 @@ typedef struct graphql_dir_conf {
     apr_array_header_t *caller_env; /* of graphql_env_claim; NULL: unset */
     int statement_timeout;          /* -1: unset; 0: none */
     int graphiql;                   /* -1: unset */
+    const char *graphiql_assets;    /* base URL; NULL: unset, the CDN */
     int max_depth;                  /* -1: unset; 0: none */
     int max_tokens;                 /* -1: unset; 0: none */
     apr_int64_t max_result;         /* -1: unset; 0: none */
@@ -351,6 +354,8 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->statement_timeout = add->statement_timeout != -1
                            ? add->statement_timeout : base->statement_timeout;
     c->graphiql = add->graphiql != -1 ? add->graphiql : base->graphiql;
+    c->graphiql_assets = add->graphiql_assets ? add->graphiql_assets
+                                              : base->graphiql_assets;
     c->max_depth = add->max_depth != -1 ? add->max_depth : base->max_depth;
     c->max_tokens = add->max_tokens != -1 ? add->max_tokens
                                           : base->max_tokens;
@@ -738,6 +743,21 @@ static const char *graphql_set_graphiql(cmd_parms *cmd, void *dconf, int on)
 {
     (void)cmd;
     ((graphql_dir_conf *)dconf)->graphiql = on;
+    return NULL;
+}
+
+/* GraphQLGraphiQLAssets URL */
+static const char *graphql_set_graphiql_assets(cmd_parms *cmd, void *dconf,
+                                               const char *url)
+{
+    graphql_dir_conf *conf = dconf;
+    const char *why = gql_graphiql_base(cmd->pool, url,
+                                        &conf->graphiql_assets);
+
+    if (why != NULL) {
+        return apr_psprintf(cmd->pool, "GraphQLGraphiQLAssets: \"%s\" %s",
+                            url, why);
+    }
     return NULL;
 }
 
@@ -1478,13 +1498,14 @@ static int respond(request_rec *r, int status, gql_media_e media,
 }
 
 /* The GraphiQL page, for a browser's GET of the endpoint. */
-static int graphiql(request_rec *r)
+static int graphiql(request_rec *r, const graphql_dir_conf *conf)
 {
     apr_size_t len;
-    const char *page = gql_graphiql_page(&len);
+    const char *page = gql_graphiql_page(r->pool, conf->graphiql_assets,
+                                         &len);
 
     apr_table_setn(r->headers_out, "Content-Security-Policy",
-                   gql_graphiql_csp());
+                   gql_graphiql_csp(r->pool, conf->graphiql_assets));
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
     return send_body(r, HTTP_OK, "text/html; charset=utf-8", page, len);
@@ -2335,7 +2356,7 @@ static int graphql_handler(request_rec *r)
                                           r->method));
     }
     if (wants_graphiql(r, conf)) {
-        return graphiql(r);
+        return graphiql(r, conf);
     }
     if (media == GQL_MEDIA_NONE) {
         return request_error(r, HTTP_NOT_ACCEPTABLE, media,
@@ -2444,6 +2465,11 @@ static const command_rec graphql_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "On|Off: whether a browser's GET of the endpoint gets the "
                  "GraphiQL IDE (default Off)"),
+    AP_INIT_TAKE1("GraphQLGraphiQLAssets", graphql_set_graphiql_assets,
+                  NULL, RSRC_CONF | ACCESS_CONF,
+                  "URL: where GraphiQL's page loads React and GraphiQL "
+                  "from, a path of this site or an http(s) URL (default "
+                  "the CDN)"),
     AP_INIT_TAKE1("GraphQLMaxDepth", graphql_set_max_depth, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most fields on one path of an operation, fragments "

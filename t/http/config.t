@@ -4,9 +4,9 @@
 #
 # t/http/config.t: the directives of issue 4 at start-up.  GraphQLJWTSecret
 # (file: and env:, too short, missing), GraphQLJWTLifetime,
-# GraphQLStatementTimeout, GraphQLRequestTimeout, GraphQLMaxStatements and
-# GraphQLJWTRequireExp with bad values, a schema that maps fields to SQL
-# without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
+# GraphQLStatementTimeout, GraphQLRequestTimeout, GraphQLMaxStatements,
+# GraphQLJWTRequireExp and GraphQLGraphiQLAssets with bad values, a schema
+# that maps fields to SQL without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
 # lines: each fails `apache2 -t`; so do the cost and count directives
 # (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
 # GraphQLMaxRootFields, GraphQLMaxFields, GraphQLMaxMutationFields) with
@@ -69,6 +69,18 @@ is($st, 0, 'the eight directives with good values: apache2 -t succeeds')
 }
 
 my @bad = (
+    [ "GraphQLGraphiQLAssets ftp://mirror/graphiql/",
+      qr{GraphQLGraphiQLAssets: "ftp://mirror/graphiql/" must be a path \(/graphiql/\) or an http:// or https:// URL},
+      'GraphiQL\'s assets on ftp' ],
+    [ "GraphQLGraphiQLAssets graphiql/",
+      qr{GraphQLGraphiQLAssets: "graphiql/" must be a path},
+      'GraphiQL\'s assets at a relative path' ],
+    [ "GraphQLGraphiQLAssets https:///graphiql/",
+      qr{GraphQLGraphiQLAssets: "https:///graphiql/" names no host},
+      'GraphiQL\'s assets at a URL without a host' ],
+    [ "GraphQLGraphiQLAssets \"/a'b/\"",
+      qr{GraphQLGraphiQLAssets: "/a'b/" has a space, a control character, a quote},
+      'GraphiQL\'s assets at a path with a quote' ],
     [ "GraphQLJWTSecret file:short.secret",
       qr/GraphQLJWTSecret: the secret must be at least 32 bytes/,
       'a short secret' ],
