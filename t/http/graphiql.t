@@ -30,7 +30,7 @@ is($r->{headers}{'content-length'}, length $page,
    'browser GET: Content-Length');
 like($page, qr/^<!DOCTYPE html>/, 'the page is an HTML document');
 like($page, qr/<div id="graphiql">/, 'the page has the mount element');
-like($page, qr/\bendpoint = window\.location\.pathname;/,
+like($page, qr/\bendpoint = window\.location\.pathname\b/,
      'the fetcher is pointed at the page\'s own path');
 like($page, qr/fetch\(endpoint, \{\s*method: 'POST'/,
      'the fetcher POSTs to it');
