@@ -5,16 +5,16 @@
 # t/http/config.t: the directives of issue 4 at start-up.  GraphQLJWTSecret
 # (file: and env:, too short, missing), GraphQLJWTLifetime,
 # GraphQLStatementTimeout, GraphQLRequestTimeout, GraphQLMaxStatements,
-# GraphQLJWTRequireExp and GraphQLGraphiQLAssets with bad values, a schema
-# that maps fields to SQL without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
-# lines: each fails `apache2 -t`; so do the cost and count directives
-# (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
-# GraphQLMaxRootFields, GraphQLMaxFields, GraphQLMaxMutationFields) with
-# bad values, and cost directives (@cost, @listSize) where they cannot
-# apply; the role directives (GraphQLRoleClaim, GraphQLRoles,
-# GraphQLAnonymousRole, GraphQLDefaultRole) with bad values, and schema
-# @claims with a bad name and a claim it does not declare.  Runs `apache2 -t` on its own configurations (t/scratch/config);
-# starts no server.
+# GraphQLJWTRequireExp and GraphQLGraphiQLAssets with bad values, a schema that
+# maps fields to SQL without mod_dbd, and mapping errors as "mod_graphql:
+# FILE:LINE:COL:" lines: each fails `apache2 -t`; so do the cost and count
+# directives (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
+# GraphQLMaxRootFields, GraphQLMaxFields, GraphQLMaxMutationFields) with bad
+# values, and cost directives (@cost, @listSize) where they cannot apply; the
+# role directives (GraphQLRoleClaim, GraphQLRoles, GraphQLAnonymousRole,
+# GraphQLDefaultRole) with bad values, and schema @claims with a bad name and a
+# claim it does not declare.  Runs `apache2 -t` on its own configurations
+# (t/scratch/config); starts no server.
 use strict;
 use warnings;
 use FindBin;

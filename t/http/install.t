@@ -10,14 +10,17 @@
 # copy by APACHE_CONFDIR (and APACHE_STATE_DIRECTORY for its markers),
 # enables it and mod_dbd; graphql.conf.example with its placeholders
 # filled passes Debian's `apache2ctl configtest` on that copy, and loads
-# mod_reqtimeout itself when a2dismod has disabled it; a2dismod graphql
-# undoes a2enmod.  Skipped where Debian's apache2 layout is missing.
+# mod_reqtimeout itself when a2dismod has disabled it; apache2ctl start
+# on the copy serves the example's endpoint from the test's database;
+# a2dismod graphql undoes a2enmod.  Skipped where Debian's apache2
+# layout is missing.
 use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use GqlHttpd;
 use File::Path qw(make_path remove_tree);
+use HTTP::Tiny;
 use Test::More;
 
 plan skip_all => 'no Debian apache2 (/etc/apache2/mods-available, a2enmod)'
@@ -27,7 +30,14 @@ plan skip_all => 'no Debian apache2 (/etc/apache2/mods-available, a2enmod)'
 my $root = $GqlHttpd::ROOT;
 my $dir = "$root/t/scratch/install." . ($ENV{GQL_RUN_ID} // $$);
 my $etc = "$dir/apache2";
-END { remove_tree($dir) unless $ENV{GQL_KEEP_TMP} }
+END {
+    # The apache2 this test started, if it stopped half-way.
+    if (open(my $pf, '<', "$dir/run/apache2.pid")) {
+        my ($pid) = <$pf> =~ /(\d+)/;
+        kill 'TERM', $pid if $pid;
+    }
+    remove_tree($dir) unless $ENV{GQL_KEEP_TMP};
+}
 
 # What the system's /etc/apache2 holds of mod_graphql, to compare after.
 sub system_state {
@@ -117,6 +127,46 @@ like($out, qr/Syntax OK/, 'configtest: Syntax OK');
 like($out, qr/^\s*reqtimeout_module\b/m, 'the example loads mod_reqtimeout');
 like($out, qr/^\s*graphql_module\b/m, 'mod_graphql is loaded');
 like($out, qr/^\s*dbd_module\b/m, 'mod_dbd is loaded');
+
+# The endpoint answers: Debian's apache2, started by apache2ctl on the
+# copy, listening on a free port of 127.0.0.1 only, with the example's
+# DBDParams pointed at the test's PostgreSQL (t/http/run's), which has
+# the Hackernews tables and roles.
+SKIP: {
+    skip 'no PostgreSQL of t/http/run (GQL_PG_PORT)', 4
+        unless $ENV{GQL_PG_PORT};
+    my $port = GqlHttpd::free_port();
+    open($fh, '>', "$etc/ports.conf") or die "$etc/ports.conf: $!";
+    print $fh "Listen 127.0.0.1:$port\n";
+    close $fh;
+    $example =~ s{host=127\.0\.0\.1 port=5432 dbname=hackernews}
+                 {host=127.0.0.1 port=$ENV{GQL_PG_PORT} dbname=graphql};
+    open($fh, '>', "$etc/conf-available/graphql-example.conf") or die $!;
+    print $fh $example;
+    close $fh;
+    ($st, $out) = run('/usr/sbin/apache2ctl', 'start');
+    is($st, 0, 'apache2ctl start') or diag $out;
+    my $http = HTTP::Tiny->new(timeout => 10);
+    my $res;
+    for (1 .. 50) {
+        $res = $http->post("http://127.0.0.1:$port/graphql", {
+            headers => { 'content-type' => 'application/json' },
+            content => '{"query":"{ info feed { count } }"}' });
+        last if $res->{status} != 599;
+        select(undef, undef, undef, 0.1);
+    }
+    is($res->{status}, 200, 'the endpoint answers') or diag $res->{content};
+    like($res->{content},
+         qr/^\{"data":\{"info":"[^"]+","feed":\{"count":\d+\}\}\}$/,
+         'a query with SQL, on the database of DBDParams');
+    ($st, $out) = run('/usr/sbin/apache2ctl', 'stop');
+    my $pid_file = "$dir/run/apache2.pid";
+    for (1 .. 100) {
+        last unless -e $pid_file;
+        select(undef, undef, undef, 0.1);
+    }
+    ok(!-e $pid_file, 'apache2ctl stop');
+}
 
 # a2dismod undoes a2enmod (mod_dbd stays, as a2dismod leaves
 # dependencies).

@@ -15,8 +15,10 @@ use lib "$FindBin::Bin/lib";
 use GqlTest;
 use Test::More;
 
+use constant STATUS => '/static/server-status';
+
 sub status {
-    my $r = gql_request('GET', '/static/server-status?auto', { accept => '*/*' });
+    my $r = gql_request('GET', STATUS . '?auto', { accept => '*/*' });
     my %v = $r->{content} =~ /^(GraphQL\w+): (.*)$/mg;
     return \%v;
 }
@@ -61,7 +63,7 @@ moved('GraphQLErrorCode_none', 1, 'a syntax error: no code');
 moved('GraphQLErrorCode_UNAUTHENTICATED', 1, 'the bad token');
 
 # Each child's line, and their sum is the total.
-my $page = gql_request('GET', '/static/server-status?auto', { accept => '*/*' });
+my $page = gql_request('GET', STATUS . '?auto', { accept => '*/*' });
 my @children = $page->{content} =~ /^GraphQLChild\d+: pid=\d+ (.*)$/mg;
 ok(@children >= 1, 'a line per child that served GraphQL');
 my %sum;
@@ -72,7 +74,7 @@ for my $c (@children) {
 my %tot = $page->{content} =~ /^(GraphQL\w+): (\d+)$/mg;
 is($sum{requests}, $tot{GraphQLRequests}, 'the children add up to the total');
 
-my $html = gql_request('GET', '/static/server-status', { accept => 'text/html' });
+my $html = gql_request('GET', STATUS, { accept => 'text/html' });
 like($html->{content}, qr{<h2>mod_graphql</h2>}, 'the HTML page\'s section');
 like($html->{content}, qr{<td>UNAUTHENTICATED</td><td>[1-9]},
      'the HTML page: errors by code');
