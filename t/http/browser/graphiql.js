@@ -74,7 +74,7 @@ async function local(page) {
     await docs.getByText('Query', { exact: true }).first().click();
     await docs.getByText('user', { exact: true }).first().waitFor();
     out.local.query_docs = await docs.innerText();
-    out.local.errors = errors;
+    out.local.errors = errors.slice();
 }
 
 // The page's text once its alert shows (or after 15 s).
