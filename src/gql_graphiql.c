@@ -52,8 +52,8 @@
     "    done = true;\n" \
     "    root.setAttribute('role', 'alert');\n" \
     "    root.textContent = 'GraphiQL cannot start: ' + why + '. Its ' +\n" \
-    "      'scripts come from GraphQLGraphiQLAssets (by default a CDN); ' +\n" \
-    "      'the GraphQL endpoint itself still answers.';\n" \
+    "      'scripts and styles come from GraphQLGraphiQLAssets (by ' +\n" \
+    "      'default a CDN); the GraphQL endpoint itself still answers.';\n" \
     "  }\n" \
     "\n" \
     "  function fetcher(params, opts) {\n" \
@@ -104,7 +104,7 @@
     "})();\n"
 
 #define GRAPHIQL_SCRIPT_HASH \
-    "sha256-99r/3kkJdbqviQc9b9IZptWlZinwtjcP4728PkQySDc="
+    "sha256-6+gJimzGNNEfzZYERXUsDCY+iyR5WuOhzaEVrQgMMB0="
 
 /* The assets in the order the page loads them. */
 static const struct asset {
