@@ -27,6 +27,8 @@
  *                                  user httpd authenticated
  *   GraphQLStatementTimeout MS     statement_timeout of every statement
  *   GraphQLGraphiQL On|Off         GraphiQL for browsers (default Off)
+ *   GraphQLGraphiQLAssets URL      where its scripts and styles come from
+ *                                  (default: a CDN)
  *   GraphQLMaxDepth N              deepest operation accepted (default 20)
  *   GraphQLMaxTokens N             tokens a document may have (15000)
  *   GraphQLMaxResultSize BYTES     SQL result text per request (4 MiB)
@@ -56,6 +58,10 @@
  *                                  start-up (server-wide; default Off)
  *   GraphQLServerTiming On|Off     a Server-Timing header (default Off)
  *
+ * With mod_status loaded, its page has a mod_graphql section: requests,
+ * errors by extensions.code, SQL statements and time, pool waits, per
+ * child process and in total (gql_stats.h).
+ *
  * SetHandler graphql-live answers 200 "live" while httpd serves;
  * SetHandler graphql-ready answers 200 "ready" when the database runs
  * SELECT 1 on a pooled connection, 503 and why otherwise.
@@ -78,7 +84,10 @@
 #include "apr_dbd.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
+#include "ap_mpm.h"
 #include "mod_dbd.h"
+#include "mod_status.h"
+#include "scoreboard.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -95,6 +104,7 @@
 #include "gql_request.h"
 #include "gql_schema.h"
 #include "gql_sql.h"
+#include "gql_stats.h"
 #include "gql_throttle.h"
 
 /* The module is built with -fvisibility=hidden; this declaration, the
@@ -229,6 +239,7 @@ typedef struct graphql_dir_conf {
     apr_array_header_t *caller_env; /* of graphql_env_claim; NULL: unset */
     int statement_timeout;          /* -1: unset; 0: none */
     int graphiql;                   /* -1: unset */
+    const char *graphiql_assets;    /* base URL; NULL: unset, the CDN */
     int max_depth;                  /* -1: unset; 0: none */
     int max_tokens;                 /* -1: unset; 0: none */
     apr_int64_t max_result;         /* -1: unset; 0: none */
@@ -351,6 +362,8 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->statement_timeout = add->statement_timeout != -1
                            ? add->statement_timeout : base->statement_timeout;
     c->graphiql = add->graphiql != -1 ? add->graphiql : base->graphiql;
+    c->graphiql_assets = add->graphiql_assets ? add->graphiql_assets
+                                              : base->graphiql_assets;
     c->max_depth = add->max_depth != -1 ? add->max_depth : base->max_depth;
     c->max_tokens = add->max_tokens != -1 ? add->max_tokens
                                           : base->max_tokens;
@@ -738,6 +751,21 @@ static const char *graphql_set_graphiql(cmd_parms *cmd, void *dconf, int on)
 {
     (void)cmd;
     ((graphql_dir_conf *)dconf)->graphiql = on;
+    return NULL;
+}
+
+/* GraphQLGraphiQLAssets URL */
+static const char *graphql_set_graphiql_assets(cmd_parms *cmd, void *dconf,
+                                               const char *url)
+{
+    graphql_dir_conf *conf = dconf;
+    const char *why = gql_graphiql_base(cmd->pool, url,
+                                        &conf->graphiql_assets);
+
+    if (why != NULL) {
+        return apr_psprintf(cmd->pool, "GraphQLGraphiQLAssets: \"%s\" %s",
+                            url, why);
+    }
     return NULL;
 }
 
@@ -1478,13 +1506,14 @@ static int respond(request_rec *r, int status, gql_media_e media,
 }
 
 /* The GraphiQL page, for a browser's GET of the endpoint. */
-static int graphiql(request_rec *r)
+static int graphiql(request_rec *r, const graphql_dir_conf *conf)
 {
     apr_size_t len;
-    const char *page = gql_graphiql_page(&len);
+    const char *page = gql_graphiql_page(r->pool, conf->graphiql_assets,
+                                         &len);
 
     apr_table_setn(r->headers_out, "Content-Security-Policy",
-                   gql_graphiql_csp());
+                   gql_graphiql_csp(r->pool, conf->graphiql_assets));
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     apr_table_setn(r->headers_out, "Referrer-Policy", "no-referrer");
     return send_body(r, HTTP_OK, "text/html; charset=utf-8", page, len);
@@ -1826,6 +1855,229 @@ static ap_dbd_t *dbd_acquire(request_rec *r)
     return dbd;
 }
 
+/*
+ * mod_status's section: the counters of gql_stats.h, one slot per child
+ * process as the scoreboard numbers them, in a segment post_config makes
+ * for ServerLimit children.  A request adds what its notes say (errors,
+ * statements, time in SQL), the errors by extensions.code that
+ * count_codes saw, and the connections it took from mod_dbd's pool and
+ * how long that took, at log_transaction, when it is over.
+ */
+static gql_stats_t *graphql_stats;
+
+/* The child's slot, found on its first request: -1 until then. */
+static int graphql_slot = -1;
+
+/* What a request counted beside its notes, in r->pool (COUNTS_KEY). */
+typedef struct graphql_counts {
+    apr_uint64_t codes[GQL_NCODES]; /* errors with each code */
+    apr_uint64_t acquires;          /* pooled connections taken */
+    apr_interval_time_t pool_us;    /* waiting for them */
+} graphql_counts;
+
+#define COUNTS_KEY "mod_graphql:counts"
+
+/* ORDER STAT: the ?auto keys of the first counters. */
+static const char *const status_keys[GQL_STAT_CODES] = {
+    "Requests", "Errors", "Statements", "SQLMicroseconds", "PoolAcquires",
+    "PoolWaitMicroseconds"
+};
+
+static graphql_counts *counts_of(request_rec *r)
+{
+    void *data = NULL;
+
+    apr_pool_userdata_get(&data, COUNTS_KEY, r->pool);
+    if (data == NULL) {
+        data = apr_pcalloc(r->pool, sizeof(graphql_counts));
+        apr_pool_userdata_setn(data, COUNTS_KEY, NULL, r->pool);
+    }
+    return data;
+}
+
+/* The errors of a response by their extensions.code. */
+static void count_codes(request_rec *r, const apr_array_header_t *errors)
+{
+    graphql_counts *c = counts_of(r);
+    int i;
+
+    for (i = 0; i < errors->nelts; i++) {
+        const gql_error_t *e = APR_ARRAY_IDX(errors, i, const gql_error_t *);
+
+        c->codes[gql_stats_code(e->code)]++;
+    }
+}
+
+/* dbd_acquire, timed and counted. */
+static ap_dbd_t *timed_acquire(request_rec *r)
+{
+    graphql_counts *c = counts_of(r);
+    apr_time_t t0 = apr_time_now();
+    ap_dbd_t *dbd = dbd_acquire(r);
+
+    c->pool_us += apr_time_now() - t0;
+    c->acquires += dbd != NULL;
+    return dbd;
+}
+
+/* post_config: the segment, on the second reading only (the first is a
+ * check, and forks nothing). */
+static int graphql_stats_init(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp, server_rec *s)
+{
+    int limit = 0;
+    const char *why = NULL;
+
+    (void)plog;
+    (void)ptemp;
+    graphql_stats = NULL;
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    ap_mpm_query(AP_MPMQ_HARD_LIMIT_DAEMONS, &limit);
+    graphql_stats = gql_stats_make(pconf, limit, &why);
+    if (graphql_stats == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "GQL00060: no "
+                     "counters for mod_status: %s", why);
+    }
+    return OK;
+}
+
+/* This child's slot in the scoreboard (and the counters), or -1. */
+static int my_slot(void)
+{
+    apr_proc_t me;
+
+    if (graphql_slot < 0) {
+        me.pid = getpid();
+        graphql_slot = ap_find_child_by_pid(&me);
+        if (graphql_slot >= 0) {
+            gql_stats_claim(graphql_stats, graphql_slot,
+                            (apr_uint32_t)me.pid);
+        }
+    }
+    return graphql_slot;
+}
+
+/* A note's number (0 for none or "-"). */
+static apr_uint64_t note_number(request_rec *r, const char *name)
+{
+    const char *v = apr_table_get(r->notes, name);
+
+    return v ? (apr_uint64_t)apr_atoi64(v) : 0;
+}
+
+/* log_transaction: add a GraphQL request's counts to the child's slot. */
+static int graphql_count(request_rec *r)
+{
+    graphql_counts *c;
+    apr_uint64_t errors, coded = 0;
+    int slot, i;
+
+    if (graphql_stats == NULL || r->handler == NULL
+        || strcmp(r->handler, GRAPHQL_HANDLER) != 0
+        || (slot = my_slot()) < 0) {
+        return DECLINED;
+    }
+    c = counts_of(r);
+    errors = note_number(r, ERRORS_NOTE);
+    gql_stats_add(graphql_stats, slot, GQL_STAT_REQUESTS, 1);
+    gql_stats_add(graphql_stats, slot, GQL_STAT_ERRORS, errors);
+    gql_stats_add(graphql_stats, slot, GQL_STAT_STATEMENTS,
+                  note_number(r, STATEMENTS_NOTE));
+    gql_stats_add(graphql_stats, slot, GQL_STAT_SQL_US,
+                  note_number(r, SQL_TIME_NOTE));
+    gql_stats_add(graphql_stats, slot, GQL_STAT_ACQUIRES, c->acquires);
+    gql_stats_add(graphql_stats, slot, GQL_STAT_POOL_US,
+                  (apr_uint64_t)c->pool_us);
+    for (i = 0; i < GQL_NCODES; i++) {
+        gql_stats_add(graphql_stats, slot, GQL_STAT_CODES + i, c->codes[i]);
+        coded += c->codes[i];
+    }
+    /* Errors no list counted (a request's own: bad JSON, 406, 413). */
+    if (errors > coded) {
+        gql_stats_add(graphql_stats, slot, GQL_STAT_CODES + GQL_CODE_NONE,
+                      errors - coded);
+    }
+    return DECLINED;
+}
+
+/* One child's row of the HTML table, or the total's (slot -1). */
+static void status_row(request_rec *r, int slot, const apr_uint64_t *n)
+{
+    int k;
+
+    if (slot < 0) {
+        ap_rputs("<tr><th>total</th><th></th>", r);
+    }
+    else {
+        ap_rprintf(r, "<tr><td>%d</td><td>%u</td>", slot,
+                   gql_stats_pid(graphql_stats, slot));
+    }
+    for (k = 0; k < GQL_STAT_CODES; k++) {
+        ap_rprintf(r, "<td>%" APR_UINT64_T_FMT "</td>", n[k]);
+    }
+    ap_rputs("</tr>\n", r);
+}
+
+/* mod_status's status_hook: the totals and each child's counters, as
+ * "Key: value" lines for ?auto, else as HTML tables. */
+static int graphql_status(request_rec *r, int flags)
+{
+    apr_uint64_t total[GQL_NSTATS] = { 0 }, n[GQL_NSTATS];
+    int slots, i, k, brief = (flags & AP_STATUS_SHORT) != 0;
+
+    if (graphql_stats == NULL) {
+        return OK;
+    }
+    slots = gql_stats_slots(graphql_stats);
+    if (!brief) {
+        ap_rputs("<hr />\n<h2>mod_graphql</h2>\n<table border=\"1\"><tr>"
+                 "<th>Slot</th><th>PID</th>", r);
+        for (k = 0; k < GQL_STAT_CODES; k++) {
+            ap_rprintf(r, "<th>%s</th>", status_keys[k]);
+        }
+        ap_rputs("</tr>\n", r);
+    }
+    for (i = 0; i < slots; i++) {
+        for (k = 0; k < GQL_NSTATS; k++) {
+            n[k] = gql_stats_get(graphql_stats, i, k);
+            total[k] += n[k];
+        }
+        if (n[GQL_STAT_REQUESTS] == 0) {
+            continue;
+        }
+        if (!brief) {
+            status_row(r, i, n);
+            continue;
+        }
+        ap_rprintf(r, "GraphQLChild%d: pid=%u", i,
+                   gql_stats_pid(graphql_stats, i));
+        for (k = 0; k < GQL_STAT_CODES; k++) {
+            ap_rprintf(r, " %s=%" APR_UINT64_T_FMT, gql_stats_names[k], n[k]);
+        }
+        ap_rputs("\n", r);
+    }
+    if (!brief) {
+        status_row(r, -1, total);
+        ap_rputs("</table>\n<table border=\"1\"><tr><th>extensions.code"
+                 "</th><th>Errors</th></tr>\n", r);
+    }
+    for (k = 0; k < GQL_STAT_CODES && brief; k++) {
+        ap_rprintf(r, "GraphQL%s: %" APR_UINT64_T_FMT "\n", status_keys[k],
+                   total[k]);
+    }
+    for (k = GQL_STAT_CODES; k < GQL_NSTATS; k++) {
+        ap_rprintf(r, brief ? "GraphQLErrorCode_%s: %" APR_UINT64_T_FMT "\n"
+                   : "<tr><td>%s</td><td>%" APR_UINT64_T_FMT "</td></tr>\n",
+                   gql_stats_names[k], total[k]);
+    }
+    if (!brief) {
+        ap_rputs("</table>\n", r);
+    }
+    return OK;
+}
+
 /* gql_sql_env_t.acquire: the request's connection (libpq's, under the
  * pooled handle), from mod_dbd's pool on first use, with the pool that
  * lives as long as that connection.  A failure is remembered: the other
@@ -1845,7 +2097,7 @@ static void *graphql_acquire(void *baton, apr_pool_t **conn_pool,
         *conn_pool = q->conn_pool;
         return q->conn;
     }
-    dbd = dbd_acquire(q->r);
+    dbd = timed_acquire(q->r);
     if (dbd == NULL) {
         q->failed = "mod_dbd has no connection (see its log lines: "
                     "DBDriver and DBDParams, or the database is down; "
@@ -1876,6 +2128,7 @@ static int coded_error(request_rec *r, int status, gql_media_e media,
 
     e->code = code;
     apr_table_setn(r->notes, ERRORS_NOTE, "1");
+    count_codes(r, errors);
     return respond(r, status, media, gql_json_response(r->pool, errors,
                                                        NULL, 0));
 }
@@ -2185,6 +2438,7 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     }
     apr_table_setn(r->notes, ERRORS_NOTE,
                    apr_itoa(r->pool, res.errors->nelts));
+    count_codes(r, res.errors);
     return respond(r, st, media, gql_json_response(r->pool, res.errors,
                                                    res.data, res.has_data));
 }
@@ -2335,7 +2589,7 @@ static int graphql_handler(request_rec *r)
                                           r->method));
     }
     if (wants_graphiql(r, conf)) {
-        return graphiql(r);
+        return graphiql(r, conf);
     }
     if (media == GQL_MEDIA_NONE) {
         return request_error(r, HTTP_NOT_ACCEPTABLE, media,
@@ -2380,6 +2634,12 @@ static void graphql_hooks(apr_pool_t *p)
     ap_hook_handler(graphql_handler, NULL, NULL, APR_HOOK_MIDDLE);
     /* Each child's document cache. */
     ap_hook_child_init(graphql_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    /* mod_status's section: the counters' shared segment, each request's
+     * counts, and the section itself. */
+    ap_hook_post_config(graphql_stats_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(graphql_count, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, graphql_status, NULL, NULL,
+                      APR_HOOK_MIDDLE);
 }
 
 static const command_rec graphql_cmds[] = {
@@ -2444,6 +2704,11 @@ static const command_rec graphql_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "On|Off: whether a browser's GET of the endpoint gets the "
                  "GraphiQL IDE (default Off)"),
+    AP_INIT_TAKE1("GraphQLGraphiQLAssets", graphql_set_graphiql_assets,
+                  NULL, RSRC_CONF | ACCESS_CONF,
+                  "URL: where GraphiQL's page loads React and GraphiQL "
+                  "from, a path of this site or an http(s) URL (default "
+                  "the CDN)"),
     AP_INIT_TAKE1("GraphQLMaxDepth", graphql_set_max_depth, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "N: the most fields on one path of an operation, fragments "

@@ -4,17 +4,17 @@
 #
 # t/http/config.t: the directives of issue 4 at start-up.  GraphQLJWTSecret
 # (file: and env:, too short, missing), GraphQLJWTLifetime,
-# GraphQLStatementTimeout, GraphQLRequestTimeout, GraphQLMaxStatements and
-# GraphQLJWTRequireExp with bad values, a schema that maps fields to SQL
-# without mod_dbd, and mapping errors as "mod_graphql: FILE:LINE:COL:"
-# lines: each fails `apache2 -t`; so do the cost and count directives
-# (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
-# GraphQLMaxRootFields, GraphQLMaxFields, GraphQLMaxMutationFields) with
-# bad values, and cost directives (@cost, @listSize) where they cannot
-# apply; the role directives (GraphQLRoleClaim, GraphQLRoles,
-# GraphQLAnonymousRole, GraphQLDefaultRole) with bad values, and schema
-# @claims with a bad name and a claim it does not declare.  Runs `apache2 -t` on its own configurations (t/scratch/config);
-# starts no server.
+# GraphQLStatementTimeout, GraphQLRequestTimeout, GraphQLMaxStatements,
+# GraphQLJWTRequireExp and GraphQLGraphiQLAssets with bad values, a schema that
+# maps fields to SQL without mod_dbd, and mapping errors as "mod_graphql:
+# FILE:LINE:COL:" lines: each fails `apache2 -t`; so do the cost and count
+# directives (GraphQLMaxCost, GraphQLDefaultListSize, GraphQLMaxAliases,
+# GraphQLMaxRootFields, GraphQLMaxFields, GraphQLMaxMutationFields) with bad
+# values, and cost directives (@cost, @listSize) where they cannot apply; the
+# role directives (GraphQLRoleClaim, GraphQLRoles, GraphQLAnonymousRole,
+# GraphQLDefaultRole) with bad values, and schema @claims with a bad name and a
+# claim it does not declare.  Runs `apache2 -t` on its own configurations
+# (t/scratch/config); starts no server.
 use strict;
 use warnings;
 use FindBin;
@@ -69,6 +69,18 @@ is($st, 0, 'the eight directives with good values: apache2 -t succeeds')
 }
 
 my @bad = (
+    [ "GraphQLGraphiQLAssets ftp://mirror/graphiql/",
+      qr{GraphQLGraphiQLAssets: "ftp://mirror/graphiql/" must be a path \(/graphiql/\) or an http:// or https:// URL},
+      'GraphiQL\'s assets on ftp' ],
+    [ "GraphQLGraphiQLAssets graphiql/",
+      qr{GraphQLGraphiQLAssets: "graphiql/" must be a path},
+      'GraphiQL\'s assets at a relative path' ],
+    [ "GraphQLGraphiQLAssets https:///graphiql/",
+      qr{GraphQLGraphiQLAssets: "https:///graphiql/" names no host},
+      'GraphiQL\'s assets at a URL without a host' ],
+    [ "GraphQLGraphiQLAssets \"/a'b/\"",
+      qr{GraphQLGraphiQLAssets: "/a'b/" has a space, a control character, a quote},
+      'GraphiQL\'s assets at a path with a quote' ],
     [ "GraphQLJWTSecret file:short.secret",
       qr/GraphQLJWTSecret: the secret must be at least 32 bytes/,
       'a short secret' ],
@@ -307,9 +319,11 @@ is_deeply(\@claims, [
 # at this tree (modules, the schema, a secret), apache2 -t accepts it.
 my $example = GqlHttpd::slurp("$GqlHttpd::ROOT/graphql.conf.example");
 my $mods = GqlHttpd::modules_dir();
-$example =~ s{^(LoadModule\s+\w+\s+)modules/mod_graphql\.so}
+$example =~ s{^(\s*LoadModule\s+\w+\s+)\S+/mod_graphql\.so}
              {$1$h->{module}}m;
-$example =~ s{^(LoadModule\s+\w+\s+)modules/}{$1$mods/}mg;
+$example =~ s{^(\s*LoadModule\s+\w+\s+)/usr/lib/apache2/modules/}
+             {$1$mods/}mg;
+$example =~ s{\$\{APACHE_LOG_DIR\}}{$dir/logs}g;
 $example =~ s{/etc/apache2/graphql/hackernews\.graphql}
              {$GqlHttpd::ROOT/schema/hackernews.graphql}g;
 $example =~ s{/etc/apache2/graphql/jwt\.secret}{$dir/long.secret}g;

@@ -4,7 +4,8 @@
 #
 # t/http/graphiql.t: GraphQLGraphiQL.  A browser's GET of /graphql (On in
 # t/http/run) with no query gets the GraphiQL page, whose
-# Content-Security-Policy allows exactly what the page loads; a GET with a
+# Content-Security-Policy allows exactly what the page loads, from the CDN
+# or from GraphQLGraphiQLAssets' path (/graphiql-local); a GET with a
 # query, a POST, and every request to /small (Off) are GraphQL as before.
 use strict;
 use warnings;
@@ -29,7 +30,7 @@ is($r->{headers}{'content-length'}, length $page,
    'browser GET: Content-Length');
 like($page, qr/^<!DOCTYPE html>/, 'the page is an HTML document');
 like($page, qr/<div id="graphiql">/, 'the page has the mount element');
-like($page, qr/\bendpoint = window\.location\.pathname;/,
+like($page, qr/\bendpoint = window\.location\.pathname\b/,
      'the fetcher is pointed at the page\'s own path');
 like($page, qr/fetch\(endpoint, \{\s*method: 'POST'/,
      'the fetcher POSTs to it');
@@ -65,6 +66,24 @@ is($d{'default-src'}, "'none'", 'CSP default-src: none');
 is($d{'connect-src'}, "'self'", 'CSP connect-src: this origin');
 unlike($page, qr/\sstyle=/, 'no inline style attribute for CSP to block');
 is($r->{headers}{'x-content-type-options'}, 'nosniff', 'nosniff');
+
+# GraphQLGraphiQLAssets /graphiql-assets (t/http/run): the same files
+# and hashes under that path, and the policy allows this origin for them.
+my $lr = gql_get('/graphiql-local', undef, accept => BROWSER);
+my @local = $lr->{content} =~ m{(?:src|href)="([^"]*)"}g;
+is_deeply(\@local, [ map { m{^https://cdn\.jsdelivr\.net/npm/(.*)$}
+                           ? "/graphiql-assets/$1" : $_ }
+                     $page =~ m{(?:src|href)="([^"]*)"}g ],
+          'local assets: the CDN\'s paths under the directive\'s path');
+is_deeply([ $lr->{content} =~ /integrity="([^"]*)"/g ],
+          [ $page =~ /integrity="([^"]*)"/g ], 'local assets: the same SRI');
+my %ld = map { my ($k, @v) = split ' '; ($k => join ' ', @v) } split /;\s*/,
+         $lr->{headers}{'content-security-policy'} // '';
+is($ld{'script-src'}, "'self' 'sha256-$hash'",
+   'local assets: CSP script-src this origin and the inline script');
+is($ld{'style-src'}, "'self'", 'local assets: CSP style-src this origin');
+like($page, qr/GraphiQL cannot start: /,
+     'the page can say that GraphiQL cannot start');
 
 # The page holds no request data.
 my $other = gql_get('/graphql/sub', 'x=%3Cscript%3Ealert(1)%3C/script%3E',
