@@ -164,6 +164,29 @@ static int parse(apr_pool_t *p, const char *text, apr_size_t len,
     return 1;
 }
 
+/* A parameter that must be a string (or null, meaning absent) into *out
+ * (NULL when absent); *nul says whether it holds U+0000. */
+static int string_param(apr_pool_t *p, json_object *top, const char *name,
+                        const char **out, int *nul, const char **msg)
+{
+    json_object *v = NULL;
+
+    *out = NULL;
+    *nul = 0;
+    if (!json_object_object_get_ex(top, name, &v)
+        || json_object_is_type(v, json_type_null)) {
+        return 1;
+    }
+    if (!json_object_is_type(v, json_type_string)) {
+        *msg = apr_psprintf(p, "The \"%s\" parameter must be a string, not "
+                            "%s.", name, type_name(v));
+        return 0;
+    }
+    *out = json_object_get_string(v);
+    *nul = memchr(*out, '\0', json_object_get_string_len(v)) != NULL;
+    return 1;
+}
+
 /* Whether a body without a query names a persisted document instead:
  * a documentId, or extensions with a persistedQuery (gql_persist.h
  * reads them). */
@@ -201,6 +224,7 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
     gql_request_t *rq = apr_pcalloc(p, sizeof(*rq));
     json_object *top, *v;
     const char *why;
+    int nul;
 
     if (!parse(p, body, len, &top, &why)) {
         *msg = apr_psprintf(p, "Request body is not valid JSON: %s.", why);
@@ -227,18 +251,12 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
         rq->query = json_object_get_string(v);
         rq->query_len = (apr_size_t)json_object_get_string_len(v);
     }
-    v = NULL;
-    if (json_object_object_get_ex(top, "operationName", &v)
-        && !json_object_is_type(v, json_type_null)) {
-        if (!json_object_is_type(v, json_type_string)) {
-            *msg = apr_psprintf(p, "The \"operationName\" parameter must be "
-                                "a string, not %s.", type_name(v));
-            return BAD_REQUEST;
-        }
-        rq->operation_name = json_object_get_string(v);
-        if (memchr(rq->operation_name, '\0', json_object_get_string_len(v))) {
-            rq->refused = NUL_OPNAME;
-        }
+    if (!string_param(p, top, "operationName", &rq->operation_name, &nul,
+                      msg)) {
+        return BAD_REQUEST;
+    }
+    if (nul) {
+        rq->refused = NUL_OPNAME;
     }
     v = NULL;
     json_object_object_get_ex(top, "variables", &v);
@@ -250,18 +268,11 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
     if (!object_param(p, "extensions", v, &rq->extensions, msg)) {
         return BAD_REQUEST;
     }
-    v = NULL;
-    if (json_object_object_get_ex(top, "documentId", &v)
-        && !json_object_is_type(v, json_type_null)) {
-        if (!json_object_is_type(v, json_type_string)) {
-            *msg = apr_psprintf(p, "The \"documentId\" parameter must be a "
-                                "string, not %s.", type_name(v));
-            return BAD_REQUEST;
-        }
-        rq->document_id = json_object_get_string(v);
-        if (memchr(rq->document_id, '\0', json_object_get_string_len(v))) {
-            rq->refused = NUL_DOCUMENT_ID;
-        }
+    if (!string_param(p, top, "documentId", &rq->document_id, &nul, msg)) {
+        return BAD_REQUEST;
+    }
+    if (nul) {
+        rq->refused = NUL_DOCUMENT_ID;
     }
     if (gql_json_nul(body, len) & GQL_JSON_NUL_NAME) {
         rq->refused = NUL_NAME;

@@ -344,6 +344,16 @@ static void test_document_id(void)
     gql_request_t *req = NULL;
     const char *msg = NULL;
     const char *b = "{\"documentId\":\"sha256:ab\",\"variables\":{}}";
+    /* query string, what it gives, the check's name */
+    static const char *const gets[][3] = {
+        { "extensions=%7B%22persistedQuery%22%3A%7B%7D%7D", "OK",
+          "GET: a persistedQuery and no query" },
+        { "extensions=%7B%7D", "Missing query: the request needs a "
+          "\"query\" parameter.", "GET: extensions without one" },
+        { "documentId=a&documentId=b", "The \"documentId\" parameter is "
+          "given more than once.", "GET: two documentIds" }
+    };
+    int i;
 
     ok(gql_request_from_json(pool, b, strlen(b), &req, &msg) == 0,
        "a body with a documentId and no query");
@@ -366,12 +376,9 @@ static void test_document_id(void)
                              &msg) == 0
        && req->query == NULL && strcmp(req->document_id, "Feed") == 0,
        "GET: documentId read, no query");
-    is_str(args("extensions=%7B%22persistedQuery%22%3A%7B%7D%7D"), "OK",
-           "GET: a persistedQuery and no query");
-    is_str(args("extensions=%7B%7D"), "Missing query: the request needs a "
-           "\"query\" parameter.", "GET: extensions without one");
-    is_str(args("documentId=a&documentId=b"), "The \"documentId\" "
-           "parameter is given more than once.", "GET: two documentIds");
+    for (i = 0; i < (int)(sizeof(gets) / sizeof(gets[0])); i++) {
+        is_str(args(gets[i][0]), gets[i][1], gets[i][2]);
+    }
 }
 
 int main(void)
