@@ -110,7 +110,8 @@ static void test_formats(void)
     is_str(load("ops.graphql", text, &set), "", ".graphql: loads");
     ok(gql_persist_count(set) == 1, "one document");
     d = gql_persist_find(set, "B", &op);
-    ok(d != NULL && strcmp(d->text, text) == 0, "an operation's name finds it");
+    ok(d != NULL && strcmp(d->text, text) == 0,
+       "an operation's name finds it");
     is_str(op, "B", "and selects that operation");
     ok(gql_persist_find(set, hash(text), &op) == d && op == NULL,
        "its hash finds it, selecting none");
