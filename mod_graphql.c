@@ -1857,19 +1857,25 @@ static int graphiql(request_rec *r)
     return send_body(r, HTTP_OK, "text/html; charset=utf-8", page, len);
 }
 
-/* Whether a URL query string (NULL: none) has a parameter named query,
- * with or without a value: then a GET is a GraphQL request, not a
- * browser asking for GraphiQL. */
+/* Whether a URL query string (NULL: none) has a parameter named query
+ * or documentId, with or without a value: then a GET is a GraphQL
+ * request, not a browser asking for GraphiQL. */
 static int has_query_param(const char *args)
 {
+    static const char *const names[] = { "query", "documentId", NULL };
     const char *s = args;
+    int i;
 
     while (s != NULL && *s) {
         apr_size_t n = strcspn(s, "&;");
 
-        if (strncmp(s, "query", 5) == 0
-            && (n == 5 || s[5] == '=')) {
-            return 1;
+        for (i = 0; names[i] != NULL; i++) {
+            apr_size_t len = strlen(names[i]);
+
+            if (strncmp(s, names[i], len) == 0
+                && (n == len || s[len] == '=')) {
+                return 1;
+            }
         }
         s += n;
         s += (*s != '\0');

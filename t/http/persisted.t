@@ -39,6 +39,9 @@ sub answer {
     return "$r->{status} $r->{content}";
 }
 
+my $nf = '{"errors":[{"message":"PersistedQueryNotFound","extensions":'
+         . '{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}';
+
 sub apq {
     my ($hash) = @_;
     return { persistedQuery => { version => 1, sha256Hash => $hash } };
@@ -84,10 +87,11 @@ is(answer(gql_post('/persisted',
    "GraphQL Code Generator's map: by its sha256: id");
 is(answer(gql_get('/persisted', { documentId => 'Hello' })),
    '200 {"data":{"hello":null}}', 'GET with documentId');
+is(answer(gql_get('/graphql', { documentId => "nope-$run" },
+                  accept => 'text/html,*/*;q=0.8')), "404 $nf",
+   'a browser\'s GET with documentId, where GraphiQL is On: not GraphiQL');
 
 # What clients get wrong.
-my $nf = '{"errors":[{"message":"PersistedQueryNotFound","extensions":'
-         . '{"code":"PERSISTED_QUERY_NOT_FOUND"}}]}';
 is(answer(gql_post('/persisted', { documentId => "nope-$run" }, @A)),
    "200 $nf", 'an unknown id under application/json: 200');
 is(answer(gql_post('/persisted', { documentId => "nope-$run" })),
