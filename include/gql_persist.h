@@ -81,6 +81,12 @@ gql_persist_set_t *gql_persist_make(apr_pool_t *p);
 int gql_persist_load(gql_persist_set_t *set, apr_pool_t *ptemp,
                      const char *file, apr_array_header_t *errors);
 
+/* gql_persist_load() of a file's text, text[0..len) followed by a NUL;
+ * file names it in messages, and its suffix says its format. */
+int gql_persist_load_text(gql_persist_set_t *set, apr_pool_t *ptemp,
+                          const char *file, const char *text,
+                          apr_size_t len, apr_array_header_t *errors);
+
 /* How many documents set holds, and the one of index i. */
 int gql_persist_count(const gql_persist_set_t *set);
 const gql_persist_doc_t *gql_persist_doc(const gql_persist_set_t *set,

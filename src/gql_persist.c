@@ -389,6 +389,13 @@ int gql_persist_load(gql_persist_set_t *set, apr_pool_t *ptemp,
         fail(ptemp, errors, file, NULL, why);
         return 1;
     }
+    return gql_persist_load_text(set, ptemp, file, text, len, errors);
+}
+
+int gql_persist_load_text(gql_persist_set_t *set, apr_pool_t *ptemp,
+                          const char *file, const char *text,
+                          apr_size_t len, apr_array_header_t *errors)
+{
     if (ends_with(file, ".graphql") || ends_with(file, ".gql")) {
         return load_graphql(set, ptemp, file, text, len, errors);
     }
