@@ -57,6 +57,15 @@
  *   GraphQLCheckSQL On|Off         prepare every @sql statement at
  *                                  start-up (server-wide; default Off)
  *   GraphQLServerTiming On|Off     a Server-Timing header (default Off)
+ *   GraphQLDocuments FILE...       persisted documents, prepared at
+ *                                  start-up, run by documentId or hash
+ *   GraphQLPersistedOnly On|Off    run those only (default Off)
+ *   GraphQLPersistedCacheControl VALUE|none   Cache-Control of a GET by
+ *                                  id without credentials (none)
+ *   GraphQLPersistedQueries PROVIDER[:ARGS]|none   automatic persisted
+ *                                  queries in a socache every child
+ *                                  shares (server-wide; default none)
+ *   GraphQLPersistedMaxSize BYTES  largest text kept there (8192)
  *
  * With mod_status loaded, its page has a mod_graphql section: requests,
  * errors by extensions.code, SQL statements and time, pool waits, per
@@ -81,6 +90,9 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "ap_expr.h"
+#include "ap_provider.h"
+#include "ap_socache.h"
+#include "util_mutex.h"
 #include "apr_dbd.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
@@ -101,6 +113,7 @@
 #include "gql_json.h"
 #include "gql_jwt.h"
 #include "gql_parser.h"          /* GQL_MAX_DEPTH */
+#include "gql_persist.h"
 #include "gql_request.h"
 #include "gql_schema.h"
 #include "gql_sql.h"
@@ -196,6 +209,28 @@ static const int limit_defaults[NLIMITS] = { 5000, 100, 30, 20, 2000, 5 };
 #define DEFAULT_DOC_CACHE 128
 #define DOC_CACHE_TEXT (8 * 1024)
 
+/* Automatic persisted queries (GraphQLPersistedQueries): the largest
+ * text kept by default (the document cache's) and at most, how long an
+ * entry may stay (the provider drops the oldest sooner when it is full),
+ * and the mutex's name for the Mutex directive. */
+#define DEFAULT_APQ_MAX DOC_CACHE_TEXT
+#define APQ_MAX_LIMIT (1024 * 1024)
+#define APQ_LIFETIME apr_time_from_sec(30 * 86400)
+#define APQ_MUTEX "graphql-persisted"
+
+/* "persisted" in DOCUMENT_NOTE: the request ran a document loaded by
+ * GraphQLDocuments, prepared at start-up.  PERSISTED_NOTE says how the
+ * request named its document: "id" (loaded), "apq-hit" (the shared
+ * cache had it), "apq-stored" (its text was stored there), "apq-miss";
+ * unset for a request with a text only. */
+#define PERSISTED_NOTE "graphql-persisted"
+/* r->notes: the Cache-Control a GET by id may have
+ * (GraphQLPersistedCacheControl). */
+#define CACHE_CONTROL_NOTE "graphql-cache-control"
+/* r->pool userdata: the loaded document (gql_persist_doc_t) the request
+ * names. */
+#define PERSISTED_KEY "mod_graphql:persisted"
+
 /* pconf userdata: resolved file list -> graphql_schema *, so that every
  * <Location> naming the same files shares one schema per generation. */
 #define SCHEMA_CACHE_KEY "mod_graphql:schemas"
@@ -257,6 +292,9 @@ typedef struct graphql_dir_conf {
     const void *cors_headers_directive; /* the one being read */
     int cors_max_age;               /* -1: unset */
     int server_timing;              /* -1: unset */
+    gql_persist_set_t *documents;   /* GraphQLDocuments; NULL: unset */
+    int persisted_only;             /* -1: unset */
+    const char *persisted_cache_control;    /* NULL: unset; "": none */
 } graphql_dir_conf;
 
 /* For Server-Timing: how long a request's stages took (-1: did not
@@ -295,6 +333,16 @@ static int graphql_check_sql = -1;
 static int graphql_doc_cache_size = -1;
 static gql_cache_t *graphql_doc_cache;
 
+/* GraphQLPersistedQueries: the cache of automatic persisted queries that
+ * every child shares (a socache provider's instance, made in the
+ * directive, set up in post_config), and its mutex when the provider
+ * needs one; NULL: none.  GraphQLPersistedMaxSize: the largest text it
+ * keeps (-1: unset). */
+static const ap_socache_provider_t *graphql_apq;
+static ap_socache_instance_t *graphql_apq_cache;
+static apr_global_mutex_t *graphql_apq_mutex;
+static apr_int64_t graphql_apq_max = -1;
+
 /* What the SQL stage's callbacks need of one request. */
 typedef struct graphql_req {
     request_rec *r;
@@ -331,6 +379,7 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->cors_credentials = -1;
     c->cors_max_age = -1;
     c->server_timing = -1;
+    c->persisted_only = -1;
     return c;
 }
 
@@ -394,6 +443,12 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
                                               : base->cors_max_age;
     c->server_timing = add->server_timing != -1 ? add->server_timing
                                                 : base->server_timing;
+    c->documents = add->documents ? add->documents : base->documents;
+    c->persisted_only = add->persisted_only != -1 ? add->persisted_only
+                                                  : base->persisted_only;
+    c->persisted_cache_control = add->persisted_cache_control
+                                 ? add->persisted_cache_control
+                                 : base->persisted_cache_control;
     return c;
 }
 
@@ -402,6 +457,26 @@ static int limit(const graphql_dir_conf *c, int which)
 {
     return c->limits[which] != -1 ? c->limits[which]
                                   : limit_defaults[which];
+}
+
+/* What a document is validated with here (gql_validate.h): the same for
+ * a request's text and for the documents loaded at start-up. */
+static gql_validate_opts_t validate_opts(const graphql_dir_conf *c)
+{
+    gql_validate_opts_t opts = {
+        .introspection = c->introspection != 0,
+        .max_depth = c->max_depth != -1 ? c->max_depth : DEFAULT_MAX_DEPTH,
+        .max_tokens = c->max_tokens != -1 ? c->max_tokens
+                                          : DEFAULT_MAX_TOKENS,
+        .max_aliases = limit(c, LIMIT_ALIASES),
+        .max_root_fields = limit(c, LIMIT_ROOT_FIELDS),
+        .max_fields = limit(c, LIMIT_FIELDS),
+        .max_mutation_fields = limit(c, LIMIT_MUTATION_FIELDS),
+        .cost = c->cost,
+        .list_size = limit(c, LIMIT_LIST_SIZE)
+    };
+
+    return opts;
 }
 
 static apr_hash_t *schema_cache(apr_pool_t *pconf)
@@ -1215,25 +1290,301 @@ static const char *graphql_set_check_sql(cmd_parms *cmd, void *dconf,
     return NULL;
 }
 
+/* ---- persisted documents: the directives -------------------------- */
+
+/* GraphQLDocuments FILE...: the documents are read and their ids checked
+ * here; they are prepared against the schema and limits of each location
+ * that serves them in check_config (prepare_documents), when every
+ * directive of every section is known. */
+static const char *graphql_set_documents(cmd_parms *cmd, void *dconf,
+                                         int argc, char *const argv[])
+{
+    graphql_dir_conf *c = dconf;
+    apr_array_header_t *errors = gql_errors_make(cmd->temp_pool);
+    int i;
+
+    if (argc == 0) {
+        return "GraphQLDocuments: at least one file is required";
+    }
+    c->documents = gql_persist_make(cmd->pool);
+    for (i = 0; i < argc; i++) {
+        const char *file = ap_server_root_relative(cmd->temp_pool, argv[i]);
+
+        if (file == NULL) {
+            return apr_pstrcat(cmd->pool, "GraphQLDocuments: invalid file "
+                               "path ", argv[i], NULL);
+        }
+        gql_persist_load(c->documents, cmd->temp_pool, file, errors);
+    }
+    return report(cmd, errors);
+}
+
+/* GraphQLPersistedCacheControl VALUE|none: a header value, printable
+ * ASCII, as it will be sent. */
+static const char *graphql_set_cache_control(cmd_parms *cmd, void *dconf,
+                                             const char *arg)
+{
+    graphql_dir_conf *c = dconf;
+    const char *s;
+
+    if (strcasecmp(arg, "none") == 0) {
+        c->persisted_cache_control = "";
+        return NULL;
+    }
+    for (s = arg; *s >= ' ' && *s < 0x7f; s++) {
+        continue;
+    }
+    if (*s != '\0' || *arg == '\0') {
+        return apr_pstrcat(cmd->pool, "GraphQLPersistedCacheControl: value "
+                           "must be a Cache-Control header's value (printable "
+                           "ASCII) or none, not ", arg, NULL);
+    }
+    c->persisted_cache_control = arg;
+    return NULL;
+}
+
+/* GraphQLPersistedQueries PROVIDER[:ARGS]|none: the provider is looked
+ * up and its instance made here, as SSLSessionCache does, so that a
+ * wrong name or argument stops configtest. */
+static const char *graphql_set_apq(cmd_parms *cmd, void *dconf,
+                                   const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    const char *sep = ap_strchr_c(arg, ':'), *name;
+
+    (void)dconf;
+    if (err != NULL) {
+        return err;
+    }
+    graphql_apq = NULL;
+    if (strcasecmp(arg, "none") == 0) {
+        return NULL;
+    }
+    name = sep ? apr_pstrmemdup(cmd->temp_pool, arg, sep - arg) : arg;
+    graphql_apq = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                     AP_SOCACHE_PROVIDER_VERSION);
+    if (graphql_apq == NULL) {
+        return apr_psprintf(cmd->pool, "GraphQLPersistedQueries: no shared "
+                            "object cache provider named \"%s\" (is "
+                            "mod_socache_%s loaded?), in %s", name, name,
+                            arg);
+    }
+    err = graphql_apq->create(&graphql_apq_cache, sep ? sep + 1 : NULL,
+                              cmd->temp_pool, cmd->pool);
+    if (err != NULL) {
+        graphql_apq = NULL;
+        return apr_psprintf(cmd->pool, "GraphQLPersistedQueries: %s: %s",
+                            arg, err);
+    }
+    return NULL;
+}
+
+static const char *graphql_set_apq_max(cmd_parms *cmd, void *dconf,
+                                       const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dconf;
+    if (err != NULL) {
+        return err;
+    }
+    graphql_apq_max = number(arg, 1, APQ_MAX_LIMIT);
+    if (graphql_apq_max == -1) {
+        return apr_psprintf(cmd->pool, "GraphQLPersistedMaxSize: value must "
+                            "be a number of bytes from 1 to %d, not %s",
+                            APQ_MAX_LIMIT, arg);
+    }
+    return NULL;
+}
+
+/* The largest text the shared cache keeps. */
+static apr_size_t apq_max(void)
+{
+    return (apr_size_t)(graphql_apq_max != -1 ? graphql_apq_max
+                                              : DEFAULT_APQ_MAX);
+}
+
+/* ---- persisted documents: start-up -------------------------------- */
+
+/* Whether a <Location> of path sec covers the URIs of one of path uri,
+ * as the location walk matches a path that is not a pattern. */
+static int location_covers(const char *sec, const char *uri)
+{
+    apr_size_t n = strlen(sec);
+
+    return n > 0 && strncmp(sec, uri, n) == 0
+           && (sec[n - 1] == '/' || uri[n] == '\0' || uri[n] == '/');
+}
+
+static int pattern(const core_dir_config *c)
+{
+    return c->r != NULL || c->d_is_fnmatch || c->d == NULL;
+}
+
+/* The configuration a request to the i-th <Location> of a server gets:
+ * the server's, then the <Location>s before it that cover it, then its
+ * own, merged in that order (a pattern's only with the server's). */
+static graphql_dir_conf *location_conf(apr_pool_t *ptemp,
+                                       graphql_dir_conf *c,
+                                       const apr_array_header_t *secs,
+                                       int i)
+{
+    ap_conf_vector_t **v = (ap_conf_vector_t **)secs->elts;
+    const core_dir_config *ci = ap_get_core_module_config(v[i]);
+    int j;
+
+    for (j = 0; j <= i; j++) {
+        const core_dir_config *cj = ap_get_core_module_config(v[j]);
+        graphql_dir_conf *add = ap_get_module_config(v[j], &graphql_module);
+
+        if (add != NULL && (j == i || (!pattern(ci) && !pattern(cj)
+                                       && location_covers(cj->d, ci->d)))) {
+            c = graphql_merge_dir(ptemp, c, add);
+        }
+    }
+    return c;
+}
+
+/* Prepare c's documents under c's schema and limits (a variant of the
+ * set: gql_persist.h), with one line per problem; 0 when none. */
+static int prepare_in(apr_pool_t *ptemp, server_rec *s,
+                      const graphql_dir_conf *c)
+{
+    apr_array_header_t *errors;
+    gql_validate_opts_t opts;
+    int i;
+
+    if (c == NULL || c->documents == NULL || c->schema == NULL) {
+        return 0;
+    }
+    errors = gql_errors_make(ptemp);
+    opts = validate_opts(c);
+    gql_persist_prepare(c->documents, ptemp, c->schema, &opts, errors);
+    for (i = 0; i < errors->nelts; i++) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s,
+                     "mod_graphql: %s", gql_error_format(ptemp,
+                     APR_ARRAY_IDX(errors, i, const gql_error_t *)));
+    }
+    return errors->nelts;
+}
+
+/* Every GraphQLDocuments prepared where it is served, before the fork
+ * into pconf, so that children share them and a document that does not
+ * validate stops start-up (configtest too).  A request under another
+ * merge of sections (nested patterns, <If>) prepares its loaded text as
+ * any text. */
+static int prepare_documents(apr_pool_t *ptemp, server_rec *s)
+{
+    int bad = 0, i;
+
+    for (; s != NULL; s = s->next) {
+        core_server_config *sc = ap_get_core_module_config(s->module_config);
+        graphql_dir_conf *base = ap_get_module_config(s->lookup_defaults,
+                                                      &graphql_module);
+
+        bad += prepare_in(ptemp, s, base);
+        for (i = 0; base != NULL && i < sc->sec_url->nelts; i++) {
+            bad += prepare_in(ptemp, s, location_conf(ptemp, base,
+                                                      sc->sec_url, i));
+        }
+    }
+    return bad;
+}
+
+/* The shared cache's instance, for the cleanup that destroys it. */
+typedef struct graphql_apq_instance {
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *instance;
+    server_rec *s;
+} graphql_apq_instance;
+
+static apr_status_t apq_destroy(void *data)
+{
+    graphql_apq_instance *a = data;
+
+    a->provider->destroy(a->instance, a->s);
+    return APR_SUCCESS;
+}
+
+/* post_config: the shared cache made ready (its memory, its mutex) before
+ * the fork; destroyed with the configuration. */
+static int apq_init(apr_pool_t *pconf, server_rec *s)
+{
+    struct ap_socache_hints hints = { GQL_PERSIST_HEX, 2048, APQ_LIFETIME };
+    graphql_apq_instance *a;
+    apr_status_t rv;
+
+    if (graphql_apq == NULL) {
+        return OK;
+    }
+    if (graphql_apq->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&graphql_apq_mutex, NULL, APQ_MUTEX,
+                                    NULL, s, pconf, 0);
+        if (rv != APR_SUCCESS) {
+            return HTTP_INTERNAL_SERVER_ERROR;    /* it logged why */
+        }
+    }
+    rv = graphql_apq->init(graphql_apq_cache, "mod_graphql-persisted",
+                           &hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, rv, s,
+                     "mod_graphql: GraphQLPersistedQueries: the %s cache "
+                     "cannot be set up", graphql_apq->name);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    a = apr_palloc(pconf, sizeof(*a));
+    a->provider = graphql_apq;
+    a->instance = graphql_apq_cache;
+    a->s = s;
+    apr_pool_cleanup_register(pconf, a, apq_destroy, apr_pool_cleanup_null);
+    return OK;
+}
+
+static void apq_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_status_t rv;
+
+    if (graphql_apq_mutex == NULL) {
+        return;
+    }
+    rv = apr_global_mutex_child_init(&graphql_apq_mutex,
+             apr_global_mutex_lockfile(graphql_apq_mutex), pchild);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s, "GQL00060: the mutex of "
+                     "GraphQLPersistedQueries cannot be opened in the child: "
+                     "automatic persisted queries are off in it");
+        graphql_apq = NULL;
+    }
+}
+
 /* pre_config: each configuration starts from the default. */
 static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp)
 {
-    (void)pconf;
     (void)plog;
     (void)ptemp;
     graphql_doc_cache_size = -1;
     graphql_check_sql = -1;
-    return OK;
+    graphql_apq = NULL;
+    graphql_apq_cache = NULL;
+    graphql_apq_mutex = NULL;
+    graphql_apq_max = -1;
+    return ap_mutex_register(pconf, APQ_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
 }
 
 /* child_init: the child's document cache and throttles, shared by its
  * threads. */
 static void graphql_child_init(apr_pool_t *pchild, server_rec *s)
 {
+    /* A document the shared cache gives is kept once prepared, up to
+     * the largest text it keeps. */
     graphql_doc_cache = gql_cache_make(pchild, graphql_doc_cache_size != -1
                                        ? graphql_doc_cache_size
-                                       : DEFAULT_DOC_CACHE, DOC_CACHE_TEXT);
+                                       : DEFAULT_DOC_CACHE,
+                                       graphql_apq && apq_max()
+                                       > DOC_CACHE_TEXT ? apq_max()
+                                       : DOC_CACHE_TEXT);
+    apq_child_init(pchild, s);
     graphql_lines = gql_throttle_make(pchild, LOG_INTERVAL);
     graphql_dbs = apr_hash_make(pchild);
     for (; s != NULL; s = s->next) {
@@ -1273,7 +1624,7 @@ static int graphql_check_config(apr_pool_t *pconf, apr_pool_t *plog,
         ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "%s", msg);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    return OK;
+    return prepare_documents(ptemp, s) > 0 ? HTTP_INTERNAL_SERVER_ERROR : OK;
 }
 
 /* One line per schema, with what it has and how long it took to load.
@@ -1364,7 +1715,7 @@ static int graphql_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             refused = 1;
         }
     }
-    if (refused) {
+    if (refused || apq_init(pconf, s) != OK) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     announce_schemas(pconf, ptemp, s);
@@ -1426,17 +1777,33 @@ static int graphql_map_to_storage(request_rec *r)
     return DECLINED;
 }
 
+/* The Cache-Control of a successful GET by id that a cache may keep
+ * (GraphQLPersistedCacheControl): set by persisted(), and only when the
+ * response has no error. */
+static const char *cache_control(request_rec *r)
+{
+    const char *errors = apr_table_get(r->notes, ERRORS_NOTE);
+
+    return errors != NULL && strcmp(errors, "0") == 0
+           ? apr_table_get(r->notes, CACHE_CONTROL_NOTE) : NULL;
+}
+
 /* Write a response and finish the request: returning OK with r->status
  * set keeps httpd from replacing the body with its HTML error page, which
- * it sends for a handler that returns an HTTP error code.  Responses vary with Accept and may depend on the
- * caller, so they are not stored by caches. */
+ * it sends for a handler that returns an HTTP error code.  Responses vary
+ * with Accept and may depend on the caller, so they are not stored by
+ * caches, but for a GET by id that GraphQLPersistedCacheControl lets them
+ * keep (cache_control). */
 static int send_body(request_rec *r, int status, const char *type,
                      const char *body, apr_size_t len)
 {
+    const char *cc = status == HTTP_OK ? cache_control(r) : NULL;
+
     r->status = status;
     ap_set_content_type(r, type);
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    apr_table_mergen(r->headers_out, "Vary", "Accept");
+    apr_table_setn(r->headers_out, "Cache-Control", cc ? cc : "no-store");
+    apr_table_mergen(r->headers_out, "Vary", cc ? "Accept, Authorization, "
+                                                  "Cookie" : "Accept");
     ap_set_content_length(r, len);
     if (!r->header_only) {
         ap_rwrite(body, (int)len, r);
@@ -1519,19 +1886,25 @@ static int graphiql(request_rec *r, const graphql_dir_conf *conf)
     return send_body(r, HTTP_OK, "text/html; charset=utf-8", page, len);
 }
 
-/* Whether a URL query string (NULL: none) has a parameter named query,
- * with or without a value: then a GET is a GraphQL request, not a
- * browser asking for GraphiQL. */
+/* Whether a URL query string (NULL: none) has a parameter named query
+ * or documentId, with or without a value: then a GET is a GraphQL
+ * request, not a browser asking for GraphiQL. */
 static int has_query_param(const char *args)
 {
+    static const char *const names[] = { "query", "documentId", NULL };
     const char *s = args;
+    int i;
 
     while (s != NULL && *s) {
         apr_size_t n = strcspn(s, "&;");
 
-        if (strncmp(s, "query", 5) == 0
-            && (n == 5 || s[5] == '=')) {
-            return 1;
+        for (i = 0; names[i] != NULL; i++) {
+            apr_size_t len = strlen(names[i]);
+
+            if (strncmp(s, names[i], len) == 0
+                && (n == len || s[len] == '=')) {
+                return 1;
+            }
         }
         s += n;
         s += (*s != '\0');
@@ -1937,7 +2310,7 @@ static int graphql_stats_init(apr_pool_t *pconf, apr_pool_t *plog,
     ap_mpm_query(AP_MPMQ_HARD_LIMIT_DAEMONS, &limit);
     graphql_stats = gql_stats_make(pconf, limit, &why);
     if (graphql_stats == NULL) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "GQL00060: no "
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "GQL00070: no "
                      "counters for mod_status: %s", why);
     }
     return OK;
@@ -2357,6 +2730,251 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     return q->misconfigured ? HTTP_INTERNAL_SERVER_ERROR : st;
 }
 
+/* ---- persisted documents: requests --------------------------------- */
+
+/* The shared cache's mutex, when its provider needs one. */
+static int apq_lock(request_rec *r)
+{
+    apr_status_t rv = graphql_apq_mutex == NULL ? APR_SUCCESS
+                      : apr_global_mutex_lock(graphql_apq_mutex);
+
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, "GQL00061: the mutex "
+                      "of GraphQLPersistedQueries cannot be taken");
+    }
+    return rv == APR_SUCCESS;
+}
+
+static void apq_unlock(void)
+{
+    if (graphql_apq_mutex != NULL) {
+        apr_global_mutex_unlock(graphql_apq_mutex);
+    }
+}
+
+/* Keep text[0..len), whose SHA-256 is hash, in the shared cache, unless
+ * it is larger than GraphQLPersistedMaxSize. */
+static void apq_store(request_rec *r, const char *hash, const char *text,
+                      apr_size_t len)
+{
+    apr_status_t rv;
+
+    if (len > apq_max() || !apq_lock(r)) {
+        apr_table_setn(r->notes, PERSISTED_NOTE, "apq-refused");
+        return;
+    }
+    rv = graphql_apq->store(graphql_apq_cache, r->server,
+                            (const unsigned char *)hash, GQL_PERSIST_HEX,
+                            apr_time_now() + APQ_LIFETIME,
+                            (unsigned char *)apr_pstrmemdup(r->pool, text,
+                                                            len),
+                            (unsigned int)len, r->pool);
+    apq_unlock();
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r, "GQL00062: a "
+                      "persisted query of %" APR_SIZE_T_FMT " bytes could "
+                      "not be stored in the %s cache", len,
+                      graphql_apq->name);
+    }
+    apr_table_setn(r->notes, PERSISTED_NOTE, rv == APR_SUCCESS
+                   ? "apq-stored" : "apq-refused");
+}
+
+/* The text the shared cache keeps under hash, in r->pool, or NULL. */
+static const char *apq_fetch(request_rec *r, const char *hash,
+                             apr_size_t *len)
+{
+    unsigned int n = (unsigned int)apq_max();
+    unsigned char *buf = apr_palloc(r->pool, n + 1);
+    apr_status_t rv;
+
+    if (!apq_lock(r)) {
+        return NULL;
+    }
+    rv = graphql_apq->retrieve(graphql_apq_cache, r->server,
+                               (const unsigned char *)hash, GQL_PERSIST_HEX,
+                               buf, &n, r->pool);
+    apq_unlock();
+    if (rv != APR_SUCCESS) {
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return (const char *)buf;
+}
+
+/* Whether the request carries what may name a caller: a cache must not
+ * keep what it is answered. */
+static int has_credentials(request_rec *r)
+{
+    return r->user != NULL || apr_table_get(r->headers_in, "Authorization")
+           || apr_table_get(r->headers_in, "Cookie");
+}
+
+/* A GET that names its document by id may be kept by caches. */
+static void cacheable(request_rec *r, const graphql_dir_conf *conf)
+{
+    if (r->method_number == M_GET && conf->persisted_cache_control
+        && *conf->persisted_cache_control && !has_credentials(r)) {
+        apr_table_setn(r->notes, CACHE_CONTROL_NOTE,
+                       conf->persisted_cache_control);
+    }
+}
+
+/* The request runs the loaded document d (the operation op when it names
+ * none). */
+static int run_loaded(request_rec *r, const graphql_dir_conf *conf,
+                      gql_request_t *req, const gql_persist_doc_t *d,
+                      const char *op, int by_id)
+{
+    req->query = d->text;
+    req->query_len = d->len;
+    if (req->operation_name == NULL || *req->operation_name == '\0') {
+        req->operation_name = op;
+    }
+    apr_pool_userdata_setn(d, PERSISTED_KEY, NULL, r->pool);
+    apr_table_setn(r->notes, PERSISTED_NOTE, "id");
+    if (by_id) {
+        cacheable(r, conf);
+    }
+    return DECLINED;
+}
+
+/* The errors of persisted documents.  Under application/json an unknown
+ * id is 200, as Apollo's clients expect before they send the text;
+ * under application/graphql-response+json it is 404, as nothing was
+ * found.  A text that the allowlist refuses is 403 under both. */
+static int not_found(request_rec *r, gql_media_e media)
+{
+    apr_table_setn(r->notes, PERSISTED_NOTE, "apq-miss");
+    return coded_error(r, media == GQL_MEDIA_GRAPHQL_RESPONSE
+                       ? HTTP_NOT_FOUND : HTTP_OK, media,
+                       "PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound");
+}
+
+static int not_listed(request_rec *r, gql_media_e media)
+{
+    return coded_error(r, HTTP_FORBIDDEN, media, "PERSISTED_QUERY_REQUIRED",
+                       "Only persisted documents run here "
+                       "(GraphQLPersistedOnly): send the documentId of one.");
+}
+
+/* A hash and its text (Apollo's second step): the hash must be the
+ * text's; a loaded document runs as one, another is stored in the
+ * shared cache (unless only loaded ones may run) and run as a text. */
+static int hash_and_text(request_rec *r, const graphql_dir_conf *conf,
+                         gql_media_e media, gql_request_t *req,
+                         const char *hash)
+{
+    char hex[GQL_PERSIST_HEX + 1];
+    const gql_persist_doc_t *d;
+    const char *op;
+
+    gql_persist_sha256(req->query, req->query_len, hex);
+    if (strcmp(hex, hash) != 0) {
+        return coded_error(r, HTTP_BAD_REQUEST, media,
+                           "PERSISTED_QUERY_HASH_MISMATCH", "The persisted "
+                           "query's sha256Hash is not the SHA-256 of its "
+                           "query.");
+    }
+    if ((d = gql_persist_find(conf->documents, hash, &op)) != NULL) {
+        return run_loaded(r, conf, req, d, op, 0);
+    }
+    if (conf->persisted_only == 1) {
+        return not_listed(r, media);
+    }
+    if (graphql_apq != NULL) {
+        apq_store(r, hash, req->query, req->query_len);
+    }
+    return DECLINED;
+}
+
+/*
+ * Persisted documents, before answer(): a documentId (GraphQL over HTTP)
+ * or Apollo's persistedQuery hash names a document loaded by
+ * GraphQLDocuments, or one the shared cache keeps (automatic persisted
+ * queries, with GraphQLPersistedOnly Off); with GraphQLPersistedOnly On
+ * a text runs only when it is a loaded document's, which its SHA-256
+ * says without parsing it.  Returns DECLINED when the request goes on
+ * (req->query now the text to run), else the status of the response it
+ * sent.
+ */
+static int persisted(request_rec *r, const graphql_dir_conf *conf,
+                     gql_media_e media, gql_request_t *req)
+{
+    const char *hash = NULL, *msg = NULL, *op, *id = req->document_id;
+    const gql_persist_doc_t *d;
+    char hex[GQL_PERSIST_HEX + 1];
+    apr_size_t len;
+
+    if (gql_persist_request_hash(r->pool, req->extensions, &hash,
+                                 &msg) < 0) {
+        return coded_error(r, HTTP_BAD_REQUEST, media, "BAD_REQUEST", msg);
+    }
+    if (id != NULL && (req->query != NULL || hash != NULL)) {
+        return coded_error(r, HTTP_BAD_REQUEST, media, "BAD_REQUEST",
+                           "A request with a documentId has no query and no "
+                           "persistedQuery extension.");
+    }
+    if (id == NULL && hash == NULL) {
+        if (conf->persisted_only != 1) {
+            return DECLINED;
+        }
+        gql_persist_sha256(req->query, req->query_len, hex);
+        d = gql_persist_find(conf->documents, hex, &op);
+        return d ? run_loaded(r, conf, req, d, op, 0) : not_listed(r, media);
+    }
+    if (req->query != NULL) {
+        return hash_and_text(r, conf, media, req, hash);
+    }
+    if ((d = gql_persist_find(conf->documents, id ? id : hash, &op))) {
+        return run_loaded(r, conf, req, d, op, 1);
+    }
+    if (conf->persisted_only == 1
+        || (id != NULL && !gql_persist_is_hash(id, hex))) {
+        return not_found(r, media);
+    }
+    if (graphql_apq == NULL) {
+        return coded_error(r, media == GQL_MEDIA_GRAPHQL_RESPONSE
+                           ? HTTP_BAD_REQUEST : HTTP_OK, media,
+                           "PERSISTED_QUERY_NOT_SUPPORTED",
+                           "PersistedQueryNotSupported");
+    }
+    req->query = apq_fetch(r, hash ? hash : hex, &len);
+    if (req->query == NULL) {
+        return not_found(r, media);
+    }
+    req->query_len = len;
+    apr_table_setn(r->notes, PERSISTED_NOTE, "apq-hit");
+    cacheable(r, conf);
+    return DECLINED;
+}
+
+/* The request's prepared document: a loaded one's, prepared at start-up
+ * for this location's schema and limits, or else the document cache's
+ * for its text; DOCUMENT_NOTE says which. */
+static const gql_prepared_t *prepare(request_rec *r,
+                                     const graphql_dir_conf *conf,
+                                     const gql_validate_opts_t *opts,
+                                     const gql_request_t *req,
+                                     apr_array_header_t *errors)
+{
+    void *d = NULL;
+    const gql_prepared_t *doc;
+    int hit = 0;
+
+    apr_pool_userdata_get(&d, PERSISTED_KEY, r->pool);
+    if (d != NULL && (doc = gql_persist_prepared(conf->documents, d,
+                                                 conf->schema, opts))) {
+        apr_table_setn(r->notes, DOCUMENT_NOTE, "persisted");
+        return doc;
+    }
+    doc = gql_cache_prepare(graphql_doc_cache, r->pool, conf->schema, opts,
+                            req->query, req->query_len, errors, &hit);
+    apr_table_setn(r->notes, DOCUMENT_NOTE, hit ? "cached" : "prepared");
+    return doc;
+}
+
 /* Answer a request from its GraphQL parameters.  Under
  * application/graphql-response+json a response without data (the
  * document did not parse or validate, or no operation could be run) is
@@ -2372,7 +2990,7 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
     json_object *claims;
     const char *why = caller(r, conf, &claims), *role = NULL;
     apr_time_t t0;
-    int failed, hit, st = 0;
+    int failed, st = 0;
 
     apr_table_setn(r->notes, STATEMENTS_NOTE, "0");
     apr_table_setn(r->notes, SQL_TIME_NOTE, "0");
@@ -2391,22 +3009,10 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
         return coded_error(r, HTTP_BAD_REQUEST, media, "BAD_USER_INPUT",
                            req->refused);
     }
-    opts.introspection = conf->introspection != 0;
-    opts.max_depth = conf->max_depth != -1 ? conf->max_depth
-                                           : DEFAULT_MAX_DEPTH;
-    opts.max_tokens = conf->max_tokens != -1 ? conf->max_tokens
-                                             : DEFAULT_MAX_TOKENS;
-    opts.max_aliases = limit(conf, LIMIT_ALIASES);
-    opts.max_root_fields = limit(conf, LIMIT_ROOT_FIELDS);
-    opts.max_fields = limit(conf, LIMIT_FIELDS);
-    opts.max_mutation_fields = limit(conf, LIMIT_MUTATION_FIELDS);
-    opts.cost = conf->cost;
-    opts.list_size = limit(conf, LIMIT_LIST_SIZE);
+    opts = validate_opts(conf);
     res.errors = gql_errors_make(r->pool);
     t0 = apr_time_now();
-    doc = gql_cache_prepare(graphql_doc_cache, r->pool, conf->schema, &opts,
-                            req->query, req->query_len, res.errors, &hit);
-    apr_table_setn(r->notes, DOCUMENT_NOTE, hit ? "cached" : "prepared");
+    doc = prepare(r, conf, &opts, req, res.errors);
     if (doc != NULL) {
         op = gql_document_select(r->pool, doc, req->operation_name,
                                  req->variables, res.errors);
@@ -2610,6 +3216,9 @@ static int graphql_handler(request_rec *r)
             return request_error(r, st, media, msg);
         }
     }
+    if ((st = persisted(r, conf, media, req)) != DECLINED) {
+        return st;
+    }
     return answer(r, conf, media, deadline, req);
 }
 
@@ -2740,6 +3349,30 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF,
                   "N: prepared documents each child keeps for requests that "
                   "send the same text again (default 128; 0: none)"),
+    AP_INIT_TAKE_ARGV("GraphQLDocuments", graphql_set_documents, NULL,
+                      RSRC_CONF | ACCESS_CONF,
+                      "FILE [FILE...]: persisted documents (.graphql files, "
+                      "Apollo, Relay or GraphQL Code Generator manifests), "
+                      "relative to ServerRoot"),
+    AP_INIT_FLAG("GraphQLPersistedOnly", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(graphql_dir_conf, persisted_only),
+                 RSRC_CONF | ACCESS_CONF,
+                 "On: run only the documents of GraphQLDocuments, refuse "
+                 "any other (default Off)"),
+    AP_INIT_TAKE1("GraphQLPersistedCacheControl", graphql_set_cache_control,
+                  NULL, RSRC_CONF | ACCESS_CONF,
+                  "VALUE|none: the Cache-Control of a GET by id answered "
+                  "without error to a caller without credentials (default "
+                  "none: no-store)"),
+    AP_INIT_TAKE1("GraphQLPersistedQueries", graphql_set_apq, NULL,
+                  RSRC_CONF,
+                  "PROVIDER[:ARGS]|none: the shared object cache of "
+                  "automatic persisted queries, e.g. shmcb:PATH(BYTES) "
+                  "(default none)"),
+    AP_INIT_TAKE1("GraphQLPersistedMaxSize", graphql_set_apq_max, NULL,
+                  RSRC_CONF,
+                  "BYTES: the largest query text kept in that cache "
+                  "(default 8192)"),
     AP_INIT_TAKE1("GraphQLMaxCost", graphql_set_limit,
                   (void *)LIMIT_COST,
                   RSRC_CONF | ACCESS_CONF,

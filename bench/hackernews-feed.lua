@@ -8,6 +8,8 @@
 --   HN_PAGE=random       50 links at a random offset of the 10,000, so
 --                        that the database does not answer the same rows
 --                        every time (and pages past thousands of them)
+--   HN_BODY=JSON         this body instead, every time (bench/persisted:
+--                        a document's text, or its id)
 
 local queries = {
   flat = "query ($s: Int) { feed(skip: $s, take: 50) "
@@ -17,6 +19,7 @@ local queries = {
       .. "votes { user { name } } } } }",
 }
 
+local fixed = os.getenv("HN_BODY")
 local scenario = os.getenv("HN_SCENARIO") or "flat"
 local query = assert(queries[scenario], "unknown HN_SCENARIO " .. scenario)
 local random_page = (os.getenv("HN_PAGE") or "first") == "random"
@@ -36,6 +39,9 @@ function init(args)
 end
 
 request = function()
+  if fixed then
+    return wrk.format(nil, nil, nil, fixed)
+  end
   local body = string.format('{"query":"%s","variables":{"s":%d}}',
                              query,
                              random_page and math.random(0, 9950) or 0)

@@ -32,11 +32,16 @@
 #define GQL_JSON_MAX_VALUES 100000
 
 typedef struct gql_request_t {
-    const char *query;          /* the document text; never NULL */
+    const char *query;          /* the document text; NULL only when the
+                                 * request names a persisted document
+                                 * (document_id, or extensions'
+                                 * persistedQuery: gql_persist.h) */
     apr_size_t query_len;       /* bytes (the text may hold NULs) */
     const char *operation_name; /* NULL when absent or null */
     json_object *variables;     /* a JSON object, or NULL when absent/null */
     json_object *extensions;    /* a JSON object, or NULL when absent/null */
+    const char *document_id;    /* documentId (GraphQL over HTTP's
+                                 * persisted documents), or NULL */
     /* Why the request is refused although it is well formed: text holding
      * U+0000 where json-c or a C string would silently cut it (a member
      * name, operationName), which the client answers for
@@ -65,7 +70,7 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
 /*
  * Read the parameters from a URL query string (r->args; NULL means none):
  * query, variables (JSON text), operationName, extensions (JSON text),
- * percent-decoded with '+' as space.  Other parameters are ignored.
+ * documentId, percent-decoded with '+' as space.  Other parameters are ignored.
  * Returns 0 or an HTTP status (400) and *msg, as above.
  */
 int gql_request_from_args(apr_pool_t *p, const char *args,

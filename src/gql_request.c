@@ -17,11 +17,15 @@
 #include "gql_request.h"
 
 #define BAD_REQUEST 400
+#define MISSING_QUERY_PARAM "Missing query: the request needs a \"query\" " \
+                            "parameter."
 
 /* gql_request_t.refused: PostgreSQL's text cannot hold U+0000, and json-c
  * cuts a member name at it, so a client that sends one is told. */
 #define NUL_OPNAME "The \"operationName\" parameter holds U+0000, which " \
                    "is not allowed."
+#define NUL_DOCUMENT_ID "The \"documentId\" parameter holds U+0000, " \
+                        "which no document's id has."
 #define NUL_NAME "A member name of the request holds U+0000, which is " \
                  "not allowed."
 
@@ -160,6 +164,43 @@ static int parse(apr_pool_t *p, const char *text, apr_size_t len,
     return 1;
 }
 
+/* A parameter that must be a string (or null, meaning absent) into *out
+ * (NULL when absent); *nul says whether it holds U+0000. */
+static int string_param(apr_pool_t *p, json_object *top, const char *name,
+                        const char **out, int *nul, const char **msg)
+{
+    json_object *v = NULL;
+
+    *out = NULL;
+    *nul = 0;
+    if (!json_object_object_get_ex(top, name, &v)
+        || json_object_is_type(v, json_type_null)) {
+        return 1;
+    }
+    if (!json_object_is_type(v, json_type_string)) {
+        *msg = apr_psprintf(p, "The \"%s\" parameter must be a string, not "
+                            "%s.", name, type_name(v));
+        return 0;
+    }
+    *out = json_object_get_string(v);
+    *nul = memchr(*out, '\0', json_object_get_string_len(v)) != NULL;
+    return 1;
+}
+
+/* Whether a body without a query names a persisted document instead:
+ * a documentId, or extensions with a persistedQuery (gql_persist.h
+ * reads them). */
+static int names_document(json_object *top)
+{
+    json_object *v;
+
+    return (json_object_object_get_ex(top, "documentId", &v)
+            && !json_object_is_type(v, json_type_null))
+           || (json_object_object_get_ex(top, "extensions", &v)
+               && json_object_object_get_ex(v, "persistedQuery", &v)
+               && !json_object_is_type(v, json_type_null));
+}
+
 /* A parameter that must be a JSON object (or null, meaning absent). */
 static int object_param(apr_pool_t *p, const char *name, json_object *v,
                         json_object **out, const char **msg)
@@ -183,6 +224,7 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
     gql_request_t *rq = apr_pcalloc(p, sizeof(*rq));
     json_object *top, *v;
     const char *why;
+    int nul;
 
     if (!parse(p, body, len, &top, &why)) {
         *msg = apr_psprintf(p, "Request body is not valid JSON: %s.", why);
@@ -195,28 +237,26 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
     }
     if (!json_object_object_get_ex(top, "query", &v)
         || json_object_is_type(v, json_type_null)) {
-        *msg = "Missing query: the request needs a \"query\" string.";
-        return BAD_REQUEST;
+        if (!names_document(top)) {
+            *msg = "Missing query: the request needs a \"query\" string.";
+            return BAD_REQUEST;
+        }
     }
-    if (!json_object_is_type(v, json_type_string)) {
+    else if (!json_object_is_type(v, json_type_string)) {
         *msg = apr_psprintf(p, "The \"query\" parameter must be a string, "
                             "not %s.", type_name(v));
         return BAD_REQUEST;
     }
-    rq->query = json_object_get_string(v);
-    rq->query_len = (apr_size_t)json_object_get_string_len(v);
-    v = NULL;
-    if (json_object_object_get_ex(top, "operationName", &v)
-        && !json_object_is_type(v, json_type_null)) {
-        if (!json_object_is_type(v, json_type_string)) {
-            *msg = apr_psprintf(p, "The \"operationName\" parameter must be "
-                                "a string, not %s.", type_name(v));
-            return BAD_REQUEST;
-        }
-        rq->operation_name = json_object_get_string(v);
-        if (memchr(rq->operation_name, '\0', json_object_get_string_len(v))) {
-            rq->refused = NUL_OPNAME;
-        }
+    else {
+        rq->query = json_object_get_string(v);
+        rq->query_len = (apr_size_t)json_object_get_string_len(v);
+    }
+    if (!string_param(p, top, "operationName", &rq->operation_name, &nul,
+                      msg)) {
+        return BAD_REQUEST;
+    }
+    if (nul) {
+        rq->refused = NUL_OPNAME;
     }
     v = NULL;
     json_object_object_get_ex(top, "variables", &v);
@@ -227,6 +267,12 @@ int gql_request_from_json(apr_pool_t *p, const char *body, apr_size_t len,
     json_object_object_get_ex(top, "extensions", &v);
     if (!object_param(p, "extensions", v, &rq->extensions, msg)) {
         return BAD_REQUEST;
+    }
+    if (!string_param(p, top, "documentId", &rq->document_id, &nul, msg)) {
+        return BAD_REQUEST;
+    }
+    if (nul) {
+        rq->refused = NUL_DOCUMENT_ID;
     }
     if (gql_json_nul(body, len) & GQL_JSON_NUL_NAME) {
         rq->refused = NUL_NAME;
@@ -276,9 +322,10 @@ static char *decode(apr_pool_t *p, const char *s, apr_size_t len,
 
 /* The four parameters of a GraphQL GET, in one table so that each is read
  * once and a repeated one is noticed. */
-enum { P_QUERY, P_VARIABLES, P_OPNAME, P_EXTENSIONS, P_COUNT };
+enum { P_QUERY, P_VARIABLES, P_OPNAME, P_EXTENSIONS, P_DOCUMENT_ID,
+       P_COUNT };
 static const char *const param_names[P_COUNT] = {
-    "query", "variables", "operationName", "extensions"
+    "query", "variables", "operationName", "extensions", "documentId"
 };
 
 static int json_param(apr_pool_t *p, const char *name, const char *text,
@@ -303,8 +350,8 @@ int gql_request_from_args(apr_pool_t *p, const char *args,
                           gql_request_t **req, const char **msg)
 {
     gql_request_t *rq = apr_pcalloc(p, sizeof(*rq));
-    const char *val[P_COUNT] = { NULL, NULL, NULL, NULL };
-    apr_size_t vlen[P_COUNT] = { 0, 0, 0, 0 };
+    const char *val[P_COUNT] = { NULL, NULL, NULL, NULL, NULL };
+    apr_size_t vlen[P_COUNT] = { 0, 0, 0, 0, 0 };
     const char *s = args ? args : "";
 
     while (*s) {
@@ -337,8 +384,9 @@ int gql_request_from_args(apr_pool_t *p, const char *args,
             s++;
         }
     }
-    if (val[P_QUERY] == NULL) {
-        *msg = "Missing query: the request needs a \"query\" parameter.";
+    if (val[P_QUERY] == NULL && val[P_DOCUMENT_ID] == NULL
+        && val[P_EXTENSIONS] == NULL) {
+        *msg = MISSING_QUERY_PARAM;
         return BAD_REQUEST;
     }
     rq->query = val[P_QUERY];
@@ -359,6 +407,17 @@ int gql_request_from_args(apr_pool_t *p, const char *args,
                     &rq->variables, msg)
         || !json_param(p, "extensions", val[P_EXTENSIONS],
                        vlen[P_EXTENSIONS], &rq->extensions, msg)) {
+        return BAD_REQUEST;
+    }
+    rq->document_id = val[P_DOCUMENT_ID];
+    if (val[P_DOCUMENT_ID] && memchr(val[P_DOCUMENT_ID], '\0',
+                                     vlen[P_DOCUMENT_ID])) {
+        rq->refused = NUL_DOCUMENT_ID;
+    }
+    if (val[P_QUERY] == NULL && val[P_DOCUMENT_ID] == NULL
+        && !json_object_object_get_ex(rq->extensions, "persistedQuery",
+                                      NULL)) {
+        *msg = MISSING_QUERY_PARAM;
         return BAD_REQUEST;
     }
     *req = rq;

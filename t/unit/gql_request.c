@@ -337,6 +337,50 @@ static void test_nul(void)
        && req->refused != NULL, "a GET's variable name holding U+0000");
 }
 
+/* A persisted document's request: documentId, or Apollo's persistedQuery,
+ * in place of a query. */
+static void test_document_id(void)
+{
+    gql_request_t *req = NULL;
+    const char *msg = NULL;
+    const char *b = "{\"documentId\":\"sha256:ab\",\"variables\":{}}";
+    /* query string, what it gives, the check's name */
+    static const char *const gets[][3] = {
+        { "extensions=%7B%22persistedQuery%22%3A%7B%7D%7D", "OK",
+          "GET: a persistedQuery and no query" },
+        { "extensions=%7B%7D", "Missing query: the request needs a "
+          "\"query\" parameter.", "GET: extensions without one" },
+        { "documentId=a&documentId=b", "The \"documentId\" parameter is "
+          "given more than once.", "GET: two documentIds" }
+    };
+    int i;
+
+    ok(gql_request_from_json(pool, b, strlen(b), &req, &msg) == 0,
+       "a body with a documentId and no query");
+    ok(req && req->query == NULL, "has no query");
+    is_str(req ? req->document_id : NULL, "sha256:ab", "documentId read");
+    is_str(body("{\"extensions\":{\"persistedQuery\":{}}}"), "OK",
+           "a body with a persistedQuery and no query");
+    is_str(body("{\"extensions\":{\"persistedQuery\":null}}"),
+           "Missing query: the request needs a \"query\" string.",
+           "a null persistedQuery is none");
+    is_str(body("{\"documentId\":null}"),
+           "Missing query: the request needs a \"query\" string.",
+           "nor is a null documentId");
+    is_str(body("{\"documentId\":7}"), "The \"documentId\" parameter must "
+           "be a string, not a number.", "a documentId that is no string");
+    b = "{\"documentId\":\"a\\u0000b\"}";
+    ok(gql_request_from_json(pool, b, strlen(b), &req, &msg) == 0
+       && req->refused != NULL, "a documentId holding U+0000 is refused");
+    ok(gql_request_from_args(pool, "documentId=Feed&variables=%7B%7D", &req,
+                             &msg) == 0
+       && req->query == NULL && strcmp(req->document_id, "Feed") == 0,
+       "GET: documentId read, no query");
+    for (i = 0; i < (int)(sizeof(gets) / sizeof(gets[0])); i++) {
+        is_str(args(gets[i][0]), gets[i][1], gets[i][2]);
+    }
+}
+
 int main(void)
 {
     apr_initialize();
@@ -347,6 +391,7 @@ int main(void)
     test_media();
     test_json();
     test_nul();
+    test_document_id();
     apr_pool_destroy(pool);
     apr_terminate();
     return tap_done();
