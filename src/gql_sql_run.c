@@ -1378,19 +1378,19 @@ static json_object *json_new(gql_sql_ctx_t *c, const char *text, int *bad)
     return o;
 }
 
-/* One column of one row as a new json-c value (NULL: null): a new
+/* One column of a row of r as a new json-c value (NULL: null): a new
  * reference. */
-static json_object *cell_new(gql_sql_ctx_t *c, const PGresult *r, int col,
-                         Oid type, int *bad)
+static json_object *cell_new(gql_sql_ctx_t *c, const PGresult *r, int row,
+                             int col, Oid type, int *bad)
 {
-    const char *v = PQgetvalue(r, 0, col);
+    const char *v = PQgetvalue(r, row, col);
 
-    if (PQgetisnull(r, 0, col)) {
+    if (PQgetisnull(r, row, col)) {
         return NULL;
     }
     switch (cell_kind(type)) {
     case K_TEXT:
-        return json_object_new_string_len(v, PQgetlength(r, 0, col));
+        return json_object_new_string_len(v, PQgetlength(r, row, col));
     case K_BOOL:
         return json_object_new_boolean(v[0] == 't');
     case K_INT:
@@ -1406,14 +1406,14 @@ static json_object *cell_new(gql_sql_ctx_t *c, const PGresult *r, int col,
 
 /* What a row counts against GraphQLMaxResultSize: its text as a JSON
  * object of the columns kept. */
-static apr_size_t row_bytes(const PGresult *r, const plan_t *p,
+static apr_size_t row_bytes(const PGresult *r, int row, const plan_t *p,
                             const char **names)
 {
     apr_size_t n = 2;
     int i;
 
     for (i = 0; i < p->n; i++) {
-        n += (apr_size_t)PQgetlength(r, 0, i + p->batch) + 6
+        n += (apr_size_t)PQgetlength(r, row, i + p->batch) + 6
              + (p->leaf ? 0 : strlen(names[i]));
     }
     return n;
@@ -1431,44 +1431,46 @@ static shape_t *new_shape(gql_sql_ctx_t *c, const plan_t *p,
     return sh;
 }
 
-/* One row (a row of the kept columns, or for a leaf the first) from the
- * columns of r from off on, appended to list. */
+/* Row row of r (a row of the kept columns, or for a leaf the first) from
+ * the columns from off on, appended to list. */
 static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
-                      const PGresult *r, int off, json_object *list, int *bad)
+                      const PGresult *r, int row, int off, json_object *list,
+                      int *bad)
 {
     unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY;
-    json_object *row;
+    json_object *o;
     int i;
 
     if (p->leaf) {
-        json_object_array_add(list, p->n ? cell_new(c, r, off,
+        json_object_array_add(list, p->n ? cell_new(c, r, row, off,
                               p->d->types[p->pos[0]], bad) : NULL);
         return;
     }
     if (!p->all) {
-        row = json_object_new_array_ext(p->n ? p->n : 1);
-        json_object_set_userdata(row, p->shape, NULL);
+        o = json_object_new_array_ext(p->n ? p->n : 1);
+        json_object_set_userdata(o, p->shape, NULL);
         for (i = 0; i < p->n; i++) {
-            json_object_array_add(row, cell_new(c, r, off + i,
-                                            p->d->types[p->pos[i]], bad));
+            json_object_array_add(o, cell_new(c, r, row, off + i,
+                                              p->d->types[p->pos[i]], bad));
         }
-        json_object_array_add(list, row);
+        json_object_array_add(list, o);
         return;
     }
-    row = json_object_new_object();
+    o = json_object_new_object();
     for (i = 0; i < p->n; i++) {
-        json_object_object_add_ex(row, names[i], cell_new(c, r, off + i,
+        json_object_object_add_ex(o, names[i], cell_new(c, r, row, off + i,
                                   p->d->types[p->pos[i]], bad), flags);
     }
-    json_object_array_add(list, row);
+    json_object_array_add(list, o);
 }
 
-/* One row into the list of its parent (lists[0] for the root form). */
+/* Row row of r into the list of its parent (lists[0] for the root
+ * form). */
 static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
-                    const PGresult *r, json_object **lists, int want,
-                    int *bad)
+                    const PGresult *r, int row, json_object **lists,
+                    int want, int *bad)
 {
-    int at = p->batch ? atoi(PQgetvalue(r, 0, 0)) - 1 : 0;
+    int at = p->batch ? atoi(PQgetvalue(r, row, 0)) - 1 : 0;
 
     if (at < 0 || at >= want) {
         *bad = 1;
@@ -1477,7 +1479,7 @@ static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
     if (lists[at] == NULL) {
         lists[at] = json_object_new_array();
     }
-    add_cells(c, p, names, r, p->batch, lists[at], bad);
+    add_cells(c, p, names, r, row, p->batch, lists[at], bad);
 }
 
 /* The names of the kept columns, the request's own copies: rows outlive
@@ -1799,8 +1801,37 @@ typedef struct got_t {
     int late;                   /* the deadline passed before its end */
 } got_t;
 
-/* The statement's rows one at a time (libpq's single-row mode), so that
- * no more than one row past the budget is ever held. */
+/* Whether a statement's rows are bounded before it runs, so that it may
+ * be read whole: the batch form of a field that is no list reads one row
+ * per parent (its LIMIT 1), no more rows than the batch has parents, which
+ * the request already holds.  Any other statement is read a row at a time
+ * (libpq's single-row mode), so that no more than one row past the budget
+ * is ever held; libpq's chunked mode, which would bound the others by
+ * rows too, came with PostgreSQL 17. */
+static int bounded(const plan_t *p)
+{
+    return p->batch && p->single;
+}
+
+/* The rows of one result of the statement, counted against the budget,
+ * up to the row that passes it. */
+static void take_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
+                     const char **names, const PGresult *r, got_t *g)
+{
+    int i, n = PQntuples(r);
+
+    for (i = 0; i < n; i++) {
+        c->bytes += row_bytes(r, i, p, names);
+        if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
+            stop(c, m);
+            g->over = 1;
+            return;
+        }
+        add_row(c, p, names, r, i, g->lists, g->want, &g->bad);
+    }
+}
+
+/* The statement's rows, whole or one at a time (bounded()). */
 static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
                       int want, got_t *g)
 {
@@ -1810,19 +1841,15 @@ static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
     memset(g, 0, sizeof(*g));
     g->want = want;
     g->lists = apr_pcalloc(c->p, sizeof(*g->lists) * (want + 1));
-    PQsetSingleRowMode(c->conn);
+    if (!bounded(p)) {
+        PQsetSingleRowMode(c->conn);
+    }
     while ((r = next(c)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
 
-        if (st == PGRES_SINGLE_TUPLE && g->fail == NULL && !c->over) {
-            c->bytes += row_bytes(r, p, names);
-            if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
-                stop(c, m);
-                g->over = 1;
-            }
-            else {
-                add_row(c, p, names, r, g->lists, want, &g->bad);
-            }
+        if ((st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK)
+            && g->fail == NULL && !c->over) {
+            take_rows(c, m, p, names, r, g);
         }
         else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
                  && g->fail == NULL) {
@@ -2339,13 +2366,14 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
         ExecStatusType st = PQresultStatus(r);
 
         if (st == PGRES_SINGLE_TUPLE && fail == NULL && !bad) {
-            c->bytes += row_bytes(r, pf, fnames) + row_bytes(r, pc, cnames);
+            c->bytes += row_bytes(r, 0, pf, fnames)
+                        + row_bytes(r, 0, pc, cnames);
             if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
                 bad = 1;                /* the fields apart will say */
             }
             else if (o == NULL || strcmp(o, PQgetvalue(r, 0, 0)) != 0) {
                 o = apr_pstrdup(c->p, PQgetvalue(r, 0, 0));
-                add_cells(c, pf, fnames, r, 1, *f, &bad);
+                add_cells(c, pf, fnames, r, 0, 1, *f, &bad);
                 APR_ARRAY_PUSH(parents, json_object *)
                     = json_object_array_get_idx(*f, json_object_array_length(
                                                 *f) - 1);
@@ -2353,7 +2381,7 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
                 APR_ARRAY_PUSH(kids, json_object *) = rows;
             }
             if (!bad && !PQgetisnull(r, 0, at)) {
-                add_cells(c, pc, cnames, r, at + 1, rows, &bad);
+                add_cells(c, pc, cnames, r, 0, at + 1, rows, &bad);
             }
         }
         else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
