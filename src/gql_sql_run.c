@@ -675,50 +675,100 @@ static const char *text_of(apr_pool_t *p, json_object *v, int depth)
 }
 
 /*
- * A row of an object type's statement is not a JSON object but a JSON
- * array of its kept columns, whose json-c user data is the row's shape
- * (the columns' names, shared by every row of the statement): a row then
- * costs one array, not a hash table, and only this stage reads rows (the
- * executor passes them back as parents).  Rows of an abstract type stay
- * objects: the type is told by their "__typename" member.
+ * A row of an object type's statement is not a JSON object but one json-c
+ * value (an integer, never read as such) whose user data is the row: its
+ * shape (the kept columns' names, shared by every row of the statement)
+ * and one cell per column, in the request's pool.  A column of text, an
+ * integer or a boolean stays its text, copied off the PGresult, and the
+ * executor writes it into the response as it is (gql_text_t); only the
+ * others (numbers, JSON, what to_json wrote) become json-c values, kept
+ * by the pool.  So a row costs one json-c value, not one per column nor a
+ * hash table, and only this stage reads rows (the executor passes them
+ * back as parents).  Rows of an abstract type stay objects: the type is
+ * told by their "__typename" member.
+ *
+ *   row_t --> shape_t (n, names[n], kinds[n])
+ *     |
+ *     cells[n]: { text: kind, s, len } or { v }   (both empty: null)
+ *     the texts, NUL-terminated, after the cells, in one allocation
  */
 typedef struct shape_t {
-    const char *magic;          /* shape_magic: the user data is ours */
     int n;
     const char **names;
+    const gql_text_e *kinds;    /* GQL_TEXT_NONE: a json-c value */
 } shape_t;
 
-static const char shape_magic[] = "gql_row";
+typedef struct cell_t {
+    gql_text_t text;
+    json_object *v;             /* borrowed from the request's pool */
+} cell_t;
 
-static const shape_t *shape_of(json_object *o)
-{
+typedef struct row_t {
+    const char *magic;          /* row_magic: the user data is ours */
     const shape_t *sh;
+    cell_t *cells;
+} row_t;
 
-    if (!json_object_is_type(o, json_type_array)) {
+static const char row_magic[] = "gql_row";
+
+static const row_t *row_of(json_object *o)
+{
+    const row_t *row;
+
+    if (!json_object_is_type(o, json_type_int)) {
         return NULL;
     }
-    sh = json_object_get_userdata(o);
-    return sh != NULL && sh->magic == shape_magic ? sh : NULL;
+    row = json_object_get_userdata(o);
+    return row != NULL && row->magic == row_magic ? row : NULL;
 }
 
-/* The column or member name of a row or an object (NULL: none). */
+/* The cell of a row's column name (the last of that name), or NULL. */
+static const cell_t *cell_of(const row_t *row, const char *name)
+{
+    int i;
+
+    for (i = row->sh->n - 1; i >= 0; i--) {
+        if (strcmp(row->sh->names[i], name) == 0) {
+            return &row->cells[i];
+        }
+    }
+    return NULL;
+}
+
+/* The member name of an object, or the value of a row's column that is
+ * not kept as text (NULL: none, null, or a text: cell_of). */
 static json_object *member(json_object *o, const char *name)
 {
-    const shape_t *sh;
+    const row_t *row;
+    const cell_t *cell;
     json_object *v = NULL;
-    int i;
 
     if (o != NULL && json_object_is_type(o, json_type_object)) {
         json_object_object_get_ex(o, name, &v);
     }
-    else if ((sh = shape_of(o)) != NULL) {
-        for (i = sh->n - 1; i >= 0; i--) {
-            if (strcmp(sh->names[i], name) == 0) {
-                return json_object_array_get_idx(o, (size_t)i);
-            }
-        }
+    else if ((row = row_of(o)) != NULL && (cell = cell_of(row, name))) {
+        v = cell->v;
     }
     return v;
+}
+
+/* A member or column as a parameter's text (NULL: null), as text_of()
+ * spells its value. */
+static const char *member_text(apr_pool_t *p, json_object *o,
+                               const char *name)
+{
+    const row_t *row = row_of(o);
+    const cell_t *cell = row ? cell_of(row, name) : NULL;
+    json_object *v;
+
+    if (cell != NULL && cell->text.kind == GQL_TEXT_BOOL) {
+        return cell->text.s[0] == 't' ? "true" : "false";
+    }
+    if (cell != NULL && cell->text.kind != GQL_TEXT_NONE) {
+        return cell->text.s;            /* a string, or an integer's text */
+    }
+    v = member(o, name);
+    return v ? text_of(p, v, 0) : NULL;
 }
 
 /* The text of $n for parent (NULL for the arrays of parent columns). */
@@ -754,8 +804,7 @@ static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
 
     put(c->p, &t, "{", 1);
     for (i = 0; i < b->count; i++) {
-        json_object *v = member(b->parents[i], pm->path[0]);
-        const char *s = v ? text_of(c->p, v, 0) : NULL;
+        const char *s = member_text(c->p, b->parents[i], pm->path[0]);
 
         if (s == too_deep) {
             return too_deep;
@@ -781,7 +830,8 @@ static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
  * the statement in a LATERAL subquery over the parents' columns,
  * unnested in parent order).  Either form returns rows, not JSON: only
  * the columns that the selection (and its children's $parent references)
- * reads, each as its own text, which becomes a json-c value here.  Types
+ * reads, each as its own text, which a row keeps (text, integers,
+ * booleans) or which becomes a json-c value here (the others).  Types
  * whose text is not their JSON (timestamps, arrays, composites...) are
  * turned into JSON by PostgreSQL, column by column (to_json), so a value
  * reads exactly as row_to_json would have written it.
@@ -1419,16 +1469,83 @@ static apr_size_t row_bytes(const PGresult *r, int row, const plan_t *p,
     return n;
 }
 
+/* How a column of type t stays in a row: as its text, or GQL_TEXT_NONE
+ * for a json-c value. */
+static gql_text_e text_kind(Oid t)
+{
+    switch (cell_kind(t)) {
+    case K_TEXT:
+        return GQL_TEXT_STRING;
+    case K_INT:
+        return GQL_TEXT_INT;
+    case K_BOOL:
+        return GQL_TEXT_BOOL;
+    default:
+        return GQL_TEXT_NONE;
+    }
+}
+
 /* The shape of the rows of p, whose kept columns are names. */
 static shape_t *new_shape(gql_sql_ctx_t *c, const plan_t *p,
                           const char **names)
 {
     shape_t *sh = apr_palloc(c->p, sizeof(*sh));
+    gql_text_e *kinds = apr_palloc(c->p, sizeof(*kinds) * (p->n + 1));
+    int i;
 
-    sh->magic = shape_magic;
+    for (i = 0; i < p->n; i++) {
+        kinds[i] = text_kind(p->d->types[p->pos[i]]);
+    }
     sh->n = p->n;
     sh->names = names;
+    sh->kinds = kinds;
     return sh;
+}
+
+/* Row row of r, its columns from off on, as a row of p's shape: a new
+ * reference.  Its texts are copied into the pool in one allocation with
+ * the row, so that r may go at once. */
+static json_object *row_new(gql_sql_ctx_t *c, const plan_t *p,
+                            const PGresult *r, int row, int off, int *bad)
+{
+    const shape_t *sh = p->shape;
+    apr_size_t size = sizeof(row_t) + sizeof(cell_t) * sh->n;
+    json_object *o;
+    row_t *w;
+    char *at;
+    int i;
+
+    for (i = 0; i < sh->n; i++) {
+        if (sh->kinds[i] != GQL_TEXT_NONE) {
+            size += (apr_size_t)PQgetlength(r, row, off + i) + 1;
+        }
+    }
+    w = apr_palloc(c->p, size);
+    w->magic = row_magic;
+    w->sh = sh;
+    w->cells = (cell_t *)(w + 1);
+    at = (char *)(w->cells + sh->n);
+    for (i = 0; i < sh->n; i++) {
+        cell_t *cell = &w->cells[i];
+
+        memset(cell, 0, sizeof(*cell));
+        if (PQgetisnull(r, row, off + i)) {
+            continue;
+        }
+        if (sh->kinds[i] == GQL_TEXT_NONE) {
+            cell->v = gql_json_keep(c->p, cell_new(c, r, row, off + i,
+                                    p->d->types[p->pos[i]], bad));
+            continue;
+        }
+        cell->text.kind = sh->kinds[i];
+        cell->text.len = (apr_size_t)PQgetlength(r, row, off + i);
+        cell->text.s = at;
+        memcpy(at, PQgetvalue(r, row, off + i), cell->text.len + 1);
+        at += cell->text.len + 1;
+    }
+    o = json_object_new_int(0);
+    json_object_set_userdata(o, w, NULL);
+    return o;
 }
 
 /* Row row of r (a row of the kept columns, or for a leaf the first) from
@@ -1447,13 +1564,7 @@ static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
         return;
     }
     if (!p->all) {
-        o = json_object_new_array_ext(p->n ? p->n : 1);
-        json_object_set_userdata(o, p->shape, NULL);
-        for (i = 0; i < p->n; i++) {
-            json_object_array_add(o, cell_new(c, r, row, off + i,
-                                              p->d->types[p->pos[i]], bad));
-        }
-        json_object_array_add(list, o);
+        json_object_array_add(list, row_new(c, p, r, row, off, bad));
         return;
     }
     o = json_object_new_object();
@@ -2716,7 +2827,7 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     for (i = 0; i < b->count; i++) {
         json_object *sub = member(b->parents[i], m->column);
-        const char *text = sub ? text_of(c->p, sub, 0) : NULL;
+        const char *text = member_text(c->p, b->parents[i], m->column);
 
         if (json_object_is_type(sub, json_type_array)
             || json_object_is_type(sub, json_type_object)) {
@@ -2737,27 +2848,38 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
     return NULL;
 }
 
+/* Each parent's member or column name (gql_execute_resolve_property,
+ * rows included): a column kept as text is handed on as its text. */
+static const char *columns(gql_resolve_t *b, const char *name)
+{
+    int i;
+
+    for (i = 0; i < b->count; i++) {
+        const row_t *row = row_of(b->parents[i]);
+        const cell_t *cell = row ? cell_of(row, name) : NULL;
+
+        if (cell != NULL && cell->text.kind != GQL_TEXT_NONE) {
+            b->texts[i] = cell->text;
+        }
+        else {
+            b->results[i] = gql_json_ref(cell ? cell->v
+                                         : member(b->parents[i], name));
+        }
+    }
+    return NULL;
+}
+
 static const char *resolve(gql_resolve_t *b)
 {
     gql_sql_ctx_t *c = b->ctx;
     const gql_sql_map_t *m = map_of(c, b->field);
-    int i;
 
     if (m == NULL) {
-        /* gql_execute_resolve_property, rows included */
-        for (i = 0; i < b->count; i++) {
-            b->results[i] = gql_json_ref(member(b->parents[i],
-                                                   b->field->name));
-        }
-        return NULL;
+        return columns(b, b->field->name);
     }
     switch (m->kind) {
     case GQL_MAP_COLUMN:
-        for (i = 0; i < b->count; i++) {
-            b->results[i] = gql_json_ref(member(b->parents[i],
-                                                   m->column));
-        }
-        return NULL;
+        return columns(b, m->column);
     case GQL_MAP_JWT:
         return run_jwt(c, b, m);
     default:
