@@ -1510,15 +1510,15 @@ static json_object *row_new(gql_sql_ctx_t *c, const plan_t *p,
 {
     const shape_t *sh = p->shape;
     apr_size_t size = sizeof(row_t) + sizeof(cell_t) * sh->n;
+    apr_size_t lens[MAX_PICK];          /* a row of p->all is no row_t */
     json_object *o;
     row_t *w;
     char *at;
     int i;
 
     for (i = 0; i < sh->n; i++) {
-        if (sh->kinds[i] != GQL_TEXT_NONE) {
-            size += (apr_size_t)PQgetlength(r, row, off + i) + 1;
-        }
+        lens[i] = (apr_size_t)PQgetlength(r, row, off + i);
+        size += sh->kinds[i] != GQL_TEXT_NONE ? lens[i] + 1 : 0;
     }
     w = apr_palloc(c->p, size);
     w->magic = row_magic;
@@ -1538,7 +1538,7 @@ static json_object *row_new(gql_sql_ctx_t *c, const plan_t *p,
             continue;
         }
         cell->text.kind = sh->kinds[i];
-        cell->text.len = (apr_size_t)PQgetlength(r, row, off + i);
+        cell->text.len = lens[i];
         cell->text.s = at;
         memcpy(at, PQgetvalue(r, row, off + i), cell->text.len + 1);
         at += cell->text.len + 1;

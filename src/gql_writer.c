@@ -32,20 +32,26 @@ gql_writer_t *gql_writer_make(apr_pool_t *p, apr_size_t size_hint)
     return w;
 }
 
-/* Room for n more bytes and a NUL. */
-static char *room(gql_writer_t *w, apr_size_t n)
+/* The buffer grown to hold n more bytes and a NUL. */
+static void grow(gql_writer_t *w, apr_size_t n)
+{
+    apr_size_t cap = w->cap * 2;
+    char *b;
+
+    while (cap < w->len + n + 1) {
+        cap *= 2;
+    }
+    b = apr_palloc(w->p, cap);
+    memcpy(b, w->buf, w->len);
+    w->buf = b;
+    w->cap = cap;
+}
+
+/* Room for n more bytes and a NUL: inline, as every put asks. */
+static APR_INLINE char *room(gql_writer_t *w, apr_size_t n)
 {
     if (w->len + n + 1 > w->cap) {
-        apr_size_t cap = w->cap * 2;
-        char *b;
-
-        while (cap < w->len + n + 1) {
-            cap *= 2;
-        }
-        b = apr_palloc(w->p, cap);
-        memcpy(b, w->buf, w->len);
-        w->buf = b;
-        w->cap = cap;
+        grow(w, n);
     }
     return w->buf + w->len;
 }
