@@ -1548,49 +1548,68 @@ static json_object *row_new(gql_sql_ctx_t *c, const plan_t *p,
     return o;
 }
 
-/* Row row of r (a row of the kept columns, or for a leaf the first) from
- * the columns from off on, appended to list. */
-static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
-                      const PGresult *r, int row, int off, json_object *list,
-                      int *bad)
+/* Row row of r, its columns from off on: a row of the kept columns, or
+ * for a leaf the first one's value; a new reference. */
+static json_object *value_new(gql_sql_ctx_t *c, const plan_t *p,
+                              const char **names, const PGresult *r,
+                              int row, int off, int *bad)
 {
     unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY;
     json_object *o;
     int i;
 
     if (p->leaf) {
-        json_object_array_add(list, p->n ? cell_new(c, r, row, off,
-                              p->d->types[p->pos[0]], bad) : NULL);
-        return;
+        return p->n ? cell_new(c, r, row, off, p->d->types[p->pos[0]], bad)
+                    : NULL;
     }
     if (!p->all) {
-        json_object_array_add(list, row_new(c, p, r, row, off, bad));
-        return;
+        return row_new(c, p, r, row, off, bad);
     }
     o = json_object_new_object();
     for (i = 0; i < p->n; i++) {
         json_object_object_add_ex(o, names[i], cell_new(c, r, row, off + i,
                                   p->d->types[p->pos[i]], bad), flags);
     }
-    json_object_array_add(list, o);
+    return o;
 }
 
-/* Row row of r into the list of its parent (lists[0] for the root
- * form). */
+/* Row row of r, from the columns from off on, appended to list. */
+static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
+                      const PGresult *r, int row, int off, json_object *list,
+                      int *bad)
+{
+    json_object_array_add(list, value_new(c, p, names, r, row, off, bad));
+}
+
+/* Row row of r into the list of its parent (lists[0] for the root form).
+ * For an object field that is no list, which reads only its parent's
+ * first row, that row stands for the list (deliver() tells it by its
+ * type): a list per parent costs three allocations. */
 static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
                     const PGresult *r, int row, json_object **lists,
                     int want, int *bad)
 {
     int at = p->batch ? atoi(PQgetvalue(r, row, 0)) - 1 : 0;
+    json_object *v;
 
     if (at < 0 || at >= want) {
         *bad = 1;
         return;
     }
+    v = value_new(c, p, names, r, row, p->batch, bad);
+    if (p->single && !p->leaf) {
+        if (lists[at] == NULL) {
+            lists[at] = v;
+        }
+        else {
+            gql_json_drop(v);           /* read, as every row is */
+        }
+        return;
+    }
     if (lists[at] == NULL) {
         lists[at] = json_object_new_array();
     }
-    add_cells(c, p, names, r, row, p->batch, lists[at], bad);
+    json_object_array_add(lists[at], v);
 }
 
 /* The names of the kept columns, the request's own copies: rows outlive
@@ -1780,7 +1799,10 @@ static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
     for (i = 0; i < want; i++) {
         json_object *rows = lists[i] ? lists[i] : json_object_new_array();
 
-        if (empty && json_object_array_length(rows) == 0) {
+        if (!json_object_is_type(rows, json_type_array)) {
+            b->results[i] = rows;       /* a first row (add_row) */
+        }
+        else if (empty && json_object_array_length(rows) == 0) {
             gql_json_drop(rows);
             b->errors[i] = empty->message;
             b->codes[i] = empty->code;
@@ -1904,7 +1926,8 @@ static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m,
 
 /* What one statement of a pipeline read: its parents' rows, or why not. */
 typedef struct got_t {
-    json_object **lists;        /* want lists of rows, owned here */
+    json_object **lists;        /* want lists of rows (add_row), owned
+                                 * here */
     int want;
     PGresult *fail;
     int bad;                    /* a value that is not JSON */
