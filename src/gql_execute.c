@@ -785,13 +785,8 @@ static void report(run_t *x, const rnode_t *n)
  * A response key is a GraphQL name: nothing in it needs escaping. */
 static void member_key(gql_writer_t *w, int *first, const char *key)
 {
-    if (!*first) {
-        gql_writer_put(w, ",", 1);
-    }
+    gql_writer_key(w, !*first, key);
     *first = 0;
-    gql_writer_put(w, "\"", 1);
-    gql_writer_puts(w, key);
-    gql_writer_put(w, "\":", 2);
 }
 
 /* The JSON text of a node into w; returns 1 when it throws, i.e. its

@@ -722,17 +722,25 @@ static const row_t *row_of(json_object *o)
     return row != NULL && row->magic == row_magic ? row : NULL;
 }
 
-/* The cell of a row's column name (the last of that name), or NULL. */
-static const cell_t *cell_of(const row_t *row, const char *name)
+/* The column name of a shape (the last of that name), or -1. */
+static int column(const shape_t *sh, const char *name)
 {
     int i;
 
-    for (i = row->sh->n - 1; i >= 0; i--) {
-        if (strcmp(row->sh->names[i], name) == 0) {
-            return &row->cells[i];
+    for (i = sh->n - 1; i >= 0; i--) {
+        if (strcmp(sh->names[i], name) == 0) {
+            return i;
         }
     }
-    return NULL;
+    return -1;
+}
+
+/* The cell of a row's column name, or NULL. */
+static const cell_t *cell_of(const row_t *row, const char *name)
+{
+    int i = column(row->sh, name);
+
+    return i < 0 ? NULL : &row->cells[i];
 }
 
 /* The member name of an object, or the value of a row's column that is
@@ -1581,6 +1589,21 @@ static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
     json_object_array_add(list, value_new(c, p, names, r, row, off, bad));
 }
 
+/* A batch row's parent ordinal (its first column, from 1), or -1 when
+ * the text is none. */
+static int ordinal(const char *s)
+{
+    int n = 0;
+
+    if (*s == '\0') {
+        return -1;
+    }
+    for (; apr_isdigit(*s) && n < 100000000; s++) {
+        n = n * 10 + (*s - '0');
+    }
+    return *s == '\0' ? n : -1;
+}
+
 /* Row row of r into the list of its parent (lists[0] for the root form).
  * For an object field that is no list, which reads only its parent's
  * first row, that row stands for the list (deliver() tells it by its
@@ -1589,7 +1612,7 @@ static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
                     const PGresult *r, int row, json_object **lists,
                     int want, int *bad)
 {
-    int at = p->batch ? atoi(PQgetvalue(r, row, 0)) - 1 : 0;
+    int at = p->batch ? ordinal(PQgetvalue(r, row, 0)) - 1 : 0;
     json_object *v;
 
     if (at < 0 || at >= want) {
@@ -2875,11 +2898,18 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
  * rows included): a column kept as text is handed on as its text. */
 static const char *columns(gql_resolve_t *b, const char *name)
 {
-    int i;
+    const shape_t *sh = NULL;
+    int i, at = -1;
 
     for (i = 0; i < b->count; i++) {
         const row_t *row = row_of(b->parents[i]);
-        const cell_t *cell = row ? cell_of(row, name) : NULL;
+        const cell_t *cell;
+
+        if (row != NULL && row->sh != sh) {
+            sh = row->sh;               /* the rows of a batch share one */
+            at = column(sh, name);
+        }
+        cell = row != NULL && at >= 0 ? &row->cells[at] : NULL;
 
         if (cell != NULL && cell->text.kind != GQL_TEXT_NONE) {
             b->texts[i] = cell->text;

@@ -62,6 +62,22 @@ void gql_writer_put(gql_writer_t *w, const char *s, apr_size_t n)
     w->len += n;
 }
 
+void gql_writer_key(gql_writer_t *w, int comma, const char *key)
+{
+    apr_size_t n = strlen(key);
+    char *o = room(w, n + 4);
+
+    if (comma) {
+        *o++ = ',';
+    }
+    *o++ = '"';
+    memcpy(o, key, n);
+    o += n;
+    *o++ = '"';
+    *o++ = ':';
+    w->len = (apr_size_t)(o - w->buf);
+}
+
 void gql_writer_puts(gql_writer_t *w, const char *s)
 {
     gql_writer_put(w, s, strlen(s));
