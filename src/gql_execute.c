@@ -99,10 +99,26 @@ typedef struct objset_t {
     apr_array_header_t *objs;           /* obj_t */
 } objset_t;
 
+/* The built-in scalar a field's type is (not a list): what its leaves
+ * given as text may be written as.  ORDER SCALAR */
+typedef enum {
+    S_OTHER,
+    S_STRING,
+    S_ID,
+    S_INT,
+    S_FLOAT,
+    S_BOOLEAN
+} scalar_e;
+
+static const char *const scalar_names[] = {
+    "", "String", "ID", "Int", "Float", "Boolean"
+};
+
 /* A field being completed for a batch of parents. */
 typedef struct fctx_t {
     const gql_type_t *parent;
     const gql_field_t *field;
+    scalar_e scalar;
     const rgroup_t *group;
     apr_array_header_t *locs;           /* of the field nodes */
     apr_array_header_t *sets;           /* objset_t *, one per type */
@@ -503,31 +519,27 @@ static json_object *text_new(const gql_text_t *v)
  * and the writer would have it: R_TEXT or R_STRING, or R_NULL when the
  * json-c value must be completed (an Int past 32 bits fails there, with
  * graphql-js's message; a custom scalar or an enum is checked there). */
-static rkind_e as_text(const gql_type_t *t, const gql_text_t *v)
+static rkind_e as_text(scalar_e t, const gql_text_t *v)
 {
     apr_int64_t i;
 
-    if (t->kind != GQL_KIND_SCALAR || !t->builtin) {
-        return R_NULL;
-    }
     switch (v->kind) {
     case GQL_TEXT_STRING:
-        return strcmp(t->name, "String") == 0 || strcmp(t->name, "ID") == 0
-               ? R_STRING : R_NULL;
+        return t == S_STRING || t == S_ID ? R_STRING : R_NULL;
     case GQL_TEXT_INT:
-        /* an integer's text is gql_print_int's: "ID" and "String" quote
-         * it, "Float" keeps it (an int), "Int" within 32 bits */
-        if (strcmp(t->name, "String") == 0 || strcmp(t->name, "ID") == 0) {
+        /* an integer's text is gql_print_int's: ID and String quote it,
+         * Float keeps it (an int), Int within 32 bits */
+        if (t == S_STRING || t == S_ID) {
             return R_STRING;
         }
-        if (strcmp(t->name, "Float") == 0) {
+        if (t == S_FLOAT) {
             return R_TEXT;
         }
-        i = strtoll(v->s, NULL, 10);
-        return strcmp(t->name, "Int") == 0 && i >= -2147483647 - 1
-               && i <= 2147483647 ? R_TEXT : R_NULL;
+        i = t == S_INT ? strtoll(v->s, NULL, 10) : 0;
+        return t == S_INT && i >= -2147483647 - 1 && i <= 2147483647
+               ? R_TEXT : R_NULL;
     default:
-        return strcmp(t->name, "Boolean") == 0 ? R_TEXT : R_NULL;
+        return t == S_BOOLEAN ? R_TEXT : R_NULL;
     }
 }
 
@@ -537,8 +549,7 @@ static rkind_e as_text(const gql_type_t *t, const gql_text_t *v)
 static rnode_t *complete_text(run_t *x, fctx_t *f, const gql_tref_t *t,
                               const gql_text_t *v, const gql_path_t *path)
 {
-    const gql_tref_t *u = t->kind == GQL_TYPE_NON_NULL ? t->of_type : t;
-    rkind_e kind = u->kind == GQL_TYPE_NAMED ? as_text(u->named, v) : R_NULL;
+    rkind_e kind = as_text(f->scalar, v);
     rnode_t *n;
 
     if (kind == R_NULL) {
@@ -611,6 +622,23 @@ static void typename_all(run_t *x, const objset_t *os, int gi,
     }
 }
 
+static scalar_e scalar_of(const gql_tref_t *t)
+{
+    int i;
+
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        t = t->of_type;
+    }
+    if (t->kind != GQL_TYPE_NAMED || t->named->kind != GQL_KIND_SCALAR
+        || !t->named->builtin) {
+        return S_OTHER;
+    }
+    for (i = S_BOOLEAN; i > S_OTHER
+         && strcmp(t->named->name, scalar_names[i]) != 0; i--) {
+    }
+    return (scalar_e)i;
+}
+
 static fctx_t *field_ctx(run_t *x, const objset_t *os, const rgroup_t *g,
                          const gql_field_t *field)
 {
@@ -619,6 +647,7 @@ static fctx_t *field_ctx(run_t *x, const objset_t *os, const rgroup_t *g,
 
     f->parent = os->type;
     f->field = field;
+    f->scalar = scalar_of(field->type);
     f->group = g;
     f->sets = apr_array_make(x->p, 1, sizeof(objset_t *));
     f->locs = apr_array_make(x->p, g->fields->nelts, sizeof(gql_loc_t));

@@ -696,6 +696,8 @@ typedef struct shape_t {
     int n;
     const char **names;
     const gql_text_e *kinds;    /* GQL_TEXT_NONE: a json-c value */
+    apr_size_t frame;           /* what a row counts against the budget
+                                 * besides its values (row_bytes) */
 } shape_t;
 
 typedef struct cell_t {
@@ -1464,15 +1466,13 @@ static json_object *cell_new(gql_sql_ctx_t *c, const PGresult *r, int row,
 
 /* What a row counts against GraphQLMaxResultSize: its text as a JSON
  * object of the columns kept. */
-static apr_size_t row_bytes(const PGresult *r, int row, const plan_t *p,
-                            const char **names)
+static apr_size_t row_bytes(const PGresult *r, int row, const plan_t *p)
 {
-    apr_size_t n = 2;
+    apr_size_t n = p->shape->frame;
     int i;
 
     for (i = 0; i < p->n; i++) {
-        n += (apr_size_t)PQgetlength(r, row, i + p->batch) + 6
-             + (p->leaf ? 0 : strlen(names[i]));
+        n += (apr_size_t)PQgetlength(r, row, i + p->batch);
     }
     return n;
 }
@@ -1501,8 +1501,10 @@ static shape_t *new_shape(gql_sql_ctx_t *c, const plan_t *p,
     gql_text_e *kinds = apr_palloc(c->p, sizeof(*kinds) * (p->n + 1));
     int i;
 
+    sh->frame = 2;
     for (i = 0; i < p->n; i++) {
         kinds[i] = text_kind(p->d->types[p->pos[i]]);
+        sh->frame += 6 + (p->leaf ? 0 : strlen(names[i]));
     }
     sh->n = p->n;
     sh->names = names;
@@ -1978,7 +1980,7 @@ static void take_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
     int i, n = PQntuples(r);
 
     for (i = 0; i < n; i++) {
-        c->bytes += row_bytes(r, i, p, names);
+        c->bytes += row_bytes(r, i, p);
         if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
             stop(c, m);
             g->over = 1;
@@ -2523,8 +2525,7 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
         ExecStatusType st = PQresultStatus(r);
 
         if (st == PGRES_SINGLE_TUPLE && fail == NULL && !bad) {
-            c->bytes += row_bytes(r, 0, pf, fnames)
-                        + row_bytes(r, 0, pc, cnames);
+            c->bytes += row_bytes(r, 0, pf) + row_bytes(r, 0, pc);
             if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
                 bad = 1;                /* the fields apart will say */
             }
