@@ -22,7 +22,10 @@
  * ancestor.
  *
  * Values are json-c values as gql_coerce.h describes them; an object row
- * is a JSON object whose members are the row's columns.  Ownership
+ * is a JSON object whose members are the row's columns.  A leaf that a
+ * resolver has as text (a column of an SQL row) may be handed on as that
+ * text (gql_text_t), which the executor writes into the response as it
+ * is where the field's type reads it unchanged, with no json-c value.  Ownership
  * follows gql_json.h: a resolver borrows the values of its batch
  * (parents, args, variables) and returns new references in results[],
  * which the executor takes; the result's data is borrowed from the pool
@@ -63,12 +66,30 @@ typedef struct gql_execute_opts_t {
                                      * start (GraphQLMaxCost) */
 } gql_execute_opts_t;
 
+/* ORDER TEXT */
+typedef enum {
+    GQL_TEXT_NONE,              /* no text: the value is a json-c value */
+    GQL_TEXT_STRING,            /* a string */
+    GQL_TEXT_INT,               /* an integer's decimal text, in int64 */
+    GQL_TEXT_BOOL               /* "t" or "f" */
+} gql_text_e;
+
+/* A leaf as text: the JSON value it stands for is a string of s[0..len),
+ * the integer s spells, or true for "t" and false for "f".  s is
+ * NUL-terminated and lives as long as the request's pool. */
+typedef struct gql_text_t {
+    gql_text_e kind;
+    const char *s;
+    apr_size_t len;
+} gql_text_t;
+
 /*
  * One batch: a field (one response key of one selection set) asked of
  * count parent values of the same parent type.  The resolver sets
  * results[i] for every parent (NULL is null; a new reference that the
- * executor takes, even where errors[i] is set) or errors[i] (a message for
- * a field error at that parent's path; results[i] is then ignored).
+ * executor takes, even where errors[i] is set), or texts[i] instead, or
+ * errors[i] (a message for a field error at that parent's path;
+ * results[i] and texts[i] are then ignored).
  */
 typedef struct gql_resolve_t {
     apr_pool_t *pool;                   /* the request's */
@@ -99,6 +120,10 @@ typedef struct gql_resolve_t {
                                          * root field the root value given
                                          * to gql_execute_run (NULL: none) */
     json_object **results;              /* out: count values */
+    gql_text_t *texts;                  /* out: count, all GQL_TEXT_NONE
+                                         * (never NULL); a kind set: the
+                                         * value is that text, and
+                                         * results[i] stays NULL */
     const char **errors;                /* out: count messages or NULL */
     const char **codes;                 /* out: the extensions.code of
                                          * errors[i], or NULL for none */

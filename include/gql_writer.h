@@ -32,6 +32,11 @@ void gql_writer_put(gql_writer_t *w, const char *s, apr_size_t n);
 /* A C string. */
 void gql_writer_puts(gql_writer_t *w, const char *s);
 
+/* An object member's key and its colon, after a comma when comma is set:
+ * ,"key":  The key is written as it is (a GraphQL name needs no
+ * escape). */
+void gql_writer_key(gql_writer_t *w, int comma, const char *key);
+
 /* v as JSON text (NULL: null); v is only read. */
 void gql_writer_value(gql_writer_t *w, json_object *v);
 

@@ -41,6 +41,7 @@
  * Messages follow graphql-js 16 word for word.
  */
 
+#include <stdlib.h>
 #include <string.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
@@ -56,7 +57,9 @@ typedef enum {
     R_LEAF,
     R_OBJECT,
     R_LIST,
-    R_ERROR
+    R_ERROR,
+    R_TEXT,                             /* JSON text, written as it is */
+    R_STRING                            /* a string, written quoted */
 } rkind_e;
 
 /* One position of the result. */
@@ -65,6 +68,8 @@ struct rnode_t {
     rkind_e kind;
     int nonnull;                        /* its type is T! */
     json_object *leaf;                  /* LEAF: kept by the pool */
+    const char *text;                   /* TEXT, STRING: in the pool */
+    apr_size_t len;
     const char *msg;                    /* ERROR */
     const char *code;                   /* ERROR: extensions.code or NULL */
     const apr_array_header_t *locs;     /* ERROR: gql_loc_t */
@@ -94,10 +99,26 @@ typedef struct objset_t {
     apr_array_header_t *objs;           /* obj_t */
 } objset_t;
 
+/* The built-in scalar a field's type is (not a list): what its leaves
+ * given as text may be written as.  ORDER SCALAR */
+typedef enum {
+    S_OTHER,
+    S_STRING,
+    S_ID,
+    S_INT,
+    S_FLOAT,
+    S_BOOLEAN
+} scalar_e;
+
+static const char *const scalar_names[] = {
+    "", "String", "ID", "Int", "Float", "Boolean"
+};
+
 /* A field being completed for a batch of parents. */
 typedef struct fctx_t {
     const gql_type_t *parent;
     const gql_field_t *field;
+    scalar_e scalar;
     const rgroup_t *group;
     apr_array_header_t *locs;           /* of the field nodes */
     apr_array_header_t *sets;           /* objset_t *, one per type */
@@ -480,6 +501,72 @@ static rnode_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
     return complete_object(x, f, t->named, v, path);
 }
 
+/* A leaf given as text as the json-c value it stands for (gql_text_t):
+ * a new reference. */
+static json_object *text_new(const gql_text_t *v)
+{
+    switch (v->kind) {
+    case GQL_TEXT_STRING:
+        return json_object_new_string_len(v->s, (int)v->len);
+    case GQL_TEXT_INT:
+        return json_object_new_int64(strtoll(v->s, NULL, 10));
+    default:
+        return json_object_new_boolean(v->s[0] == 't');
+    }
+}
+
+/* How a built-in scalar reads a text unchanged, as gql_coerce_result_new
+ * and the writer would have it: R_TEXT or R_STRING, or R_NULL when the
+ * json-c value must be completed (an Int past 32 bits fails there, with
+ * graphql-js's message; a custom scalar or an enum is checked there). */
+static rkind_e as_text(scalar_e t, const gql_text_t *v)
+{
+    apr_int64_t i;
+
+    switch (v->kind) {
+    case GQL_TEXT_STRING:
+        return t == S_STRING || t == S_ID ? R_STRING : R_NULL;
+    case GQL_TEXT_INT:
+        /* an integer's text is gql_print_int's: ID and String quote it,
+         * Float keeps it (an int), Int within 32 bits */
+        if (t == S_STRING || t == S_ID) {
+            return R_STRING;
+        }
+        if (t == S_FLOAT) {
+            return R_TEXT;
+        }
+        i = t == S_INT ? strtoll(v->s, NULL, 10) : 0;
+        return t == S_INT && i >= -2147483647 - 1 && i <= 2147483647
+               ? R_TEXT : R_NULL;
+    default:
+        return t == S_BOOLEAN ? R_TEXT : R_NULL;
+    }
+}
+
+/* completeValue for a leaf given as text: a node that writes the text
+ * itself where the type reads it unchanged, else as complete() does with
+ * its json-c value. */
+static rnode_t *complete_text(run_t *x, fctx_t *f, const gql_tref_t *t,
+                              const gql_text_t *v, const gql_path_t *path)
+{
+    rkind_e kind = as_text(f->scalar, v);
+    rnode_t *n;
+
+    if (kind == R_NULL) {
+        return complete(x, f, t, gql_json_keep_in(x->keeper, text_new(v)),
+                        path);
+    }
+    n = new_node(x, kind, path);
+    n->text = v->s;
+    n->len = v->len;
+    if (v->kind == GQL_TEXT_BOOL) {
+        n->text = v->s[0] == 't' ? "true" : "false";
+        n->len = strlen(n->text);
+    }
+    n->nonnull = t->kind == GQL_TYPE_NON_NULL;
+    return n;
+}
+
 /* ---- resolving one response key of an objset */
 
 /* __schema, __type and the fields of the introspection types are
@@ -535,6 +622,23 @@ static void typename_all(run_t *x, const objset_t *os, int gi,
     }
 }
 
+static scalar_e scalar_of(const gql_tref_t *t)
+{
+    int i;
+
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        t = t->of_type;
+    }
+    if (t->kind != GQL_TYPE_NAMED || t->named->kind != GQL_KIND_SCALAR
+        || !t->named->builtin) {
+        return S_OTHER;
+    }
+    for (i = S_BOOLEAN; i > S_OTHER
+         && strcmp(t->named->name, scalar_names[i]) != 0; i--) {
+    }
+    return (scalar_e)i;
+}
+
 static fctx_t *field_ctx(run_t *x, const objset_t *os, const rgroup_t *g,
                          const gql_field_t *field)
 {
@@ -543,6 +647,7 @@ static fctx_t *field_ctx(run_t *x, const objset_t *os, const rgroup_t *g,
 
     f->parent = os->type;
     f->field = field;
+    f->scalar = scalar_of(field->type);
     f->group = g;
     f->sets = apr_array_make(x->p, 1, sizeof(objset_t *));
     f->locs = apr_array_make(x->p, g->fields->nelts, sizeof(gql_loc_t));
@@ -597,6 +702,7 @@ static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g,
     b.results = apr_pcalloc(x->p, sizeof(json_object *) * (b.count + 1));
     b.errors = apr_pcalloc(x->p, sizeof(const char *) * (b.count + 1));
     b.codes = apr_pcalloc(x->p, sizeof(const char *) * (b.count + 1));
+    b.texts = apr_pcalloc(x->p, sizeof(gql_text_t) * (b.count + 1));
     for (i = 0; i < b.count; i++) {
         ((json_object **)b.parents)[i] = APR_ARRAY_IDX(os->objs, i,
                                                        obj_t).value;
@@ -619,6 +725,10 @@ static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g,
             pn->kids[gi] = error_node(x, path, f->locs, b.errors[i]);
             pn->kids[gi]->code = b.codes[i];
             pn->kids[gi]->nonnull = field->type->kind == GQL_TYPE_NON_NULL;
+        }
+        else if (b.texts[i].kind != GQL_TEXT_NONE) {
+            pn->kids[gi] = complete_text(x, f, field->type, &b.texts[i],
+                                         path);
         }
         else {
             pn->kids[gi] = complete(x, f, field->type, b.results[i], path);
@@ -704,13 +814,8 @@ static void report(run_t *x, const rnode_t *n)
  * A response key is a GraphQL name: nothing in it needs escaping. */
 static void member_key(gql_writer_t *w, int *first, const char *key)
 {
-    if (!*first) {
-        gql_writer_put(w, ",", 1);
-    }
+    gql_writer_key(w, !*first, key);
     *first = 0;
-    gql_writer_put(w, "\"", 1);
-    gql_writer_puts(w, key);
-    gql_writer_put(w, "\":", 2);
 }
 
 /* The JSON text of a node into w; returns 1 when it throws, i.e. its
@@ -728,6 +833,12 @@ static int build(run_t *x, const rnode_t *n, gql_writer_t *w)
         return 0;
     case R_LEAF:
         gql_writer_value(w, n->leaf);
+        return 0;
+    case R_TEXT:
+        gql_writer_put(w, n->text, n->len);
+        return 0;
+    case R_STRING:
+        gql_writer_string(w, n->text, n->len);
         return 0;
     case R_ERROR:
         report(x, n);

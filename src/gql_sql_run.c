@@ -706,50 +706,110 @@ static const char *text_of(apr_pool_t *p, json_object *v, int depth)
 }
 
 /*
- * A row of an object type's statement is not a JSON object but a JSON
- * array of its kept columns, whose json-c user data is the row's shape
- * (the columns' names, shared by every row of the statement): a row then
- * costs one array, not a hash table, and only this stage reads rows (the
- * executor passes them back as parents).  Rows of an abstract type stay
- * objects: the type is told by their "__typename" member.
+ * A row of an object type's statement is not a JSON object but one json-c
+ * value (an integer, never read as such) whose user data is the row: its
+ * shape (the kept columns' names, shared by every row of the statement)
+ * and one cell per column, in the request's pool.  A column of text, an
+ * integer or a boolean stays its text, copied off the PGresult, and the
+ * executor writes it into the response as it is (gql_text_t); only the
+ * others (numbers, JSON, what to_json wrote) become json-c values, kept
+ * by the pool.  So a row costs one json-c value, not one per column nor a
+ * hash table, and only this stage reads rows (the executor passes them
+ * back as parents).  Rows of an abstract type stay objects: the type is
+ * told by their "__typename" member.
+ *
+ *   row_t --> shape_t (n, names[n], kinds[n])
+ *     |
+ *     cells[n]: { text: kind, s, len } or { v }   (both empty: null)
+ *     the texts, NUL-terminated, after the cells, in one allocation
  */
 typedef struct shape_t {
-    const char *magic;          /* shape_magic: the user data is ours */
     int n;
     const char **names;
+    const gql_text_e *kinds;    /* GQL_TEXT_NONE: a json-c value */
+    apr_size_t frame;           /* what a row counts against the budget
+                                 * besides its values (row_bytes) */
 } shape_t;
 
-static const char shape_magic[] = "gql_row";
+typedef struct cell_t {
+    gql_text_t text;
+    json_object *v;             /* borrowed from the request's pool */
+} cell_t;
 
-static const shape_t *shape_of(json_object *o)
-{
+typedef struct row_t {
+    const char *magic;          /* row_magic: the user data is ours */
     const shape_t *sh;
+    cell_t *cells;
+} row_t;
 
-    if (!json_object_is_type(o, json_type_array)) {
+static const char row_magic[] = "gql_row";
+
+static const row_t *row_of(json_object *o)
+{
+    const row_t *row;
+
+    if (!json_object_is_type(o, json_type_int)) {
         return NULL;
     }
-    sh = json_object_get_userdata(o);
-    return sh != NULL && sh->magic == shape_magic ? sh : NULL;
+    row = json_object_get_userdata(o);
+    return row != NULL && row->magic == row_magic ? row : NULL;
 }
 
-/* The column or member name of a row or an object (NULL: none). */
+/* The column name of a shape (the last of that name), or -1. */
+static int column(const shape_t *sh, const char *name)
+{
+    int i;
+
+    for (i = sh->n - 1; i >= 0; i--) {
+        if (strcmp(sh->names[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* The cell of a row's column name, or NULL. */
+static const cell_t *cell_of(const row_t *row, const char *name)
+{
+    int i = column(row->sh, name);
+
+    return i < 0 ? NULL : &row->cells[i];
+}
+
+/* The member name of an object, or the value of a row's column that is
+ * not kept as text (NULL: none, null, or a text: cell_of). */
 static json_object *member(json_object *o, const char *name)
 {
-    const shape_t *sh;
+    const row_t *row;
+    const cell_t *cell;
     json_object *v = NULL;
-    int i;
 
     if (o != NULL && json_object_is_type(o, json_type_object)) {
         json_object_object_get_ex(o, name, &v);
     }
-    else if ((sh = shape_of(o)) != NULL) {
-        for (i = sh->n - 1; i >= 0; i--) {
-            if (strcmp(sh->names[i], name) == 0) {
-                return json_object_array_get_idx(o, (size_t)i);
-            }
-        }
+    else if ((row = row_of(o)) != NULL && (cell = cell_of(row, name))) {
+        v = cell->v;
     }
     return v;
+}
+
+/* A member or column as a parameter's text (NULL: null), as text_of()
+ * spells its value. */
+static const char *member_text(apr_pool_t *p, json_object *o,
+                               const char *name)
+{
+    const row_t *row = row_of(o);
+    const cell_t *cell = row ? cell_of(row, name) : NULL;
+    json_object *v;
+
+    if (cell != NULL && cell->text.kind == GQL_TEXT_BOOL) {
+        return cell->text.s[0] == 't' ? "true" : "false";
+    }
+    if (cell != NULL && cell->text.kind != GQL_TEXT_NONE) {
+        return cell->text.s;            /* a string, or an integer's text */
+    }
+    v = member(o, name);
+    return v ? text_of(p, v, 0) : NULL;
 }
 
 /* The text of $n for parent (NULL for the arrays of parent columns). */
@@ -785,8 +845,7 @@ static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
 
     put(c->p, &t, "{", 1);
     for (i = 0; i < b->count; i++) {
-        json_object *v = member(b->parents[i], pm->path[0]);
-        const char *s = v ? text_of(c->p, v, 0) : NULL;
+        const char *s = member_text(c->p, b->parents[i], pm->path[0]);
 
         if (s == too_deep) {
             return too_deep;
@@ -812,7 +871,8 @@ static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
  * the statement in a LATERAL subquery over the parents' columns,
  * unnested in parent order).  Either form returns rows, not JSON: only
  * the columns that the selection (and its children's $parent references)
- * reads, each as its own text, which becomes a json-c value here.  Types
+ * reads, each as its own text, which a row keeps (text, integers,
+ * booleans) or which becomes a json-c value here (the others).  Types
  * whose text is not their JSON (timestamps, arrays, composites...) are
  * turned into JSON by PostgreSQL, column by column (to_json), so a value
  * reads exactly as row_to_json would have written it.
@@ -1411,19 +1471,19 @@ static json_object *json_new(gql_sql_ctx_t *c, const char *text, int *bad)
     return o;
 }
 
-/* One column of one row as a new json-c value (NULL: null): a new
+/* One column of a row of r as a new json-c value (NULL: null): a new
  * reference. */
-static json_object *cell_new(gql_sql_ctx_t *c, const PGresult *r, int col,
-                         Oid type, int *bad)
+static json_object *cell_new(gql_sql_ctx_t *c, const PGresult *r, int row,
+                             int col, Oid type, int *bad)
 {
-    const char *v = PQgetvalue(r, 0, col);
+    const char *v = PQgetvalue(r, row, col);
 
-    if (PQgetisnull(r, 0, col)) {
+    if (PQgetisnull(r, row, col)) {
         return NULL;
     }
     switch (cell_kind(type)) {
     case K_TEXT:
-        return json_object_new_string_len(v, PQgetlength(r, 0, col));
+        return json_object_new_string_len(v, PQgetlength(r, row, col));
     case K_BOOL:
         return json_object_new_boolean(v[0] == 't');
     case K_INT:
@@ -1439,17 +1499,31 @@ static json_object *cell_new(gql_sql_ctx_t *c, const PGresult *r, int col,
 
 /* What a row counts against GraphQLMaxResultSize: its text as a JSON
  * object of the columns kept. */
-static apr_size_t row_bytes(const PGresult *r, const plan_t *p,
-                            const char **names)
+static apr_size_t row_bytes(const PGresult *r, int row, const plan_t *p)
 {
-    apr_size_t n = 2;
+    apr_size_t n = p->shape->frame;
     int i;
 
     for (i = 0; i < p->n; i++) {
-        n += (apr_size_t)PQgetlength(r, 0, i + p->batch) + 6
-             + (p->leaf ? 0 : strlen(names[i]));
+        n += (apr_size_t)PQgetlength(r, row, i + p->batch);
     }
     return n;
+}
+
+/* How a column of type t stays in a row: as its text, or GQL_TEXT_NONE
+ * for a json-c value. */
+static gql_text_e text_kind(Oid t)
+{
+    switch (cell_kind(t)) {
+    case K_TEXT:
+        return GQL_TEXT_STRING;
+    case K_INT:
+        return GQL_TEXT_INT;
+    case K_BOOL:
+        return GQL_TEXT_BOOL;
+    default:
+        return GQL_TEXT_NONE;
+    }
 }
 
 /* The shape of the rows of p, whose kept columns are names. */
@@ -1457,60 +1531,143 @@ static shape_t *new_shape(gql_sql_ctx_t *c, const plan_t *p,
                           const char **names)
 {
     shape_t *sh = apr_palloc(c->p, sizeof(*sh));
+    gql_text_e *kinds = apr_palloc(c->p, sizeof(*kinds) * (p->n + 1));
+    int i;
 
-    sh->magic = shape_magic;
+    sh->frame = 2;
+    for (i = 0; i < p->n; i++) {
+        kinds[i] = text_kind(p->d->types[p->pos[i]]);
+        sh->frame += 6 + (p->leaf ? 0 : strlen(names[i]));
+    }
     sh->n = p->n;
     sh->names = names;
+    sh->kinds = kinds;
     return sh;
 }
 
-/* One row (a row of the kept columns, or for a leaf the first) from the
- * columns of r from off on, appended to list. */
-static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
-                      const PGresult *r, int off, json_object *list, int *bad)
+/* Row row of r, its columns from off on, as a row of p's shape: a new
+ * reference.  Its texts are copied into the pool in one allocation with
+ * the row, so that r may go at once. */
+static json_object *row_new(gql_sql_ctx_t *c, const plan_t *p,
+                            const PGresult *r, int row, int off, int *bad)
+{
+    const shape_t *sh = p->shape;
+    apr_size_t size = sizeof(row_t) + sizeof(cell_t) * sh->n;
+    apr_size_t lens[MAX_PICK];          /* a row of p->all is no row_t */
+    json_object *o;
+    row_t *w;
+    char *at;
+    int i;
+
+    for (i = 0; i < sh->n; i++) {
+        lens[i] = (apr_size_t)PQgetlength(r, row, off + i);
+        size += sh->kinds[i] != GQL_TEXT_NONE ? lens[i] + 1 : 0;
+    }
+    w = apr_palloc(c->p, size);
+    w->magic = row_magic;
+    w->sh = sh;
+    w->cells = (cell_t *)(w + 1);
+    at = (char *)(w->cells + sh->n);
+    for (i = 0; i < sh->n; i++) {
+        cell_t *cell = &w->cells[i];
+
+        memset(cell, 0, sizeof(*cell));
+        if (PQgetisnull(r, row, off + i)) {
+            continue;
+        }
+        if (sh->kinds[i] == GQL_TEXT_NONE) {
+            cell->v = gql_json_keep(c->p, cell_new(c, r, row, off + i,
+                                    p->d->types[p->pos[i]], bad));
+            continue;
+        }
+        cell->text.kind = sh->kinds[i];
+        cell->text.len = lens[i];
+        cell->text.s = at;
+        memcpy(at, PQgetvalue(r, row, off + i), cell->text.len + 1);
+        at += cell->text.len + 1;
+    }
+    o = json_object_new_int(0);
+    json_object_set_userdata(o, w, NULL);
+    return o;
+}
+
+/* Row row of r, its columns from off on: a row of the kept columns, or
+ * for a leaf the first one's value; a new reference. */
+static json_object *value_new(gql_sql_ctx_t *c, const plan_t *p,
+                              const char **names, const PGresult *r,
+                              int row, int off, int *bad)
 {
     unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY;
-    json_object *row;
+    json_object *o;
     int i;
 
     if (p->leaf) {
-        json_object_array_add(list, p->n ? cell_new(c, r, off,
-                              p->d->types[p->pos[0]], bad) : NULL);
-        return;
+        return p->n ? cell_new(c, r, row, off, p->d->types[p->pos[0]], bad)
+                    : NULL;
     }
     if (!p->all) {
-        row = json_object_new_array_ext(p->n ? p->n : 1);
-        json_object_set_userdata(row, p->shape, NULL);
-        for (i = 0; i < p->n; i++) {
-            json_object_array_add(row, cell_new(c, r, off + i,
-                                            p->d->types[p->pos[i]], bad));
-        }
-        json_object_array_add(list, row);
-        return;
+        return row_new(c, p, r, row, off, bad);
     }
-    row = json_object_new_object();
+    o = json_object_new_object();
     for (i = 0; i < p->n; i++) {
-        json_object_object_add_ex(row, names[i], cell_new(c, r, off + i,
+        json_object_object_add_ex(o, names[i], cell_new(c, r, row, off + i,
                                   p->d->types[p->pos[i]], bad), flags);
     }
-    json_object_array_add(list, row);
+    return o;
 }
 
-/* One row into the list of its parent (lists[0] for the root form). */
-static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
-                    const PGresult *r, json_object **lists, int want,
-                    int *bad)
+/* Row row of r, from the columns from off on, appended to list. */
+static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
+                      const PGresult *r, int row, int off, json_object *list,
+                      int *bad)
 {
-    int at = p->batch ? atoi(PQgetvalue(r, 0, 0)) - 1 : 0;
+    json_object_array_add(list, value_new(c, p, names, r, row, off, bad));
+}
+
+/* A batch row's parent ordinal (its first column, from 1), or -1 when
+ * the text is none. */
+static int ordinal(const char *s)
+{
+    int n = 0;
+
+    if (*s == '\0') {
+        return -1;
+    }
+    for (; apr_isdigit(*s) && n < 100000000; s++) {
+        n = n * 10 + (*s - '0');
+    }
+    return *s == '\0' ? n : -1;
+}
+
+/* Row row of r into the list of its parent (lists[0] for the root form).
+ * For an object field that is no list, which reads only its parent's
+ * first row, that row stands for the list (deliver() tells it by its
+ * type): a list per parent costs three allocations. */
+static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
+                    const PGresult *r, int row, json_object **lists,
+                    int want, int *bad)
+{
+    int at = p->batch ? ordinal(PQgetvalue(r, row, 0)) - 1 : 0;
+    json_object *v;
 
     if (at < 0 || at >= want) {
         *bad = 1;
         return;
     }
+    v = value_new(c, p, names, r, row, p->batch, bad);
+    if (p->single && !p->leaf) {
+        if (lists[at] == NULL) {
+            lists[at] = v;
+        }
+        else {
+            gql_json_drop(v);           /* read, as every row is */
+        }
+        return;
+    }
     if (lists[at] == NULL) {
         lists[at] = json_object_new_array();
     }
-    add_cells(c, p, names, r, p->batch, lists[at], bad);
+    json_object_array_add(lists[at], v);
 }
 
 /* The names of the kept columns, the request's own copies: rows outlive
@@ -1700,7 +1857,10 @@ static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
     for (i = 0; i < want; i++) {
         json_object *rows = lists[i] ? lists[i] : json_object_new_array();
 
-        if (empty && json_object_array_length(rows) == 0) {
+        if (!json_object_is_type(rows, json_type_array)) {
+            b->results[i] = rows;       /* a first row (add_row) */
+        }
+        else if (empty && json_object_array_length(rows) == 0) {
             gql_json_drop(rows);
             b->errors[i] = empty->message;
             b->codes[i] = empty->code;
@@ -1824,7 +1984,8 @@ static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m,
 
 /* What one statement of a pipeline read: its parents' rows, or why not. */
 typedef struct got_t {
-    json_object **lists;        /* want lists of rows, owned here */
+    json_object **lists;        /* want lists of rows (add_row), owned
+                                 * here */
     int want;
     PGresult *fail;
     int bad;                    /* a value that is not JSON */
@@ -1832,8 +1993,37 @@ typedef struct got_t {
     int late;                   /* the deadline passed before its end */
 } got_t;
 
-/* The statement's rows one at a time (libpq's single-row mode), so that
- * no more than one row past the budget is ever held. */
+/* Whether a statement's rows are bounded before it runs, so that it may
+ * be read whole: the batch form of a field that is no list reads one row
+ * per parent (its LIMIT 1), no more rows than the batch has parents, which
+ * the request already holds.  Any other statement is read a row at a time
+ * (libpq's single-row mode), so that no more than one row past the budget
+ * is ever held; libpq's chunked mode, which would bound the others by
+ * rows too, came with PostgreSQL 17. */
+static int bounded(const plan_t *p)
+{
+    return p->batch && p->single;
+}
+
+/* The rows of one result of the statement, counted against the budget,
+ * up to the row that passes it. */
+static void take_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
+                     const char **names, const PGresult *r, got_t *g)
+{
+    int i, n = PQntuples(r);
+
+    for (i = 0; i < n; i++) {
+        c->bytes += row_bytes(r, i, p);
+        if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
+            stop(c, m);
+            g->over = 1;
+            return;
+        }
+        add_row(c, p, names, r, i, g->lists, g->want, &g->bad);
+    }
+}
+
+/* The statement's rows, whole or one at a time (bounded()). */
 static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
                       int want, got_t *g)
 {
@@ -1843,19 +2033,15 @@ static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
     memset(g, 0, sizeof(*g));
     g->want = want;
     g->lists = apr_pcalloc(c->p, sizeof(*g->lists) * (want + 1));
-    PQsetSingleRowMode(c->conn);
+    if (!bounded(p)) {
+        PQsetSingleRowMode(c->conn);
+    }
     while ((r = next(c)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
 
-        if (st == PGRES_SINGLE_TUPLE && g->fail == NULL && !c->over) {
-            c->bytes += row_bytes(r, p, names);
-            if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
-                stop(c, m);
-                g->over = 1;
-            }
-            else {
-                add_row(c, p, names, r, g->lists, want, &g->bad);
-            }
+        if ((st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK)
+            && g->fail == NULL && !c->over) {
+            take_rows(c, m, p, names, r, g);
         }
         else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
                  && g->fail == NULL) {
@@ -2383,13 +2569,13 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
         ExecStatusType st = PQresultStatus(r);
 
         if (st == PGRES_SINGLE_TUPLE && fail == NULL && !bad) {
-            c->bytes += row_bytes(r, pf, fnames) + row_bytes(r, pc, cnames);
+            c->bytes += row_bytes(r, 0, pf) + row_bytes(r, 0, pc);
             if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
                 bad = 1;                /* the fields apart will say */
             }
             else if (o == NULL || strcmp(o, PQgetvalue(r, 0, 0)) != 0) {
                 o = apr_pstrdup(c->p, PQgetvalue(r, 0, 0));
-                add_cells(c, pf, fnames, r, 1, *f, &bad);
+                add_cells(c, pf, fnames, r, 0, 1, *f, &bad);
                 APR_ARRAY_PUSH(parents, json_object *)
                     = json_object_array_get_idx(*f, json_object_array_length(
                                                 *f) - 1);
@@ -2397,7 +2583,7 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
                 APR_ARRAY_PUSH(kids, json_object *) = rows;
             }
             if (!bad && !PQgetisnull(r, 0, at)) {
-                add_cells(c, pc, cnames, r, at + 1, rows, &bad);
+                add_cells(c, pc, cnames, r, 0, at + 1, rows, &bad);
             }
         }
         else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
@@ -2732,7 +2918,7 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     for (i = 0; i < b->count; i++) {
         json_object *sub = member(b->parents[i], m->column);
-        const char *text = sub ? text_of(c->p, sub, 0) : NULL;
+        const char *text = member_text(c->p, b->parents[i], m->column);
 
         if (json_object_is_type(sub, json_type_array)
             || json_object_is_type(sub, json_type_object)) {
@@ -2753,27 +2939,45 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
     return NULL;
 }
 
+/* Each parent's member or column name (gql_execute_resolve_property,
+ * rows included): a column kept as text is handed on as its text. */
+static const char *columns(gql_resolve_t *b, const char *name)
+{
+    const shape_t *sh = NULL;
+    int i, at = -1;
+
+    for (i = 0; i < b->count; i++) {
+        const row_t *row = row_of(b->parents[i]);
+        const cell_t *cell;
+
+        if (row != NULL && row->sh != sh) {
+            sh = row->sh;               /* the rows of a batch share one */
+            at = column(sh, name);
+        }
+        cell = row != NULL && at >= 0 ? &row->cells[at] : NULL;
+
+        if (cell != NULL && cell->text.kind != GQL_TEXT_NONE) {
+            b->texts[i] = cell->text;
+        }
+        else {
+            b->results[i] = gql_json_ref(cell ? cell->v
+                                         : member(b->parents[i], name));
+        }
+    }
+    return NULL;
+}
+
 static const char *resolve(gql_resolve_t *b)
 {
     gql_sql_ctx_t *c = b->ctx;
     const gql_sql_map_t *m = map_of(c, b->field);
-    int i;
 
     if (m == NULL) {
-        /* gql_execute_resolve_property, rows included */
-        for (i = 0; i < b->count; i++) {
-            b->results[i] = gql_json_ref(member(b->parents[i],
-                                                   b->field->name));
-        }
-        return NULL;
+        return columns(b, b->field->name);
     }
     switch (m->kind) {
     case GQL_MAP_COLUMN:
-        for (i = 0; i < b->count; i++) {
-            b->results[i] = gql_json_ref(member(b->parents[i],
-                                                   m->column));
-        }
-        return NULL;
+        return columns(b, m->column);
     case GQL_MAP_JWT:
         return run_jwt(c, b, m);
     default:

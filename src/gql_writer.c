@@ -32,20 +32,26 @@ gql_writer_t *gql_writer_make(apr_pool_t *p, apr_size_t size_hint)
     return w;
 }
 
-/* Room for n more bytes and a NUL. */
-static char *room(gql_writer_t *w, apr_size_t n)
+/* The buffer grown to hold n more bytes and a NUL. */
+static void grow(gql_writer_t *w, apr_size_t n)
+{
+    apr_size_t cap = w->cap * 2;
+    char *b;
+
+    while (cap < w->len + n + 1) {
+        cap *= 2;
+    }
+    b = apr_palloc(w->p, cap);
+    memcpy(b, w->buf, w->len);
+    w->buf = b;
+    w->cap = cap;
+}
+
+/* Room for n more bytes and a NUL: inline, as every put asks. */
+static APR_INLINE char *room(gql_writer_t *w, apr_size_t n)
 {
     if (w->len + n + 1 > w->cap) {
-        apr_size_t cap = w->cap * 2;
-        char *b;
-
-        while (cap < w->len + n + 1) {
-            cap *= 2;
-        }
-        b = apr_palloc(w->p, cap);
-        memcpy(b, w->buf, w->len);
-        w->buf = b;
-        w->cap = cap;
+        grow(w, n);
     }
     return w->buf + w->len;
 }
@@ -54,6 +60,22 @@ void gql_writer_put(gql_writer_t *w, const char *s, apr_size_t n)
 {
     memcpy(room(w, n), s, n);
     w->len += n;
+}
+
+void gql_writer_key(gql_writer_t *w, int comma, const char *key)
+{
+    apr_size_t n = strlen(key);
+    char *o = room(w, n + 4);
+
+    if (comma) {
+        *o++ = ',';
+    }
+    *o++ = '"';
+    memcpy(o, key, n);
+    o += n;
+    *o++ = '"';
+    *o++ = ':';
+    w->len = (apr_size_t)(o - w->buf);
 }
 
 void gql_writer_puts(gql_writer_t *w, const char *s)

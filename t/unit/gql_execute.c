@@ -312,6 +312,89 @@ static void merged_nodes(void)
            "first");
 }
 
+/* Leaves as text (gql_text_t): each field of T has the text below, and
+ * the response must be byte for byte the one its json-c value gives,
+ * errors included. */
+static const struct {
+    const char *field;
+    gql_text_e kind;
+    const char *s;
+} texts[] = {
+    { "s", GQL_TEXT_STRING, "a\"b\\c\n\001/\303\251" },
+    { "id", GQL_TEXT_STRING, "x" },
+    { "i", GQL_TEXT_INT, "-2147483648" },
+    { "ni", GQL_TEXT_INT, "2147483647" },
+    { "f", GQL_TEXT_INT, "-9223372036854775808" },
+    { "b", GQL_TEXT_BOOL, "t" },
+    { "nb", GQL_TEXT_BOOL, "f" },
+    { "e", GQL_TEXT_STRING, "A" },
+    { "ebad", GQL_TEXT_STRING, "C" },
+    { "c", GQL_TEXT_INT, "5" },
+    { "iid", GQL_TEXT_INT, "-42" },
+    { "is", GQL_TEXT_INT, "9007199254740993" },
+    { "big", GQL_TEXT_INT, "2147483648" },
+    { "nbig", GQL_TEXT_INT, "-2147483649" },
+    { "bs", GQL_TEXT_STRING, "t" },
+    { "sb", GQL_TEXT_BOOL, "f" },
+    { "ls", GQL_TEXT_STRING, "x" }
+};
+
+static const char *texting(gql_resolve_t *b)
+{
+    apr_size_t k;
+    int i;
+
+    for (k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+        if (strcmp(b->field->name, texts[k].field) != 0) {
+            continue;
+        }
+        for (i = 0; i < b->count; i++) {
+            b->texts[i].kind = texts[k].kind;
+            b->texts[i].s = texts[k].s;
+            b->texts[i].len = strlen(texts[k].s);
+        }
+        return NULL;
+    }
+    return gql_execute_resolve_property(b);
+}
+
+static void text_leaves(void)
+{
+    static const char *const sdl =
+        "type Query { l: [T] }\n enum E { A B }\n scalar Custom\n"
+        "type T { s: String id: ID i: Int ni: Int! f: Float b: Boolean "
+        "nb: Boolean! e: E ebad: E c: Custom iid: ID is: String big: Int "
+        "nbig: Int! bs: Boolean sb: String ls: [String] }\n";
+    static const char *const values =
+        "{\"s\":\"a\\\"b\\\\c\\n\\u0001/\303\251\",\"id\":\"x\","
+        "\"i\":-2147483648,\"ni\":2147483647,"
+        "\"f\":-9223372036854775808,\"b\":true,\"nb\":false,\"e\":\"A\","
+        "\"ebad\":\"C\",\"c\":5,\"iid\":-42,\"is\":9007199254740993,"
+        "\"big\":2147483648,\"nbig\":-2147483649,\"bs\":\"t\","
+        "\"sb\":false,\"ls\":\"x\"}";
+    static const char *const queries[] = {
+        "{ l { s id i ni f b nb e ebad c iid is big bs sb ls } }",
+        "{ l { i nbig s } }"
+    };
+    const gql_schema_t *s = schema_of(pool, sdl);
+    json_object *root = parse_json(pool, apr_pstrcat(pool, "{\"l\":[",
+                                                     values, ",", values,
+                                                     "]}", NULL));
+    gql_resolvers_t as_text = {texting, NULL, NULL};
+    apr_size_t k;
+
+    for (k = 0; k < sizeof(queries) / sizeof(queries[0]); k++) {
+        const char *want = execute(pool, s, queries[k], NULL, NULL, root,
+                                   NULL);
+
+        is_str(execute(pool, s, queries[k], NULL, NULL, root, &as_text),
+               want, apr_psprintf(pool, "texts: %s as its values give it",
+                                  queries[k]));
+        ok(strstr(want, "\"errors\"") != NULL,
+           apr_psprintf(pool, "texts: %s has errors", queries[k]));
+    }
+}
+
 int main(int argc, const char *const *argv)
 {
     int i;
@@ -322,6 +405,7 @@ int main(int argc, const char *const *argv)
     mutation_serial();
     resolver_errors();
     merged_nodes();
+    text_leaves();
     if (argc > 1) {
         for (i = 1; i < argc; i++) {
             run_case(argv[i], argv[i]);

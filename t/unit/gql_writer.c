@@ -104,6 +104,27 @@ static void test_buffer(void)
        "the buffer grows");
 }
 
+static void test_keys(void)
+{
+    gql_writer_t *w = gql_writer_make(pool, 1);
+    int i;
+
+    gql_writer_puts(w, "{");
+    gql_writer_key(w, 0, "a");
+    gql_writer_puts(w, "1");
+    gql_writer_key(w, 1, "__typename");
+    gql_writer_puts(w, "2}");
+    is_str(gql_writer_text(w), "{\"a\":1,\"__typename\":2}",
+           "keys: the first without a comma, the others after one");
+    w = gql_writer_make(pool, 1);
+    for (i = 0; i < 500; i++) {
+        gql_writer_key(w, i > 0, "key");
+    }
+    ok(gql_writer_len(w) == 6 + 499 * 7
+       && strcmp(gql_writer_text(w) + 3486, "\"key\":,\"key\":") == 0,
+       "keys: the buffer grows for them");
+}
+
 int main(void)
 {
     apr_initialize();
@@ -111,6 +132,7 @@ int main(void)
     test_strings();
     test_scalars();
     test_buffer();
+    test_keys();
     apr_pool_destroy(pool);
     apr_terminate();
     return tap_done();
