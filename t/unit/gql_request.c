@@ -215,6 +215,34 @@ static void test_prefers_html(void)
     }
 }
 
+/* When a request asks for GraphQL over Server-Sent Events. */
+static void test_wants_events(void)
+{
+    static const struct {
+        const char *accept;
+        int want;
+    } cases[] = {
+        { "text/event-stream", 1 },
+        { "Text/Event-Stream; charset=utf-8", 1 },
+        { "application/json, text/event-stream;q=0.5", 1 },
+        { "text/event-stream;q=0", 0 },
+        { "text/event-stream;charset=latin1", 0 },
+        { "text/*", 0 },
+        { "*/*", 0 },
+        { "application/json", 0 },
+        { "", 0 },
+        { NULL, 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ok(gql_request_wants_events(pool, cases[i].accept) == cases[i].want,
+           apr_psprintf(pool, "Accept: %s %s events",
+                        cases[i].accept ? cases[i].accept : "(none)",
+                        cases[i].want ? "asks for" : "does not ask for"));
+    }
+}
+
 static void test_media(void)
 {
     static const struct {
@@ -253,6 +281,7 @@ static void test_media(void)
                         cases[i].want));
     }
     test_prefers_html();
+    test_wants_events();
     is_str(gql_media_types[GQL_MEDIA_JSON], "application/json; charset=utf-8",
            "JSON content type");
     ok(gql_request_content_type_ok(pool, "application/json"),
