@@ -98,8 +98,8 @@ static const char *resolve(gql_resolve_t *b)
     b->ctx = ev->inner.ctx;
     msg = ev->inner.field(b);
     b->ctx = ev;
-    if (b->parent_type == b->schema->subscription && msg == NULL && b->count == 1
-        && b->results[0] == NULL && b->errors[0] == NULL) {
+    if (b->parent_type == b->schema->subscription && msg == NULL
+        && b->count == 1 && b->results[0] == NULL && b->errors[0] == NULL) {
         ev->no_row = 1;
     }
     return msg;
