@@ -1097,49 +1097,57 @@ static const graphql_int_slot graphql_cors_max_age_slot = {
     "seconds >= 0"
 };
 
+/* The int at offset of dconf from arg, a whole number in [min, max], or
+ * the directive's message saying what (the number counts) it must be. */
+static const char *set_number(cmd_parms *cmd, void *dconf, apr_size_t offset,
+                              int min, int max, const char *what,
+                              const char *arg)
+{
+    int *out = (int *)((char *)dconf + offset);
+
+    *out = (int)number(arg, min, max);
+    if (*out == -1) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": value must be a "
+                           "number of ", what, ", not ", arg, NULL);
+    }
+    return NULL;
+}
+
 static const char *graphql_set_int(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
     const graphql_int_slot *slot = cmd->info;
-    int *out = (int *)((char *)dconf + slot->offset);
 
-    *out = (int)number(arg, 0, INT_MAX);
-    if (*out == -1) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": value must be a "
-                           "number of ", slot->what, ", not ", arg, NULL);
-    }
-    return NULL;
+    return set_number(cmd, dconf, slot->offset, 0, INT_MAX, slot->what, arg);
 }
 
-/* GraphQLMaxSubscriptions N: at least one (a location without streams
- * has no Subscription type to map). */
-static const char *graphql_set_max_subscriptions(cmd_parms *cmd, void *dconf,
-                                                 const char *arg)
+/* A directive of a whole number from min to max (its command_rec's
+ * cmd_data): where it goes in graphql_dir_conf, and what the number
+ * counts, for the message. */
+typedef struct graphql_range_slot {
+    apr_size_t offset;
+    int min, max;
+    const char *what;
+} graphql_range_slot;
+
+/* GraphQLMaxSubscriptions: at least one (a location without streams has
+ * no Subscription type to map). */
+static const graphql_range_slot graphql_max_subscriptions_slot = {
+    APR_OFFSETOF(graphql_dir_conf, max_subscriptions), 1, INT_MAX,
+    "subscriptions > 0"
+};
+static const graphql_range_slot graphql_heartbeat_slot = {
+    APR_OFFSETOF(graphql_dir_conf, heartbeat), 1, 3600,
+    "seconds from 1 to 3600"
+};
+
+static const char *graphql_set_range(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
 {
-    graphql_dir_conf *c = dconf;
+    const graphql_range_slot *slot = cmd->info;
 
-    c->max_subscriptions = (int)number(arg, 1, INT_MAX);
-    if (c->max_subscriptions == -1) {
-        return apr_pstrcat(cmd->pool, "GraphQLMaxSubscriptions: value must "
-                           "be a number of subscriptions > 0, not ", arg,
-                           NULL);
-    }
-    return NULL;
-}
-
-/* GraphQLHeartbeat SECONDS: 1 to 3600. */
-static const char *graphql_set_heartbeat(cmd_parms *cmd, void *dconf,
-                                         const char *arg)
-{
-    graphql_dir_conf *c = dconf;
-
-    c->heartbeat = (int)number(arg, 1, 3600);
-    if (c->heartbeat == -1) {
-        return apr_pstrcat(cmd->pool, "GraphQLHeartbeat: value must be a "
-                           "number of seconds from 1 to 3600, not ", arg,
-                           NULL);
-    }
-    return NULL;
+    return set_number(cmd, dconf, slot->offset, slot->min, slot->max,
+                      slot->what, arg);
 }
 
 static const char *graphql_set_max_depth(cmd_parms *cmd, void *dconf,
@@ -2961,12 +2969,13 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "MILLISECONDS: the statement_timeout of every SQL "
                   "statement (default 5000; 0: none)"),
-    AP_INIT_TAKE1("GraphQLMaxSubscriptions", graphql_set_max_subscriptions,
-                  NULL, RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("GraphQLMaxSubscriptions", graphql_set_range,
+                  (void *)&graphql_max_subscriptions_slot,
+                  RSRC_CONF | ACCESS_CONF,
                   "N: subscriptions (event streams) a child process holds "
                   "at once (default half its threads)"),
-    AP_INIT_TAKE1("GraphQLHeartbeat", graphql_set_heartbeat, NULL,
-                  RSRC_CONF | ACCESS_CONF,
+    AP_INIT_TAKE1("GraphQLHeartbeat", graphql_set_range,
+                  (void *)&graphql_heartbeat_slot, RSRC_CONF | ACCESS_CONF,
                   "SECONDS: between an event stream's comment lines "
                   "(default 15)"),
     AP_INIT_FLAG("GraphQLServerTiming", ap_set_flag_slot,
