@@ -1367,7 +1367,7 @@ static void test_events(apr_pool_t *p)
     gql_schema_t *s = NULL;
     gql_sql_mapping_t *m = NULL;
     const char *ch = NULL;
-    json_object *row = gql_json_own(p, gql_sql_event_row("{\"id\": 7}", 11));
+    json_object *row = gql_json_own(p, gql_sql_event_row("{\"id\": 7}", 9));
     json_object *v;
 
     is_str(compile(p, "events", event_sdl, &s, &m), "",
