@@ -70,6 +70,9 @@
  * With mod_status loaded, its page has a mod_graphql section: requests,
  * errors by extensions.code, SQL statements and time, pool waits, per
  * child process and in total (gql_stats.h).
+ *   GraphQLMaxSubscriptions N      open subscriptions per child (half
+ *                                  its threads)
+ *   GraphQLHeartbeat SECONDS       an event stream's comments (15)
  *
  * SetHandler graphql-live answers 200 "live" while httpd serves;
  * SetHandler graphql-ready answers 200 "ready" when the database runs
@@ -93,16 +96,17 @@
 #include "ap_provider.h"
 #include "ap_socache.h"
 #include "util_mutex.h"
+#include "ap_mpm.h"
 #include "apr_dbd.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
-#include "ap_mpm.h"
 #include "mod_dbd.h"
 #include "mod_status.h"
 #include "scoreboard.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <libpq-fe.h>
 
 #include "gql_document.h"
 #include "gql_cache.h"
@@ -112,12 +116,14 @@
 #include "gql_graphiql.h"
 #include "gql_json.h"
 #include "gql_jwt.h"
+#include "gql_listen.h"
 #include "gql_parser.h"          /* GQL_MAX_DEPTH */
 #include "gql_persist.h"
 #include "gql_request.h"
 #include "gql_schema.h"
 #include "gql_sql.h"
 #include "gql_stats.h"
+#include "gql_sse.h"
 #include "gql_throttle.h"
 
 /* The module is built with -fvisibility=hidden; this declaration, the
@@ -295,6 +301,8 @@ typedef struct graphql_dir_conf {
     gql_persist_set_t *documents;   /* GraphQLDocuments; NULL: unset */
     int persisted_only;             /* -1: unset */
     const char *persisted_cache_control;    /* NULL: unset; "": none */
+    int max_subscriptions;          /* per child; -1: unset */
+    int heartbeat;                  /* seconds; -1: unset */
 } graphql_dir_conf;
 
 /* For Server-Timing: how long a request's stages took (-1: did not
@@ -380,6 +388,8 @@ static void *graphql_create_dir(apr_pool_t *p, char *dir)
     c->cors_max_age = -1;
     c->server_timing = -1;
     c->persisted_only = -1;
+    c->max_subscriptions = -1;
+    c->heartbeat = -1;
     return c;
 }
 
@@ -449,6 +459,9 @@ static void *graphql_merge_dir(apr_pool_t *p, void *basev, void *addv)
     c->persisted_cache_control = add->persisted_cache_control
                                  ? add->persisted_cache_control
                                  : base->persisted_cache_control;
+    c->max_subscriptions = add->max_subscriptions != -1
+                           ? add->max_subscriptions : base->max_subscriptions;
+    c->heartbeat = add->heartbeat != -1 ? add->heartbeat : base->heartbeat;
     return c;
 }
 
@@ -1186,18 +1199,57 @@ static const graphql_int_slot graphql_cors_max_age_slot = {
     "seconds >= 0"
 };
 
+/* The int at offset of dconf from arg, a whole number in [min, max], or
+ * the directive's message saying what (the number counts) it must be. */
+static const char *set_number(cmd_parms *cmd, void *dconf, apr_size_t offset,
+                              int min, int max, const char *what,
+                              const char *arg)
+{
+    int *out = (int *)((char *)dconf + offset);
+
+    *out = (int)number(arg, min, max);
+    if (*out == -1) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": value must be a "
+                           "number of ", what, ", not ", arg, NULL);
+    }
+    return NULL;
+}
+
 static const char *graphql_set_int(cmd_parms *cmd, void *dconf,
                                    const char *arg)
 {
     const graphql_int_slot *slot = cmd->info;
-    int *out = (int *)((char *)dconf + slot->offset);
 
-    *out = (int)number(arg, 0, INT_MAX);
-    if (*out == -1) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": value must be a "
-                           "number of ", slot->what, ", not ", arg, NULL);
-    }
-    return NULL;
+    return set_number(cmd, dconf, slot->offset, 0, INT_MAX, slot->what, arg);
+}
+
+/* A directive of a whole number from min to max (its command_rec's
+ * cmd_data): where it goes in graphql_dir_conf, and what the number
+ * counts, for the message. */
+typedef struct graphql_range_slot {
+    apr_size_t offset;
+    int min, max;
+    const char *what;
+} graphql_range_slot;
+
+/* GraphQLMaxSubscriptions: at least one (a location without streams has
+ * no Subscription type to map). */
+static const graphql_range_slot graphql_max_subscriptions_slot = {
+    APR_OFFSETOF(graphql_dir_conf, max_subscriptions), 1, INT_MAX,
+    "subscriptions > 0"
+};
+static const graphql_range_slot graphql_heartbeat_slot = {
+    APR_OFFSETOF(graphql_dir_conf, heartbeat), 1, 3600,
+    "seconds from 1 to 3600"
+};
+
+static const char *graphql_set_range(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    const graphql_range_slot *slot = cmd->info;
+
+    return set_number(cmd, dconf, slot->offset, slot->min, slot->max,
+                      slot->what, arg);
 }
 
 static const char *graphql_set_max_depth(cmd_parms *cmd, void *dconf,
@@ -1572,8 +1624,10 @@ static int graphql_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     return ap_mutex_register(pconf, APQ_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
 }
 
+static void sse_child_init(apr_pool_t *pchild);
+
 /* child_init: the child's document cache and throttles, shared by its
- * threads. */
+ * threads, and its listeners' table (subscriptions). */
 static void graphql_child_init(apr_pool_t *pchild, server_rec *s)
 {
     /* A document the shared cache gives is kept once prepared, up to
@@ -1586,6 +1640,7 @@ static void graphql_child_init(apr_pool_t *pchild, server_rec *s)
                                        : DOC_CACHE_TEXT);
     apq_child_init(pchild, s);
     graphql_lines = gql_throttle_make(pchild, LOG_INTERVAL);
+    sse_child_init(pchild);
     graphql_dbs = apr_hash_make(pchild);
     for (; s != NULL; s = s->next) {
         server_rec **key = apr_pmemdup(pchild, &s, sizeof(s));
@@ -2670,6 +2725,38 @@ static void sub_note(request_rec *r, json_object *claims)
     }
 }
 
+/* The SQL stage's environment of a request (or of a subscription's
+ * event) run by q, whose caller has claims and role, until deadline. */
+static void sql_env(const graphql_dir_conf *conf, graphql_req *q,
+                    json_object *claims, const char *role,
+                    apr_time_t deadline, gql_sql_env_t *env)
+{
+    memset(env, 0, sizeof(*env));
+    env->acquire = graphql_acquire;
+    env->log = graphql_log;
+    env->baton = q;
+    env->claims = claims;
+    env->role = role;
+    env->jwt_secret = conf->jwt_key;
+    env->jwt_secret_len = conf->jwt_key_len;
+    env->jwt_lifetime = conf->jwt_lifetime != -1 ? conf->jwt_lifetime
+                                                 : DEFAULT_JWT_LIFETIME;
+    /* No one statement outlives the request's limit: a backstop for the
+     * cancel at the deadline. */
+    env->statement_timeout_ms = statement_timeout(conf);
+    env->request_timeout_ms = request_timeout(conf);
+    if (env->request_timeout_ms && (env->statement_timeout_ms == 0
+        || env->request_timeout_ms < env->statement_timeout_ms)) {
+        env->statement_timeout_ms = env->request_timeout_ms;
+    }
+    env->deadline = deadline;
+    env->max_statements = conf->max_statements != -1 ? conf->max_statements
+                                                     : DEFAULT_MAX_STATEMENTS;
+    env->max_result_size = (apr_size_t)(conf->max_result != -1
+                                        ? conf->max_result
+                                        : DEFAULT_MAX_RESULT);
+}
+
 /* Run op with the SQL resolvers into res.  Returns the HTTP status the
  * database's state asks for: 0, 503 (unavailable) or 500 (DBDriver is not
  * pgsql). */
@@ -2685,30 +2772,7 @@ static int run(request_rec *r, const graphql_dir_conf *conf,
     int st;
 
     q->r = r;
-    memset(&env, 0, sizeof(env));
-    env.acquire = graphql_acquire;
-    env.log = graphql_log;
-    env.baton = q;
-    env.claims = claims;
-    env.role = role;
-    env.jwt_secret = conf->jwt_key;
-    env.jwt_secret_len = conf->jwt_key_len;
-    env.jwt_lifetime = conf->jwt_lifetime != -1 ? conf->jwt_lifetime
-                                                : DEFAULT_JWT_LIFETIME;
-    /* No one statement outlives the request's limit: a backstop for the
-     * cancel at the deadline. */
-    env.statement_timeout_ms = statement_timeout(conf);
-    env.request_timeout_ms = request_timeout(conf);
-    if (env.request_timeout_ms && (env.statement_timeout_ms == 0
-        || env.request_timeout_ms < env.statement_timeout_ms)) {
-        env.statement_timeout_ms = env.request_timeout_ms;
-    }
-    env.deadline = deadline;
-    env.max_statements = conf->max_statements != -1 ? conf->max_statements
-                                                    : DEFAULT_MAX_STATEMENTS;
-    env.max_result_size = (apr_size_t)(conf->max_result != -1
-                                       ? conf->max_result
-                                       : DEFAULT_MAX_RESULT);
+    sql_env(conf, q, claims, role, deadline, &env);
     opts.cost = conf->cost;
     opts.list_size = limit(conf, LIMIT_LIST_SIZE);
     opts.max_cost = limit(conf, LIMIT_COST);
@@ -2975,6 +3039,463 @@ static const gql_prepared_t *prepare(request_rec *r,
     return doc;
 }
 
+/*
+ * Subscriptions: GraphQL over Server-Sent Events (gql_sse.h), fed by the
+ * child's listener of PostgreSQL notifications (gql_listen.h).  A stream
+ * holds its worker thread for as long as it lasts: GraphQLMaxSubscriptions
+ * bounds them per child.  Every SSE_TICK the stream looks whether the
+ * child is stopping (a graceful restart or stop), then ends with
+ * complete; every GraphQLHeartbeat it writes a comment, which fails once
+ * the client has gone.  Each notification runs the operation with the
+ * subscriber's caller, on a pooled connection taken for it and given back
+ * (ap_dbd_open, ap_dbd_close), in a pool of its own: a stream's memory
+ * does not grow with its events.
+ */
+
+/* How often a stream looks at the child's state, and how long a
+ * subscriber waits for the listener's LISTEN. */
+#define SSE_TICK apr_time_from_msec(250)
+#define LISTEN_WAIT apr_time_from_sec(10)
+#define DEFAULT_HEARTBEAT 15            /* seconds */
+/* What a client refused for the limit is told to wait (seconds). */
+#define SUBSCRIBE_RETRY "5"
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *graphql_dbd_open;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *graphql_dbd_close;
+
+/* The child's listeners: server_rec * -> its gql_listen_t, made when its
+ * first subscriber arrives, one per database (conninfo -> the same); the
+ * lock guards the table, the listeners lock themselves. */
+static apr_thread_mutex_t *graphql_listen_lock;
+static apr_hash_t *graphql_listeners;
+static apr_pool_t *graphql_pchild;
+
+static void sse_child_init(apr_pool_t *pchild)
+{
+    graphql_dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    graphql_dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    apr_thread_mutex_create(&graphql_listen_lock, APR_THREAD_MUTEX_DEFAULT,
+                            pchild);
+    graphql_listeners = apr_hash_make(pchild);
+    graphql_pchild = pchild;
+}
+
+/* GraphQLMaxSubscriptions here: set, or half the child's threads. */
+static int max_subscriptions(const graphql_dir_conf *conf)
+{
+    int threads = 0;
+
+    if (conf->max_subscriptions != -1) {
+        return conf->max_subscriptions;
+    }
+    if (ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads) != APR_SUCCESS
+        || threads < 2) {
+        return 1;
+    }
+    return threads / 2;
+}
+
+/* libpq's conninfo of a connection: its parameters as set, each quoted. */
+static const char *conninfo_of(apr_pool_t *p, PGconn *pg)
+{
+    PQconninfoOption *opts = PQconninfo(pg), *o;
+    const char *out = "";
+
+    for (o = opts; o && o->keyword; o++) {
+        const char *c;
+        char *v, *w;
+
+        if (o->val == NULL || *o->val == '\0') {
+            continue;
+        }
+        v = w = apr_palloc(p, 2 * strlen(o->val) + 1);
+        for (c = o->val; *c; c++) {
+            if (*c == '\'' || *c == '\\') {
+                *w++ = '\\';
+            }
+            *w++ = *c;
+        }
+        *w = '\0';
+        out = apr_pstrcat(p, out, *out ? " " : "", o->keyword, "='", v, "'",
+                          NULL);
+    }
+    PQconninfoFree(opts);
+    return out;
+}
+
+/* The listener of r's server, made on first use with the parameters of
+ * a connection of mod_dbd's pool (read, then given back at once); NULL
+ * with *why when there is none. */
+static gql_listen_t *listener(request_rec *r, const char **why)
+{
+    server_rec **key = &r->server;
+    gql_listen_t *l;
+    ap_dbd_t *dbd;
+    const char *info = NULL;
+
+    apr_thread_mutex_lock(graphql_listen_lock);
+    l = apr_hash_get(graphql_listeners, key, sizeof(*key));
+    apr_thread_mutex_unlock(graphql_listen_lock);
+    if (l != NULL) {
+        return l;
+    }
+    dbd = graphql_dbd_open ? graphql_dbd_open(r->pool, r->server) : NULL;
+    if (dbd == NULL || strcmp(apr_dbd_name(dbd->driver), "pgsql") != 0) {
+        *why = dbd ? "DBDriver is not pgsql" : "mod_dbd has no connection";
+    }
+    else {
+        info = conninfo_of(r->pool, apr_dbd_native_handle(dbd->driver,
+                                                          dbd->handle));
+    }
+    if (dbd != NULL) {
+        graphql_dbd_close(r->server, dbd);
+    }
+    if (info == NULL) {
+        return NULL;
+    }
+    apr_thread_mutex_lock(graphql_listen_lock);
+    l = apr_hash_get(graphql_listeners, info, APR_HASH_KEY_STRING);
+    if (l == NULL) {
+        l = gql_listen_make(graphql_pchild, info);
+        apr_hash_set(graphql_listeners, apr_pstrdup(graphql_pchild, info),
+                     APR_HASH_KEY_STRING, l);
+    }
+    apr_hash_set(graphql_listeners, apr_pmemdup(graphql_pchild, key,
+                                                sizeof(*key)),
+                 sizeof(*key), l);
+    apr_thread_mutex_unlock(graphql_listen_lock);
+    return l;
+}
+
+/* One event's run: the request's callbacks, with a connection of its own
+ * taken from mod_dbd's pool when the first field needs it. */
+typedef struct graphql_event {
+    graphql_req q;                  /* first: graphql_log's baton */
+    apr_pool_t *pool;               /* the event's SQL context's */
+    ap_dbd_t *dbd;                  /* to give back; NULL: none taken */
+} graphql_event;
+
+/* gql_sql_env_t.acquire for an event. */
+static void *event_acquire(void *baton, apr_pool_t **conn_pool,
+                           const char **why)
+{
+    graphql_event *e = baton;
+    graphql_req *q = &e->q;
+
+    if (q->conn == NULL && q->failed == NULL) {
+        e->dbd = graphql_dbd_open ? graphql_dbd_open(e->pool, q->r->server)
+                                  : NULL;
+        if (e->dbd == NULL) {
+            q->failed = "mod_dbd has no connection";
+        }
+        else if (strcmp(apr_dbd_name(e->dbd->driver), "pgsql") != 0) {
+            q->failed = "DBDriver is not pgsql";
+        }
+        else {
+            q->conn = apr_dbd_native_handle(e->dbd->driver, e->dbd->handle);
+            q->conn_pool = e->dbd->pool;
+        }
+    }
+    *why = q->failed;
+    *conn_pool = q->conn_pool;
+    return q->conn;
+}
+
+/* The stream's writes: bb, made once in r->pool, is emptied after each,
+ * so that nothing of r->pool grows with the events.  Returns 0, or -1
+ * when the client has gone. */
+static int sse_write(request_rec *r, apr_bucket_brigade *bb,
+                     const char *text, apr_size_t len)
+{
+    apr_bucket_alloc_t *ba = r->connection->bucket_alloc;
+    apr_status_t rv;
+
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_heap_create(text, len, NULL, ba));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_flush_create(ba));
+    rv = ap_pass_brigade(r->output_filters, bb);
+    apr_brigade_cleanup(bb);
+    return rv == APR_SUCCESS && !r->connection->aborted ? 0 : -1;
+}
+
+static int sse_event(request_rec *r, apr_bucket_brigade *bb, apr_pool_t *p,
+                     const char *event, const char *data)
+{
+    apr_size_t len;
+    const char *text = gql_sse_event(p, event, data, &len);
+
+    return sse_write(r, bb, text, len);
+}
+
+/* The stream's response head, sent at once. */
+static apr_bucket_brigade *sse_start(request_rec *r)
+{
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool,
+                                                r->connection->bucket_alloc);
+
+    r->status = HTTP_OK;
+    ap_set_content_type(r, GQL_SSE_MEDIA);
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_mergen(r->headers_out, "Vary", "Accept");
+    /* A proxy that buffers (nginx's) would hold the events back. */
+    apr_table_setn(r->headers_out, "X-Accel-Buffering", "no");
+    /* No gzip or deflate filter either: it would buffer too. */
+    apr_table_setn(r->subprocess_env, "no-gzip", "1");
+    return bb;
+}
+
+/* A GraphQL error response with extensions.code, for an event. */
+static const char *coded_body(apr_pool_t *p, const char *code,
+                              const char *message)
+{
+    apr_array_header_t *errors = gql_errors_make(p);
+
+    gql_error_add(p, errors, NULL, "%s", message)->code = code;
+    return gql_json_response(p, errors, NULL, 0);
+}
+
+/* Run op for one notification's payload: the response's text, in p, or
+ * NULL when the statement found no row (no event for this subscriber).
+ * The SQL stage's context lives in a pool of its own, destroyed (which
+ * rolls back a transaction left open) before the connection goes back
+ * to mod_dbd's pool. */
+static const char *event_response(request_rec *r,
+                                  const graphql_dir_conf *conf,
+                                  const gql_operation_t *op,
+                                  json_object *claims, const char *role,
+                                  apr_pool_t *p, const char *payload,
+                                  apr_size_t len)
+{
+    graphql_event *e = apr_pcalloc(p, sizeof(*e));
+    gql_result_t res = { NULL, NULL, 0, -1 };
+    gql_execute_opts_t opts;
+    gql_resolvers_t resolvers;
+    gql_sql_event_t ev;
+    gql_sql_env_t env;
+    gql_sql_ctx_t *ctx;
+    const char *out = NULL;
+    int st;
+
+    apr_pool_create(&e->pool, p);
+    e->q.r = r;
+    sql_env(conf, &e->q, claims, role, request_timeout(conf)
+            ? apr_time_now() + apr_time_from_msec(request_timeout(conf)) : 0,
+            &env);
+    env.acquire = event_acquire;
+    env.baton = e;
+    opts.cost = conf->cost;
+    opts.list_size = limit(conf, LIMIT_LIST_SIZE);
+    opts.max_cost = 0;                  /* checked when it subscribed */
+    res.errors = gql_errors_make(e->pool);
+    ctx = gql_sql_begin(e->pool, conf->schema, conf->sql, &env, op);
+    gql_sql_event_resolvers(ctx, &ev, &resolvers);
+    gql_execute_run(e->pool, op, &resolvers,
+                    gql_json_own(e->pool, gql_sql_event_row(payload, len)),
+                    &opts, &res);
+    st = gql_sql_finish(ctx, &res);
+    if (!ev.no_row || st != 0) {
+        out = apr_pstrdup(p, gql_json_response(e->pool, res.errors, res.data,
+                                               res.has_data));
+    }
+    apr_pool_destroy(e->pool);
+    if (e->dbd != NULL) {
+        graphql_dbd_close(r->server, e->dbd);
+    }
+    return out;
+}
+
+/* Why a stream ends without complete: an error event's code and message
+ * for what the listener said. */
+static const char *sse_end_error(apr_pool_t *p, gql_listen_e what)
+{
+    return what == GQL_LISTEN_BEHIND
+           ? coded_body(p, "SUBSCRIPTION_BEHIND", "The subscriber did not "
+                        "keep up with its events, and some were dropped: "
+                        "subscribe again.")
+           : coded_body(p, "SUBSCRIPTION_LOST", "The server lost its "
+                        "connection to the database's notifications: "
+                        "subscribe again.");
+}
+
+/* Whether the child is stopping (graceful restart or stop). */
+static int stopping(void)
+{
+    int state = AP_MPMQ_RUNNING;
+
+    return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) == APR_SUCCESS
+           && state == AP_MPMQ_STOPPING;
+}
+
+/* Stream sub's events to the client until it goes, the listener fails or
+ * the child stops. */
+static int sse_loop(request_rec *r, const graphql_dir_conf *conf,
+                    const gql_operation_t *op, json_object *claims,
+                    const char *role, gql_listen_sub_t *sub,
+                    apr_bucket_brigade *bb)
+{
+    apr_interval_time_t beat = apr_time_from_sec(conf->heartbeat != -1
+                                                 ? conf->heartbeat
+                                                 : DEFAULT_HEARTBEAT);
+    apr_time_t next_beat = apr_time_now() + beat;
+    apr_pool_t *p;
+    int gone = sse_write(r, bb, GQL_SSE_HEARTBEAT,
+                         sizeof(GQL_SSE_HEARTBEAT) - 1);
+
+    apr_pool_create(&p, r->pool);
+    while (!gone) {
+        const char *payload = NULL, *body;
+        apr_size_t len = 0;
+        gql_listen_e what = gql_listen_next(sub, SSE_TICK, p, &payload,
+                                            &len);
+
+        if (what == GQL_LISTEN_EVENT) {
+            body = event_response(r, conf, op, claims, role, p, payload,
+                                  len);
+            gone = body && sse_event(r, bb, p, "next", body);
+        }
+        else if (what == GQL_LISTEN_CLOSED || stopping()) {
+            sse_event(r, bb, p, "complete", "");
+            break;
+        }
+        else if (what != GQL_LISTEN_TICK) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00060: a "
+                          "subscription ends: %s", what == GQL_LISTEN_BEHIND
+                          ? "its queue overflowed" : "the listener's "
+                          "connection was lost");
+            sse_event(r, bb, p, "next", sse_end_error(p, what));
+            break;
+        }
+        else if (apr_time_now() >= next_beat) {
+            gone = sse_write(r, bb, GQL_SSE_HEARTBEAT,
+                             sizeof(GQL_SSE_HEARTBEAT) - 1);
+            next_beat = apr_time_now() + beat;
+        }
+        apr_pool_clear(p);
+    }
+    apr_pool_destroy(p);
+    /* No keep-alive: a stream's end is the connection's. */
+    r->connection->keepalive = AP_CONN_CLOSE;
+    return OK;
+}
+
+/* The executor's resolver for a subscription's dry run: nothing. */
+static const char *dry(gql_resolve_t *b)
+{
+    (void)b;
+    return NULL;
+}
+
+/* A subscription: checked (a dry run coerces its variables and costs it:
+ * what fails there is an HTTP error, before any stream), subscribed,
+ * then streamed. */
+static int subscribe(request_rec *r, const graphql_dir_conf *conf,
+                     gql_media_e media, const gql_operation_t *op,
+                     json_object *claims, const char *role)
+{
+    const char *field, *why = NULL;
+    const char *channel = gql_sql_channel(conf->sql, conf->schema, op,
+                                          &field);
+    gql_listen_sub_t *sub = NULL;
+    gql_result_t res = { NULL, NULL, 0, -1 };
+    gql_execute_opts_t opts;
+    gql_resolvers_t resolvers = { dry, NULL, NULL };
+    gql_listen_t *l;
+    int st;
+
+    opts.cost = conf->cost;
+    opts.list_size = limit(conf, LIMIT_LIST_SIZE);
+    opts.max_cost = limit(conf, LIMIT_COST);
+    res.errors = gql_errors_make(r->pool);
+    gql_execute_run(r->pool, op, &resolvers, NULL, &opts, &res);
+    if (!res.has_data) {
+        apr_table_setn(r->notes, ERRORS_NOTE,
+                       apr_itoa(r->pool, res.errors->nelts));
+        return respond(r, HTTP_BAD_REQUEST, media,
+                       gql_json_response(r->pool, res.errors, NULL, 0));
+    }
+    if (channel == NULL) {
+        return request_error(r, HTTP_BAD_REQUEST, media, apr_psprintf(r->pool,
+                             "Subscription.%s cannot be subscribed to: the "
+                             "schema gives it no @listen.", field));
+    }
+    l = listener(r, &why);
+    st = l ? gql_listen_subscribe(l, r->pool, channel, max_subscriptions(conf),
+                                  LISTEN_WAIT, &sub, &why) : -1;
+    if (st == 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "GQL00061: 503: "
+                      "GraphQLMaxSubscriptions (%d) reached",
+                      max_subscriptions(conf));
+        apr_table_setn(r->err_headers_out, "Retry-After", SUBSCRIBE_RETRY);
+        return coded_error(r, HTTP_SERVICE_UNAVAILABLE, media,
+                           "TOO_MANY_SUBSCRIPTIONS", "This server has as "
+                           "many subscriptions open as it takes "
+                           "(GraphQLMaxSubscriptions): try again later.");
+    }
+    if (st != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "GQL00062: cannot "
+                      "listen on channel %s: %s", channel, why);
+        return coded_error(r, HTTP_SERVICE_UNAVAILABLE, media,
+                           "DATABASE_UNAVAILABLE", "The database's "
+                           "notifications cannot be followed now.");
+    }
+    return sse_loop(r, conf, op, claims, role, sub, sse_start(r));
+}
+
+/* A query or mutation asked for as an event stream: its one result as
+ * next, then complete. */
+static int sse_once(request_rec *r, const graphql_dir_conf *conf,
+                    const gql_operation_t *op, json_object *claims,
+                    const char *role, apr_time_t deadline,
+                    gql_result_t *res)
+{
+    apr_bucket_brigade *bb;
+    int st = run(r, conf, op, claims, role, deadline, res);
+
+    if (st != 0) {
+        return coded_error(r, st, GQL_MEDIA_JSON, st == HTTP_SERVICE_UNAVAILABLE
+                           ? "DATABASE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR",
+                           "The database is not available.");
+    }
+    apr_table_setn(r->notes, ERRORS_NOTE,
+                   apr_itoa(r->pool, res->errors->nelts));
+    bb = sse_start(r);
+    if (sse_event(r, bb, r->pool, "next", gql_json_response(r->pool,
+                  res->errors, res->data, res->has_data)) == 0) {
+        sse_event(r, bb, r->pool, "complete", "");
+    }
+    return OK;
+}
+
+/* The part of answer() that streams: a request that accepts
+ * text/event-stream, or a subscription, which is refused without it.
+ * DECLINED for the others. */
+static int sse_answer(request_rec *r, const graphql_dir_conf *conf,
+                      gql_media_e media, apr_time_t deadline,
+                      const gql_operation_t *op, json_object *claims,
+                      const char *role, gql_result_t *res)
+{
+    int events = gql_request_wants_events(r->pool,
+                     apr_table_get(r->headers_in, "Accept"));
+    gql_operation_e kind = gql_execute_kind(op);
+
+    if (kind == GQL_OP_SUBSCRIPTION && !events) {
+        return request_error(r, HTTP_NOT_ACCEPTABLE, media,
+                             "A subscription's events are sent as Server-"
+                             "Sent Events: send it with Accept: "
+                             "text/event-stream (GraphQL over SSE, as the "
+                             "graphql-sse client does).");
+    }
+    if (!events || (kind == GQL_OP_MUTATION && r->method_number == M_GET)) {
+        return DECLINED;
+    }
+    if (is_past(deadline)) {
+        return too_late(r, conf, media);
+    }
+    if (kind == GQL_OP_SUBSCRIPTION) {
+        return subscribe(r, conf, media, op, claims, role);
+    }
+    return sse_once(r, conf, op, claims, role, deadline, res);
+}
+
 /* Answer a request from its GraphQL parameters.  Under
  * application/graphql-response+json a response without data (the
  * document did not parse or validate, or no operation could be run) is
@@ -3024,6 +3545,11 @@ static int answer(request_rec *r, const graphql_dir_conf *conf,
         apr_table_setn(r->notes, TYPE_NOTE,
                        gql_operation_names[gql_execute_kind(op)]);
     }
+    if (op != NULL && (st = sse_answer(r, conf, media, deadline, op, claims,
+                                       role, &res)) != DECLINED) {
+        return st;
+    }
+    st = 0;
     if (op != NULL && r->method_number == M_GET
         && gql_execute_kind(op) != GQL_OP_QUERY) {
         apr_table_setn(r->headers_out, "Allow", "POST");
@@ -3197,6 +3723,13 @@ static int graphql_handler(request_rec *r)
     if (wants_graphiql(r, conf)) {
         return graphiql(r, conf);
     }
+    /* A client of Server-Sent Events alone gets its refusals (before a
+     * stream starts) as GraphQL responses, with HTTP's error codes. */
+    if (media == GQL_MEDIA_NONE
+        && gql_request_wants_events(r->pool,
+                                    apr_table_get(r->headers_in, "Accept"))) {
+        media = GQL_MEDIA_GRAPHQL_RESPONSE;
+    }
     if (media == GQL_MEDIA_NONE) {
         return request_error(r, HTTP_NOT_ACCEPTABLE, media,
                              "Not acceptable: the response is "
@@ -3304,6 +3837,15 @@ static const command_rec graphql_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "MILLISECONDS: the statement_timeout of every SQL "
                   "statement (default 5000; 0: none)"),
+    AP_INIT_TAKE1("GraphQLMaxSubscriptions", graphql_set_range,
+                  (void *)&graphql_max_subscriptions_slot,
+                  RSRC_CONF | ACCESS_CONF,
+                  "N: subscriptions (event streams) a child process holds "
+                  "at once (default half its threads)"),
+    AP_INIT_TAKE1("GraphQLHeartbeat", graphql_set_range,
+                  (void *)&graphql_heartbeat_slot, RSRC_CONF | ACCESS_CONF,
+                  "SECONDS: between an event stream's comment lines "
+                  "(default 15)"),
     AP_INIT_FLAG("GraphQLServerTiming", ap_set_flag_slot,
                  (void *)APR_OFFSETOF(graphql_dir_conf, server_timing),
                  RSRC_CONF | ACCESS_CONF,

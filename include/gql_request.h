@@ -97,4 +97,9 @@ gql_media_e gql_request_accept(apr_pool_t *p, const char *accept);
  */
 int gql_request_prefers_html(apr_pool_t *p, const char *accept);
 
+/* Whether Accept (NULL: none) names text/event-stream itself, with a
+ * q-value above 0: the client reads GraphQL over Server-Sent Events
+ * (gql_sse.h).  A wildcard does not ask for a stream. */
+int gql_request_wants_events(apr_pool_t *p, const char *accept);
+
 #endif /* GQL_REQUEST_H */

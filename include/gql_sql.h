@@ -221,6 +221,40 @@ int gql_sql_statements(const gql_sql_ctx_t *c);
 apr_interval_time_t gql_sql_waited(const gql_sql_ctx_t *c);
 
 /*
+ * Subscriptions (gql_sql_event.c).  A Subscription field maps to SQL with
+ * @listen(channel: "NAME") and @sql, whose $event is the payload of a
+ * notification on that channel and $event.member a member of it read as
+ * a JSON object; each notification runs the operation once, as a query
+ * (gql_sql_begin() with the subscriber's caller and a root value made by
+ * gql_sql_event_row()).
+ */
+
+/* The channel that op, a subscription of s (whose mapping is m), listens
+ * on: its root field's @listen; NULL when that field has none.  *field
+ * is the root field's name (static or the schema's). */
+const char *gql_sql_channel(const gql_sql_mapping_t *m,
+                            const gql_schema_t *s,
+                            const gql_operation_t *op, const char **field);
+
+/* The root value of one event: a new JSON object (the caller owns its
+ * reference) whose member "" is the payload's len bytes as a string, and
+ * whose other members are the payload's when it is a JSON object. */
+json_object *gql_sql_event_row(const char *payload, apr_size_t len);
+
+/* Resolvers for an event's execution: the SQL stage's (gql_sql_resolvers)
+ * which also record in no_row that the Subscription field's statement
+ * returned no row (its value null with no error): then the event is not
+ * the subscriber's, and no response is sent.  ev lives as long as the
+ * execution. */
+typedef struct gql_sql_event_t {
+    gql_resolvers_t inner;
+    int no_row;
+} gql_sql_event_t;
+
+void gql_sql_event_resolvers(gql_sql_ctx_t *c, gql_sql_event_t *ev,
+                             gql_resolvers_t *out);
+
+/*
  * A readiness check: run SELECT 1 on conn (libpq's PGconn, pooled, idle:
  * in no transaction) with its pool conn_pool, waiting timeout_ms at most
  * for the answer (then the statement is cancelled).  A connection the

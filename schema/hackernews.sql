@@ -158,3 +158,21 @@ CREATE POLICY links_delete ON links FOR DELETE TO hn_user
     USING (posted_by_id = hn_viewer());
 CREATE POLICY votes_withdraw ON votes FOR DELETE TO hn_user
     USING (user_id = hn_viewer());
+
+-- Subscriptions (schema/hackernews.graphql's newLink and newVote): each
+-- new link and vote is announced on its channel with its id, when its
+-- transaction commits.  The subscribers read the row themselves.
+CREATE OR REPLACE FUNCTION hn_announce() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify(TG_ARGV[0], NEW.id::text);
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS links_announce ON links;
+CREATE TRIGGER links_announce AFTER INSERT ON links
+    FOR EACH ROW EXECUTE FUNCTION hn_announce('hn_new_link');
+DROP TRIGGER IF EXISTS votes_announce ON votes;
+CREATE TRIGGER votes_announce AFTER INSERT ON votes
+    FOR EACH ROW EXECUTE FUNCTION hn_announce('hn_new_vote');

@@ -23,7 +23,9 @@
  * has the same layout.  The page holds no request data: its fetcher POSTs
  * to the page's own path, which the browser knows (so it works behind a
  * proxy that moves the endpoint), with the headers typed in GraphiQL's
- * headers editor (Authorization).
+ * headers editor (Authorization); a subscription asks for
+ * text/event-stream and yields each next event's result until complete
+ * (GraphQL over SSE, gql_sse.h).
  *
  * The one inline script runs before the assets load: it renders GraphiQL
  * on the window's load event, and says so in the page instead when an
@@ -56,10 +58,9 @@
     "      'default a CDN); the GraphQL endpoint itself still answers.';\n" \
     "  }\n" \
     "\n" \
-    "  function fetcher(params, opts) {\n" \
+    "  function request(params, opts, accept) {\n" \
     "    var headers = {\n" \
-    "      'Content-Type': 'application/json',\n" \
-    "      'Accept': 'application/graphql-response+json, application/json'\n" \
+    "      'Content-Type': 'application/json', 'Accept': accept\n" \
     "    };\n" \
     "    var typed = (opts && opts.headers) || {};\n" \
     "\n" \
@@ -69,7 +70,53 @@
     "    return fetch(endpoint, {\n" \
     "      method: 'POST', headers: headers, credentials: 'same-origin',\n" \
     "      body: JSON.stringify(params)\n" \
-    "    }).then(function (res) { return res.json(); });\n" \
+    "    });\n" \
+    "  }\n" \
+    "\n" \
+    "  async function* events(res) {\n" \
+    "    var reader = res.body.getReader(), decoder = new TextDecoder();\n" \
+    "    var buf = '';\n" \
+    "\n" \
+    "    for (;;) {\n" \
+    "      var chunk = await reader.read(), at;\n" \
+    "\n" \
+    "      if (chunk.done) {\n" \
+    "        return;\n" \
+    "      }\n" \
+    "      buf += decoder.decode(chunk.value, { stream: true });\n" \
+    "      while ((at = buf.indexOf('\\n\\n')) >= 0) {\n" \
+    "        var block = buf.slice(0, at), name = '', data = [];\n" \
+    "\n" \
+    "        buf = buf.slice(at + 2);\n" \
+    "        block.split('\\n').forEach(function (line) {\n" \
+    "          if (line.indexOf('event: ') === 0) {\n" \
+    "            name = line.slice(7);\n" \
+    "          } else if (line.indexOf('data: ') === 0) {\n" \
+    "            data.push(line.slice(6));\n" \
+    "          }\n" \
+    "        });\n" \
+    "        if (name === 'complete') {\n" \
+    "          reader.cancel();\n" \
+    "          return;\n" \
+    "        }\n" \
+    "        if (name === 'next') {\n" \
+    "          yield JSON.parse(data.join('\\n'));\n" \
+    "        }\n" \
+    "      }\n" \
+    "    }\n" \
+    "  }\n" \
+    "\n" \
+    "  function fetcher(params, opts) {\n" \
+    "    if (/^\\s*subscription\\b/m.test(params.query || '')) {\n" \
+    "      return request(params, opts, 'text/event-stream')\n" \
+    "        .then(function (res) {\n" \
+    "          return res.ok ? events(res) : res.json();\n" \
+    "        });\n" \
+    "    }\n" \
+    "    return request(params, opts,\n" \
+    "                   'application/graphql-response+json, '\n" \
+    "                   + 'application/json')\n" \
+    "      .then(function (res) { return res.json(); });\n" \
     "  }\n" \
     "\n" \
     "  function start() {\n" \
@@ -104,7 +151,7 @@
     "})();\n"
 
 #define GRAPHIQL_SCRIPT_HASH \
-    "sha256-6+gJimzGNNEfzZYERXUsDCY+iyR5WuOhzaEVrQgMMB0="
+    "sha256-qnQM4VoHqLhTk5I925Cn7dC82+lDvElbroZnYMT9z8o="
 
 /* The assets in the order the page loads them. */
 static const struct asset {

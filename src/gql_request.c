@@ -590,3 +590,18 @@ int gql_request_content_type_ok(apr_pool_t *p, const char *content_type)
             && (m.charset == NULL || strcasecmp(m.charset, "utf-8") == 0));
     return good;
 }
+
+int gql_request_wants_events(apr_pool_t *p, const char *accept)
+{
+    apr_array_header_t *ranges = ranges_of(p, accept);
+    int i;
+
+    for (i = 0; i < ranges->nelts; i++) {
+        const media_range_t *m = &APR_ARRAY_IDX(ranges, i, media_range_t);
+
+        if (specificity(m, "text/event-stream") == 3) {
+            return m->q > 0;
+        }
+    }
+    return 0;
+}

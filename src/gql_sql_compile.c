@@ -37,7 +37,8 @@ const gql_schema_vocab_t gql_sql_vocab = {
     "directive @sqlError(when: String!, message: String!, code: String!)"
     " repeatable on FIELD_DEFINITION\n"
     "directive @jwt(subject: String! = \"id\") on FIELD_DEFINITION\n"
-    "directive @claims(names: [String!]!) repeatable on SCHEMA\n",
+    "directive @claims(names: [String!]!) repeatable on SCHEMA\n"
+    "directive @listen(channel: String!) on FIELD_DEFINITION\n",
     1
 };
 
@@ -62,6 +63,7 @@ typedef struct cc_t {
     gql_sql_map_t *m;
     int root;
     int mutation;
+    int subscription;
     const char *changes;        /* the first data-changing keyword seen */
     apr_hash_t *claims;         /* what schema @claims declares: "tenant",
                                  * "app.tenant" -> "" */
@@ -202,13 +204,42 @@ static int check_arg(cc_t *c, const char *text, const char *const *parts,
     return 1;
 }
 
+/* $event (the notification's payload) and $event.member (a member of
+ * the payload read as a JSON object): in a Subscription field's @sql
+ * only, where the payload is the root field's parent row. */
+static int event(cc_t *c, const char *text, const char *const *parts, int n)
+{
+    if (input(c->f->arguments, parts[0]) != NULL) {
+        sqlfail(c, apr_psprintf(c->tp, "\"%s\" in @sql of \"%s\" is "
+                "ambiguous: the field has an argument named \"event\"; "
+                "rename the argument.", text, c->label));
+        return -1;
+    }
+    if (!c->subscription) {
+        sqlfail(c, apr_psprintf(c->tp, "\"%s\" in @sql of \"%s\": only "
+                "fields of the Subscription type have an event.", text,
+                c->label));
+        return -1;
+    }
+    if (n > 2) {
+        sqlfail(c, apr_psprintf(c->tp, "\"%s\" in @sql of \"%s\": write "
+                "$event or $event.member.", text, c->label));
+        return -1;
+    }
+    return GQL_PARAM_EVENT;
+}
+
 /* What a placeholder is: its kind, or -1 after an error. */
 static int classify(cc_t *c, const char *text, const char *const *parts,
                     int n)
 {
     int special = strcmp(parts[0], "parent") == 0 ? GQL_PARAM_PARENT
-                  : strcmp(parts[0], "viewer") == 0 ? GQL_PARAM_VIEWER : -1;
+                  : strcmp(parts[0], "viewer") == 0 ? GQL_PARAM_VIEWER
+                  : strcmp(parts[0], "event") == 0 ? GQL_PARAM_EVENT : -1;
 
+    if (special == GQL_PARAM_EVENT) {
+        return event(c, text, parts, n);
+    }
     if (special < 0) {
         return check_arg(c, text, parts, n) ? GQL_PARAM_ARG : -1;
     }
@@ -285,6 +316,14 @@ static void placeholder(cc_t *c, const char *at, apr_size_t len)
     kind = classify(c, text, parts, n);
     if (kind < 0) {
         return;
+    }
+    if (kind == GQL_PARAM_EVENT) {
+        /* The event is the root field's parent row: the payload is its
+         * member "" (gql_sql_event_row). */
+        kind = GQL_PARAM_PARENT;
+        if (n == 1) {
+            parts[n++] = "";
+        }
     }
     pm = apr_array_push(c->m->params);
     pm->kind = kind;
@@ -685,6 +724,60 @@ static gql_sql_map_t *new_map(cc_t *c, gql_map_kind_e kind,
     return c->m;
 }
 
+/* A channel PostgreSQL's LISTEN takes as it is written: an identifier
+ * that case folding leaves alone and NAMEDATALEN does not cut. */
+static int good_channel(const char *ch)
+{
+    apr_size_t i, n = strlen(ch);
+
+    for (i = 0; i < n; i++) {
+        if (!(apr_islower(ch[i]) || ch[i] == '_'
+              || (i > 0 && apr_isdigit(ch[i])))) {
+            return 0;
+        }
+    }
+    return n > 0 && n < 64;
+}
+
+/* @listen: on a Subscription field with @sql, and such a field needs
+ * it. */
+static void check_listen(cc_t *c, const gql_field_t *f)
+{
+    const gql_directive_t *d = NULL;
+    const gql_value_t *v;
+    int i;
+
+    for (i = 0; f->directives && i < f->directives->nelts; i++) {
+        d = APR_ARRAY_IDX(f->directives, i, gql_directive_t *);
+        if (strcmp(d->name.value, "listen") == 0) {
+            break;
+        }
+        d = NULL;
+    }
+    if (d == NULL) {
+        if (c->subscription && c->m && c->m->kind == GQL_MAP_SQL) {
+            fail(c, f->source, &f->loc, apr_psprintf(c->tp, "Subscription "
+                 "field \"%s\" has @sql but no @listen(channel: ...): say "
+                 "which notifications it follows.", c->label));
+        }
+        return;
+    }
+    if (!c->subscription || c->m == NULL || c->m->kind != GQL_MAP_SQL) {
+        fail(c, f->source, &d->loc, apr_psprintf(c->tp, "@listen on \"%s\":"
+             " only a field of the Subscription type with @sql listens.",
+             c->label));
+        return;
+    }
+    v = darg(d, "channel");
+    c->m->channel = dstr(d, "channel", "");
+    if (!good_channel(c->m->channel)) {
+        fail(c, f->source, v ? &v->loc : &d->loc, apr_psprintf(c->tp,
+             "Bad channel \"%s\" in @listen of \"%s\": write 1 to 63 "
+             "lower-case letters, digits and underscores, not starting with "
+             "a digit.", c->m->channel, c->label));
+    }
+}
+
 static void compile_field(cc_t *c, const gql_type_t *t,
                           const gql_field_t *f)
 {
@@ -700,6 +793,7 @@ static void compile_field(cc_t *c, const gql_type_t *t,
     c->root = t == c->s->query || t == c->s->mutation
               || t == c->s->subscription;
     c->mutation = t == c->s->mutation;
+    c->subscription = t == c->s->subscription;
     for (i = 0; f->directives && i < f->directives->nelts; i++) {
         const gql_directive_t *d = APR_ARRAY_IDX(f->directives, i,
                                                  gql_directive_t *);
@@ -751,6 +845,7 @@ static void compile_field(cc_t *c, const gql_type_t *t,
             }
         }
     }
+    check_listen(c, f);
     if (c->m != NULL) {
         apr_hash_set(c->out->fields, apr_pmemdup(c->p, &f, sizeof(f)),
                      sizeof(f), c->m);

@@ -27,7 +27,9 @@ typedef enum {
 typedef enum {
     GQL_PARAM_ARG,              /* $arg, $arg.field.field */
     GQL_PARAM_PARENT,           /* $parent.col */
-    GQL_PARAM_VIEWER            /* $viewer.claim */
+    GQL_PARAM_VIEWER,           /* $viewer.claim */
+    GQL_PARAM_EVENT             /* $event, $event.member: compiled as
+                                 * PARENT, the event being the row */
 } gql_param_kind_e;
 
 /* One bound parameter: $n of the statement is params[n - 1]. */
@@ -71,6 +73,7 @@ struct gql_sql_map_t {
     const char *batch_name;
     const char *source;         /* SQL: the schema file of the @sql */
     gql_loc_t loc;              /* SQL: its query argument's position */
+    const char *channel;        /* a Subscription field's @listen */
 };
 
 /* The claim at path (n names: "app", "tenant") of claims, or NULL when

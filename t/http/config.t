@@ -57,8 +57,10 @@ my ($st, $err) = configtest($h, location(<<"EOC", 'schema/sql.graphql'));
     GraphQLMaxTokens 0
     GraphQLRequestTimeout 0
     GraphQLMaxStatements 0
+    GraphQLMaxSubscriptions 100
+    GraphQLHeartbeat 30
 EOC
-is($st, 0, 'the eight directives with good values: apache2 -t succeeds')
+is($st, 0, 'the ten directives with good values: apache2 -t succeeds')
     or diag $err;
 
 {
@@ -132,6 +134,17 @@ my @bad = (
     [ "GraphQLMaxBodySize 0",
       qr/GraphQLMaxBodySize: value must be a number of bytes from 1 to /,
       'a body limit of 0' ],
+    [ "GraphQLMaxSubscriptions 0",
+      qr/GraphQLMaxSubscriptions: value must be a number of subscriptions > 0, not 0/,
+      'a subscription limit of 0' ],
+    [ "GraphQLMaxSubscriptions lots",
+      qr/GraphQLMaxSubscriptions: value must be .* not lots/,
+      'a subscription limit that is no number' ],
+    [ "GraphQLHeartbeat 0",
+      qr/GraphQLHeartbeat: value must be a number of seconds from 1 to 3600, not 0/,
+      'a heartbeat of 0' ],
+    [ "GraphQLHeartbeat 3601", qr/GraphQLHeartbeat: value must be .* not 3601/,
+      'a heartbeat of over an hour' ],
     [ "GraphQLMaxBodySize 4294967296",
       qr/GraphQLMaxBodySize: value must be a number of bytes from 1 to /,
       'a body limit of 4 GiB, past what one parse can take' ],
@@ -314,6 +327,26 @@ is_deeply(\@claims, [
     . 'schema @claims declares: tenant, app.tenant.',
 ], 'claims: a bad name and a misspelt claim, with file, line and column')
     or diag $err;
+
+# Subscriptions' mapping: @listen and $event where they cannot apply.
+my ($sub_file, @sub) = schema_errors('listen.graphql', <<'EOS',
+type Query { a: Int @sql(query: "SELECT $event::int") }
+type Subscription {
+  b: Int @sql(query: "SELECT 1") @listen(channel: "Bad-Channel")
+  c: Int @sql(query: "SELECT 1")
+}
+EOS
+                                     'listen');
+is_deeply(\@sub, [
+    "mod_graphql: $sub_file:1:33: \"\$event\" in \@sql of \"Query.a\": only "
+    . 'fields of the Subscription type have an event.',
+    "mod_graphql: $sub_file:3:51: Bad channel \"Bad-Channel\" in \@listen of "
+    . '"Subscription.b": write 1 to 63 lower-case letters, digits and '
+    . 'underscores, not starting with a digit.',
+    "mod_graphql: $sub_file:4:3: Subscription field \"Subscription.c\" has "
+    . '@sql but no @listen(channel: ...): say which notifications it follows.',
+], 'listen: $event off a subscription, a bad channel, no @listen, with '
+   . 'file, line and column') or diag $err;
 
 # graphql.conf.example is a working configuration: with its paths pointed
 # at this tree (modules, the schema, a secret), apache2 -t accepts it.

@@ -181,13 +181,31 @@ static void test_args(void)
            "pairs");
 }
 
+/* An Accept header and whether a test of it should hold. */
+typedef struct accept_case {
+    const char *accept;
+    int want;
+} accept_case;
+
+/* Each case through test, named "Accept: A yes|no what". */
+static void accept_cases(const accept_case *cases, size_t n,
+                         int (*test)(apr_pool_t *, const char *),
+                         const char *yes, const char *no, const char *what)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        ok(test(pool, cases[i].accept) == cases[i].want,
+           apr_psprintf(pool, "Accept: %s %s %s",
+                        cases[i].accept ? cases[i].accept : "(none)",
+                        cases[i].want ? yes : no, what));
+    }
+}
+
 /* When a GET without a query gets GraphiQL instead of 406 or JSON. */
 static void test_prefers_html(void)
 {
-    static const struct {
-        const char *accept;
-        int want;
-    } cases[] = {
+    static const accept_case cases[] = {
         { "text/html,application/xhtml+xml,application/xml;q=0.9,"
           "image/avif,image/webp,*/*;q=0.8", 1 },
         { "text/html", 1 },
@@ -205,14 +223,31 @@ static void test_prefers_html(void)
         { "application/*, text/html;q=0.9", 0 },
         { "text/html;q=0.5, application/*;q=0.4", 1 },
     };
-    size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        ok(gql_request_prefers_html(pool, cases[i].accept) == cases[i].want,
-           apr_psprintf(pool, "Accept: %s %s HTML",
-                        cases[i].accept ? cases[i].accept : "(none)",
-                        cases[i].want ? "prefers" : "does not prefer"));
-    }
+    accept_cases(cases, sizeof(cases) / sizeof(cases[0]),
+                 gql_request_prefers_html, "prefers", "does not prefer",
+                 "HTML");
+}
+
+/* When a request asks for GraphQL over Server-Sent Events. */
+static void test_wants_events(void)
+{
+    static const accept_case cases[] = {
+        { "text/event-stream", 1 },
+        { "Text/Event-Stream; charset=utf-8", 1 },
+        { "application/json, text/event-stream;q=0.5", 1 },
+        { "text/event-stream;q=0", 0 },
+        { "text/event-stream;charset=latin1", 0 },
+        { "text/*", 0 },
+        { "*/*", 0 },
+        { "application/json", 0 },
+        { "", 0 },
+        { NULL, 0 },
+    };
+
+    accept_cases(cases, sizeof(cases) / sizeof(cases[0]),
+                 gql_request_wants_events, "asks for", "does not ask for",
+                 "events");
 }
 
 static void test_media(void)
@@ -253,6 +288,7 @@ static void test_media(void)
                         cases[i].want));
     }
     test_prefers_html();
+    test_wants_events();
     is_str(gql_media_types[GQL_MEDIA_JSON], "application/json; charset=utf-8",
            "JSON content type");
     ok(gql_request_content_type_ok(pool, "application/json"),

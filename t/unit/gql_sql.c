@@ -1335,6 +1335,93 @@ static void test_ping(apr_pool_t *p)
     PQfinish(dead);
 }
 
+/* Subscriptions: a notification's payload as the root row ($event,
+ * $event.member), the operation's channel, a statement that finds no
+ * row (no event) and one that finds it. */
+static const char event_sdl[] =
+    "type Query { x: Int }\n"
+    "type Parent { id: ID!, label: String }\n"
+    "type Subscription {\n"
+    "  added(min: Int): Parent! @listen(channel: \"gt_added\")\n"
+    "    @sql(query: \"SELECT id, name AS label FROM gt_parent"
+    " WHERE id = $event::int AND id >= coalesce($min, 0)\")\n"
+    "  member: Parent @listen(channel: \"gt_member\")\n"
+    "    @sql(query: \"SELECT id, name AS label FROM gt_parent"
+    " WHERE id = $event.id::int\")\n"
+    "}\n";
+
+static const char *run_event(apr_pool_t *p, const gql_schema_t *s,
+                             const gql_sql_mapping_t *m, const char *query,
+                             const char *payload, const char **channel)
+{
+    gql_result_t res;
+    gql_sql_env_t env;
+    gql_resolvers_t rs;
+    gql_sql_event_t ev;
+    gql_sql_ctx_t *c;
+    const char *field;
+    gql_operation_t *op = operation(p, s, query, strlen(query), NULL, NULL,
+                                    NULL, &res);
+
+    if (op == NULL) {
+        return gql_json_response(p, res.errors, NULL, 0);
+    }
+    *channel = gql_sql_channel(m, s, op, &field);
+    memset(&env, 0, sizeof(env));
+    env.acquire = acquire;
+    env.log = logline;
+    env.baton = p;
+    c = gql_sql_begin(p, s, m, &env, op);
+    gql_sql_event_resolvers(c, &ev, &rs);
+    gql_execute_run(p, op, &rs, gql_json_own(p, gql_sql_event_row(payload,
+                    strlen(payload))), NULL, &res);
+    gql_sql_finish(c, &res);
+    return ev.no_row ? "no row" : gql_json_response(p, res.errors, res.data,
+                                                    res.has_data);
+}
+
+static void test_events(apr_pool_t *p)
+{
+    gql_schema_t *s = NULL;
+    gql_sql_mapping_t *m = NULL;
+    const char *ch = NULL;
+    json_object *row = gql_json_own(p, gql_sql_event_row("{\"id\": 7}", 9));
+    json_object *v;
+
+    is_str(compile(p, "events", event_sdl, &s, &m), "",
+           "a subscription's mapping compiles");
+    if (s == NULL) {
+        return;
+    }
+    ok(json_object_object_get_ex(row, "", &v)
+       && strcmp(json_object_get_string(v), "{\"id\": 7}") == 0
+       && json_object_object_get_ex(row, "id", &v)
+       && json_object_get_int(v) == 7, "the row: the payload and its members");
+    row = gql_json_own(p, gql_sql_event_row("[1]", 3));
+    ok(json_object_object_length(row) == 1, "a payload that is no object: "
+       "the payload alone");
+    is_str(run_event(p, s, m, "subscription { added { id label } }", "3",
+                     &ch), "{\"data\":{\"added\":{\"id\":\"3\","
+           "\"label\":\"p3\"}}}", "$event reads the new row");
+    is_str(ch, "gt_added", "the operation's channel");
+    is_str(run_event(p, s, m, "subscription { added(min: 5) { id } }", "3",
+                     &ch), "no row", "a statement with no row: no event");
+    is_str(run_event(p, s, m, "subscription { added(min: 5) { id } }", "9",
+                     &ch), "{\"data\":{\"added\":{\"id\":\"9\"}}}",
+           "and with one, the event");
+    is_str(run_event(p, s, m, "subscription { ... on Subscription { member "
+                     "{ label } } }", "{\"id\": 7}", &ch),
+           "{\"data\":{\"member\":{\"label\":\"p7\"}}}",
+           "$event.member reads a member of a JSON payload");
+    is_str(ch, "gt_member", "the channel, through a fragment");
+    is_str(run_event(p, s, m, "subscription { added { id } }", "x", &ch),
+           "{\"errors\":[{\"message\":\"Internal server error.\","
+           "\"locations\":[{\"line\":1,\"column\":16}],\"path\":"
+           "[\"added\"],\"extensions\":{\"code\":"
+           "\"INTERNAL_SERVER_ERROR\"}}],\"data\":null}",
+           "a payload the statement refuses: a field error, not no row");
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -1377,6 +1464,7 @@ int main(void)
         test_caller(p);
         test_check(p);
         test_ping(p);
+        test_events(p);
     }
     PQfinish(other);
     PQfinish(conn);
