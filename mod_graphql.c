@@ -66,13 +66,13 @@
  *                                  queries in a socache every child
  *                                  shares (server-wide; default none)
  *   GraphQLPersistedMaxSize BYTES  largest text kept there (8192)
+ *   GraphQLMaxSubscriptions N      open subscriptions per child (half
+ *                                  its threads)
+ *   GraphQLHeartbeat SECONDS       an event stream's comments (15)
  *
  * With mod_status loaded, its page has a mod_graphql section: requests,
  * errors by extensions.code, SQL statements and time, pool waits, per
  * child process and in total (gql_stats.h).
- *   GraphQLMaxSubscriptions N      open subscriptions per child (half
- *                                  its threads)
- *   GraphQLHeartbeat SECONDS       an event stream's comments (15)
  *
  * SetHandler graphql-live answers 200 "live" while httpd serves;
  * SetHandler graphql-ready answers 200 "ready" when the database runs
