@@ -25,8 +25,8 @@
  * is a JSON object whose members are the row's columns.  A leaf that a
  * resolver has as text (a column of an SQL row) may be handed on as that
  * text (gql_text_t), which the executor writes into the response as it
- * is where the field's type reads it unchanged, with no json-c value.  Ownership
- * follows gql_json.h: a resolver borrows the values of its batch
+ * is where the field's type reads it unchanged, with no json-c value.
+ * Ownership follows gql_json.h: a resolver borrows the values of its batch
  * (parents, args, variables) and returns new references in results[],
  * which the executor takes; the result's data is borrowed from the pool
  * passed.  Everything is allocated in that pool.  The schema is only
