@@ -2344,8 +2344,13 @@ static int is_last(gql_sql_ctx_t *c, int nodes)
  * field backed by SQL (C), with no arguments, reading only its parent's
  * columns and the caller's claims: the child's statement joins the
  * field's as a LATERAL subquery, so the two levels cost one statement and
- * one round trip.  The field's rows come with its children's, numbered
- * to keep both orders; the children wait in the context for C's batch,
+ * one round trip.  The field's rows are numbered (gql_o, which tells one
+ * parent from the next); the children of each follow it, in their own
+ * order, as the nested loop over the field's rows reads them (the LATERAL
+ * subquery kept whole by OFFSET 0, as a batch's is: no window numbers
+ * them and no sort orders them again, which cost the flat feed's
+ * statement 15% of its time); a marker column (gql_n) is null where a
+ * parent has no child.  The children wait in the context for C's batch,
  * which then runs nothing.  Whenever the joined statement cannot be used
  * (it does not prepare, as a statement that modifies data does not in a
  * subquery, or it fails, or passes the budget), the field runs on its
@@ -2530,8 +2535,8 @@ static const char *joined_text(gql_sql_ctx_t *c, const gql_sql_map_t *fm,
     return apr_psprintf(c->p, "SELECT gql_f.gql_o%s%s, gql_r.gql_n%s%s FROM "
                         "(SELECT %srow_number() OVER () AS gql_o FROM (%s) "
                         "AS gql_a%s) gql_f LEFT JOIN LATERAL (SELECT %s%s"
-                        "row_number() OVER () AS gql_n FROM (%s) AS gql_b%s) "
-                        "gql_r ON true ORDER BY gql_f.gql_o, gql_r.gql_n",
+                        "true AS gql_n FROM (%s) AS gql_b%s OFFSET 0) gql_r "
+                        "ON true",
                         pf->n ? ", " : "", fo, pc->n ? ", " : "", co,
                         raw_list(c, pf), fm->single, renamed(c, pf), ci,
                         pc->n ? ", " : "", child_body(c, cm, ptypes, pf,
