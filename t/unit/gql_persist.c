@@ -302,11 +302,13 @@ static void remove_dir(void)
 
 int main(void)
 {
+    const char *base;
     char *tmp;
 
     apr_initialize();
     apr_pool_create(&pool, NULL);
-    tmp = apr_pstrdup(pool, "/tmp/gql_persist.XXXXXX");
+    apr_temp_dir_get(&base, pool);
+    tmp = apr_pstrcat(pool, base, "/gql_persist.XXXXXX", NULL);
     dir = mkdtemp(tmp);
     setup_ok(dir != NULL, "a temporary directory");
     if (dir == NULL) {
