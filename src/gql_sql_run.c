@@ -2179,10 +2179,11 @@ static int send_stmt(gql_sql_ctx_t *c, const plan_t *p, int n,
 {
     int first = c->state == S_READY, i;
 
-    /* A query's lone statement needs no transaction of its own: the
-     * pipeline's is one snapshot, read-only by the caller's statement. */
+    /* A query's lone statement (or an event's) needs no transaction of
+     * its own: the pipeline's is one snapshot, read-only by the caller's
+     * statement. */
     if (first) {
-        c->implicit = last && c->kind == GQL_OP_QUERY
+        c->implicit = last && c->kind != GQL_OP_MUTATION
                       && !(sibs && sibs->nelts);
     }
     *piped = first || last || (sibs && sibs->nelts);
@@ -2322,10 +2323,11 @@ static int count_op(gql_sql_ctx_t *c)
     return k.unknown ? -1 : k.n;
 }
 
-/* Whether a statement for nodes more field nodes is the query's last. */
+/* Whether a statement for nodes more field nodes is the query's last (a
+ * subscription's event reads as a query does). */
 static int is_last(gql_sql_ctx_t *c, int nodes)
 {
-    if (c->kind != GQL_OP_QUERY || c->retried) {
+    if (c->kind == GQL_OP_MUTATION || c->retried) {
         return 0;
     }
     if (c->pending == -2) {

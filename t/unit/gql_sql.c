@@ -1348,6 +1348,9 @@ static const char event_sdl[] =
     "  member: Parent @listen(channel: \"gt_member\")\n"
     "    @sql(query: \"SELECT id, name AS label FROM gt_parent"
     " WHERE id = $event.id::int\")\n"
+    "  tx: [String] @listen(channel: \"gt_tx\")\n"
+    "    @sql(query: \"SELECT current_setting('transaction_isolation')"
+    " UNION ALL SELECT current_setting('transaction_read_only')\")\n"
     "}\n";
 
 static const char *run_event(apr_pool_t *p, const gql_schema_t *s,
@@ -1420,6 +1423,11 @@ static void test_events(apr_pool_t *p)
            "[\"added\"],\"extensions\":{\"code\":"
            "\"INTERNAL_SERVER_ERROR\"}}],\"data\":null}",
            "a payload the statement refuses: a field error, not no row");
+    is_str(run_event(p, s, m, "subscription { tx }", "1", &ch),
+           "{\"data\":{\"tx\":[\"read committed\",\"on\"]}}",
+           "an event's lone statement runs read-only in its pipeline's "
+           "transaction, as a query's does");
+    ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "and leaves none open");
 }
 
 int main(void)
