@@ -989,6 +989,51 @@ static void test_joined(apr_pool_t *p)
     ok(PQtransactionStatus(conn) == PQTRANS_IDLE, "nothing left open");
 }
 
+/* The joined rows carry back only the columns the field's own fields
+ * read: a column that only the child's $parent reads stays inside the
+ * statement. */
+static void test_joined_columns(apr_pool_t *p)
+{
+    static const struct {
+        const char *doc;
+        const char *cols;
+    } cases[] = {
+        { "{ parent(id: 4) { childCount } }", "3" },
+        { "{ parent(id: 4) { id childCount } }", "4" },
+        { "{ parent(id: 4) { name childCount } }", "4" },
+    };
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        out_t a, b;
+        PGresult *r, *d;
+
+        /* This run's statement the only one: the first request after
+         * DEALLOCATE ALL finds the connection's record stale, and runs
+         * again on a fresh one. */
+        PQclear(PQexec(conn, "DEALLOCATE ALL"));
+        run(p, "{ count }", NULL);
+        a = run(p, cases[i].doc, NULL);
+        r = PQexec(conn, "SELECT name FROM pg_prepared_statements WHERE "
+                   "name LIKE 'gql_j%'");
+        d = PQntuples(r) == 1 ? PQdescribePrepared(conn, PQgetvalue(r, 0, 0))
+                         : NULL;
+        is_str(d ? apr_itoa(p, PQnfields(d)) : "none", cases[i].cols,
+               apr_psprintf(p, "%s: the joined statement's columns (order, "
+                            "the field's own, marker, child)",
+                            cases[i].doc));
+        PQclear(d);
+        PQclear(r);
+        b = run(p, apr_psprintf(p, "%.*s @include(if: true) } }",
+                                (int)strlen(cases[i].doc) - 4,
+                                cases[i].doc), NULL);
+        ok(a.statements == 1 && b.statements == 2,
+           apr_psprintf(p, "joined (%d), and apart (%d)", a.statements,
+                        b.statements));
+        is_str(a.body, b.body, "with the answer of the two apart");
+    }
+}
+
 /* Sibling SQL fields of the same parents share one pipeline: the later
  * ones' rows wait for their batches.  Their answers are those of the
  * statements apart (the expected text is built as test_batch builds
@@ -1467,6 +1512,7 @@ int main(void)
         test_statements(p);
         test_last(p);
         test_joined(p);
+        test_joined_columns(p);
         test_siblings(p);
         test_backend(p);
         test_caller(p);
