@@ -83,21 +83,48 @@ void gql_writer_puts(gql_writer_t *w, const char *s)
     gql_writer_put(w, s, strlen(s));
 }
 
+/* Whether any of the 8 bytes of x needs an escape: a byte below 0x20,
+ * '"' or '\\'.  The usual word-at-a-time tests, exact for "any": x - 0x20
+ * per byte borrows into its top bit only from a byte below 0x20 (a byte
+ * of 0x80 and up has its own top bit, masked by ~x), and a byte equal to
+ * '"' or '\\' is a zero byte of x ^ that byte repeated. */
+#define ONES APR_UINT64_C(0x0101010101010101)
+#define HIGHS APR_UINT64_C(0x8080808080808080)
+
+static APR_INLINE int needs_escape(apr_uint64_t x)
+{
+    apr_uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+
+    return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q)
+            | ((b - ONES) & ~b)) & HIGHS ? 1 : 0;
+}
+
 /* json-c's escapes: the C0 controls, '"' and '\\'; '/' is left alone
- * (JSON_C_TO_STRING_NOSLASHESCAPE), and so is everything from 0x20 up. */
+ * (JSON_C_TO_STRING_NOSLASHESCAPE), and so is everything from 0x20 up.
+ * Eight bytes at a time while none needs one, as most text. */
 void gql_writer_string(gql_writer_t *w, const char *s, apr_size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    apr_size_t i, from = 0;
+    apr_size_t i = 0, from = 0;
     char *o;
 
     room(w, n + 2);
     w->buf[w->len++] = '"';
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    while (i < n) {
+        unsigned char c;
         char esc[7];
         apr_size_t k = 2;
 
+        if (n - i >= 8) {
+            apr_uint64_t x;
+
+            memcpy(&x, s + i, 8);
+            if (!needs_escape(x)) {
+                i += 8;
+                continue;
+            }
+        }
+        c = (unsigned char)s[i++];
         if (c >= 0x20 && c != '"' && c != '\\') {
             continue;
         }
@@ -116,9 +143,9 @@ void gql_writer_string(gql_writer_t *w, const char *s, apr_size_t n)
             esc[5] = hex[c & 0xf];
             k = 6;
         }
-        gql_writer_put(w, s + from, i - from);
+        gql_writer_put(w, s + from, i - 1 - from);
         gql_writer_put(w, esc, k);
-        from = i + 1;
+        from = i;
     }
     gql_writer_put(w, s + from, n - from);
     o = room(w, 1);

@@ -62,6 +62,25 @@ static void test_strings(void)
         bad += !same(json_object_new_string_len(s, (size_t)n));
     }
     ok(bad == 0, "2000 random strings");
+    for (i = 0, bad = 0; i < 40; i++) {
+        static const char specials[] = { '"', '\\', '\n', 0x1f, 0x01, 0 };
+        static const unsigned char near[] = { 0x20, 0x21, '#', '[', ']',
+                                              0x7f, 0x80, 0xff };
+        int k;
+
+        for (k = 0; k < (int)sizeof(specials); k++) {
+            memset(s, 'x', 40);
+            s[i] = specials[k];
+            bad += !same(json_object_new_string_len(s, 40));
+        }
+        for (k = 0; k < (int)sizeof(near); k++) {
+            memset(s, 'x', 40);
+            s[i] = (char)near[k];
+            bad += !same(json_object_new_string_len(s, 40));
+        }
+    }
+    ok(bad == 0, "each byte to escape, and each of its neighbours that "
+       "needs none, at each place of a 40-byte string");
     ok(same(json_object_new_string("")), "the empty string");
     ok(same(json_object_new_string("a/b\\c\"d")), "slash, backslash, quote");
 }
