@@ -26,7 +26,14 @@
  */
 
 #include <poll.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#ifdef __linux__
+#include <linux/tcp.h>
+#endif
 #include <apr_strings.h>
 #include "gql_sql_int.h"
 
@@ -164,4 +171,29 @@ PGresult *gql_sql_conn_prepare(gql_sql_conn_t *k, const char *name,
     PQclear(r);
     gql_sql_conn_remember(k, name);
     return NULL;
+}
+
+/* What arrived on the socket (tcpi_bytes_received, Linux 4.1 and later)
+ * less what waits in it to be read (FIONREAD). */
+int gql_sql_conn_taken(PGconn *pg, apr_uint64_t *n)
+{
+#if defined(__linux__) && defined(TCP_INFO)
+    struct tcp_info ti;
+    socklen_t len = sizeof(ti);
+    int fd = PQsocket(pg), waiting = 0;
+
+    memset(&ti, 0, sizeof(ti));
+    if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0
+        || len < offsetof(struct tcp_info, tcpi_bytes_received)
+                 + sizeof(ti.tcpi_bytes_received)
+        || ioctl(fd, FIONREAD, &waiting) != 0 || waiting < 0) {
+        return 0;
+    }
+    *n = (apr_uint64_t)ti.tcpi_bytes_received - (apr_uint64_t)waiting;
+    return 1;
+#else
+    (void)pg;
+    (void)n;
+    return 0;
+#endif
 }

@@ -130,6 +130,11 @@ int gql_sql_conn_refused(const gql_sql_conn_t *k, const char *name);
 /* Remember that name is prepared (by a Parse sent in a pipeline). */
 void gql_sql_conn_remember(gql_sql_conn_t *k, const char *name);
 
+/* How many bytes libpq has read off pg's socket since it connected, where
+ * the kernel counts them (TCP on Linux): 1 with *n set, else 0 (a Unix
+ * socket, or another system). */
+int gql_sql_conn_taken(PGconn *pg, apr_uint64_t *n);
+
 /* PREPARE name AS sql, remembered.  NULL, or the failed result (which
  * the caller clears). */
 PGresult *gql_sql_conn_prepare(gql_sql_conn_t *k, const char *name,

@@ -108,6 +108,10 @@ struct gql_sql_ctx_t {
     int over;                   /* bytes passed env.max_result_size */
     int late;                   /* env.deadline passed: no statement more */
     const char *running;        /* the label of the last statement sent */
+    int guard;                  /* the statement is read whole: cut it
+                                 * past guard_most bytes (read_mode) */
+    apr_uint64_t guard_from, guard_most;
+    const gql_sql_map_t *guard_m;
     int capped;                 /* env.max_statements reached */
     int forbidden;              /* the database refused env.role */
     int caller_prepared;        /* send_begin sent its PREPARE */
@@ -308,14 +312,19 @@ static int past(gql_sql_ctx_t *c, const char *label)
 /* Until conn's next result can be read without blocking, or the
  * connection fails (PQgetResult then says so): 1.  0 when deadline
  * passed first: the statement was cancelled. */
-static int wait_until(PGconn *conn, apr_time_t deadline)
+static void guard_check(gql_sql_ctx_t *c);
+
+/* Until a result can be read without blocking, the deadline passes (0:
+ * none), or the connection fails.  With g, the statement that g reads
+ * whole is watched as it arrives (guard_check). */
+static int wait_until(PGconn *conn, apr_time_t deadline, gql_sql_ctx_t *g)
 {
     while (PQisBusy(conn)) {
         apr_interval_time_t left = deadline - apr_time_now();
         struct pollfd pfd;
         int n;
 
-        if (left <= 0) {
+        if (deadline && left <= 0) {
             cancel(conn);
             return 0;
         }
@@ -324,12 +333,15 @@ static int wait_until(PGconn *conn, apr_time_t deadline)
         }
         pfd.events = POLLIN;
         pfd.revents = 0;
-        n = poll(&pfd, 1, (int)((left + 999) / 1000));
+        n = poll(&pfd, 1, deadline ? (int)((left + 999) / 1000) : -1);
         if (n < 0 && errno != EINTR) {
             return 1;
         }
         if (n > 0 && !PQconsumeInput(conn)) {
             return 1;
+        }
+        if (n > 0 && g != NULL && g->guard) {
+            guard_check(g);
         }
     }
     return 1;
@@ -340,19 +352,20 @@ static int wait_until(PGconn *conn, apr_time_t deadline)
  * (PQgetResult then says so). */
 static void await(gql_sql_ctx_t *c)
 {
-    if (!wait_until(c->conn, c->env.deadline)) {
+    if (!wait_until(c->conn, c->late ? 0 : c->env.deadline, c)) {
         expire(c, c->running ? c->running : "a statement", 1);
     }
 }
 
-/* PQgetResult, bounded by the deadline until it passes; the wait is
- * counted (gql_sql_waited). */
+/* PQgetResult, bounded by the deadline until it passes, and watched by
+ * the guard of a statement read whole; the wait is counted
+ * (gql_sql_waited). */
 static PGresult *next(gql_sql_ctx_t *c)
 {
     apr_time_t t0 = apr_time_now();
     PGresult *r;
 
-    if (c->env.deadline && !c->late) {
+    if ((c->env.deadline && !c->late) || c->guard) {
         await(c);
     }
     r = PQgetResult(c->conn);
@@ -528,7 +541,7 @@ int gql_sql_ping(apr_pool_t *p, apr_pool_t *conn_pool, void *conn,
                            PQerrorMessage(conn), NULL);
         return 0;
     }
-    late = !wait_until(conn, deadline);
+    late = !wait_until(conn, deadline, NULL);
     r = PQgetResult(conn);
     ok = PQresultStatus(r) == PGRES_TUPLES_OK;
     *why = late ? apr_psprintf(p, "SELECT 1 took longer than %d ms",
@@ -2002,16 +2015,65 @@ typedef struct got_t {
     int late;                   /* the deadline passed before its end */
 } got_t;
 
-/* Whether a statement's rows are bounded before it runs, so that it may
- * be read whole: the batch form of a field that is no list reads one row
- * per parent (its LIMIT 1), no more rows than the batch has parents, which
- * the request already holds.  Any other statement is read a row at a time
- * (libpq's single-row mode), so that no more than one row past the budget
- * is ever held; libpq's chunked mode, which would bound the others by
- * rows too, came with PostgreSQL 17. */
+/* Whether a statement's rows are bounded before it runs: the batch form
+ * of a field that is no list reads one row per parent (its LIMIT 1), no
+ * more rows than the batch has parents, which the request already
+ * holds. */
 static int bounded(const plan_t *p)
 {
     return p->batch && p->single;
+}
+
+/* How a statement is read against GraphQLMaxResultSize.  Rows bounded
+ * before it runs, or with no budget, are read whole.  Others are read
+ * whole too where the kernel counts what libpq takes off the socket (TCP
+ * on Linux): the guard then cuts the statement, as past the budget, once
+ * it has sent GUARD_TIMES what the budget has left, and GUARD_SLACK
+ * more.  The rows' exact count (take_rows) is that of the rows read one
+ * at a time, so the guard is only a bound on what libpq may hold: eight
+ * times, because a row's text on the wire (its lengths, its parent's
+ * ordinal) may pass its JSON several times where its values are short.
+ * Elsewhere (a Unix socket) the rows are read one at a time (libpq's
+ * single-row mode), which costs a result per row: a tenth of the flat
+ * feed's time in httpd. */
+#define GUARD_TIMES 8
+#define GUARD_SLACK (64 * 1024)
+
+static void read_mode(gql_sql_ctx_t *c, const gql_sql_map_t *m,
+                      int rows_bounded)
+{
+    apr_uint64_t n;
+
+    c->guard = 0;
+    if (rows_bounded || c->env.max_result_size == 0) {
+        return;
+    }
+    if (gql_sql_conn_taken(c->conn, &n)) {
+        apr_size_t left = c->bytes < c->env.max_result_size
+                          ? c->env.max_result_size - c->bytes : 0;
+
+        c->guard = 1;
+        c->guard_from = n;
+        c->guard_most = (apr_uint64_t)left * GUARD_TIMES + GUARD_SLACK;
+        c->guard_m = m;
+        return;
+    }
+    PQsetSingleRowMode(c->conn);
+}
+
+/* Past the guard: the statement is cancelled as past the budget, and
+ * what is still on its way is read and dropped with it. */
+static void guard_check(gql_sql_ctx_t *c)
+{
+    apr_uint64_t n;
+
+    if (gql_sql_conn_taken(c->conn, &n) && n - c->guard_from
+        > c->guard_most) {
+        c->guard = 0;
+        if (!c->over) {
+            stop(c, c->guard_m);
+        }
+    }
 }
 
 /* The rows of one result of the statement, counted against the budget,
@@ -2042,9 +2104,7 @@ static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
     memset(g, 0, sizeof(*g));
     g->want = want;
     g->lists = apr_pcalloc(c->p, sizeof(*g->lists) * (want + 1));
-    if (!bounded(p)) {
-        PQsetSingleRowMode(c->conn);
-    }
+    read_mode(c, m, bounded(p));
     while ((r = next(c)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
 
@@ -2059,6 +2119,7 @@ static void read_rows(gql_sql_ctx_t *c, const gql_sql_map_t *m, plan_t *p,
         }
         PQclear(r);
     }
+    c->guard = 0;
     /* Past the budget, here or in an earlier statement of the pipeline,
      * the rows are not all there. */
     g->over |= c->over;
@@ -2364,8 +2425,8 @@ static int is_last(gql_sql_ctx_t *c, int nodes)
  * parent has no child.  Of the field's columns, the rows carry back only
  * those its own fields read: what only C's $parent reads stays inside
  * the statement (the flat feed's seven, on each of its fifty rows, cost
- * PostgreSQL a tenth of that statement's time).  The children wait in the context for C's batch,
- * which then runs nothing.  Whenever the joined statement cannot be used
+ * PostgreSQL a tenth of that statement's time).  The children wait in
+ * the context for C's batch, which then runs nothing.  Whenever the joined statement cannot be used
  * (it does not prepare, as a statement that modifies data does not in a
  * subquery, or it fails, or passes the budget), the field runs on its
  * own, as without it, and the child later in its own batch: errors and
@@ -2572,7 +2633,8 @@ static const char *joined_name(gql_sql_ctx_t *c, const gql_sql_map_t *fm,
 /* Reads the joined rows: the field's into f[0], each row's children into
  * the kept table.  0 when the rows cannot be used (then nothing is
  * kept). */
-static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
+static int read_joined(gql_sql_ctx_t *c, const gql_sql_map_t *m,
+                       const plan_t *pf, const plan_t *pc,
                        const gql_field_t *cf, const char **fnames,
                        const char **cnames, json_object **f)
 {
@@ -2585,36 +2647,39 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
     int bad = 0, at = 1 + pf->n;
 
     *f = json_object_new_array();
-    PQsetSingleRowMode(c->conn);
+    read_mode(c, m, 0);
     while ((r = next(c)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
+        int i, n = PQntuples(r);
 
-        if (st == PGRES_SINGLE_TUPLE && fail == NULL && !bad) {
-            c->bytes += row_bytes(r, 0, pf) + row_bytes(r, 0, pc);
+        for (i = 0; (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK)
+             && fail == NULL && !bad && !c->over && i < n; i++) {
+            c->bytes += row_bytes(r, i, pf) + row_bytes(r, i, pc);
             if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
                 bad = 1;                /* the fields apart will say */
             }
-            else if (o == NULL || strcmp(o, PQgetvalue(r, 0, 0)) != 0) {
-                o = apr_pstrdup(c->p, PQgetvalue(r, 0, 0));
-                add_cells(c, pf, fnames, r, 0, 1, *f, &bad);
+            else if (o == NULL || strcmp(o, PQgetvalue(r, i, 0)) != 0) {
+                o = apr_pstrdup(c->p, PQgetvalue(r, i, 0));
+                add_cells(c, pf, fnames, r, i, 1, *f, &bad);
                 APR_ARRAY_PUSH(parents, json_object *)
                     = json_object_array_get_idx(*f, json_object_array_length(
                                                 *f) - 1);
                 rows = json_object_new_array();
                 APR_ARRAY_PUSH(kids, json_object *) = rows;
             }
-            if (!bad && !PQgetisnull(r, 0, at)) {
-                add_cells(c, pc, cnames, r, 0, at + 1, rows, &bad);
+            if (!bad && !PQgetisnull(r, i, at)) {
+                add_cells(c, pc, cnames, r, i, at + 1, rows, &bad);
             }
         }
-        else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
-                 && fail == NULL) {
+        if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK
+            && fail == NULL) {
             fail = r;
             continue;
         }
         PQclear(r);
     }
-    if (fail != NULL || bad) {
+    c->guard = 0;
+    if (fail != NULL || bad || c->over) {
         PQclear(fail);
         drop_lists((json_object **)kids->elts, kids->nelts);
         gql_json_drop(*f);
@@ -2714,7 +2779,7 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
         c->pending = pending;
         return 0;
     }
-    i = read_joined(c, &po, &pc, ch.field, fnames, cnames, &f);
+    i = read_joined(c, m, &po, &pc, ch.field, fnames, cnames, &f);
     if (last) {
         ended(c);
     }
@@ -2723,6 +2788,10 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     if (!i && c->late) {
         *msg = too_late(c, b);
+        return 1;
+    }
+    if (!i && c->over) {
+        *msg = too_large(c, b);         /* the guard cut it */
         return 1;
     }
     if (!i) {

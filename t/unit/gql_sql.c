@@ -12,6 +12,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <apr_file_io.h>
 #include <apr_strings.h>
@@ -20,6 +21,7 @@
 #include "gql_parser.h"
 #include "gql_sql.h"
 #include "operation.h"
+#include "../../src/gql_sql_int.h"
 #include "tap.h"
 #include "util.h"
 
@@ -194,6 +196,8 @@ static const char sdl[] =
     " gt_parent WHERE id = $id::int\")\n"
     "  count: Int @sql(query: \"SELECT count(*) FROM gt_parent;\")\n"
     "  sneak: Int @sql(query: \"SELECT gt_sneak()\")\n"
+    "  flood: [String!]! @sql(query: \"SELECT repeat('x', 1000) FROM"
+    " generate_series(1, 10000000)\")\n"
     "  names(ids: [Int!]!): [String!]! @sql(query: \"SELECT name FROM"
     " gt_parent WHERE id = ANY($ids) ORDER BY id\")\n"
     "  echo(s: String, c: Color, f: Float, b: Boolean, l: [String], n: Int):"
@@ -692,6 +696,93 @@ static void test_budget(apr_pool_t *p)
     is_str(o.body, apr_pstrcat(p, "{\"data\":{\"count\":", scalar(p,
            "SELECT count(*) FROM gt_parent"), "}}", NULL),
            "the next request runs");
+}
+
+static int clean(void);
+
+/* The peak resident set starts again from the current one (Linux 4.0
+ * and later). */
+static void reset_peak(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+
+    if (f != NULL) {
+        fputs("5", f);
+        fclose(f);
+    }
+}
+
+/* A statement far past the budget (10 GB of rows) is cut while it runs,
+ * whichever way its rows are read: over TCP whole, watched by the guard
+ * on what libpq takes off the socket; over a Unix socket one row at a
+ * time.  Either way libpq never holds much past the budget. */
+static void flood(apr_pool_t *p, const char *how)
+{
+    apr_time_t t0 = apr_time_now();
+    long before, after;
+    out_t o;
+
+    reset_peak();
+    before = peak_kb();
+    max_result = 100000;
+    logbuf[0] = '\0';
+    o = run(p, "{ flood }", NULL);
+    max_result = 0;
+    after = peak_kb();
+    if (!ok(strstr(o.body, "\"data\":null") != NULL
+            && strstr(o.body, "\"code\":\"RESULT_TOO_LARGE\"") != NULL,
+            apr_psprintf(p, "%s: past the budget", how))) {
+        diag("%s", o.body);
+    }
+    ok(strstr(logbuf, "GQL00038: Query.flood: the request's results passed"
+              " GraphQLMaxResultSize (100000 bytes)") != NULL,
+       apr_psprintf(p, "%s: logged", how));
+    ok(apr_time_now() - t0 < apr_time_from_sec(20) && clean(),
+       apr_psprintf(p, "%s: cancelled, and the connection clean (%d ms)",
+                    how, (int)apr_time_as_msec(apr_time_now() - t0)));
+    ok(before == 0 || after - before < 64 * 1024,
+       apr_psprintf(p, "%s: memory grew by %ld kB at its peak", how,
+                    after - before));
+}
+
+static void test_guard(apr_pool_t *p)
+{
+    apr_uint64_t n0 = 0, n1 = 0;
+    PGconn *tcp = conn, *local;
+    apr_pool_t *tcp_pool = conn_pool;
+    out_t a, b;
+    int i;
+
+    ok(gql_sql_conn_taken(conn, &n0), "over TCP the kernel counts what "
+       "libpq reads");
+    PQclear(PQexec(conn, "SELECT repeat('x', 200000)"));
+    i = gql_sql_conn_taken(conn, &n1);
+    ok(i && n1 - n0 >= 200000 && n1 - n0 < 210000, apr_psprintf(p, "and "
+       "the count grows by what a result sent (%lu)",
+       (unsigned long)(n1 - n0)));
+    flood(p, "TCP");
+    a = run(p, "{ parents(first: 40) { id best { score } scores } }", NULL);
+    local = getenv("GQL_PG_SOCKET_DIR")
+            ? PQconnectdb(apr_pstrcat(p, "host=", getenv("GQL_PG_SOCKET_DIR"),
+                                      NULL))
+            : NULL;
+    if (!ok(local && PQstatus(local) == CONNECTION_OK, "a Unix socket "
+            "connection (t/bin/with-pg's GQL_PG_SOCKET_DIR)")) {
+        diag("%s", local ? PQerrorMessage(local) : "no GQL_PG_SOCKET_DIR");
+        PQfinish(local);
+        return;
+    }
+    conn = local;                       /* with a pool of its own, as */
+    apr_pool_create(&conn_pool, p);     /* mod_dbd gives each */
+    ok(!gql_sql_conn_taken(conn, &n0), "where the kernel does not count");
+    flood(p, "Unix socket");
+    b = run(p, "{ parents(first: 40) { id best { score } scores } }", NULL);
+    is_str(b.body, a.body, "rows read one at a time answer as rows read "
+           "whole");
+    conn = tcp;
+    apr_pool_destroy(conn_pool);
+    conn_pool = tcp_pool;
+    PQfinish(local);
 }
 
 static int occurrences(const char *s, const char *what)
@@ -1508,6 +1599,7 @@ int main(void)
         test_savepoint(p);
         test_mutation(p);
         test_budget(p);
+        test_guard(p);
         test_deadline(p);
         test_statements(p);
         test_last(p);
