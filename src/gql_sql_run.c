@@ -111,7 +111,8 @@ struct gql_sql_ctx_t {
     int guard;                  /* the statement is read whole: cut it
                                  * past guard_most bytes (read_mode) */
     apr_uint64_t guard_from, guard_most;
-    const gql_sql_map_t *guard_m;
+    const gql_sql_map_t *guard_m; /* NULL: a joined statement's */
+    int guard_cut;              /* the guard cancelled a joined one */
     int capped;                 /* env.max_statements reached */
     int forbidden;              /* the database refused env.role */
     int caller_prepared;        /* send_begin sent its PREPARE */
@@ -309,14 +310,12 @@ static int past(gql_sql_ctx_t *c, const char *label)
     return c->late;
 }
 
-/* Until conn's next result can be read without blocking, or the
- * connection fails (PQgetResult then says so): 1.  0 when deadline
- * passed first: the statement was cancelled. */
 static void guard_check(gql_sql_ctx_t *c);
 
-/* Until a result can be read without blocking, the deadline passes (0:
- * none), or the connection fails.  With g, the statement that g reads
- * whole is watched as it arrives (guard_check). */
+/* Until conn's next result can be read without blocking, or the
+ * connection fails (PQgetResult then says so): 1.  0 when deadline (0:
+ * none) passed first: the statement was cancelled.  With g, the
+ * statement that g reads whole is watched as it arrives (guard_check). */
 static int wait_until(PGconn *conn, apr_time_t deadline, gql_sql_ctx_t *g)
 {
     while (PQisBusy(conn)) {
@@ -2024,7 +2023,8 @@ static int bounded(const plan_t *p)
     return p->batch && p->single;
 }
 
-/* How a statement is read against GraphQLMaxResultSize.  Rows bounded
+/* How a statement is read against GraphQLMaxResultSize (m is the
+ * field's, or NULL for a joined statement).  Rows bounded
  * before it runs, or with no budget, are read whole.  Others are read
  * whole too where the kernel counts what libpq takes off the socket (TCP
  * on Linux): the guard then cuts the statement, as past the budget, once
@@ -2062,7 +2062,9 @@ static void read_mode(gql_sql_ctx_t *c, const gql_sql_map_t *m,
 }
 
 /* Past the guard: the statement is cancelled as past the budget, and
- * what is still on its way is read and dropped with it. */
+ * what is still on its way is read and dropped with it.  A joined
+ * statement's is only cancelled: its two fields then run apart, and the
+ * one whose rows pass the budget says so, as they would have. */
 static void guard_check(gql_sql_ctx_t *c)
 {
     apr_uint64_t n;
@@ -2070,7 +2072,11 @@ static void guard_check(gql_sql_ctx_t *c)
     if (gql_sql_conn_taken(c->conn, &n) && n - c->guard_from
         > c->guard_most) {
         c->guard = 0;
-        if (!c->over) {
+        if (c->guard_m == NULL) {
+            cancel(c->conn);
+            c->guard_cut = 1;
+        }
+        else if (!c->over) {
             stop(c, c->guard_m);
         }
     }
@@ -2633,8 +2639,7 @@ static const char *joined_name(gql_sql_ctx_t *c, const gql_sql_map_t *fm,
 /* Reads the joined rows: the field's into f[0], each row's children into
  * the kept table.  0 when the rows cannot be used (then nothing is
  * kept). */
-static int read_joined(gql_sql_ctx_t *c, const gql_sql_map_t *m,
-                       const plan_t *pf, const plan_t *pc,
+static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
                        const gql_field_t *cf, const char **fnames,
                        const char **cnames, json_object **f)
 {
@@ -2647,16 +2652,17 @@ static int read_joined(gql_sql_ctx_t *c, const gql_sql_map_t *m,
     int bad = 0, at = 1 + pf->n;
 
     *f = json_object_new_array();
-    read_mode(c, m, 0);
+    read_mode(c, NULL, 0);
     while ((r = next(c)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
         int i, n = PQntuples(r);
 
         for (i = 0; (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK)
-             && fail == NULL && !bad && !c->over && i < n; i++) {
+             && fail == NULL && !bad && !c->guard_cut && i < n; i++) {
             c->bytes += row_bytes(r, i, pf) + row_bytes(r, i, pc);
             if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
                 bad = 1;                /* the fields apart will say */
+                cancel(c->conn);        /* and read no more of it */
             }
             else if (o == NULL || strcmp(o, PQgetvalue(r, i, 0)) != 0) {
                 o = apr_pstrdup(c->p, PQgetvalue(r, i, 0));
@@ -2679,7 +2685,9 @@ static int read_joined(gql_sql_ctx_t *c, const gql_sql_map_t *m,
         PQclear(r);
     }
     c->guard = 0;
-    if (fail != NULL || bad || c->over) {
+    bad |= c->guard_cut;
+    c->guard_cut = 0;
+    if (fail != NULL || bad) {
         PQclear(fail);
         drop_lists((json_object **)kids->elts, kids->nelts);
         gql_json_drop(*f);
@@ -2779,7 +2787,7 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
         c->pending = pending;
         return 0;
     }
-    i = read_joined(c, m, &po, &pc, ch.field, fnames, cnames, &f);
+    i = read_joined(c, &po, &pc, ch.field, fnames, cnames, &f);
     if (last) {
         ended(c);
     }
@@ -2788,10 +2796,6 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
     }
     if (!i && c->late) {
         *msg = too_late(c, b);
-        return 1;
-    }
-    if (!i && c->over) {
-        *msg = too_large(c, b);         /* the guard cut it */
         return 1;
     }
     if (!i) {

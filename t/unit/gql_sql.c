@@ -252,6 +252,8 @@ static const char sdl[] =
     "  token: String @jwt(subject: \"id\")\n"
     "  nap: Int @sql(query: \"SELECT $parent.id::int FROM pg_sleep(1)\")\n"
     "  ratio: Int @sql(query: \"SELECT 12 / ($parent.id - 3)\")\n"
+    "  flood: [String!] @sql(query: \"SELECT repeat('x', 1000) FROM"
+    " generate_series(1, 10000000) WHERE $parent.id::int IS NOT NULL\")\n"
     "  a(k: Int): Int @sql(query: \"SELECT $parent.id::int*10 + $k::int\")\n"
     "  b(k: Int): Int @sql(query: \"SELECT $k::int*10 + $parent.id::int\")\n"
     "}\n"
@@ -745,6 +747,35 @@ static void flood(apr_pool_t *p, const char *how)
                     after - before));
 }
 
+/* The same, in a statement joined with its parent's: the two fields run
+ * apart then, and the child's says it passed the budget, as apart. */
+static void flood_joined(apr_pool_t *p, const char *how)
+{
+    apr_time_t t0 = apr_time_now();
+    long before, after;
+    out_t a, b;
+
+    reset_peak();
+    before = peak_kb();
+    max_result = 100000;
+    a = run(p, "{ parent(id: 4) { id flood } }", NULL);
+    b = run(p, "{ parent(id: 4) { id flood @include(if: true) } }", NULL);
+    max_result = 0;
+    after = peak_kb();
+    ok(strstr(a.body, "\"data\":{\"parent\":{\"id\":4,\"flood\":null}}")
+       && strstr(a.body, "\"path\":[\"parent\",\"flood\"],\"extensions\":"
+                 "{\"code\":\"RESULT_TOO_LARGE\"}"),
+       apr_psprintf(p, "%s, joined: the child's field is past the budget",
+                    how));
+    is_str(a.body, b.body, apr_psprintf(p, "%s, joined: as apart", how));
+    ok(apr_time_now() - t0 < apr_time_from_sec(20) && clean(),
+       apr_psprintf(p, "%s, joined: cancelled, the connection clean (%d ms)",
+                    how, (int)apr_time_as_msec(apr_time_now() - t0)));
+    ok(before == 0 || after - before < 64 * 1024,
+       apr_psprintf(p, "%s, joined: memory grew by %ld kB at its peak", how,
+                    after - before));
+}
+
 static void test_guard(apr_pool_t *p)
 {
     apr_uint64_t n0 = 0, n1 = 0;
@@ -761,6 +792,7 @@ static void test_guard(apr_pool_t *p)
        "the count grows by what a result sent (%lu)",
        (unsigned long)(n1 - n0)));
     flood(p, "TCP");
+    flood_joined(p, "TCP");
     a = run(p, "{ parents(first: 40) { id best { score } scores } }", NULL);
     local = getenv("GQL_PG_SOCKET_DIR")
             ? PQconnectdb(apr_pstrcat(p, "host=", getenv("GQL_PG_SOCKET_DIR"),
@@ -776,6 +808,7 @@ static void test_guard(apr_pool_t *p)
     apr_pool_create(&conn_pool, p);     /* mod_dbd gives each */
     ok(!gql_sql_conn_taken(conn, &n0), "where the kernel does not count");
     flood(p, "Unix socket");
+    flood_joined(p, "Unix socket");
     b = run(p, "{ parents(first: 40) { id best { score } scores } }", NULL);
     is_str(b.body, a.body, "rows read one at a time answer as rows read "
            "whole");
