@@ -651,15 +651,20 @@ static void put(apr_pool_t *p, buf_t *t, const char *s, apr_size_t n)
     gql_writer_put(t->w, s, n);
 }
 
-/* Quoted text of an array literal, '"' and '\' escaped. */
+/* Quoted text of an array literal, '"' and '\' escaped: the runs
+ * between them put whole. */
 static void quote(apr_pool_t *p, buf_t *t, const char *s)
 {
     put(p, t, "\"", 1);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') {
+    while (*s) {
+        apr_size_t n = strcspn(s, "\"\\");
+
+        put(p, t, s, n);
+        s += n;
+        if (*s) {
             put(p, t, "\\", 1);
+            put(p, t, s++, 1);
         }
-        put(p, t, s, 1);
     }
     put(p, t, "\"", 1);
 }
@@ -855,6 +860,7 @@ static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
     buf_t t = { NULL, 0 };
     int i;
 
+    t.w = gql_writer_make(c->p, (apr_size_t)b->count * 8 + 2);
     put(c->p, &t, "{", 1);
     for (i = 0; i < b->count; i++) {
         const char *s = member_text(c->p, b->parents[i], pm->path[0]);

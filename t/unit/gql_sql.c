@@ -626,6 +626,21 @@ static void test_arrays(apr_pool_t *p)
     const char *want;
     out_t o;
 
+    /* A parent's text with what an array literal quotes: the batch binds
+     * it back whole (scores reads only where label_of($parent.label)
+     * equals it). */
+    PQclear(PQexec(conn, "INSERT INTO gt_parent VALUES (41, 'q\"b\\\\s,{x} "
+                   "NULL\"\\\\');"
+                   "INSERT INTO gt_child (parent_id, score) VALUES (41, 7),"
+                   " (41, 8)"));
+    o = run(p, "{ parents(first: 41) { id name scores @include(if: true) } }",
+            NULL);
+    ok(strstr(o.body, "NULL\\\"\\\\\\\\\",\"scores\":[7,8]}]}}") != NULL
+       && o.statements == 2, "a parent's text with quotes, backslashes, "
+       "braces and commas, bound in a batch's array");
+    PQclear(PQexec(conn, "DELETE FROM gt_child WHERE parent_id = 41;"
+                   "DELETE FROM gt_parent WHERE id = 41"));
+
     o = run(p, "{ tagged { id big(min: 1) cells } }", NULL);
     is_str(o.body, "{\"data\":{\"tagged\":[{\"id\":1,\"big\":[3,2],"
            "\"cells\":4},{\"id\":2,\"big\":[],\"cells\":null},"
