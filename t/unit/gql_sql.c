@@ -795,7 +795,7 @@ static void test_guard(apr_pool_t *p)
 {
     apr_uint64_t n0 = 0, n1 = 0;
     PGconn *tcp = conn, *local;
-    apr_pool_t *tcp_pool = conn_pool;
+    apr_pool_t *tcp_pool = conn_pool, *rp;
     out_t a, b;
     int i;
 
@@ -820,13 +820,15 @@ static void test_guard(apr_pool_t *p)
         return;
     }
     conn = local;                       /* with a pool of its own, as */
-    apr_pool_create(&conn_pool, p);     /* mod_dbd gives each */
+    apr_pool_create(&conn_pool, p);     /* mod_dbd gives each, and its */
+    apr_pool_create(&rp, p);            /* requests', which end first */
     ok(!gql_sql_conn_taken(conn, &n0), "where the kernel does not count");
-    flood(p, "Unix socket");
-    flood_joined(p, "Unix socket");
-    b = run(p, "{ parents(first: 40) { id best { score } scores } }", NULL);
+    flood(rp, "Unix socket");
+    flood_joined(rp, "Unix socket");
+    b = run(rp, "{ parents(first: 40) { id best { score } scores } }", NULL);
     is_str(b.body, a.body, "rows read one at a time answer as rows read "
            "whole");
+    apr_pool_destroy(rp);
     conn = tcp;
     apr_pool_destroy(conn_pool);
     conn_pool = tcp_pool;
@@ -1660,9 +1662,9 @@ int main(void)
         test_ping(p);
         test_events(p);
     }
-    PQfinish(other);
+    apr_pool_destroy(p);                /* its requests' cleanups use */
+    PQfinish(other);                    /* the connections */
     PQfinish(conn);
-    apr_pool_destroy(p);
     apr_terminate();
     return tap_done();
 }
