@@ -2438,11 +2438,12 @@ static int is_last(gql_sql_ctx_t *c, int nodes)
  * those its own fields read: what only C's $parent reads stays inside
  * the statement (the flat feed's seven, on each of its fifty rows, cost
  * PostgreSQL a tenth of that statement's time).  The children wait in
- * the context for C's batch, which then runs nothing.  Whenever the joined statement cannot be used
- * (it does not prepare, as a statement that modifies data does not in a
- * subquery, or it fails, or passes the budget), the field runs on its
- * own, as without it, and the child later in its own batch: errors and
- * results are those of the two statements apart.
+ * the context for C's batch, which then runs nothing.  Whenever the
+ * joined statement cannot be used (it does not prepare, as a statement
+ * that modifies data does not in a subquery, or it fails, or passes the
+ * budget), the field runs on its own, as without it, and the child later
+ * in its own batch: errors and results are those of the two statements
+ * apart.
  */
 
 /* The field nodes of C (the one SQL field of t's selection in nodes),
@@ -2668,7 +2669,9 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
             c->bytes += row_bytes(r, i, pf) + row_bytes(r, i, pc);
             if (c->env.max_result_size && c->bytes > c->env.max_result_size) {
                 bad = 1;                /* the fields apart will say */
-                cancel(c->conn);        /* and read no more of it */
+                if (st == PGRES_SINGLE_TUPLE) {
+                    cancel(c->conn);    /* and read no more of it */
+                }
             }
             else if (o == NULL || strcmp(o, PQgetvalue(r, i, 0)) != 0) {
                 o = apr_pstrdup(c->p, PQgetvalue(r, i, 0));
