@@ -105,6 +105,7 @@ gql_sql_conn_t *gql_sql_conn_attach(apr_pool_t *conn_pool, PGconn *pg,
     if (k->pid != PQbackendPID(pg)) {
         k->pid = PQbackendPID(pg);
         k->timeout_ms = -1;
+        k->counts = -1;
         fresh_cache(k);
     }
     return k;
@@ -171,6 +172,16 @@ PGresult *gql_sql_conn_prepare(gql_sql_conn_t *k, const char *name,
     PQclear(r);
     gql_sql_conn_remember(k, name);
     return NULL;
+}
+
+int gql_sql_conn_counts(gql_sql_conn_t *k)
+{
+    apr_uint64_t n;
+
+    if (k->counts < 0) {
+        k->counts = gql_sql_conn_taken(k->pg, &n);
+    }
+    return k->counts;
 }
 
 /* What arrived on the socket (tcpi_bytes_received, Linux 4.1 and later)

@@ -108,6 +108,7 @@ typedef struct gql_sql_conn_t {
     apr_hash_t *prepared;       /* statement name -> "" */
     apr_hash_t *described;      /* single form's name -> gql_sql_desc_t */
     int nprepared;
+    int counts;                 /* gql_sql_conn_counts; -1: not asked */
 } gql_sql_conn_t;
 
 /* The state of pg kept in conn_pool, made on first use and forgotten when
@@ -134,6 +135,10 @@ void gql_sql_conn_remember(gql_sql_conn_t *k, const char *name);
  * the kernel counts them (TCP on Linux): 1 with *n set, else 0 (a Unix
  * socket, or another system). */
 int gql_sql_conn_taken(PGconn *pg, apr_uint64_t *n);
+
+/* Whether the kernel counts what libpq reads off k's socket: asked once
+ * per backend. */
+int gql_sql_conn_counts(gql_sql_conn_t *k);
 
 /* PREPARE name AS sql, remembered.  NULL, or the failed result (which
  * the caller clears). */

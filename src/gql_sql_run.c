@@ -109,7 +109,8 @@ struct gql_sql_ctx_t {
     int late;                   /* env.deadline passed: no statement more */
     const char *running;        /* the label of the last statement sent */
     int guard;                  /* the statement is read whole: cut it
-                                 * past guard_most bytes (read_mode) */
+                                 * past guard_most bytes (read_mode); 2
+                                 * once guard_from is read */
     apr_uint64_t guard_from, guard_most;
     const gql_sql_map_t *guard_m; /* NULL: a joined statement's */
     int guard_cut;              /* the guard cancelled a joined one */
@@ -339,8 +340,8 @@ static int wait_until(PGconn *conn, apr_time_t deadline, gql_sql_ctx_t *g)
         if (n > 0 && !PQconsumeInput(conn)) {
             return 1;
         }
-        if (n > 0 && g != NULL && g->guard) {
-            guard_check(g);
+        if (n > 0 && g != NULL && g->guard && PQisBusy(conn)) {
+            guard_check(g);             /* more is to come */
         }
     }
     return 1;
@@ -2035,7 +2036,10 @@ static int bounded(const plan_t *p)
  * whole too where the kernel counts what libpq takes off the socket (TCP
  * on Linux): the guard then cuts the statement, as past the budget, once
  * it has sent GUARD_TIMES what the budget has left, and GUARD_SLACK
- * more.  The rows' exact count (take_rows) is that of the rows read one
+ * more, counted from the end of its first read off the socket (a
+ * result that one read brings whole costs no system call more; the
+ * first read is at most libpq's buffer, which grows only to the largest
+ * row).  The rows' exact count (take_rows) is that of the rows read one
  * at a time, so the guard is only a bound on what libpq may hold: eight
  * times, because a row's text on the wire (its lengths, its parent's
  * ordinal) may pass its JSON several times where its values are short.
@@ -2048,18 +2052,15 @@ static int bounded(const plan_t *p)
 static void read_mode(gql_sql_ctx_t *c, const gql_sql_map_t *m,
                       int rows_bounded)
 {
-    apr_uint64_t n;
-
     c->guard = 0;
     if (rows_bounded || c->env.max_result_size == 0) {
         return;
     }
-    if (gql_sql_conn_taken(c->conn, &n)) {
+    if (gql_sql_conn_counts(c->k)) {
         apr_size_t left = c->bytes < c->env.max_result_size
                           ? c->env.max_result_size - c->bytes : 0;
 
         c->guard = 1;
-        c->guard_from = n;
         c->guard_most = (apr_uint64_t)left * GUARD_TIMES + GUARD_SLACK;
         c->guard_m = m;
         return;
@@ -2075,8 +2076,15 @@ static void guard_check(gql_sql_ctx_t *c)
 {
     apr_uint64_t n;
 
-    if (gql_sql_conn_taken(c->conn, &n) && n - c->guard_from
-        > c->guard_most) {
+    if (!gql_sql_conn_taken(c->conn, &n)) {
+        return;
+    }
+    if (c->guard == 1) {
+        c->guard = 2;
+        c->guard_from = n;
+        return;
+    }
+    if (n - c->guard_from > c->guard_most) {
         c->guard = 0;
         if (c->guard_m == NULL) {
             cancel(c->conn);
