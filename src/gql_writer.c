@@ -101,7 +101,9 @@ static APR_INLINE int needs_escape(apr_uint64_t x)
 
 /* json-c's escapes: the C0 controls, '"' and '\\'; '/' is left alone
  * (JSON_C_TO_STRING_NOSLASHESCAPE), and so is everything from 0x20 up.
- * Eight bytes at a time while none needs one, as most text. */
+ * Eight bytes at a time while none needs one, as most text; the last
+ * few bytes too, as one word padded with spaces (which need none), so a
+ * short string costs a test or two, not one per byte. */
 void gql_writer_string(gql_writer_t *w, const char *s, apr_size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -122,6 +124,14 @@ void gql_writer_string(gql_writer_t *w, const char *s, apr_size_t n)
             if (!needs_escape(x)) {
                 i += 8;
                 continue;
+            }
+        }
+        else {
+            apr_uint64_t x = ONES * ' ';
+
+            memcpy(&x, s + i, n - i);
+            if (!needs_escape(x)) {
+                break;                  /* the rest needs none */
             }
         }
         c = (unsigned char)s[i++];

@@ -43,7 +43,7 @@ static int same(json_object *v)
 static void test_strings(void)
 {
     char s[64];
-    int c, i, bad = 0;
+    int c, i, len, bad = 0;
 
     for (c = 0; c < 256; c++) {
         s[0] = 'a';
@@ -81,6 +81,23 @@ static void test_strings(void)
     }
     ok(bad == 0, "each byte to escape, and each of its neighbours that "
        "needs none, at each place of a 40-byte string");
+    for (len = 1, bad = 0; len <= 17; len++) {
+        static const unsigned char any[] = { '"', '\\', '\n', 0x00, 0x1f,
+                                             0x20, 0x7f, 0x80, 0xff };
+
+        for (i = 0; i < len; i++) {
+            int k;
+
+            for (k = 0; k < (int)sizeof(any); k++) {
+                memset(s, 'y', sizeof(s));
+                s[i] = (char)any[k];
+                bad += !same(json_object_new_string_len(s, (size_t)len));
+            }
+        }
+    }
+    ok(bad == 0, "each byte to escape, and neighbours that need none, at "
+       "each place of every string of 1 to 17 bytes (the last bytes of a "
+       "string are tested as one padded word)");
     ok(same(json_object_new_string("")), "the empty string");
     ok(same(json_object_new_string("a/b\\c\"d")), "slash, backslash, quote");
 }
