@@ -875,20 +875,39 @@ static json_object *arg_fail(apr_pool_t *p, gql_error_t **err,
     return NULL;
 }
 
+/* The arguments of a field that defines none: one empty object per pool
+ * (no reader adds to a field's arguments), not a new one for every field
+ * node the executor resolves. */
+static json_object *no_arguments(apr_pool_t *p)
+{
+    static const char key[] = "gql_coerce_no_arguments";
+    void *v = NULL;
+
+    apr_pool_userdata_get(&v, key, p);
+    if (v == NULL) {
+        v = gql_json_own(p, json_object_new_object());
+        apr_pool_userdata_setn(v, key, NULL, p);
+    }
+    return v;
+}
+
 json_object *gql_coerce_arguments(apr_pool_t *p,
                                   const apr_array_header_t *defs,
                                   const apr_array_header_t *args,
                                   const gql_loc_t *at,
                                   json_object *variables, gql_error_t **err)
 {
-    json_object *out = gql_json_own(p, json_object_new_object()), *v;
+    json_object *out, *v;
     int i;
 
+    if (defs->nelts == 0) {
+        return no_arguments(p);
+    }
+    out = gql_json_own(p, json_object_new_object());
     for (i = 0; i < defs->nelts; i++) {
         const gql_input_value_t *d = APR_ARRAY_IDX(defs, i,
                                                    const gql_input_value_t *);
         const gql_argument_t *a = arg_named(args, d->name);
-        const char *ty = gql_print_type(p, d->type);
         int nn = d->type->kind == GQL_TYPE_NON_NULL, isnull;
 
         if (a == NULL || missing_var(a->value, variables)) {
@@ -898,13 +917,14 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
             else if (nn && a == NULL) {
                 return arg_fail(p, err, at, apr_psprintf(p, "Argument \"%s\" "
                                 "of required type \"%s\" was not provided.",
-                                d->name, ty));
+                                d->name, gql_print_type(p, d->type)));
             }
             else if (nn) {
                 return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
                     "Argument \"%s\" of required type \"%s\" was provided "
                     "the variable \"$%s\" which was not provided a runtime "
-                    "value.", d->name, ty, a->value->text));
+                    "value.", d->name, gql_print_type(p, d->type),
+                    a->value->text));
             }
             continue;
         }
@@ -916,7 +936,8 @@ json_object *gql_coerce_arguments(apr_pool_t *p,
         if (isnull && nn) {
             return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
                             "Argument \"%s\" of non-null type \"%s\" must "
-                            "not be null.", d->name, ty));
+                            "not be null.", d->name,
+                            gql_print_type(p, d->type)));
         }
         if (!literal_new(p, d->type, a->value, variables, &v)) {
             return arg_fail(p, err, &a->value->loc, apr_psprintf(p,
