@@ -150,28 +150,42 @@ int gql_cache_count(gql_cache_t *c)
     return n;
 }
 
-/* What tells two documents apart besides their text. */
+/* What tells two documents apart besides their text: the schema, the
+ * validation options and the cost model, as their bytes (the key is only
+ * ever hashed and compared, with its length), then the text. */
+typedef struct key_head_t {
+    const gql_schema_t *schema;
+    const void *cost;
+    apr_int64_t list_size;
+    int introspection, max_depth, max_tokens, max_aliases, max_root_fields,
+        max_fields, max_mutation_fields;
+} key_head_t;
+
 static char *make_key(apr_pool_t *p, const gql_schema_t *schema,
                       const gql_validate_opts_t *opts, const char *text,
                       apr_size_t len, apr_size_t *klen)
 {
     static const gql_validate_opts_t none = { .introspection = 1 };
-    char head[176], *key;
-    int n;
+    key_head_t h;
+    char *key;
 
     opts = opts ? opts : &none;
-    n = apr_snprintf(head, sizeof(head), "%pp %d %d %d %d %d %d %d %pp %"
-                     APR_INT64_T_FMT "\n", (void *)schema,
-                     opts->introspection, opts->max_depth, opts->max_tokens,
-                     opts->max_aliases, opts->max_root_fields,
-                     opts->max_fields, opts->max_mutation_fields,
-                     (const void *)opts->cost, opts->list_size);
-    key = apr_palloc(p, (apr_size_t)n + len + 1);
-
-    memcpy(key, head, (apr_size_t)n);
-    memcpy(key + n, text, len);
-    key[n + len] = '\0';
-    *klen = (apr_size_t)n + len;
+    memset(&h, 0, sizeof(h));           /* no padding byte left unset */
+    h.schema = schema;
+    h.cost = opts->cost;
+    h.list_size = opts->list_size;
+    h.introspection = opts->introspection;
+    h.max_depth = opts->max_depth;
+    h.max_tokens = opts->max_tokens;
+    h.max_aliases = opts->max_aliases;
+    h.max_root_fields = opts->max_root_fields;
+    h.max_fields = opts->max_fields;
+    h.max_mutation_fields = opts->max_mutation_fields;
+    key = apr_palloc(p, sizeof(h) + len + 1);
+    memcpy(key, &h, sizeof(h));
+    memcpy(key + sizeof(h), text, len);
+    key[sizeof(h) + len] = '\0';
+    *klen = sizeof(h) + len;
     return key;
 }
 

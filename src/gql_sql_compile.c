@@ -522,11 +522,17 @@ const char *gql_sql_stmt_name(apr_pool_t *p, const char *prefix,
                               const char *text)
 {
     apr_uint64_t h = APR_UINT64_C(14695981039346656037);
+    char hex[17];
+    int i;
 
     for (; *text; text++) {
         h = (h ^ (unsigned char)*text) * APR_UINT64_C(1099511628211);
     }
-    return apr_psprintf(p, "gql_%s%016" APR_UINT64_T_HEX_FMT, prefix, h);
+    for (i = 15; i >= 0; i--, h >>= 4) {    /* 16 digits, zeros first */
+        hex[i] = "0123456789abcdef"[h & 0xf];
+    }
+    hex[16] = '\0';
+    return apr_pstrcat(p, "gql_", prefix, hex, NULL);
 }
 
 /* The SQL without trailing blanks and semicolons (it is wrapped). */

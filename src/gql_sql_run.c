@@ -1347,6 +1347,7 @@ static const char *plan_name(gql_sql_ctx_t *c, const char *base,
                              const plan_t *p)
 {
     apr_uint64_t mask = 0;
+    char tail[20], *t = tail + sizeof(tail);
     int i;
 
     if (p->all) {
@@ -1355,8 +1356,18 @@ static const char *plan_name(gql_sql_ctx_t *c, const char *base,
     for (i = 0; i < p->n; i++) {
         mask |= APR_UINT64_C(1) << p->pos[i];
     }
-    return apr_psprintf(c->p, "%s_%s%" APR_UINT64_T_HEX_FMT, base,
-                        p->single ? "1" : "", mask);
+    /* "_", "1" when single, the mask in hex: a few names a request, so no
+     * format string to interpret */
+    *--t = '\0';
+    do {
+        *--t = "0123456789abcdef"[mask & 0xf];
+        mask >>= 4;
+    } while (mask);
+    if (p->single) {
+        *--t = '1';
+    }
+    *--t = '_';
+    return apr_pstrcat(c->p, base, t, NULL);
 }
 
 /* What the field's run reads, prepared on this backend; 0 with *fail
