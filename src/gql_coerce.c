@@ -880,15 +880,8 @@ static json_object *arg_fail(apr_pool_t *p, gql_error_t **err,
  * node the executor resolves. */
 static json_object *no_arguments(apr_pool_t *p)
 {
-    static const char key[] = "gql_coerce_no_arguments";
-    void *v = NULL;
-
-    apr_pool_userdata_get(&v, key, p);
-    if (v == NULL) {
-        v = gql_json_own(p, json_object_new_object());
-        apr_pool_userdata_setn(v, key, NULL, p);
-    }
-    return v;
+    return gql_json_pool_value(p, "gql_coerce:no_arguments",
+                               json_object_new_object);
 }
 
 json_object *gql_coerce_arguments(apr_pool_t *p,

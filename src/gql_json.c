@@ -30,18 +30,22 @@ json_object *gql_json_own(apr_pool_t *p, json_object *o)
     return o;
 }
 
-#define KEEPER_KEY "gql_json:keeper"
+json_object *gql_json_pool_value(apr_pool_t *p, const char *key,
+                                 json_object *(*make)(void))
+{
+    void *v = NULL;
+
+    apr_pool_userdata_get(&v, key, p);
+    if (v == NULL) {
+        v = gql_json_own(p, make());
+        apr_pool_userdata_setn(v, key, apr_pool_cleanup_null, p);
+    }
+    return v;
+}
 
 json_object *gql_json_keeper(apr_pool_t *p)
 {
-    void *k = NULL;
-
-    apr_pool_userdata_get(&k, KEEPER_KEY, p);
-    if (k == NULL) {
-        k = gql_json_own(p, json_object_new_array());
-        apr_pool_userdata_setn(k, KEEPER_KEY, apr_pool_cleanup_null, p);
-    }
-    return k;
+    return gql_json_pool_value(p, "gql_json:keeper", json_object_new_array);
 }
 
 json_object *gql_json_keep(apr_pool_t *p, json_object *o)

@@ -60,6 +60,26 @@ static void test_keep(void)
     ok(last_put(c), "a value kept after a clear is released with the pool");
 }
 
+static void test_pool_value(void)
+{
+    apr_pool_t *p;
+    json_object *v, *w;
+
+    apr_pool_create(&p, pool);
+    v = gql_json_pool_value(p, "test:a", json_object_new_object);
+    w = gql_json_pool_value(p, "test:b", json_object_new_object);
+    ok(v != NULL && json_object_is_type(v, json_type_object)
+       && gql_json_pool_value(p, "test:a", json_object_new_array) == v
+       && w != v, "a pool value: made once per key, the same one after");
+    json_object_get(v);
+    apr_pool_clear(p);
+    ok(last_put(v), "a cleared pool releases its values");
+    w = gql_json_pool_value(p, "test:a", json_object_new_array);
+    ok(json_object_is_type(w, json_type_array), "after a clear the key "
+       "makes a new value");
+    apr_pool_destroy(p);
+}
+
 static void test_ref_drop(void)
 {
     apr_pool_t *p;
@@ -207,6 +227,7 @@ int main(void)
     apr_pool_create(&pool, NULL);
     test_own();
     test_keep();
+    test_pool_value();
     test_ref_drop();
     test_text();
     test_error();
