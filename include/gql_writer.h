@@ -29,6 +29,9 @@ gql_writer_t *gql_writer_make(apr_pool_t *p, apr_size_t size_hint);
 
 void gql_writer_put(gql_writer_t *w, const char *s, apr_size_t n);
 
+/* One character (a bracket, a brace, a comma): no copy of a string. */
+void gql_writer_putc(gql_writer_t *w, char c);
+
 /* A C string. */
 void gql_writer_puts(gql_writer_t *w, const char *s);
 

@@ -76,7 +76,7 @@ struct rnode_t {
     const gql_path_t *path;
     int n;                              /* OBJECT: members; LIST: items */
     rnode_t **kids;                     /* NULL member: no such field */
-    const char **keys;                  /* OBJECT */
+    const char **keys;                  /* OBJECT: shared by its objset */
 };
 
 /* One response key and the field nodes merged into it. */
@@ -136,7 +136,16 @@ typedef struct run_t {
     apr_array_header_t *queue;          /* objset_t * */
     int head;
     apr_array_header_t *errors;
+    rnode_t *nodes;                     /* the next NODE_CHUNK ones, */
+    int nodes_left;                     /* zeroed, handed out one by one */
+    gql_path_t *paths;
+    int paths_left;
 } run_t;
+
+/* Result nodes and path elements come from the pool a chunk at a time:
+ * a response holds one or two of each per value, and one allocation per
+ * chunk costs less than one per node. */
+#define NODE_CHUNK 64
 
 /* ---- the default resolvers */
 
@@ -335,8 +344,14 @@ static apr_array_header_t *collect_set(run_t *x, const objset_t *os,
 
 static rnode_t *new_node(run_t *x, rkind_e kind, const gql_path_t *path)
 {
-    rnode_t *n = apr_pcalloc(x->p, sizeof(*n));
+    rnode_t *n;
 
+    if (x->nodes_left == 0) {
+        x->nodes = apr_pcalloc(x->p, sizeof(*n) * NODE_CHUNK);
+        x->nodes_left = NODE_CHUNK;
+    }
+    n = x->nodes++;
+    x->nodes_left--;
     n->kind = kind;
     n->path = path;
     return n;
@@ -355,8 +370,14 @@ static rnode_t *error_node(run_t *x, const gql_path_t *path,
 static const gql_path_t *path_add(run_t *x, const gql_path_t *prev,
                                   const char *key, int index)
 {
-    gql_path_t *n = apr_palloc(x->p, sizeof(*n));
+    gql_path_t *n;
 
+    if (x->paths_left == 0) {
+        x->paths = apr_palloc(x->p, sizeof(*n) * NODE_CHUNK);
+        x->paths_left = NODE_CHUNK;
+    }
+    n = x->paths++;
+    x->paths_left--;
     n->prev = prev;
     n->key = key;
     n->index = index;
@@ -736,20 +757,25 @@ static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g,
     }
 }
 
+/* The objects' member slots: one allocation for the objset, and one list
+ * of keys that all of its objects share (they are read, never changed). */
 static void object_nodes(run_t *x, const objset_t *os,
                          const apr_array_header_t *groups)
 {
-    int i, j;
+    int i, j, k = groups->nelts + 1;
+    const char **keys = apr_palloc(x->p, sizeof(const char *) * k);
+    rnode_t **kids = apr_pcalloc(x->p, sizeof(rnode_t *) * k
+                                       * (apr_size_t)os->objs->nelts);
 
+    for (j = 0; j < groups->nelts; j++) {
+        keys[j] = APR_ARRAY_IDX(groups, j, rgroup_t *)->key;
+    }
     for (i = 0; i < os->objs->nelts; i++) {
         rnode_t *n = APR_ARRAY_IDX(os->objs, i, obj_t).node;
 
         n->n = groups->nelts;
-        n->kids = apr_pcalloc(x->p, sizeof(rnode_t *) * (n->n + 1));
-        n->keys = apr_palloc(x->p, sizeof(const char *) * (n->n + 1));
-        for (j = 0; j < groups->nelts; j++) {
-            n->keys[j] = APR_ARRAY_IDX(groups, j, rgroup_t *)->key;
-        }
+        n->kids = kids + (apr_size_t)i * k;
+        n->keys = keys;
     }
 }
 
@@ -847,10 +873,10 @@ static int build(run_t *x, const rnode_t *n, gql_writer_t *w)
         }
         return n->nonnull;
     case R_LIST:
-        gql_writer_put(w, "[", 1);
+        gql_writer_putc(w, '[');
         for (i = 0; i < n->n; i++) {
             if (i) {
-                gql_writer_put(w, ",", 1);
+                gql_writer_putc(w, ',');
             }
             if (build(x, n->kids[i], w)) {
                 break;
@@ -859,10 +885,10 @@ static int build(run_t *x, const rnode_t *n, gql_writer_t *w)
         if (i < n->n) {
             break;                      /* an item's null propagates */
         }
-        gql_writer_put(w, "]", 1);
+        gql_writer_putc(w, ']');
         return 0;
     default:
-        gql_writer_put(w, "{", 1);
+        gql_writer_putc(w, '{');
         for (i = 0; i < n->n; i++) {
             if (n->kids[i] == NULL) {
                 continue;
@@ -875,7 +901,7 @@ static int build(run_t *x, const rnode_t *n, gql_writer_t *w)
         if (i < n->n) {
             break;                      /* a member's null propagates */
         }
-        gql_writer_put(w, "}", 1);
+        gql_writer_putc(w, '}');
         return 0;
     }
     /* What was written of this value goes: it is null, or its own null
@@ -892,7 +918,8 @@ static int build(run_t *x, const rnode_t *n, gql_writer_t *w)
 static const char *run_root(run_t *x, const gql_type_t *root,
                             json_object *root_value)
 {
-    gql_writer_t *w = gql_writer_make(x->p, 4096);
+    /* Room for most responses at once: growing copies what is written. */
+    gql_writer_t *w = gql_writer_make(x->p, 16384);
     objset_t *os = apr_pcalloc(x->p, sizeof(*os));
     gql_error_t *err;
     apr_array_header_t *groups;
@@ -910,7 +937,7 @@ static const char *run_root(run_t *x, const gql_type_t *root,
         return NULL;
     }
     object_nodes(x, os, groups);
-    gql_writer_put(w, "{", 1);
+    gql_writer_putc(w, '{');
     for (i = 0; i < groups->nelts; i++) {
         run_group(x, os, i, APR_ARRAY_IDX(groups, i, rgroup_t *), NULL);
         drain(x);
@@ -922,7 +949,7 @@ static const char *run_root(run_t *x, const gql_type_t *root,
             return NULL;
         }
     }
-    gql_writer_put(w, "}", 1);
+    gql_writer_putc(w, '}');
     return gql_writer_text(w);
 }
 

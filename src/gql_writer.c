@@ -62,6 +62,12 @@ void gql_writer_put(gql_writer_t *w, const char *s, apr_size_t n)
     w->len += n;
 }
 
+void gql_writer_putc(gql_writer_t *w, char c)
+{
+    *room(w, 1) = c;
+    w->len++;
+}
+
 void gql_writer_key(gql_writer_t *w, int comma, const char *key)
 {
     apr_size_t n = strlen(key);

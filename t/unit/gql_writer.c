@@ -138,6 +138,14 @@ static void test_buffer(void)
     }
     ok(gql_writer_len(w) == 10000 && strlen(gql_writer_text(w)) == 10000,
        "the buffer grows");
+    w = gql_writer_make(pool, 1);
+    for (i = 0; i < 1000; i++) {
+        gql_writer_putc(w, i % 2 ? ']' : '[');
+    }
+    ok(gql_writer_len(w) == 1000 && strlen(gql_writer_text(w)) == 1000
+       && strncmp(gql_writer_text(w), "[][]", 4) == 0
+       && gql_writer_text(w)[999] == ']',
+       "one character at a time, the buffer growing for them");
 }
 
 static void test_keys(void)
