@@ -1861,7 +1861,18 @@ static int send_body(request_rec *r, int status, const char *type,
                                                   "Cookie" : "Accept");
     ap_set_content_length(r, len);
     if (!r->header_only) {
-        ap_rwrite(body, (int)len, r);
+        /* The body as it is, in one transient bucket (copied only if a
+         * filter must keep it past this call), with the end of the
+         * response: not through ap_rwrite's buffer, which copies it. */
+        apr_bucket_alloc_t *ba = r->connection->bucket_alloc;
+        apr_bucket_brigade *bb = apr_brigade_create(r->pool, ba);
+
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create(body, len,
+                                                                ba));
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(ba));
+        ap_pass_brigade(r->output_filters, bb);   /* a client gone is no
+                                                   * error of ours */
+        apr_brigade_cleanup(bb);
     }
     return OK;
 }
