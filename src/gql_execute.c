@@ -124,6 +124,13 @@ typedef struct fctx_t {
     apr_array_header_t *sets;           /* objset_t *, one per type */
 } fctx_t;
 
+/* Zeroed memory handed out size bytes at a time, NODE_CHUNK items per
+ * allocation of the pool. */
+typedef struct chunk_t {
+    char *next;
+    int left;
+} chunk_t;
+
 typedef struct run_t {
     apr_pool_t *p;
     const gql_operation_t *op;
@@ -136,10 +143,8 @@ typedef struct run_t {
     apr_array_header_t *queue;          /* objset_t * */
     int head;
     apr_array_header_t *errors;
-    rnode_t *nodes;                     /* the next NODE_CHUNK ones, */
-    int nodes_left;                     /* zeroed, handed out one by one */
-    gql_path_t *paths;
-    int paths_left;
+    chunk_t nodes;                      /* rnode_t */
+    chunk_t paths;                      /* gql_path_t */
 } run_t;
 
 /* Result nodes and path elements come from the pool a chunk at a time:
@@ -342,16 +347,24 @@ static apr_array_header_t *collect_set(run_t *x, const objset_t *os,
 
 /* ---- completion into the result tree */
 
+static void *from_chunk(apr_pool_t *p, chunk_t *k, apr_size_t size)
+{
+    void *item;
+
+    if (k->left == 0) {
+        k->next = apr_pcalloc(p, size * NODE_CHUNK);
+        k->left = NODE_CHUNK;
+    }
+    item = k->next;
+    k->next += size;
+    k->left--;
+    return item;
+}
+
 static rnode_t *new_node(run_t *x, rkind_e kind, const gql_path_t *path)
 {
-    rnode_t *n;
+    rnode_t *n = from_chunk(x->p, &x->nodes, sizeof(*n));
 
-    if (x->nodes_left == 0) {
-        x->nodes = apr_pcalloc(x->p, sizeof(*n) * NODE_CHUNK);
-        x->nodes_left = NODE_CHUNK;
-    }
-    n = x->nodes++;
-    x->nodes_left--;
     n->kind = kind;
     n->path = path;
     return n;
@@ -370,14 +383,8 @@ static rnode_t *error_node(run_t *x, const gql_path_t *path,
 static const gql_path_t *path_add(run_t *x, const gql_path_t *prev,
                                   const char *key, int index)
 {
-    gql_path_t *n;
+    gql_path_t *n = from_chunk(x->p, &x->paths, sizeof(*n));
 
-    if (x->paths_left == 0) {
-        x->paths = apr_palloc(x->p, sizeof(*n) * NODE_CHUNK);
-        x->paths_left = NODE_CHUNK;
-    }
-    n = x->paths++;
-    x->paths_left--;
     n->prev = prev;
     n->key = key;
     n->index = index;
