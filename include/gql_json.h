@@ -61,13 +61,13 @@ json_object *gql_json_keep(apr_pool_t *p, json_object *o);
 /* p's keeper (borrowed from p), and gql_json_keep() into it: for a caller
  * that keeps many values in one pool, which then finds the keeper once. */
 json_object *gql_json_keeper(apr_pool_t *p);
+json_object *gql_json_keep_in(json_object *keeper, json_object *o);
 
 /* The one value of p under key (a static string), made by make the first
  * time and owned by p; borrowed.  For a value that many parts of a
  * request share and none changes (the keeper, an empty object). */
 json_object *gql_json_pool_value(apr_pool_t *p, const char *key,
                                  json_object *(*make)(void));
-json_object *gql_json_keep_in(json_object *keeper, json_object *o);
 
 /* A new reference to o, a borrowed value (NULL stays NULL).  Returns o. */
 json_object *gql_json_ref(json_object *o);

@@ -125,7 +125,11 @@ typedef struct fctx_t {
 } fctx_t;
 
 /* Zeroed memory handed out size bytes at a time, NODE_CHUNK items per
- * allocation of the pool. */
+ * allocation of the pool: result nodes and path elements, of which a
+ * response holds one or two per value; one allocation per chunk costs
+ * less than one per node. */
+#define NODE_CHUNK 64
+
 typedef struct chunk_t {
     char *next;
     int left;
@@ -146,11 +150,6 @@ typedef struct run_t {
     chunk_t nodes;                      /* rnode_t */
     chunk_t paths;                      /* gql_path_t */
 } run_t;
-
-/* Result nodes and path elements come from the pool a chunk at a time:
- * a response holds one or two of each per value, and one allocation per
- * chunk costs less than one per node. */
-#define NODE_CHUNK 64
 
 /* ---- the default resolvers */
 

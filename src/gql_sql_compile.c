@@ -523,16 +523,22 @@ const char *gql_sql_stmt_name(apr_pool_t *p, const char *prefix,
 {
     apr_uint64_t h = APR_UINT64_C(14695981039346656037);
     char hex[17];
-    int i;
 
     for (; *text; text++) {
         h = (h ^ (unsigned char)*text) * APR_UINT64_C(1099511628211);
     }
-    for (i = 15; i >= 0; i--, h >>= 4) {    /* 16 digits, zeros first */
-        hex[i] = "0123456789abcdef"[h & 0xf];
-    }
     hex[16] = '\0';
-    return apr_pstrcat(p, "gql_", prefix, hex, NULL);
+    return apr_pstrcat(p, "gql_", prefix, gql_sql_hex(hex + 16, h, 16),
+                       NULL);
+}
+
+char *gql_sql_hex(char *end, apr_uint64_t v, int digits)
+{
+    do {
+        *--end = "0123456789abcdef"[v & 0xf];
+        v >>= 4;
+    } while (--digits > 0 || v);
+    return end;
 }
 
 /* The SQL without trailing blanks and semicolons (it is wrapped). */

@@ -81,6 +81,10 @@ struct gql_sql_map_t {
 json_object *gql_sql_claim(json_object *claims, const char *const *path,
                            int n);
 
+/* v in lower-case hex, at least digits of them (zeros first), written
+ * backwards so that they end just before end; returns their start. */
+char *gql_sql_hex(char *end, apr_uint64_t v, int digits);
+
 /* A statement's name that follows from its text (FNV-1a, 64 bits):
  * "gql_" PREFIX and 16 hex digits, in p. */
 const char *gql_sql_stmt_name(apr_pool_t *p, const char *prefix,

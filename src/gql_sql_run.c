@@ -1359,10 +1359,7 @@ static const char *plan_name(gql_sql_ctx_t *c, const char *base,
     /* "_", "1" when single, the mask in hex: a few names a request, so no
      * format string to interpret */
     *--t = '\0';
-    do {
-        *--t = "0123456789abcdef"[mask & 0xf];
-        mask >>= 4;
-    } while (mask);
+    t = gql_sql_hex(t, mask, 1);
     if (p->single) {
         *--t = '1';
     }

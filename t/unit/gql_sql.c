@@ -1375,6 +1375,31 @@ static void test_caller(apr_pool_t *p)
 
 /* Which role a request takes, before it runs. */
 /* The statements a mapping lists, in the order of the schema's text. */
+/* Statement names: hex digits, and a name that follows from its text. */
+static void test_names(apr_pool_t *p)
+{
+    char buf[20], *end = buf + sizeof(buf) - 1;
+    const char *n;
+
+    *end = '\0';
+    ok(strcmp(gql_sql_hex(end, 0, 1), "0") == 0
+       && strcmp(gql_sql_hex(end, 0x1f, 1), "1f") == 0
+       && strcmp(gql_sql_hex(end, 0x1f, 4), "001f") == 0
+       && strcmp(gql_sql_hex(end, APR_UINT64_C(0xfedcba9876543210), 16),
+                 "fedcba9876543210") == 0
+       && strcmp(gql_sql_hex(end, ~APR_UINT64_C(0), 1),
+                 "ffffffffffffffff") == 0,
+       "hex digits: as few as asked, zeros first, all sixteen");
+    n = gql_sql_stmt_name(p, "o", "SELECT 1");
+    ok(strlen(n) == 21 && strncmp(n, "gql_o", 5) == 0
+       && strcmp(n, gql_sql_stmt_name(p, "o", "SELECT 1")) == 0
+       && strcmp(n, gql_sql_stmt_name(p, "o", "SELECT 2")) != 0
+       && strcmp(gql_sql_stmt_name(p, "x", ""),
+                 "gql_xcbf29ce484222325") == 0,
+       "a statement's name: gql_, its prefix and its text's FNV-1a in 16 "
+       "hex digits");
+}
+
 static void test_stmts(apr_pool_t *p)
 {
     gql_schema_t *s = NULL;
@@ -1630,6 +1655,7 @@ int main(void)
     test_vocab(p);
     test_mapping(p);
     test_roles(p);
+    test_names(p);
     test_stmts(p);
     apr_pool_create(&conn_pool, p);
     conn = PQconnectdb("");
