@@ -95,6 +95,9 @@ const char *gql_sql_stmt_name(apr_pool_t *p, const char *prefix,
 typedef struct gql_sql_desc_t {
     int ncols;
     const char **names;         /* PQfname */
+    apr_hash_t *last;           /* name -> the last position of that name,
+                                 * plus one (a row object would have held
+                                 * that column's value) */
     Oid *types;                 /* PQftype */
     int nparams;
     Oid *ptypes;                /* PQparamtype */

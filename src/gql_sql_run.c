@@ -986,9 +986,12 @@ static const gql_sql_desc_t *described(gql_sql_ctx_t *c,
     d->ncols = PQnfields(r);
     d->names = apr_palloc(k->cache_pool, sizeof(char *) * (d->ncols + 1));
     d->types = apr_palloc(k->cache_pool, sizeof(Oid) * (d->ncols + 1));
+    d->last = apr_hash_make(k->cache_pool);
     for (i = 0; i < d->ncols; i++) {
         d->names[i] = apr_pstrdup(k->cache_pool, PQfname(r, i));
         d->types[i] = PQftype(r, i);
+        apr_hash_set(d->last, d->names[i], APR_HASH_KEY_STRING,
+                     (void *)(apr_uintptr_t)(i + 1));
     }
     d->nparams = PQnparams(r);
     d->ptypes = apr_palloc(k->cache_pool, sizeof(Oid) * (d->nparams + 1));
@@ -1041,7 +1044,9 @@ static const char **param_types(gql_sql_ctx_t *c, gql_sql_desc_t *d,
 typedef struct want_t {
     gql_sql_ctx_t *c;
     const gql_type_t *type;     /* the rows' object type */
-    apr_hash_t *names;          /* column -> "" */
+    const gql_sql_desc_t *d;    /* the statement's columns (at most
+                                 * MAX_PICK) */
+    apr_uint64_t cols;          /* bit i: d's column i is read */
     const gql_prepared_t *doc;
     int depth;
     int own;                    /* not what SQL fields read ($parent) */
@@ -1051,6 +1056,18 @@ static const gql_sql_map_t *map_of(const gql_sql_ctx_t *c,
                                    const gql_field_t *f)
 {
     return gql_sql_mapping_find(c->maps, f);
+}
+
+/* The column of that name is read: the last of that name, as an object
+ * of the row would have held it. */
+static void want(want_t *w, const char *name)
+{
+    apr_uintptr_t at = (apr_uintptr_t)apr_hash_get(w->d->last, name,
+                                                   APR_HASH_KEY_STRING);
+
+    if (at != 0) {
+        w->cols |= APR_UINT64_C(1) << (at - 1);
+    }
 }
 
 static void want_field(want_t *w, const gql_selection_t *s)
@@ -1064,10 +1081,10 @@ static void want_field(want_t *w, const gql_selection_t *s)
         return;                         /* __typename, or another type's */
     }
     if (m == NULL) {
-        apr_hash_set(w->names, f->name, APR_HASH_KEY_STRING, "");
+        want(w, f->name);
     }
     else if (m->kind != GQL_MAP_SQL) {
-        apr_hash_set(w->names, m->column, APR_HASH_KEY_STRING, "");
+        want(w, m->column);
     }
     else if (!w->own) {
         for (i = 0; i < m->params->nelts; i++) {
@@ -1075,7 +1092,7 @@ static void want_field(want_t *w, const gql_selection_t *s)
                                                        gql_sql_param_t);
 
             if (pm->kind == GQL_PARAM_PARENT) {
-                apr_hash_set(w->names, pm->path[0], APR_HASH_KEY_STRING, "");
+                want(w, pm->path[0]);
             }
         }
     }
@@ -1160,7 +1177,7 @@ static void pick_as(gql_sql_ctx_t *c, const gql_resolve_t *b,
     memset(&w, 0, sizeof(w));
     w.c = c;
     w.type = t;
-    w.names = apr_hash_make(c->p);
+    w.d = d;
     w.doc = b->doc;
     w.own = own;
     for (i = 0; b->nodes && i < b->nodes->nelts; i++) {
@@ -1168,12 +1185,7 @@ static void pick_as(gql_sql_ctx_t *c, const gql_resolve_t *b,
                                    const gql_selection_t *)->selection_set);
     }
     for (i = 0; i < d->ncols; i++) {
-        if (!apr_hash_get(w.names, d->names[i], APR_HASH_KEY_STRING)) {
-            continue;
-        }
-        for (j = d->ncols - 1; strcmp(d->names[j], d->names[i]) != 0; j--) {
-        }
-        if (j == i) {                   /* the last of its name */
+        if (w.cols & (APR_UINT64_C(1) << i)) {
             p->pos[p->n++] = i;
         }
     }
