@@ -717,11 +717,26 @@ static void test_budget(apr_pool_t *p)
 
 static int clean(void);
 
+/* AddressSanitizer keeps what is freed in its quarantine, where no later
+ * allocation reuses it, so that the resident set grows by everything
+ * freed since: drained before the peak is measured, so that the peak is
+ * what a statement holds at once (its interface header does not come
+ * with GCC 12, its function does). */
+#ifdef __SANITIZE_ADDRESS__
+void __sanitizer_purge_allocator(void);
+#define drain() __sanitizer_purge_allocator()
+#else
+#define drain() ((void)0)
+#endif
+
 /* The peak resident set starts again from the current one (Linux 4.0
  * and later). */
 static void reset_peak(void)
 {
-    FILE *f = fopen("/proc/self/clear_refs", "w");
+    FILE *f;
+
+    drain();
+    f = fopen("/proc/self/clear_refs", "w");
 
     if (f != NULL) {
         fputs("5", f);
@@ -783,6 +798,7 @@ static void flood_joined(apr_pool_t *p, const char *how)
     before = peak_kb();
     max_result = 100000;
     a = run(p, "{ parent(id: 4) { id flood } }", NULL);
+    drain();
     b = run(p, "{ parent(id: 4) { id flood @include(if: true) } }", NULL);
     max_result = 0;
     ok(strstr(a.body, "\"data\":{\"parent\":{\"id\":4,\"flood\":null}}")
