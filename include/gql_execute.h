@@ -25,7 +25,10 @@
  * is a JSON object whose members are the row's columns.  A leaf that a
  * resolver has as text (a column of an SQL row) may be handed on as that
  * text (gql_text_t), which the executor writes into the response as it
- * is where the field's type reads it unchanged, with no json-c value.
+ * is where the field's type reads it unchanged, with no json-c value; an
+ * object (or a list of objects) that a resolver has as rows of its own
+ * may be handed on as those rows (gql_rows_t), which come back to it as
+ * the parents of the objects' fields, with no json-c value either.
  * Ownership follows gql_json.h: a resolver borrows the values of its batch
  * (parents, args, variables) and returns new references in results[],
  * which the executor takes; the result's data is borrowed from the pool
@@ -83,13 +86,26 @@ typedef struct gql_text_t {
     apr_size_t len;
 } gql_text_t;
 
+/* An object value, or a list of object values, given as rows of the
+ * resolver's own (opaque to the executor, which only hands them back as
+ * the parents of the objects' fields): items[0..n).  For a field that is
+ * no list, the value is items[0], or null when n is 0; for a list, the
+ * list of them.  Each row is a value of the field's object type (never
+ * an interface or a union: the executor does not ask their type).  The
+ * rows must live as long as the request's pool. */
+typedef struct gql_rows_t {
+    int given;                  /* 0: no rows, the value is elsewhere */
+    int n;
+    void *const *items;         /* never NULL rows */
+} gql_rows_t;
+
 /*
  * One batch: a field (one response key of one selection set) asked of
  * count parent values of the same parent type.  The resolver sets
  * results[i] for every parent (NULL is null; a new reference that the
- * executor takes, even where errors[i] is set), or texts[i] instead, or
- * errors[i] (a message for a field error at that parent's path;
- * results[i] and texts[i] are then ignored).
+ * executor takes, even where errors[i] is set), or texts[i] or rows[i]
+ * instead, or errors[i] (a message for a field error at that parent's
+ * path; results[i], texts[i] and rows[i] are then ignored).
  */
 typedef struct gql_resolve_t {
     apr_pool_t *pool;                   /* the request's */
@@ -119,11 +135,19 @@ typedef struct gql_resolve_t {
     json_object *const *parents;        /* count values: objects, or for a
                                          * root field the root value given
                                          * to gql_execute_run (NULL: none) */
+    void *const *parent_rows;           /* count: the row (gql_rows_t) that
+                                         * stands for parents[i], which is
+                                         * then NULL; or NULL where the
+                                         * parent is a json-c value */
     json_object **results;              /* out: count values */
     gql_text_t *texts;                  /* out: count, all GQL_TEXT_NONE
                                          * (never NULL); a kind set: the
                                          * value is that text, and
                                          * results[i] stays NULL */
+    gql_rows_t *rows;                   /* out: count, none given (never
+                                         * NULL); given: the value is those
+                                         * rows, and results[i] stays
+                                         * NULL */
     const char **errors;                /* out: count messages or NULL */
     const char **codes;                 /* out: the extensions.code of
                                          * errors[i], or NULL for none */

@@ -86,7 +86,8 @@ typedef struct rgroup_t {
 } rgroup_t;
 
 typedef struct obj_t {
-    json_object *value;
+    json_object *value;                 /* NULL where row stands for it */
+    void *row;                          /* a resolver's row (gql_rows_t) */
     rnode_t *node;
 } obj_t;
 
@@ -453,6 +454,26 @@ static const gql_type_t *runtime_type(run_t *x, fctx_t *f,
 static rnode_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
                          json_object *v, const gql_path_t *path);
 
+/* The node n of a value of type T! (a null is that field's error). */
+static rnode_t *non_null(run_t *x, fctx_t *f, rnode_t *n,
+                         const gql_path_t *path)
+{
+    if (n->kind == R_NULL) {
+        n = error_node(x, path, f->locs, apr_psprintf(x->p, "Cannot return "
+                       "null for non-nullable field %s.%s.", f->parent->name,
+                       f->field->name));
+    }
+    n->nonnull = 1;
+    return n;
+}
+
+static rnode_t *not_iterable(run_t *x, fctx_t *f, const gql_path_t *path)
+{
+    return error_node(x, path, f->locs, apr_psprintf(x->p, "Expected "
+                      "Iterable, but did not find one for field \"%s.%s\".",
+                      f->parent->name, f->field->name));
+}
+
 static rnode_t *complete_list(run_t *x, fctx_t *f, const gql_tref_t *t,
                               json_object *v, const gql_path_t *path)
 {
@@ -460,9 +481,7 @@ static rnode_t *complete_list(run_t *x, fctx_t *f, const gql_tref_t *t,
     int i;
 
     if (!json_object_is_type(v, json_type_array)) {
-        return error_node(x, path, f->locs, apr_psprintf(x->p, "Expected "
-                          "Iterable, but did not find one for field "
-                          "\"%s.%s\".", f->parent->name, f->field->name));
+        return not_iterable(x, f, path);
     }
     n = new_node(x, R_LIST, path);
     n->n = (int)json_object_array_length(v);
@@ -476,7 +495,8 @@ static rnode_t *complete_list(run_t *x, fctx_t *f, const gql_tref_t *t,
 }
 
 static rnode_t *complete_object(run_t *x, fctx_t *f, const gql_type_t *t,
-                                json_object *v, const gql_path_t *path)
+                                json_object *v, void *row,
+                                const gql_path_t *path)
 {
     const char *msg;
     obj_t *o;
@@ -489,8 +509,56 @@ static rnode_t *complete_object(run_t *x, fctx_t *f, const gql_type_t *t,
     }
     o = apr_array_push(set_for(x, f, t)->objs);
     o->value = v;
+    o->row = row;
     o->node = new_node(x, R_OBJECT, path);
     return o->node;
+}
+
+/* completeValue for one of a resolver's rows (NULL: null). */
+static rnode_t *complete_row(run_t *x, fctx_t *f, const gql_tref_t *t,
+                             void *row, const gql_path_t *path)
+{
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        return non_null(x, f, complete_row(x, f, t->of_type, row, path),
+                        path);
+    }
+    if (row == NULL) {
+        return new_node(x, R_NULL, path);
+    }
+    if (t->kind == GQL_TYPE_LIST) {
+        return not_iterable(x, f, path);
+    }
+    if (t->named->kind != GQL_KIND_OBJECT) {
+        return error_node(x, path, f->locs, apr_psprintf(x->p, "A row was "
+                          "given for field \"%s.%s\", whose type is no "
+                          "object type.", f->parent->name, f->field->name));
+    }
+    return complete_object(x, f, t->named, NULL, row, path);
+}
+
+/* completeValue for a value given as rows (gql_rows_t). */
+static rnode_t *complete_rows(run_t *x, fctx_t *f, const gql_tref_t *t,
+                              const gql_rows_t *rows, const gql_path_t *path)
+{
+    rnode_t *n;
+    int i;
+
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        return non_null(x, f, complete_rows(x, f, t->of_type, rows, path),
+                        path);
+    }
+    if (t->kind != GQL_TYPE_LIST) {
+        return complete_row(x, f, t, rows->n > 0 ? rows->items[0] : NULL,
+                            path);
+    }
+    n = new_node(x, R_LIST, path);
+    n->n = rows->n;
+    n->kids = apr_palloc(x->p, sizeof(rnode_t *) * (n->n + 1));
+    for (i = 0; i < n->n; i++) {
+        n->kids[i] = complete_row(x, f, t->of_type, rows->items[i],
+                                  path_add(x, path, NULL, i));
+    }
+    return n;
 }
 
 /* completeValue */
@@ -502,14 +570,7 @@ static rnode_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
     const char *msg;
 
     if (t->kind == GQL_TYPE_NON_NULL) {
-        n = complete(x, f, t->of_type, v, path);
-        if (n->kind == R_NULL) {
-            n = error_node(x, path, f->locs, apr_psprintf(x->p, "Cannot "
-                           "return null for non-nullable field %s.%s.",
-                           f->parent->name, f->field->name));
-        }
-        n->nonnull = 1;
-        return n;
+        return non_null(x, f, complete(x, f, t->of_type, v, path), path);
     }
     if (v == NULL) {
         return new_node(x, R_NULL, path);
@@ -525,7 +586,7 @@ static rnode_t *complete(run_t *x, fctx_t *f, const gql_tref_t *t,
         n->leaf = gql_json_keep_in(x->keeper, out);
         return n;
     }
-    return complete_object(x, f, t->named, v, path);
+    return complete_object(x, f, t->named, v, NULL, path);
 }
 
 /* A leaf given as text as the json-c value it stands for (gql_text_t):
@@ -730,9 +791,13 @@ static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g,
     b.errors = apr_pcalloc(x->p, sizeof(const char *) * (b.count + 1));
     b.codes = apr_pcalloc(x->p, sizeof(const char *) * (b.count + 1));
     b.texts = apr_pcalloc(x->p, sizeof(gql_text_t) * (b.count + 1));
+    b.rows = apr_pcalloc(x->p, sizeof(gql_rows_t) * (b.count + 1));
+    b.parent_rows = apr_palloc(x->p, sizeof(void *) * (b.count + 1));
     for (i = 0; i < b.count; i++) {
-        ((json_object **)b.parents)[i] = APR_ARRAY_IDX(os->objs, i,
-                                                       obj_t).value;
+        const obj_t *o = &APR_ARRAY_IDX(os->objs, i, obj_t);
+
+        ((json_object **)b.parents)[i] = o->value;
+        ((void **)b.parent_rows)[i] = o->row;
     }
     msg = resolver_for(x, os->type, field)(&b);
     for (i = 0; i < b.count; i++) {
@@ -755,6 +820,10 @@ static void run_group(run_t *x, const objset_t *os, int gi, const rgroup_t *g,
         }
         else if (b.texts[i].kind != GQL_TEXT_NONE) {
             pn->kids[gi] = complete_text(x, f, field->type, &b.texts[i],
+                                         path);
+        }
+        else if (b.rows[i].given) {
+            pn->kids[gi] = complete_rows(x, f, field->type, &b.rows[i],
                                          path);
         }
         else {
@@ -936,6 +1005,7 @@ static const char *run_root(run_t *x, const gql_type_t *root,
     os->objs = apr_array_make(x->p, 1, sizeof(obj_t));
     o = apr_array_push(os->objs);
     o->value = root_value;
+    o->row = NULL;
     o->node = new_node(x, R_OBJECT, NULL);
     groups = collect_set(x, os, &err);
     if (groups == NULL) {

@@ -88,6 +88,24 @@ json_object *gql_sql_event_row(const char *payload, apr_size_t len)
     return row;
 }
 
+/* Whether the value the resolver gave parent i is null, with no error:
+ * no json-c value, no text, and no rows (or none for a field that is no
+ * list). */
+static int null_value(const gql_resolve_t *b, int i)
+{
+    const gql_tref_t *t = b->field->type;
+
+    if (b->results[i] != NULL || b->errors[i] != NULL
+        || b->texts[i].kind != GQL_TEXT_NONE) {
+        return 0;
+    }
+    if (t->kind == GQL_TYPE_NON_NULL) {
+        t = t->of_type;
+    }
+    return !b->rows[i].given || (b->rows[i].n == 0
+                                 && t->kind != GQL_TYPE_LIST);
+}
+
 /* The root field's batch: the statement's resolver, then whether it
  * found no row (null with no error). */
 static const char *resolve(gql_resolve_t *b)
@@ -99,7 +117,7 @@ static const char *resolve(gql_resolve_t *b)
     msg = ev->inner.field(b);
     b->ctx = ev;
     if (b->parent_type == b->schema->subscription && msg == NULL
-        && b->count == 1 && b->results[0] == NULL && b->errors[0] == NULL) {
+        && b->count == 1 && null_value(b, 0)) {
         ev->no_row = 1;
     }
     return msg;

@@ -762,15 +762,21 @@ typedef struct row_t {
 
 static const char row_magic[] = "gql_row";
 
-static const row_t *row_of(json_object *o)
+/* The row that stands for parent i of b (gql_resolve_t.parent_rows), or
+ * NULL where the parent is a json-c value. */
+static const row_t *parent_row(const gql_resolve_t *b, int i)
 {
-    const row_t *row;
+    const row_t *row = b->parent_rows ? b->parent_rows[i] : NULL;
 
-    if (!json_object_is_type(o, json_type_int)) {
-        return NULL;
-    }
-    row = json_object_get_userdata(o);
     return row != NULL && row->magic == row_magic ? row : NULL;
+}
+
+/* What tells parent i of b from the other parents of the request: its
+ * row, or its value. */
+static const void *parent_id(const gql_resolve_t *b, int i)
+{
+    return b->parent_rows && b->parent_rows[i] ? b->parent_rows[i]
+                                               : (const void *)b->parents[i];
 }
 
 /* The column name of a shape (the last of that name), or -1. */
@@ -796,17 +802,19 @@ static const cell_t *cell_of(const row_t *row, const char *name)
 
 /* The member name of an object, or the value of a row's column that is
  * not kept as text (NULL: none, null, or a text: cell_of). */
-static json_object *member(json_object *o, const char *name)
+static json_object *member(json_object *o, const row_t *row,
+                           const char *name)
 {
-    const row_t *row;
     const cell_t *cell;
     json_object *v = NULL;
 
-    if (o != NULL && json_object_is_type(o, json_type_object)) {
-        json_object_object_get_ex(o, name, &v);
+    if (row != NULL) {
+        if ((cell = cell_of(row, name)) != NULL) {
+            v = cell->v;
+        }
     }
-    else if ((row = row_of(o)) != NULL && (cell = cell_of(row, name))) {
-        v = cell->v;
+    else if (o != NULL && json_object_is_type(o, json_type_object)) {
+        json_object_object_get_ex(o, name, &v);
     }
     return v;
 }
@@ -814,9 +822,8 @@ static json_object *member(json_object *o, const char *name)
 /* A member or column as a parameter's text (NULL: null), as text_of()
  * spells its value. */
 static const char *member_text(apr_pool_t *p, json_object *o,
-                               const char *name)
+                               const row_t *row, const char *name)
 {
-    const row_t *row = row_of(o);
     const cell_t *cell = row ? cell_of(row, name) : NULL;
     json_object *v;
 
@@ -826,7 +833,7 @@ static const char *member_text(apr_pool_t *p, json_object *o,
     if (cell != NULL && cell->text.kind != GQL_TEXT_NONE) {
         return cell->text.s;            /* a string, or an integer's text */
     }
-    v = member(o, name);
+    v = member(o, row, name);
     return v ? text_of(p, v, 0) : NULL;
 }
 
@@ -846,7 +853,7 @@ static const char *param_text(gql_sql_ctx_t *c, const gql_resolve_t *b,
     }
     v = b->args;
     for (i = 0; i < pm->npath && v != NULL; i++) {
-        v = member(v, pm->path[i]);
+        v = member(v, NULL, pm->path[i]);
     }
     return text_of(c->p, v, 0);
 }
@@ -864,7 +871,8 @@ static const char *parent_array(gql_sql_ctx_t *c, const gql_resolve_t *b,
     t.w = gql_writer_make(c->p, (apr_size_t)b->count * 8 + 2);
     put(c->p, &t, "{", 1);
     for (i = 0; i < b->count; i++) {
-        const char *s = member_text(c->p, b->parents[i], pm->path[0]);
+        const char *s = member_text(c->p, b->parents[i], parent_row(b, i),
+                                    pm->path[0]);
 
         if (s == too_deep) {
             return too_deep;
@@ -1593,16 +1601,15 @@ static shape_t *new_shape(gql_sql_ctx_t *c, const plan_t *p,
     return sh;
 }
 
-/* Row row of r, its columns from off on, as a row of p's shape: a new
- * reference.  Its texts are copied into the pool in one allocation with
- * the row, so that r may go at once. */
-static json_object *row_new(gql_sql_ctx_t *c, const plan_t *p,
-                            const PGresult *r, int row, int off, int *bad)
+/* Row row of r, its columns from off on, as a row of p's shape, in the
+ * pool.  Its texts are copied there in one allocation with the row, so
+ * that r may go at once. */
+static row_t *row_new(gql_sql_ctx_t *c, const plan_t *p, const PGresult *r,
+                      int row, int off, int *bad)
 {
     const shape_t *sh = p->shape;
     apr_size_t size = sizeof(row_t) + sizeof(cell_t) * sh->n;
     apr_size_t lens[MAX_PICK];          /* a row of p->all is no row_t */
-    json_object *o;
     row_t *w;
     char *at;
     int i;
@@ -1634,16 +1641,21 @@ static json_object *row_new(gql_sql_ctx_t *c, const plan_t *p,
         memcpy(at, PQgetvalue(r, row, off + i), cell->text.len + 1);
         at += cell->text.len + 1;
     }
-    o = json_object_new_int(0);
-    json_object_set_userdata(o, w, NULL);
-    return o;
+    return w;
 }
 
-/* Row row of r, its columns from off on: a row of the kept columns, or
- * for a leaf the first one's value; a new reference. */
-static json_object *value_new(gql_sql_ctx_t *c, const plan_t *p,
-                              const char **names, const PGresult *r,
-                              int row, int off, int *bad)
+/* Whether p's values are rows (row_t), not json-c values: an object
+ * type's, whose columns p names one by one. */
+static int of_rows(const plan_t *p)
+{
+    return !p->leaf && !p->all;
+}
+
+/* Row row of r, its columns from off on: a row of the kept columns
+ * (of_rows), or a new reference to a json-c value: for a leaf the first
+ * column's, else an object of them all. */
+static void *value_new(gql_sql_ctx_t *c, const plan_t *p, const char **names,
+                       const PGresult *r, int row, int off, int *bad)
 {
     unsigned flags = JSON_C_OBJECT_ADD_CONSTANT_KEY;
     json_object *o;
@@ -1664,12 +1676,56 @@ static json_object *value_new(gql_sql_ctx_t *c, const plan_t *p,
     return o;
 }
 
-/* Row row of r, from the columns from off on, appended to list. */
+/* One parent's rows as a statement read them: rows of a plan of_rows(),
+ * else json-c values (new references, owned here; NULL is null).  In the
+ * pool: a request's lists go with it. */
+typedef struct list_t {
+    int n, cap;
+    int json;                   /* the items are json-c values */
+    void **items;
+} list_t;
+
+static void list_add(apr_pool_t *p, list_t **l, void *v, int json)
+{
+    list_t *x = *l;
+
+    if (x == NULL) {
+        x = *l = apr_pcalloc(p, sizeof(*x));
+        x->json = json;
+    }
+    if (x->n == x->cap) {
+        void **items = apr_palloc(p, sizeof(void *)
+                                     * (apr_size_t)(x->cap = x->cap * 2 + 4));
+
+        if (x->n) {
+            memcpy(items, x->items, sizeof(void *) * (apr_size_t)x->n);
+        }
+        x->items = items;
+    }
+    x->items[x->n++] = v;
+}
+
+/* The values of l released; l empty. */
+static void list_drop(list_t *l)
+{
+    int i;
+
+    if (l == NULL) {
+        return;
+    }
+    for (i = 0; l->json && i < l->n; i++) {
+        gql_json_drop(l->items[i]);
+    }
+    l->n = 0;
+}
+
+/* Row row of r, from the columns from off on, appended to *list. */
 static void add_cells(gql_sql_ctx_t *c, const plan_t *p, const char **names,
-                      const PGresult *r, int row, int off, json_object *list,
+                      const PGresult *r, int row, int off, list_t **list,
                       int *bad)
 {
-    json_object_array_add(list, value_new(c, p, names, r, row, off, bad));
+    list_add(c->p, list, value_new(c, p, names, r, row, off, bad),
+             !of_rows(p));
 }
 
 /* A batch row's parent ordinal (its first column, from 1), or -1 when
@@ -1687,35 +1743,28 @@ static int ordinal(const char *s)
     return *s == '\0' ? n : -1;
 }
 
-/* Row row of r into the list of its parent (lists[0] for the root form).
- * For an object field that is no list, which reads only its parent's
- * first row, that row stands for the list (deliver() tells it by its
- * type): a list per parent costs three allocations. */
+/* Row row of r into the list of its parent (lists[0] for the root
+ * form).  An object field that is no list reads only its parent's first
+ * row. */
 static void add_row(gql_sql_ctx_t *c, const plan_t *p, const char **names,
-                    const PGresult *r, int row, json_object **lists,
-                    int want, int *bad)
+                    const PGresult *r, int row, list_t **lists, int want,
+                    int *bad)
 {
     int at = p->batch ? ordinal(PQgetvalue(r, row, 0)) - 1 : 0;
-    json_object *v;
+    void *v;
 
     if (at < 0 || at >= want) {
         *bad = 1;
         return;
     }
     v = value_new(c, p, names, r, row, p->batch, bad);
-    if (p->single && !p->leaf) {
-        if (lists[at] == NULL) {
-            lists[at] = v;
-        }
-        else {
+    if (p->single && !p->leaf && lists[at] != NULL && lists[at]->n) {
+        if (!of_rows(p)) {
             gql_json_drop(v);           /* read, as every row is */
         }
         return;
     }
-    if (lists[at] == NULL) {
-        lists[at] = json_object_new_array();
-    }
-    json_object_array_add(lists[at], v);
+    list_add(c->p, &lists[at], v, !of_rows(p));
 }
 
 /* The names of the kept columns, the request's own copies: rows outlive
@@ -1733,20 +1782,31 @@ static const char **kept_names(gql_sql_ctx_t *c, plan_t *p)
     return names;
 }
 
-/* The rows of one parent as the field's type wants them: takes rows,
- * returns a new reference. */
-static json_object *shape_new(const gql_tref_t *t, json_object *rows)
+/* The json-c values of one parent (l may be NULL: none) as the field's
+ * type wants them, a new reference: the list, or its first value (NULL:
+ * null).  Takes them: l is left empty. */
+static json_object *shape_new(const gql_tref_t *t, list_t *l)
 {
     const gql_tref_t *u = t->kind == GQL_TYPE_NON_NULL ? t->of_type : t;
-    json_object *first;
+    json_object *v;
+    int i, n = l ? l->n : 0;
 
     if (u->kind == GQL_TYPE_LIST) {
-        return rows;
+        v = json_object_new_array_ext(n > 0 ? n : 1);
+        for (i = 0; i < n; i++) {
+            json_object_array_add(v, l->items[i]);
+        }
     }
-    first = json_object_array_length(rows)
-            ? gql_json_ref(json_object_array_get_idx(rows, 0)) : NULL;
-    gql_json_drop(rows);
-    return first;
+    else {
+        v = n ? l->items[0] : NULL;
+        for (i = 1; i < n; i++) {
+            gql_json_drop(l->items[i]);
+        }
+    }
+    if (l != NULL) {
+        l->n = 0;
+    }
+    return v;
 }
 
 static const gql_sql_catch_t *caught(const gql_sql_map_t *m,
@@ -1885,36 +1945,37 @@ static const char *too_many(gql_sql_ctx_t *c, gql_resolve_t *b)
                         c->env.max_statements);
 }
 
-static void drop_lists(json_object **lists, int n)
+static void drop_lists(list_t **lists, int n)
 {
     int i;
 
     for (i = 0; i < n; i++) {
-        gql_json_drop(lists[i]);
+        list_drop(lists[i]);
         lists[i] = NULL;
     }
 }
 
-/* Every parent's rows, shaped, into b. */
+/* Every parent's rows, shaped, into b: the lists are left empty. */
 static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
-                    json_object **lists, int want)
+                    list_t **lists, int want)
 {
     const gql_sql_catch_t *empty = caught(m, "empty", NULL);
     int i;
 
     for (i = 0; i < want; i++) {
-        json_object *rows = lists[i] ? lists[i] : json_object_new_array();
+        list_t *l = lists[i];
 
-        if (!json_object_is_type(rows, json_type_array)) {
-            b->results[i] = rows;       /* a first row (add_row) */
-        }
-        else if (empty && json_object_array_length(rows) == 0) {
-            gql_json_drop(rows);
+        if (empty && (l == NULL || l->n == 0)) {
             b->errors[i] = empty->message;
             b->codes[i] = empty->code;
         }
+        else if (l != NULL && !l->json) {
+            b->rows[i].given = 1;
+            b->rows[i].n = l->n;
+            b->rows[i].items = l->items;
+        }
         else {
-            b->results[i] = shape_new(b->field->type, rows);
+            b->results[i] = shape_new(b->field->type, l);
         }
     }
 }
@@ -1928,7 +1989,7 @@ static void deliver(gql_resolve_t *b, const gql_sql_map_t *m,
  */
 
 typedef struct kkey_t {
-    const json_object *parent;
+    const void *parent;         /* parent_id() */
     const gql_field_t *field;
 } kkey_t;
 
@@ -1938,7 +1999,7 @@ static apr_status_t drop_kept(void *data)
     apr_hash_index_t *hi;
 
     for (hi = apr_hash_first(NULL, c->kept); hi; hi = apr_hash_next(hi)) {
-        gql_json_drop(apr_hash_this_val(hi));
+        list_drop(apr_hash_this_val(hi));
     }
     for (hi = apr_hash_first(NULL, c->kept_fail); hi;
          hi = apr_hash_next(hi)) {
@@ -1964,32 +2025,42 @@ static void keep_failure(gql_sql_ctx_t *c, const gql_resolve_t *b,
     kkey_t *k = apr_palloc(c->p, sizeof(*k));
 
     kept_table(c);
-    k->parent = b->count ? b->parents[0] : NULL;
+    k->parent = b->count ? parent_id(b, 0) : NULL;
     k->field = b->field;
     PQclear(apr_hash_get(c->kept_fail, k, sizeof(*k)));
     apr_hash_set(c->kept_fail, k, sizeof(*k), r);
 }
 
-/* Takes lists[i], the rows of f for parents[i]. */
+/* Takes lists[i], the rows of f for the parent whose parent_id() is
+ * ids[i]. */
 static void keep_rows(gql_sql_ctx_t *c, const gql_field_t *f,
-                      json_object *const *parents, json_object **lists,
-                      int n)
+                      const void *const *ids, list_t **lists, int n)
 {
     int i;
 
     kept_table(c);
     for (i = 0; i < n; i++) {
         kkey_t *k = apr_palloc(c->p, sizeof(*k));
-        json_object *old;
 
-        k->parent = parents[i];
+        k->parent = ids[i];
         k->field = f;
-        old = apr_hash_get(c->kept, k, sizeof(*k));
-        gql_json_drop(old);
+        list_drop(apr_hash_get(c->kept, k, sizeof(*k)));
         apr_hash_set(c->kept, k, sizeof(*k), lists[i] ? lists[i]
-                     : json_object_new_array());
+                     : apr_pcalloc(c->p, sizeof(list_t)));
         lists[i] = NULL;
     }
+}
+
+/* Every parent's parent_id(). */
+static const void *const *parent_ids(gql_sql_ctx_t *c, const gql_resolve_t *b)
+{
+    const void **ids = apr_palloc(c->p, sizeof(void *) * (b->count + 1));
+    int i;
+
+    for (i = 0; i < b->count; i++) {
+        ids[i] = parent_id(b, i);
+    }
+    return ids;
 }
 
 /* b's batch from the rows read ahead: 1 when every parent's were there
@@ -1998,7 +2069,7 @@ static void keep_rows(gql_sql_ctx_t *c, const gql_field_t *f,
 static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m,
                   const char **msg)
 {
-    json_object **lists;
+    list_t **lists;
     PGresult *r;
     kkey_t k;
     int i;
@@ -2008,21 +2079,21 @@ static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m,
         return 0;
     }
     k.field = b->field;
-    k.parent = b->parents[0];
+    k.parent = parent_id(b, 0);
     if ((r = apr_hash_get(c->kept_fail, &k, sizeof(k))) != NULL) {
         apr_hash_set(c->kept_fail, &k, sizeof(k), NULL);
         *msg = failed(c, b, m, r);
         return 1;
     }
     for (i = 0; i < b->count; i++) {
-        k.parent = b->parents[i];
+        k.parent = parent_id(b, i);
         if (apr_hash_get(c->kept, &k, sizeof(k)) == NULL) {
             return 0;
         }
     }
     lists = apr_palloc(c->p, sizeof(*lists) * (b->count + 1));
     for (i = 0; i < b->count; i++) {
-        k.parent = b->parents[i];
+        k.parent = parent_id(b, i);
         lists[i] = apr_hash_get(c->kept, &k, sizeof(k));
         apr_hash_set(c->kept, &k, sizeof(k), NULL);
     }
@@ -2032,7 +2103,7 @@ static int served(gql_sql_ctx_t *c, gql_resolve_t *b, const gql_sql_map_t *m,
 
 /* What one statement of a pipeline read: its parents' rows, or why not. */
 typedef struct got_t {
-    json_object **lists;        /* want lists of rows (add_row), owned
+    list_t **lists;             /* want lists of rows (add_row), owned
                                  * here */
     int want;
     PGresult *fail;
@@ -2210,7 +2281,7 @@ static int keep_siblings(gql_sql_ctx_t *c, apr_array_header_t *sibs)
             continue;
         }
         c->statements++;
-        keep_rows(c, sb->b.field, sb->b.parents, sb->got.lists,
+        keep_rows(c, sb->b.field, parent_ids(c, &sb->b), sb->got.lists,
                   sb->b.count);
     }
     return failed_one;
@@ -2676,17 +2747,16 @@ static const char *joined_name(gql_sql_ctx_t *c, const gql_sql_map_t *fm,
  * kept). */
 static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
                        const gql_field_t *cf, const char **fnames,
-                       const char **cnames, json_object **f)
+                       const char **cnames, list_t **f)
 {
     PGresult *r, *fail = NULL;
-    json_object *rows = NULL;
-    apr_array_header_t *parents = apr_array_make(c->p, 4,
-                                                 sizeof(json_object *));
-    apr_array_header_t *kids = apr_array_make(c->p, 4, sizeof(json_object *));
+    list_t **rows = NULL;
+    apr_array_header_t *parents = apr_array_make(c->p, 4, sizeof(void *));
+    apr_array_header_t *kids = apr_array_make(c->p, 4, sizeof(list_t *));
     const char *o = NULL;
     int bad = 0, at = 1 + pf->n;
 
-    *f = json_object_new_array();
+    *f = NULL;
     read_mode(c, NULL, 0);
     while ((r = next(c)) != NULL) {
         ExecStatusType st = PQresultStatus(r);
@@ -2703,12 +2773,12 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
             }
             else if (o == NULL || strcmp(o, PQgetvalue(r, i, 0)) != 0) {
                 o = apr_pstrdup(c->p, PQgetvalue(r, i, 0));
-                add_cells(c, pf, fnames, r, i, 1, *f, &bad);
-                APR_ARRAY_PUSH(parents, json_object *)
-                    = json_object_array_get_idx(*f, json_object_array_length(
-                                                *f) - 1);
-                rows = json_object_new_array();
-                APR_ARRAY_PUSH(kids, json_object *) = rows;
+                add_cells(c, pf, fnames, r, i, 1, f, &bad);
+                APR_ARRAY_PUSH(parents, const void *) = (*f)->items[(*f)->n
+                                                                    - 1];
+                /* the slot stays put until the next parent's push */
+                rows = apr_array_push(kids);
+                *rows = NULL;
             }
             if (!bad && !PQgetisnull(r, i, at)) {
                 add_cells(c, pc, cnames, r, i, at + 1, rows, &bad);
@@ -2726,13 +2796,13 @@ static int read_joined(gql_sql_ctx_t *c, const plan_t *pf, const plan_t *pc,
     c->guard_cut = 0;
     if (fail != NULL || bad) {
         PQclear(fail);
-        drop_lists((json_object **)kids->elts, kids->nelts);
-        gql_json_drop(*f);
+        drop_lists((list_t **)kids->elts, kids->nelts);
+        list_drop(*f);
         *f = NULL;
         return 0;
     }
-    keep_rows(c, cf, (json_object *const *)parents->elts,
-              (json_object **)kids->elts, kids->nelts);
+    keep_rows(c, cf, (const void *const *)parents->elts,
+              (list_t **)kids->elts, kids->nelts);
     return 1;
 }
 
@@ -2750,7 +2820,7 @@ static int run_joined(gql_sql_ctx_t *c, gql_resolve_t *b,
     PGresult *fail = NULL;
     gql_sql_desc_t *dc;
     gql_resolve_t cb;
-    json_object *f = NULL;
+    list_t *f = NULL;
     plan_t pf, po, pc, pj;
     child_t ch;
 
@@ -3050,8 +3120,9 @@ static const char *run_jwt(gql_sql_ctx_t *c, gql_resolve_t *b,
         return INTERNAL;
     }
     for (i = 0; i < b->count; i++) {
-        json_object *sub = member(b->parents[i], m->column);
-        const char *text = member_text(c->p, b->parents[i], m->column);
+        const row_t *row = parent_row(b, i);
+        json_object *sub = member(b->parents[i], row, m->column);
+        const char *text = member_text(c->p, b->parents[i], row, m->column);
 
         if (json_object_is_type(sub, json_type_array)
             || json_object_is_type(sub, json_type_object)) {
@@ -3080,7 +3151,7 @@ static const char *columns(gql_resolve_t *b, const char *name)
     int i, at = -1;
 
     for (i = 0; i < b->count; i++) {
-        const row_t *row = row_of(b->parents[i]);
+        const row_t *row = parent_row(b, i);
         const cell_t *cell;
 
         if (row != NULL && row->sh != sh) {
@@ -3094,7 +3165,7 @@ static const char *columns(gql_resolve_t *b, const char *name)
         }
         else {
             b->results[i] = gql_json_ref(cell ? cell->v
-                                         : member(b->parents[i], name));
+                                         : member(b->parents[i], row, name));
         }
     }
     return NULL;

@@ -395,6 +395,127 @@ static void text_leaves(void)
     }
 }
 
+/* Objects as a resolver's own rows (gql_rows_t): here each row is the
+ * json-c object itself, an opaque pointer to the executor.  The response
+ * must be byte for byte the one the same values give as json-c values,
+ * null propagation and errors included. */
+static int row_parents, row_parent_values;
+
+static const gql_tref_t *unwrapped(const gql_tref_t *t)
+{
+    return t->kind == GQL_TYPE_NON_NULL ? t->of_type : t;
+}
+
+static const char *rowing(gql_resolve_t *b)
+{
+    const gql_tref_t *u = unwrapped(b->field->type);
+    const gql_tref_t *item = u->kind == GQL_TYPE_LIST
+                             ? unwrapped(u->of_type) : u;
+    int i, k;
+
+    for (i = 0; i < b->count; i++) {
+        json_object *parent = b->parents[i], *v = NULL;
+        void **items;
+
+        if (b->parent_rows && b->parent_rows[i]) {
+            row_parent_values += parent != NULL;
+            parent = b->parent_rows[i];
+            row_parents++;
+        }
+        json_object_object_get_ex(parent, b->field->name, &v);
+        if (item->kind != GQL_TYPE_NAMED
+            || item->named->kind != GQL_KIND_OBJECT
+            || (u->kind == GQL_TYPE_LIST
+                && !json_object_is_type(v, json_type_array))) {
+            b->results[i] = gql_json_ref(v);
+            continue;
+        }
+        b->rows[i].given = 1;
+        if (u->kind != GQL_TYPE_LIST) {
+            b->rows[i].n = v != NULL;
+            items = apr_palloc(b->pool, sizeof(void *));
+            items[0] = v;
+            b->rows[i].items = items;
+            continue;
+        }
+        b->rows[i].n = (int)json_object_array_length(v);
+        items = apr_palloc(b->pool, sizeof(void *) * (b->rows[i].n + 1));
+        for (k = 0; k < b->rows[i].n; k++) {
+            items[k] = json_object_array_get_idx(v, k);
+        }
+        b->rows[i].items = items;
+    }
+    return NULL;
+}
+
+/* Rows for a list of lists: no row is a list. */
+static const char *rowing_nested(gql_resolve_t *b)
+{
+    static void *const items[1] = { (void *)"a row" };
+    int i;
+
+    if (strcmp(b->field->name, "n") != 0) {
+        return gql_execute_resolve_property(b);
+    }
+    for (i = 0; i < b->count; i++) {
+        b->rows[i].given = 1;
+        b->rows[i].n = 1;
+        b->rows[i].items = items;
+    }
+    return NULL;
+}
+
+static void row_values(void)
+{
+    static const char *const sdl =
+        "type Query { l: [T] one: T req: T! none: T reqnone: T! "
+        "ll: [T!]! nl: [T!] nested: [[T]] n: [[T]] }\n"
+        "type T { x: Int t: T ts: [T] rt: T! }\n";
+    static const char *const data =
+        "{\"l\":[{\"x\":1,\"t\":{\"x\":2,\"rt\":{\"x\":9}},"
+        "\"ts\":[{\"x\":3},{\"x\":4}]},{\"x\":5,\"t\":null,\"ts\":[]}],"
+        "\"one\":{\"x\":6},\"req\":{\"x\":7},\"none\":null,"
+        "\"reqnone\":null,\"ll\":[{\"x\":8}],\"nl\":[{\"x\":1}],"
+        "\"nested\":[[{\"x\":1}]]}";
+    static const char *const queries[] = {
+        "{ l { x t { x t { x } rt { x } } ts { x } } one { x } req { x } "
+        "none { x } ll { x } nested { x } }",
+        "{ reqnone { x } }",
+        "{ l { t { rt { x } } } nl { rt { x } } }",
+        "{ l { x } one { __typename x } }"
+    };
+    const gql_schema_t *s = schema_of(pool, sdl);
+    json_object *root = parse_json(pool, data);
+    gql_resolvers_t as_rows = {rowing, NULL, NULL};
+    gql_resolvers_t nested = {rowing_nested, NULL, NULL};
+    apr_size_t k;
+
+    for (k = 0; k < sizeof(queries) / sizeof(queries[0]); k++) {
+        const char *want = execute(pool, s, queries[k], NULL, NULL, root,
+                                   NULL);
+
+        row_parents = row_parent_values = 0;
+        is_str(execute(pool, s, queries[k], NULL, NULL, root, &as_rows),
+               want, apr_psprintf(pool, "rows: %s as its values give it",
+                                  queries[k]));
+        ok((k == 1 || row_parents > 0) && row_parent_values == 0,
+           apr_psprintf(pool, "rows: %s has rows for parents (%d), and no "
+                        "value beside a row (%d)", queries[k], row_parents,
+                        row_parent_values));
+    }
+    ok(strstr(execute(pool, s, "{ reqnone { x } }", NULL, NULL, root,
+                      &as_rows), "Cannot return null for non-nullable "
+              "field Query.reqnone.") != NULL,
+       "rows: none for a non-null field is that field's error");
+    is_str(canon(pool, execute(pool, s, "{ n { x } }", NULL, NULL, root,
+                               &nested)),
+           canon(pool, "{\"errors\":[{\"message\":\"Expected Iterable, but"
+                 " did not find one for field \\\"Query.n\\\".\","
+                 "\"locations\":[{\"line\":1,\"column\":3}],"
+                 "\"path\":[\"n\",0]}],\"data\":{\"n\":[null]}}"),
+           "rows: a row where a list is due is not iterable");
+}
+
 int main(int argc, const char *const *argv)
 {
     int i;
@@ -406,6 +527,7 @@ int main(int argc, const char *const *argv)
     resolver_errors();
     merged_nodes();
     text_leaves();
+    row_values();
     if (argc > 1) {
         for (i = 1; i < argc; i++) {
             run_case(argv[i], argv[i]);
