@@ -2008,11 +2008,26 @@ static apr_status_t drop_kept(void *data)
     return APR_SUCCESS;
 }
 
+/* A key of the kept tables is two pointers: mixed, not hashed a byte at
+ * a time (a nested batch looks up each of its parents, twice). */
+static unsigned int kkey_hash(const char *key, apr_ssize_t *klen)
+{
+    kkey_t k;
+    apr_uint64_t h;
+
+    (void)klen;
+    memcpy(&k, key, sizeof(k));
+    h = ((apr_uint64_t)(apr_uintptr_t)k.parent
+         ^ ((apr_uint64_t)(apr_uintptr_t)k.field << 7))
+        * APR_UINT64_C(0x9e3779b97f4a7c15);
+    return (unsigned int)(h >> 32);
+}
+
 static void kept_table(gql_sql_ctx_t *c)
 {
     if (c->kept == NULL) {
-        c->kept = apr_hash_make(c->p);
-        c->kept_fail = apr_hash_make(c->p);
+        c->kept = apr_hash_make_custom(c->p, kkey_hash);
+        c->kept_fail = apr_hash_make_custom(c->p, kkey_hash);
         apr_pool_cleanup_register(c->p, c, drop_kept, apr_pool_cleanup_null);
     }
 }
