@@ -800,8 +800,9 @@ static const cell_t *cell_of(const row_t *row, const char *name)
     return i < 0 ? NULL : &row->cells[i];
 }
 
-/* The member name of an object, or the value of a row's column that is
- * not kept as text (NULL: none, null, or a text: cell_of). */
+/* The member name of object o, or where row is not NULL (it stands for
+ * o) the value of its column that is not kept as text (NULL: none, null,
+ * or a text: cell_of). */
 static json_object *member(json_object *o, const row_t *row,
                            const char *name)
 {
