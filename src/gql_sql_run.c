@@ -724,17 +724,17 @@ static const char *text_of(apr_pool_t *p, json_object *v, int depth)
 }
 
 /*
- * A row of an object type's statement is not a JSON object but one json-c
- * value (an integer, never read as such) whose user data is the row: its
- * shape (the kept columns' names, shared by every row of the statement)
- * and one cell per column, in the request's pool.  A column of text, an
- * integer or a boolean stays its text, copied off the PGresult, and the
- * executor writes it into the response as it is (gql_text_t); only the
- * others (numbers, JSON, what to_json wrote) become json-c values, kept
- * by the pool.  So a row costs one json-c value, not one per column nor a
- * hash table, and only this stage reads rows (the executor passes them
- * back as parents).  Rows of an abstract type stay objects: the type is
- * told by their "__typename" member.
+ * A row of an object type's statement is not a JSON object but a row_t
+ * in the request's pool, which the executor takes as it is (gql_rows_t)
+ * and hands back as the parent of the object's fields: its shape (the
+ * kept columns' names, shared by every row of the statement) and one
+ * cell per column.  A column of text, an integer or a boolean stays its
+ * text, copied off the PGresult, and the executor writes it into the
+ * response as it is (gql_text_t); only the others (numbers, JSON, what
+ * to_json wrote) become json-c values, kept by the pool.  So a row costs
+ * no json-c value, nor a list of rows one, and only this stage reads
+ * rows.  Rows of an abstract type stay objects: the type is told by
+ * their "__typename" member.
  *
  *   row_t --> shape_t (n, names[n], kinds[n])
  *     |
@@ -755,7 +755,7 @@ typedef struct cell_t {
 } cell_t;
 
 typedef struct row_t {
-    const char *magic;          /* row_magic: the user data is ours */
+    const char *magic;          /* row_magic: the row is ours */
     const shape_t *sh;
     cell_t *cells;
 } row_t;
