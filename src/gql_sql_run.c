@@ -1067,15 +1067,21 @@ static const gql_sql_map_t *map_of(const gql_sql_ctx_t *c,
     return gql_sql_mapping_find(c->maps, f);
 }
 
-/* The column of that name is read: the last of that name, as an object
- * of the row would have held it. */
+/* The position of d's last column of that name (an object of the row
+ * would have held that one's value), or -1 when there is none. */
+static int last_of(const gql_sql_desc_t *d, const char *name)
+{
+    return (int)(apr_uintptr_t)apr_hash_get(d->last, name,
+                                            APR_HASH_KEY_STRING) - 1;
+}
+
+/* The column of that name is read. */
 static void want(want_t *w, const char *name)
 {
-    apr_uintptr_t at = (apr_uintptr_t)apr_hash_get(w->d->last, name,
-                                                   APR_HASH_KEY_STRING);
+    int at = last_of(w->d, name);
 
-    if (at != 0) {
-        w->cols |= APR_UINT64_C(1) << (at - 1);
+    if (at >= 0) {
+        w->cols |= APR_UINT64_C(1) << at;
     }
 }
 
@@ -1157,7 +1163,7 @@ static void pick_as(gql_sql_ctx_t *c, const gql_resolve_t *b,
 {
     const gql_type_t *t = named_of(b->field->type);
     want_t w;
-    int i, j;
+    int i;
 
     p->pos = apr_palloc(c->p, sizeof(int) * (d->ncols + 1));
     p->n = 0;
@@ -1166,13 +1172,10 @@ static void pick_as(gql_sql_ctx_t *c, const gql_resolve_t *b,
                 != GQL_TYPE_LIST;
     p->leaf = t->kind == GQL_KIND_SCALAR || t->kind == GQL_KIND_ENUM;
     if (p->leaf) {
-        /* The first column; where its name comes again, the last one of
-         * that name, as an object of the row would have held it. */
-        for (j = d->ncols - 1; j > 0
-             && strcmp(d->names[j], d->names[0]) != 0; j--) {
+        /* The first column, or the last of its name. */
+        if (d->ncols) {
+            p->pos[p->n++] = last_of(d, d->names[0]);
         }
-        p->pos[p->n++] = j;
-        p->n = d->ncols ? 1 : 0;
         return;
     }
     if (t->kind != GQL_KIND_OBJECT || d->ncols > MAX_PICK) {
@@ -1695,9 +1698,10 @@ static void list_add(apr_pool_t *p, list_t **l, void *v, int json)
         x->json = json;
     }
     if (x->n == x->cap) {
-        void **items = apr_palloc(p, sizeof(void *)
-                                     * (apr_size_t)(x->cap = x->cap * 2 + 4));
+        void **items;
 
+        x->cap = x->cap * 2 + 4;
+        items = apr_palloc(p, sizeof(void *) * (apr_size_t)x->cap);
         if (x->n) {
             memcpy(items, x->items, sizeof(void *) * (apr_size_t)x->n);
         }

@@ -227,6 +227,8 @@ static const char sdl[] =
     "  bigI: Int @sql(query: \"SELECT 123456789012345678901234::numeric\")\n"
     "  bigId: ID @sql(query: \"SELECT 123456789012345678901234::numeric\")\n"
     "  bigS: String @sql(query: \"SELECT -9223372036854775809::numeric\")\n"
+    "  twice: Int @sql(query: \"SELECT 1 AS v, 2 AS v\")\n"
+    "  twins: Twins @sql(query: \"SELECT 1 AS v, 2 AS w, 3 AS v\")\n"
     "  bigJ: JSON @sql(query: \"SELECT sum(x) FROM (VALUES"
     " (9223372036854775807::bigint), (1)) v(x)\")\n"
     "  bigL: [Float] @sql(query: \"SELECT x FROM (VALUES (1e30::numeric),"
@@ -263,6 +265,7 @@ static const char sdl[] =
     "  cells: Int @sql(query: \"SELECT cardinality($parent.grid::int[])\")\n"
     "  token: String @jwt(subject: \"tags\")\n"
     "}\n"
+    "type Twins { v: Int, w: Int }\n"
     "type Child { id: Int!, score: Int\n"
     "  parent: Parent @sql(query: \"SELECT p.id, p.name AS label FROM"
     " gt_parent p JOIN gt_child c ON c.parent_id = p.id WHERE c.id ="
@@ -423,7 +426,12 @@ static void test_introspection(apr_pool_t *p)
 
 static void test_values(apr_pool_t *p)
 {
-    out_t o = run(p, "{ kinds { i b t f n s ts j jb arr } }", NULL);
+    out_t o = run(p, "{ twice twins { v w } }", NULL);
+
+    is_str(o.body, "{\"data\":{\"twice\":2,\"twins\":{\"v\":3,\"w\":2}}}",
+           "a column name given twice: the last of that name, as a row "
+           "object would have held it");
+    o = run(p, "{ kinds { i b t f n s ts j jb arr } }", NULL);
 
     is_str(o.body, "{\"data\":{\"kinds\":{\"i\":2147483647,"
            "\"b\":1234567890123,\"t\":true,\"f\":0.1,\"n\":12.5,"
